@@ -1,0 +1,44 @@
+/*
+ * The whole configuration of one tandem: what the parent validates before it
+ * starts or reloads anything, and what each child is given.  Loading is the
+ * two stages of lib/conf (read the tree, apply the tables); the top-level
+ * table in tandem/conf_top.c names every block keepalived.conf may hold and
+ * which module owns it.
+ */
+#ifndef TANDEM_CONFIG_H
+#define TANDEM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lib/conf.h"
+#include "tandem/global_defs.h"
+
+struct tandem_config {
+	char *path;			/* the file it was read from */
+	struct conf_tree *tree;		/* resolved statements, for -d */
+	struct global_defs gd;
+	/* Which children the config needs (before -P/-C/--all). */
+	bool needs_vrrp;
+	bool needs_check;
+};
+
+struct config_load_opts {
+	const char *config_id;		/* -i; NULL: host name w/o domain */
+};
+
+/* Read and validate path.  On success return the config (diagnostics may
+ * still hold warnings); on any error return NULL with every error in d. */
+struct tandem_config *config_load(const char *path,
+				  const struct config_load_opts *o,
+				  struct conf_diag *d);
+/* Same from memory (name: for messages and relative includes). */
+struct tandem_config *config_load_buffer(const char *name, const char *buf,
+					 size_t len,
+					 const struct config_load_opts *o,
+					 struct conf_diag *d);
+void config_free(struct tandem_config *cfg);
+/* keepalived syntax, as understood (see conf_dump). */
+void config_dump(const struct tandem_config *cfg, FILE *out);
+
+#endif
