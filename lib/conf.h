@@ -14,6 +14,7 @@
 #ifndef TANDEM_CONF_H
 #define TANDEM_CONF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,14 @@ void conf_diag_foreach(const struct conf_diag *d,
 		       void (*fn)(const struct conf_diag_entry *e, void *arg),
 		       void *arg);
 
+/* Same as conf_diag_add with a va_list. */
+void conf_diag_vaddf(struct conf_diag *d, enum conf_severity sev,
+		     const char *file, int line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+/* One entry as conf_diag_print writes it, without the newline; returns
+ * what snprintf returns. */
+int conf_diag_format(const struct conf_diag_entry *e, char *buf, size_t size);
+
 /* ------------------------------------------------------------------ */
 /* The tree                                                            */
 
@@ -74,6 +83,14 @@ struct conf_tree {
 struct conf_read_opts {
 	const char *config_id;	/* @ID lines; NULL: host name w/o domain */
 	unsigned max_include_depth;	/* 0: default (32) */
+	/* Added after the first version; zero means the default. */
+	unsigned long max_expanded_lines;	/* lines made by ~SEQ/~LST and
+						   multi-line definitions;
+						   0: 4,000,000 */
+	unsigned long long max_expanded_bytes;	/* bytes made by $NAME
+						   substitution; 0: 1 GiB */
+	const char *include_root;	/* non-NULL: an include outside this
+					   folder is an error (the fuzzer) */
 };
 
 /* Return 0 when the tree was built without errors, -1 otherwise; *out is
@@ -179,6 +196,28 @@ int conf_apply_block(struct conf_ctx *c, const struct conf_node *n,
 		     const struct conf_block *b, void *obj);
 /* The diagnostics of the walk (for handlers that count errors). */
 struct conf_diag *conf_ctx_diag(struct conf_ctx *c);
+
+/* How conf_apply() reads the tables (notes added with the implementation):
+ * - The top block's open() is not called (obj is used as is); its close()
+ *   is called once at the end with n == NULL.  conf_err/conf_warn accept
+ *   n == NULL (a message without location or keyword).
+ * - CUSTOM: the handler gets the statement whatever its shape (arguments,
+ *   block or both); conf_apply checks nothing, CONF_KW_BLOCK_OPT has no
+ *   effect.  BLOCK and LIST need a block unless CONF_KW_BLOCK_OPT (a BLOCK
+ *   without one is then opened and closed empty).  Arguments before the
+ *   '{' are an error for LIST and for a BLOCK whose table has no open().
+ * - BLOCK: .handler, when set, runs after the block was walked, with the
+ *   enclosing object.  LIST: errors reported on an inner line are named
+ *   by the list's keyword ("virtual_ipaddress: expected ...").
+ * - INT/UINT with min == max == 0 take the whole range of int/unsigned;
+ *   TIME with both 0 any non-negative time.  conf_arg_int with both 0
+ *   takes any int64_t, conf_arg_time with both 0 any time.
+ * - conf_arg_bool with idx past the last argument stores true (a bare
+ *   keepalived <BOOL> keyword means on).  Words of BOOL and ENUM match
+ *   without regard to case.
+ * - A scalar given twice in the same block is a warning unless
+ *   CONF_KW_MULTI (an alias counts as its current keyword).  STR/LINE
+ *   free the string they replace only when conf_apply stored it. */
 
 /* ------------------------------------------------------------------ */
 /* Dump                                                                */

@@ -1,0 +1,263 @@
+/*
+ * Words of a line: comments, quotes, escapes and braces.
+ *
+ * keepalived's rules: '#' and '!' start a comment anywhere outside quotes;
+ * a word may mix bare text and quoted parts ("..." or '...'), and quotes
+ * keep the whitespace and braces inside them; inside quotes the shell-like
+ * escapes \a \b \E \f \n \r \t \v \NNN \xHH \cC apply, and \C stands for
+ * C.  '{' and '}' outside quotes are tokens of their own, so blocks may
+ * share a line with statements.  A bare ${...} stays one word: it is an
+ * undefined reference that keepalived leaves as written (scripts use them).
+ *
+ * The writer at the end is the inverse, used by the dump: it quotes exactly
+ * the words that would not read back as themselves.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/conf_int.h"
+
+static bool conf_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	       c == '\f';
+}
+
+size_t conf_comment_cut(const char *line, size_t len)
+{
+	char q = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = line[i];
+
+		if (q) {
+			if (c == '\\' && i + 1 < len)
+				i++;
+			else if (c == q)
+				q = 0;
+		} else if (c == '"' || c == '\'') {
+			q = c;
+		} else if (c == '#' || c == '!') {
+			return i;
+		}
+	}
+	return len;
+}
+
+void conf_toks_free(struct conf_toks *t)
+{
+	free(t->v);
+	conf_buf_free(&t->text);
+	memset(t, 0, sizeof(*t));
+}
+
+static void conf_tok_push(struct conf_toks *t, enum conf_tok_kind k,
+			  size_t off, size_t len, bool quoted)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->v = conf_xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	/* The offset rides in text until the buffer stops moving. */
+	t->v[t->n++] = (struct conf_tok){ .kind = k,
+					  .text = (char *)(uintptr_t)off,
+					  .len = len, .quoted = quoted };
+}
+
+static int conf_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* One escape after a backslash at s[*i]; returns the byte, -1 if NUL. */
+static int conf_escape(const char *s, size_t len, size_t *i)
+{
+	char c = s[(*i)++];
+	int v, d;
+
+	switch (c) {
+	case 'a': return '\a';
+	case 'b': return '\b';
+	case 'E': return 0x1b;
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	case 'v': return '\v';
+	case 'x':
+		v = 0;
+		d = 0;
+		while (d < 2 && *i < len && conf_hexval(s[*i]) >= 0) {
+			v = v * 16 + conf_hexval(s[(*i)++]);
+			d++;
+		}
+		if (!d)
+			return 'x';
+		return v ? v : -1;
+	case 'c':
+		if (*i >= len)
+			return 'c';
+		v = s[(*i)++] & 0x1f;
+		return v ? v : -1;
+	default:
+		if (c >= '0' && c <= '7') {
+			v = c - '0';
+			d = 1;
+			while (d < 3 && *i < len && s[*i] >= '0' &&
+			       s[*i] <= '7') {
+				v = v * 8 + (s[(*i)++] - '0');
+				d++;
+			}
+			v &= 0xff;
+			return v ? v : -1;
+		}
+		return (unsigned char)c;
+	}
+}
+
+int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
+	     const char **err)
+{
+	size_t i = 0;
+
+	t->n = 0;
+	conf_buf_clear(&t->text);
+	*err = NULL;
+	while (i < len) {
+		if (conf_is_space(s[i])) {
+			i++;
+			continue;
+		}
+		if (braces && (s[i] == '{' || s[i] == '}')) {
+			conf_tok_push(t, s[i] == '{' ? CONF_TOK_OPEN :
+				      CONF_TOK_CLOSE, 0, 0, false);
+			i++;
+			continue;
+		}
+		size_t off = t->text.len;
+		bool quoted = false;
+
+		while (i < len && !conf_is_space(s[i]) &&
+		       !(braces && (s[i] == '{' || s[i] == '}'))) {
+			char c = s[i];
+
+			if (c == '"' || c == '\'') {
+				quoted = true;
+				i++;
+				for (;;) {
+					if (i >= len) {
+						*err = "unterminated quoted string";
+						return -1;
+					}
+					if (s[i] == c) {
+						i++;
+						break;
+					}
+					if (s[i] == '\\') {
+						i++;
+						if (i >= len) {
+							*err = "unterminated quoted string";
+							return -1;
+						}
+						int e = conf_escape(s, len, &i);
+
+						if (e < 0) {
+							*err = "an escape makes a NUL character";
+							return -1;
+						}
+						conf_buf_addc(&t->text, (char)e);
+						continue;
+					}
+					conf_buf_addc(&t->text, s[i++]);
+				}
+				continue;
+			}
+			if (braces && c == '$' && i + 1 < len &&
+			    s[i + 1] == '{') {
+				const char *end = memchr(s + i, '}', len - i);
+
+				if (end) {
+					size_t n = (size_t)(end - (s + i)) + 1;
+
+					conf_buf_add(&t->text, s + i, n);
+					i += n;
+					continue;
+				}
+			}
+			if (c == '\0') {
+				*err = "a NUL character";
+				return -1;
+			}
+			conf_buf_addc(&t->text, c);
+			i++;
+		}
+		conf_tok_push(t, CONF_TOK_WORD, off, t->text.len - off, quoted);
+		conf_buf_addc(&t->text, '\0');
+	}
+	for (size_t k = 0; k < t->n; k++)
+		t->v[k].text = t->v[k].kind == CONF_TOK_WORD ?
+			t->text.p + (uintptr_t)t->v[k].text : NULL;
+	return 0;
+}
+
+bool conf_word_needs_quotes(const char *w)
+{
+	if (!*w || *w == '~' || *w == '@')
+		return true;
+	for (const char *p = w; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= ' ' || c == 0x7f || strchr("{}#!\"'\\$", c))
+			return true;
+	}
+	return false;
+}
+
+static void conf_quoted_write(const char *w, FILE *out);
+
+void conf_word_write(const char *w, FILE *out)
+{
+	if (conf_word_needs_quotes(w))
+		conf_quoted_write(w, out);
+	else
+		fputs(w, out);
+}
+
+void conf_keyword_write(const char *w, FILE *out)
+{
+	if (conf_word_needs_quotes(w) || conf_reader_keyword(w))
+		conf_quoted_write(w, out);
+	else
+		fputs(w, out);
+}
+
+static void conf_quoted_write(const char *w, FILE *out)
+{
+	putc('"', out);
+	for (const char *p = w; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '$': fputs("\\$", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\r': fputs("\\r", out); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				fprintf(out, "\\x%02x", c);
+			else
+				putc(c, out);
+		}
+	}
+	putc('"', out);
+}
