@@ -41,4 +41,13 @@ void config_free(struct tandem_config *cfg);
 /* keepalived syntax, as understood (see conf_dump). */
 void config_dump(const struct tandem_config *cfg, FILE *out);
 
+/* tandem/conf_top.c: the top-level table, whose object is a struct
+ * tandem_config.  Each block keepalived accepts has an entry; the ones no
+ * module implements yet are CONF_T_NOTIMPL. */
+extern const struct conf_block conf_top_block;
+/* Which children a tree needs: any VRRP block (vrrp_instance,
+ * vrrp_sync_group, static addresses/routes/rules), any virtual_server. */
+void conf_top_needs(const struct conf_tree *t, bool *needs_vrrp,
+		    bool *needs_check);
+
 #endif

@@ -1,0 +1,485 @@
+/*
+ * The child runtime shared by every child kind.  Right after the fork it
+ * sheds what belongs to the parent: every descriptor except its socket and
+ * the log sinks (reopened), the signal dispositions the parent uses (a
+ * child takes orders as messages, not signals, so a signal sent to the
+ * whole process group acts once, through the parent), and the parent's
+ * sd-event loop, which is never touched again here: sd-event objects
+ * belong to the process that made them.  It then names itself for ps,
+ * starts its own loop, heartbeats the parent and serves IPC messages.
+ *
+ * The subsystem itself hangs off struct child_ops.  Until VRRP and the
+ * checkers exist their entries only log, which keeps the supervision and
+ * reload paths exercised end to end.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
+#include "lib/log.h"
+#include "tandem/child.h"
+#include "tandem/config.h"
+#include "tandem/ipc.h"
+#include "tandem/opts.h"
+#include "tandem/signals.h"
+
+#define HEARTBEAT_USEC (500 * 1000ULL)
+
+/* ------------------------------------------------------------------ */
+/* The hook table.  Later subsystems replace these entries.            */
+
+static int log_init_hook(sd_event *e, const struct tandem_config *cfg)
+{
+	log_info("started with %s", cfg->path ? cfg->path : "(no file)");
+	return 0;
+}
+
+static int log_reload_hook(const struct tandem_config *old,
+			   const struct tandem_config *new_cfg)
+{
+	log_info("config reloaded");
+	return 0;
+}
+
+static void log_stop_hook(void)
+{
+	log_info("stopping");
+}
+
+#ifdef WITH_VRRP
+static const struct child_ops vrrp_ops = {
+	.name = "vrrp", .dump_base = "tandem",
+	.init = log_init_hook, .reload = log_reload_hook, .stop = log_stop_hook,
+};
+#endif
+#ifdef WITH_LVS
+static const struct child_ops check_ops = {
+	.name = "check", .dump_base = "tandem_check",
+	.init = log_init_hook, .reload = log_reload_hook, .stop = log_stop_hook,
+};
+#endif
+
+const struct child_ops *const child_ops_table[CHILD_NTYPES] = {
+#ifdef WITH_VRRP
+	[CHILD_VRRP] = &vrrp_ops,
+#endif
+#ifdef WITH_LVS
+	[CHILD_CHECK] = &check_ops,
+#endif
+};
+
+/* ------------------------------------------------------------------ */
+
+struct child {
+	const struct child_ops *ops;
+	sd_event *e;
+	int sock;
+	pid_t parent;
+	struct tandem_config *cfg;
+	struct config_load_opts load_opts;
+	unsigned restarts;
+	time_t started;
+	uint64_t heartbeats, reloads, reload_failures, dumps;
+	int exit_code;
+};
+
+static void set_title(const struct child_start *s, const char *name)
+{
+	char title[32];
+
+	snprintf(title, sizeof(title), "tandem: %s", name);
+	prctl(PR_SET_NAME, title, 0, 0, 0);
+	/* argv's strings are what ps shows; the opts that pointed into them
+	 * are not used by a child after this point. */
+	if (s->opts->title && s->opts->title_len > 0) {
+		memset(s->opts->title, 0, s->opts->title_len);
+		snprintf(s->opts->title, s->opts->title_len, "%s", title);
+	}
+}
+
+/* Keep only stdio and the socket (moved to fd 3). */
+static int shed_fds(int sock)
+{
+	if (sock != 3) {
+		if (dup3(sock, 3, O_CLOEXEC) < 0)
+			return -errno;
+	}
+	if (close_range(4, ~0U, 0) < 0)
+		return -errno;
+	return 3;
+}
+
+static void send_heartbeat(struct child *c)
+{
+	int r = ipc_send(c->sock, IPC_HEARTBEAT, NULL, 0, -1);
+
+	if (r == 0)
+		c->heartbeats++;
+	else if (r != -EAGAIN)
+		log_debug("heartbeat: %s", strerror(-r));
+}
+
+static int on_heartbeat(sd_event_source *src, uint64_t usec, void *ud)
+{
+	struct child *c = ud;
+
+	send_heartbeat(c);
+	sd_event_source_set_time(src, usec + HEARTBEAT_USEC);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dumps                                                               */
+
+static char *config_text(const struct tandem_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	config_dump(cfg, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void write_data(struct child *c, FILE *f)
+{
+	char when[64];
+	struct tm tm;
+	char *text;
+
+	localtime_r(&c->started, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(f, "------< tandem %s process >------\n", c->ops->name);
+	fprintf(f, " pid = %ld\n parent pid = %ld\n started = %s\n",
+		(long)getpid(), (long)c->parent, when);
+	fprintf(f, " restarts before this one = %u\n heartbeats sent = %llu\n",
+		c->restarts, (unsigned long long)c->heartbeats);
+	fprintf(f, " reloads applied = %llu\n reloads failed = %llu\n",
+		(unsigned long long)c->reloads,
+		(unsigned long long)c->reload_failures);
+	fprintf(f, " config file = %s\n", c->cfg->path ? c->cfg->path : "");
+	if (c->ops->dump_data)
+		c->ops->dump_data(f);
+	fprintf(f, "------< configuration >------\n");
+	text = config_text(c->cfg);
+	if (text)
+		fputs(text, f);
+	free(text);
+}
+
+static void write_stats(struct child *c, FILE *f)
+{
+	fprintf(f, "------< tandem %s statistics >------\n", c->ops->name);
+	fprintf(f, " uptime = %lld s\n", (long long)(time(NULL) - c->started));
+	fprintf(f, " restarts = %u\n heartbeats = %llu\n reloads = %llu\n"
+		" reload failures = %llu\n dumps = %llu\n", c->restarts,
+		(unsigned long long)c->heartbeats,
+		(unsigned long long)c->reloads,
+		(unsigned long long)c->reload_failures,
+		(unsigned long long)c->dumps);
+}
+
+static int write_json(struct child *c, FILE *f)
+{
+	struct json_object *o = json_object_new_object();
+	char *text = config_text(c->cfg);
+	const char *s;
+
+	if (!o) {
+		free(text);
+		return -ENOMEM;
+	}
+	json_object_object_add(o, "process", json_object_new_string(c->ops->name));
+	json_object_object_add(o, "pid", json_object_new_int64(getpid()));
+	json_object_object_add(o, "parent_pid", json_object_new_int64(c->parent));
+	json_object_object_add(o, "started", json_object_new_int64(c->started));
+	json_object_object_add(o, "uptime", json_object_new_int64(time(NULL) - c->started));
+	json_object_object_add(o, "restarts", json_object_new_int64(c->restarts));
+	json_object_object_add(o, "heartbeats", json_object_new_int64((int64_t)c->heartbeats));
+	json_object_object_add(o, "reloads", json_object_new_int64((int64_t)c->reloads));
+	json_object_object_add(o, "reload_failures",
+			       json_object_new_int64((int64_t)c->reload_failures));
+	json_object_object_add(o, "config_file",
+			       json_object_new_string(c->cfg->path ? c->cfg->path : ""));
+	json_object_object_add(o, "config", json_object_new_string(text ? text : ""));
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	fprintf(f, "%s\n", s);
+	json_object_put(o);
+	free(text);
+	return 0;
+}
+
+/* Write to a temporary name in the same folder, then rename: a reader
+ * never sees a half-written dump, and a symlink planted at the final name
+ * in a shared /tmp is replaced rather than followed. */
+static void dump(struct child *c, enum ipc_dump kind)
+{
+	static const char *const ext[] = { "data", "stats", "json" };
+	const char *dir = getenv("TMPDIR");
+	char path[4096], tmp[4200];
+	FILE *f;
+	int fd;
+
+	if ((unsigned)kind > IPC_DUMP_JSON)
+		return;
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(path, sizeof(path), "%s/%s.%s", dir, c->ops->dump_base, ext[kind]);
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w"))) {
+		log_err("cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return;
+	}
+	if (kind == IPC_DUMP_DATA)
+		write_data(c, f);
+	else if (kind == IPC_DUMP_STATS)
+		write_stats(c, f);
+	else
+		write_json(c, f);
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		log_err("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return;
+	}
+	c->dumps++;
+	log_info("wrote %s", path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reload                                                              */
+
+static void log_diag(const struct conf_diag_entry *e, void *arg)
+{
+	log_msg(e->sev == CONF_ERROR ? LOG_ERR : LOG_WARNING, "%s:%d: %s",
+		e->file ? e->file : "(config)", e->line, e->msg);
+}
+
+static int reload(struct child *c, int fd, const char *name)
+{
+	struct tandem_config *ncfg;
+	struct conf_diag d;
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int r;
+
+	if (fstat(fd, &st) < 0 || st.st_size < 0 || st.st_size > (1 << 30))
+		return -EINVAL;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	n = pread(fd, buf, (size_t)st.st_size, 0);
+	if (n != st.st_size) {
+		free(buf);
+		return -EIO;
+	}
+	buf[n] = '\0';
+	conf_diag_init(&d);
+	ncfg = config_load_buffer(name, buf, (size_t)n, &c->load_opts, &d);
+	free(buf);
+	if (!ncfg) {
+		/* The parent validated this text, so this is a bug in the
+		 * dump/load round trip: say so loudly and keep running. */
+		log_err("the config from the parent does not load back:");
+		conf_diag_foreach(&d, log_diag, NULL);
+		conf_diag_free(&d);
+		return -EINVAL;
+	}
+	conf_diag_free(&d);
+	r = c->ops->reload(c->cfg, ncfg);
+	if (r < 0) {
+		config_free(ncfg);
+		return r;
+	}
+	config_free(c->cfg);
+	c->cfg = ncfg;
+	return 0;
+}
+
+static int on_message(sd_event_source *src, int fd, uint32_t revents,
+		      void *ud)
+{
+	struct child *c = ud;
+	struct ipc_msg *m = malloc(sizeof(*m));
+	int r, n;
+
+	if (!m)
+		return 0;
+	for (n = 0; n < 16; n++) {
+		r = ipc_recv(fd, m);
+		if (r == -EAGAIN)
+			break;
+		if (r <= 0) {
+			log_err("lost the parent (%s): stopping",
+				r ? strerror(-r) : "socket closed");
+			c->exit_code = 1;
+			sd_event_exit(c->e, 1);
+			break;
+		}
+		switch (m->type) {
+		case IPC_RELOAD: {
+			char name[IPC_MAX_PAYLOAD + 1];
+			int32_t st;
+
+			memcpy(name, m->payload, m->len);
+			name[m->len] = '\0';
+			st = m->fd >= 0 ? reload(c, m->fd, name) : -EBADF;
+			if (st < 0)
+				c->reload_failures++;
+			else
+				c->reloads++;
+			if (ipc_send(c->sock, IPC_RELOAD_DONE, &st, sizeof(st), -1) < 0)
+				log_warn("cannot confirm the reload to the parent");
+			break;
+		}
+		case IPC_STOP:
+			sd_event_exit(c->e, 0);
+			break;
+		case IPC_DUMP: {
+			uint32_t k;
+
+			if (m->len == sizeof(k)) {
+				memcpy(&k, m->payload, sizeof(k));
+				dump(c, (enum ipc_dump)k);
+			}
+			break;
+		}
+		default:
+			log_warn("unexpected %s message from the parent",
+				 ipc_type_name(m->type));
+		}
+		if (m->fd >= 0)
+			close(m->fd);
+	}
+	free(m);
+	return 0;
+}
+
+static int on_term(sd_event_source *src, const struct signalfd_siginfo *si,
+		   void *ud)
+{
+	struct child *c = ud;
+
+	sd_event_exit(c->e, 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+_Noreturn void child_main(const struct child_start *s)
+{
+	struct child c = {
+		.ops = child_ops_table[s->type], .parent = s->parent,
+		.cfg = s->cfg, .restarts = s->restarts,
+		.load_opts = { .config_id = NULL },
+	};
+	sd_event_source *io = NULL, *hb = NULL;
+	sigset_t unblock;
+	int r;
+
+	/* Log sinks first: the fds they hold are about to be closed. */
+	log_close();
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	c.sock = shed_fds(s->sock);
+	log_init(s->log);
+	log_set_proc(c.ops->name);
+	if (c.sock < 0) {
+		log_err("cannot set up the child: %s", strerror(-c.sock));
+		_exit(1);
+	}
+	if (getppid() != s->parent) {
+		log_err("parent is gone before the child started");
+		_exit(1);
+	}
+	if (s->opts->config_id) {
+		/* Copied before the argv memory it may point into is reused. */
+		static char id[256];
+
+		snprintf(id, sizeof(id), "%s", s->opts->config_id);
+		c.load_opts.config_id = id;
+	}
+	set_title(s, c.ops->name);
+	c.started = time(NULL);
+
+	/* Orders come as messages; TERM (parent death, or an operator)
+	 * stays blocked for sd-event, SIGCHLD stays blocked for later
+	 * sd_event_add_child users. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+	signal(SIGJSON, SIG_IGN);
+	sigemptyset(&unblock);
+	sigaddset(&unblock, SIGINT);
+	sigaddset(&unblock, SIGHUP);
+	sigaddset(&unblock, SIGUSR1);
+	sigaddset(&unblock, SIGUSR2);
+	sigaddset(&unblock, SIGJSON);
+	sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+
+	r = sd_event_new(&c.e);
+	if (r >= 0)
+		r = sd_event_add_signal(c.e, NULL, SIGTERM, on_term, &c);
+	if (r >= 0)
+		r = sd_event_add_io(c.e, &io, c.sock, EPOLLIN, on_message, &c);
+	if (r >= 0)
+		r = sd_event_add_time_relative(c.e, &hb, CLOCK_MONOTONIC,
+					       HEARTBEAT_USEC, 10 * 1000, on_heartbeat, &c);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(hb, SD_EVENT_ON);
+	if (r < 0) {
+		log_err("cannot start the event loop: %s", strerror(-r));
+		c.exit_code = 1;
+		goto out;
+	}
+	r = c.ops->init(c.e, c.cfg);
+	if (r < 0) {
+		log_err("cannot start: %s", strerror(-r));
+		c.exit_code = 1;
+		goto out;
+	}
+	/* The first heartbeat tells the parent the child is up. */
+	send_heartbeat(&c);
+	r = sd_event_loop(c.e);
+	c.exit_code = r < 0 ? 1 : r;
+	c.ops->stop();
+out:
+	sd_event_source_disable_unref(io);
+	sd_event_source_disable_unref(hb);
+	sd_event_unref(c.e);
+	config_free(c.cfg);
+	close(c.sock);
+	log_info("exiting with status %d", c.exit_code);
+	log_close();
+#if defined(__SANITIZE_ADDRESS__)
+	__lsan_do_leak_check();
+#endif
+	/* _exit: the parent's atexit handlers and stdio buffers are not
+	 * the child's to run or flush. */
+	_exit(c.exit_code);
+}

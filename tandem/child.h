@@ -1,0 +1,63 @@
+/*
+ * The child processes and the hooks each kind exposes.  A child is the
+ * parent's fork: it runs its own sd-event loop, heartbeats the parent,
+ * and applies reloads and dumps the parent asks for.  What a child
+ * actually does (VRRP, checkers) plugs in through struct child_ops: a
+ * subsystem fills in its entry of child_ops_table and the runtime around
+ * it stays the same.
+ */
+#ifndef TANDEM_CHILD_H
+#define TANDEM_CHILD_H
+
+#include <stdio.h>
+
+#include <systemd/sd-event.h>
+
+#include "lib/log.h"
+
+struct tandem_config;
+struct tandem_opts;
+
+enum child_type {
+#ifdef WITH_VRRP
+	CHILD_VRRP,
+#endif
+#ifdef WITH_LVS
+	CHILD_CHECK,
+#endif
+	CHILD_NTYPES
+};
+
+struct child_ops {
+	const char *name;	/* "vrrp": log prefix, "tandem: vrrp" title */
+	const char *dump_base;	/* dumps go to $TMPDIR/<dump_base>.data ... */
+	/* Start the subsystem on e with cfg (which stays valid until the
+	 * next reload or stop).  Return 0 or -errno: a failed init makes
+	 * the child exit non-zero, so the parent restarts it. */
+	int (*init)(sd_event *e, const struct tandem_config *cfg);
+	/* Move from old to new (old is freed after the call).  Return 0, or
+	 * -errno to keep running old. */
+	int (*reload)(const struct tandem_config *old,
+		      const struct tandem_config *new_cfg);
+	/* Release what the subsystem holds before the child exits. */
+	void (*stop)(void);
+	/* Subsystem state for the dumps; may be NULL. */
+	void (*dump_data)(FILE *out);
+};
+
+extern const struct child_ops *const child_ops_table[CHILD_NTYPES];
+
+struct child_start {
+	enum child_type type;
+	int sock;			/* this child's end of the socketpair */
+	pid_t parent;
+	struct tandem_config *cfg;	/* the child takes it over */
+	const struct tandem_opts *opts;
+	const struct log_opts *log;
+	unsigned restarts;		/* how often this kind was restarted */
+};
+
+/* Runs in the freshly forked child; never returns. */
+_Noreturn void child_main(const struct child_start *s);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * The top level of keepalived.conf: which module owns each block.
+ *
+ * Every top-level statement keepalived accepts has one line here.  A block
+ * that no tandem module implements yet is CONF_T_NOTIMPL, so a file using
+ * it is refused with an error that says so instead of being half obeyed;
+ * when a module lands it replaces its line by a CONF_T_BLOCK entry naming
+ * its own table (vrrp/ for the VRRP blocks, check/ for virtual_server and
+ * SSL, ...), a one-line change.  The object of this table is the whole
+ * struct tandem_config.
+ *
+ * keepalived keeps a few daemon-wide settings outside global_defs
+ * (net_namespace, instance, use_pid_dir, ...); they are stored in the
+ * same struct global_defs as the rest, so subsystems find every global in
+ * one place.
+ */
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/conf.h"
+#include "tandem/config.h"
+#include "tandem/global_defs.h"
+
+#define CFG(f)		offsetof(struct tandem_config, f)
+#define NOTIMPL(n)	{ .name = n, .type = CONF_T_NOTIMPL, \
+			  .flags = CONF_KW_MULTI }
+
+static void *gd_open(struct conf_ctx *c, const struct conf_node *n,
+		     void *parent)
+{
+	(void)c; (void)n;
+	return &((struct tandem_config *)parent)->gd;
+}
+
+static const struct conf_block top_gd_block = {
+	.name = "global_defs",
+	.keywords = gd_keywords,
+	.open = gd_open,
+	.close = gd_close,
+};
+
+/* net_namespace and instance put the pid files in a directory of their
+ * own, as keepalived does. */
+static int pid_dir(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	(void)c; (void)n;
+	((struct tandem_config *)obj)->gd.use_pid_dir = true;
+	return 0;
+}
+
+/* net_namespace_ipvs [NAME]: no name means the default namespace. */
+static int ns_ipvs(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	struct global_defs *gd = &((struct tandem_config *)obj)->gd;
+
+	if (conf_arg_count(c, n, 0, 1) < 0)
+		return -1;
+	if (gd_set_str(&gd->net_namespace_ipvs, n->nargs ? n->args[0] : NULL)) {
+		conf_err(c, n, "out of memory");
+		return -1;
+	}
+	gd->net_namespace_ipvs_set = true;
+	return 0;
+}
+
+static const struct conf_keyword top_keywords[] = {
+	{ .name = "global_defs", .type = CONF_T_BLOCK, .block = &top_gd_block,
+	  .flags = CONF_KW_MULTI },
+
+	/* daemon-wide settings keepalived keeps at the top level */
+	{ .name = "net_namespace", .type = CONF_T_STR,
+	  .offset = CFG(gd.net_namespace), .handler = pid_dir },
+	{ .name = "net_namespace_ipvs", .type = CONF_T_CUSTOM,
+	  .handler = ns_ipvs, .expect = "[NAMESPACE]" },
+	{ .name = "namespace_with_ipsets", .type = CONF_T_FLAG,
+	  .offset = CFG(gd.namespace_with_ipsets) },
+	{ .name = "use_pid_dir", .type = CONF_T_FLAG,
+	  .offset = CFG(gd.use_pid_dir) },
+	{ .name = "instance", .type = CONF_T_STR, .offset = CFG(gd.instance),
+	  .handler = pid_dir },
+	{ .name = "child_wait_time", .type = CONF_T_TIME,
+	  .offset = CFG(gd.child_wait_time), .min = 0,
+	  .max = (int64_t)UINT_MAX * 1000000 },
+	{ .name = "linkbeat_use_polling", .type = CONF_T_FLAG,
+	  .offset = CFG(gd.linkbeat_use_polling) },
+
+	/* VRRP process: vrrp/ */
+	NOTIMPL("vrrp_instance"),
+	NOTIMPL("vrrp_sync_group"),
+	NOTIMPL("vrrp_script"),
+	NOTIMPL("vrrp_track_process"),
+	NOTIMPL("track_file"),
+	{ .name = "vrrp_track_file", .alias_of = "track_file" },
+	NOTIMPL("garp_group"),
+	NOTIMPL("track_group"),
+	NOTIMPL("static_ipaddress"),
+	NOTIMPL("static_routes"),
+	NOTIMPL("static_rules"),
+	NOTIMPL("linkbeat_interfaces"),
+	NOTIMPL("interface_up_down_delays"),
+
+	/* checker process: check/ and ipvs/ */
+	NOTIMPL("virtual_server"),
+	NOTIMPL("virtual_server_group"),
+	NOTIMPL("SSL"),
+
+	/* BFD process */
+	NOTIMPL("bfd_instance"),
+	{ .name = NULL },
+};
+
+const struct conf_block conf_top_block = {
+	.name = "the top level",
+	.keywords = top_keywords,
+};
+
+/* Blocks that give the VRRP child work of its own (a vrrp_script or a
+ * track_file alone does nothing) and the checker child's. */
+static const char *const vrrp_blocks[] = {
+	"vrrp_instance", "vrrp_sync_group", "static_ipaddress",
+	"static_routes", "static_rules", NULL
+};
+static const char *const check_blocks[] = { "virtual_server", NULL };
+
+static bool in(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(w, *list))
+			return true;
+	return false;
+}
+
+void conf_top_needs(const struct conf_tree *t, bool *needs_vrrp,
+		    bool *needs_check)
+{
+	*needs_vrrp = *needs_check = false;
+	if (!t)
+		return;
+	for (const struct conf_node *n = t->first; n; n = n->next) {
+		if (in(n->word, vrrp_blocks))
+			*needs_vrrp = true;
+		if (in(n->word, check_blocks))
+			*needs_check = true;
+	}
+}

@@ -1,0 +1,107 @@
+/*
+ * Loading the whole configuration: read the tree, apply the top-level
+ * table, resolve the derived defaults.
+ *
+ * The apply stage runs even when reading found errors, on whatever could be
+ * read, so one run of `tandem -t` lists every error of the file rather than
+ * the first one.  A config is returned only when neither stage added an
+ * error; the caller's diagnostics may already hold entries from earlier
+ * work, so errors are counted relative to what was there on entry.  The
+ * tree is kept for config_dump (-d) and for reload diffs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/conf.h"
+#include "tandem/config.h"
+#include "tandem/global_defs.h"
+
+static struct tandem_config *cfg_new(const char *path)
+{
+	struct tandem_config *cfg = calloc(1, sizeof(*cfg));
+
+	if (!cfg)
+		return NULL;
+	if (!(cfg->path = strdup(path))) {
+		free(cfg);
+		return NULL;
+	}
+	gd_init(&cfg->gd);
+	return cfg;
+}
+
+/* The second stage, shared by both loaders. */
+static struct tandem_config *finish(struct tandem_config *cfg,
+				    struct conf_diag *d, size_t errors_before)
+{
+	if (cfg->tree)
+		conf_apply(cfg->tree, &conf_top_block, cfg, d);
+	if (gd_finish(&cfg->gd) < 0)
+		conf_diag_add(d, CONF_ERROR, cfg->path, 0,
+			      "global_defs: out of memory");
+	conf_top_needs(cfg->tree, &cfg->needs_vrrp, &cfg->needs_check);
+	if (d->errors > errors_before) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static void read_opts(const struct config_load_opts *o,
+		      struct conf_read_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	if (o)
+		ro->config_id = o->config_id;
+}
+
+struct tandem_config *config_load(const char *path,
+				  const struct config_load_opts *o,
+				  struct conf_diag *d)
+{
+	size_t before = d->errors;
+	struct conf_read_opts ro;
+	struct tandem_config *cfg = cfg_new(path);
+
+	if (!cfg) {
+		conf_diag_add(d, CONF_ERROR, path, 0, "out of memory");
+		return NULL;
+	}
+	read_opts(o, &ro);
+	conf_read_file(path, &ro, d, &cfg->tree);
+	return finish(cfg, d, before);
+}
+
+struct tandem_config *config_load_buffer(const char *name, const char *buf,
+					 size_t len,
+					 const struct config_load_opts *o,
+					 struct conf_diag *d)
+{
+	size_t before = d->errors;
+	struct conf_read_opts ro;
+	struct tandem_config *cfg = cfg_new(name);
+
+	if (!cfg) {
+		conf_diag_add(d, CONF_ERROR, name, 0, "out of memory");
+		return NULL;
+	}
+	read_opts(o, &ro);
+	conf_read_buffer(name, buf, len, &ro, d, &cfg->tree);
+	return finish(cfg, d, before);
+}
+
+void config_free(struct tandem_config *cfg)
+{
+	if (!cfg)
+		return;
+	gd_free(&cfg->gd);
+	conf_tree_free(cfg->tree);
+	free(cfg->path);
+	free(cfg);
+}
+
+void config_dump(const struct tandem_config *cfg, FILE *out)
+{
+	if (cfg && cfg->tree)
+		conf_dump(cfg->tree, &conf_top_block, out);
+}

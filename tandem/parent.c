@@ -1,0 +1,723 @@
+/*
+ * The supervisor.  The parent runs no protocol: it holds the validated
+ * config, forks one child per needed kind, and keeps them alive from its
+ * own sd-event loop.
+ *
+ * Liveness has two signals.  A child that exits is seen through its
+ * sd-event child source; a child that hangs is seen by the heartbeat
+ * clock: every child sends IPC_HEARTBEAT about twice a second, and one
+ * that stays silent for HB_TIMEOUT is killed with SIGKILL (which also
+ * works on a stopped process) and then handled like any exit.  Restarts
+ * are immediate the first time and then back off exponentially; too many
+ * in RESTART_WINDOW means something is deeply wrong, and the parent stops
+ * everything and exits non-zero so the service manager sees the failure
+ * instead of a restart loop.  systemd's watchdog is fed only while every
+ * child is running and on time, so a hung child is visible from outside.
+ *
+ * A reload parses the new file here first; a bad file changes nothing.
+ * A good one is written back out (config_dump) into a sealed memfd that
+ * travels to each child with the reload message, so every child loads
+ * exactly what the parent validated even if the file is edited meanwhile,
+ * and a child forked later gets the parent's current config in memory.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <systemd/sd-event.h>
+
+#include "lib/log.h"
+#include "tandem/child.h"
+#include "tandem/config.h"
+#include "tandem/ipc.h"
+#include "tandem/opts.h"
+#include "tandem/parent.h"
+#include "tandem/pidfile.h"
+#include "tandem/sdnotify.h"
+#include "tandem/signals.h"
+
+#define USEC_PER_SEC	1000000ULL
+#define TICK_USEC	(500 * 1000ULL)		/* heartbeat check period */
+#define HB_TIMEOUT_USEC	(3 * USEC_PER_SEC)	/* silent this long: hung */
+#define STOP_TIMEOUT_USEC (5 * USEC_PER_SEC)	/* then SIGKILL */
+#define RESTART_WINDOW_USEC (60 * USEC_PER_SEC)
+#define RESTART_MAX	5			/* restarts allowed per window */
+#define BACKOFF_FIRST_USEC (500 * 1000ULL)
+#define BACKOFF_MAX_USEC (30 * USEC_PER_SEC)
+#define TIMER_ACCURACY_USEC 1000		/* sd-event's default is 250 ms */
+
+struct parent;
+
+struct slot {
+	struct parent *p;
+	enum child_type type;
+	const char *pidfile;
+	bool wanted;
+	pid_t pid;
+	int sock;
+	sd_event_source *io, *chld, *restart;
+	uint64_t started, last_hb;
+	bool hb_seen;			/* first heartbeat since the fork */
+	bool killed_hung;
+	bool reload_pending;
+	uint64_t restart_at[RESTART_MAX + 1];	/* recent restarts, oldest first */
+	unsigned nrecent;
+	unsigned restarts;		/* since tandem started */
+};
+
+struct parent {
+	sd_event *e;
+	const struct tandem_opts *o;
+	const struct log_opts *lo;
+	struct tandem_config *cfg;
+	struct slot slots[CHILD_NTYPES];
+	sd_event_source *tick, *wd, *stop_timer;
+	uint64_t wd_period;
+	bool ready_sent, reloading, stopping;
+	int exit_code;
+};
+
+static uint64_t now_usec(struct parent *p)
+{
+	uint64_t t = 0;
+
+	sd_event_now(p->e, CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+static const char *slot_name(const struct slot *s)
+{
+	return child_ops_table[s->type]->name;
+}
+
+static void begin_stop(struct parent *p, int code);
+static int spawn(struct slot *s);
+
+/* ------------------------------------------------------------------ */
+/* Status                                                              */
+
+static bool all_up(struct parent *p)
+{
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p->slots[i];
+
+		if (s->wanted && (!s->pid || !s->hb_seen || s->killed_hung))
+			return false;
+	}
+	return true;
+}
+
+static void update_status(struct parent *p)
+{
+	char buf[128] = "";
+	size_t used = 0;
+
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p->slots[i];
+
+		if (!s->wanted)
+			continue;
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %s",
+					 used ? ", " : "", slot_name(s),
+					 s->pid && s->hb_seen ? "running" : "starting");
+		if (used >= sizeof(buf))
+			break;
+	}
+	sdn_status("%s", used ? buf : "no children");
+}
+
+static void maybe_ready(struct parent *p)
+{
+	bool pending = false;
+
+	if (p->stopping || !all_up(p))
+		return;
+	for (int i = 0; i < CHILD_NTYPES; i++)
+		pending |= p->slots[i].pid && p->slots[i].reload_pending;
+	if (pending)
+		return;
+	if (!p->ready_sent) {
+		p->ready_sent = true;
+		log_info("all children up");
+		sdn_ready("running");
+		update_status(p);
+	} else if (p->reloading) {
+		p->reloading = false;
+		log_info("reload complete");
+		sdn_ready("running");
+		update_status(p);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Child messages and exits                                            */
+
+static void slot_close(struct slot *s)
+{
+	s->io = sd_event_source_disable_unref(s->io);
+	s->chld = sd_event_source_disable_unref(s->chld);
+	if (s->sock >= 0)
+		close(s->sock);
+	s->sock = -1;
+	s->pid = 0;
+	s->hb_seen = s->killed_hung = s->reload_pending = false;
+}
+
+static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
+			void *ud)
+{
+	struct slot *s = ud;
+	struct ipc_msg *m = malloc(sizeof(*m));
+	int r, n;
+
+	if (!m)
+		return 0;
+	for (n = 0; n < 64; n++) {
+		r = ipc_recv(fd, m);
+		if (r == -EAGAIN)
+			break;
+		if (r <= 0) {
+			/* The child closed its end or sent garbage; its exit
+			 * (or the heartbeat clock) decides what happens. */
+			if (r < 0)
+				log_warn("bad message from %s child: %s",
+					 slot_name(s), strerror(-r));
+			sd_event_source_set_enabled(src, SD_EVENT_OFF);
+			break;
+		}
+		if (m->fd >= 0)
+			close(m->fd);
+		switch (m->type) {
+		case IPC_HEARTBEAT:
+			s->last_hb = now_usec(s->p);
+			if (!s->hb_seen) {
+				s->hb_seen = true;
+				log_info("%s child (pid %ld) is up",
+					 slot_name(s), (long)s->pid);
+				update_status(s->p);
+			}
+			break;
+		case IPC_RELOAD_DONE: {
+			int32_t st = -1;
+
+			if (m->len == sizeof(st))
+				memcpy(&st, m->payload, sizeof(st));
+			s->reload_pending = false;
+			if (st)
+				log_err("%s child could not apply the new config", slot_name(s));
+			else
+				log_info("%s child applied the new config", slot_name(s));
+			break;
+		}
+		default:
+			log_warn("unexpected %s message from %s child",
+				 ipc_type_name(m->type), slot_name(s));
+		}
+	}
+	free(m);
+	maybe_ready(s->p);
+	return 0;
+}
+
+/* Decide what to do after an unexpected exit: a delay, or give up. */
+static int restart_delay(struct slot *s, uint64_t now, uint64_t *delay)
+{
+	unsigned i, keep = 0;
+
+	for (i = 0; i < s->nrecent; i++)
+		if (now - s->restart_at[i] < RESTART_WINDOW_USEC)
+			s->restart_at[keep++] = s->restart_at[i];
+	s->nrecent = keep;
+	if (s->nrecent >= RESTART_MAX)
+		return -1;
+	*delay = 0;
+	if (s->nrecent > 0) {
+		*delay = BACKOFF_FIRST_USEC << (s->nrecent - 1);
+		if (*delay > BACKOFF_MAX_USEC)
+			*delay = BACKOFF_MAX_USEC;
+	}
+	s->restart_at[s->nrecent++] = now;
+	return 0;
+}
+
+static int on_restart_timer(sd_event_source *src, uint64_t usec, void *ud)
+{
+	struct slot *s = ud;
+
+	s->restart = sd_event_source_unref(s->restart);
+	if (!s->p->stopping && s->wanted && !s->pid)
+		spawn(s);
+	return 0;
+}
+
+static void schedule_restart(struct slot *s)
+{
+	struct parent *p = s->p;
+	uint64_t now = now_usec(p), delay;
+	int r;
+
+	if (p->o->dont_respawn) {
+		log_err("%s child is gone and --dont-respawn is set: stopping",
+			slot_name(s));
+		begin_stop(p, TANDEM_EXIT_FATAL);
+		return;
+	}
+	if (restart_delay(s, now, &delay) < 0) {
+		log_err("%s child restarted %u times within %llu s: giving up, stopping tandem",
+			slot_name(s), RESTART_MAX,
+			(unsigned long long)(RESTART_WINDOW_USEC / USEC_PER_SEC));
+		begin_stop(p, TANDEM_EXIT_FATAL);
+		return;
+	}
+	s->restarts++;
+	log_notice("restarting %s child in %llu ms (restart %u)", slot_name(s),
+		   (unsigned long long)(delay / 1000), s->restarts);
+	r = sd_event_add_time(p->e, &s->restart, CLOCK_MONOTONIC, now + delay,
+			      TIMER_ACCURACY_USEC, on_restart_timer, s);
+	if (r < 0) {
+		log_err("cannot arm the restart timer: %s", strerror(-r));
+		begin_stop(p, TANDEM_EXIT_FAILURE);
+	}
+}
+
+static void finish_if_done(struct parent *p)
+{
+	for (int i = 0; i < CHILD_NTYPES; i++)
+		if (p->slots[i].pid)
+			return;
+	log_info("all children stopped");
+	sd_event_exit(p->e, p->exit_code);
+}
+
+static int on_child_exit(sd_event_source *src, const siginfo_t *si, void *ud)
+{
+	struct slot *s = ud;
+	struct parent *p = s->p;
+
+	if (si->si_code == CLD_EXITED)
+		log_msg(si->si_status == 0 && p->stopping ? LOG_INFO : LOG_ERR,
+			"%s child (pid %ld) exited with status %d",
+			slot_name(s), (long)si->si_pid, si->si_status);
+	else
+		log_msg(p->stopping ? LOG_INFO : LOG_ERR,
+			"%s child (pid %ld) killed by signal %d (%s)",
+			slot_name(s), (long)si->si_pid, si->si_status,
+			strsignal(si->si_status));
+	slot_close(s);
+	unlink(s->pidfile);
+	update_status(p);
+	if (p->stopping) {
+		finish_if_done(p);
+		return 0;
+	}
+	if (!s->wanted) {
+		maybe_ready(p);
+		return 0;
+	}
+	schedule_restart(s);
+	maybe_ready(p);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Forking                                                             */
+
+static int spawn(struct slot *s)
+{
+	struct parent *p = s->p;
+	int sv[2], r;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_err("socketpair: %s", strerror(errno));
+		schedule_restart(s);
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		log_err("fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		schedule_restart(s);
+		return -1;
+	}
+	if (pid == 0) {
+		struct child_start cs = {
+			.type = s->type, .sock = sv[1], .parent = getppid(),
+			.cfg = p->cfg, .opts = p->o, .log = p->lo,
+			.restarts = s->restarts,
+		};
+
+		child_main(&cs);
+	}
+	close(sv[1]);
+	s->pid = pid;
+	s->sock = sv[0];
+	s->started = s->last_hb = now_usec(p);
+	s->hb_seen = s->killed_hung = s->reload_pending = false;
+	r = sd_event_add_io(p->e, &s->io, s->sock, EPOLLIN, on_child_msg, s);
+	if (r >= 0)
+		r = sd_event_add_child(p->e, &s->chld, pid, WEXITED,
+				       on_child_exit, s);
+	if (r < 0) {
+		/* Without these sources the child could not be watched. */
+		log_err("cannot watch %s child: %s", slot_name(s), strerror(-r));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		slot_close(s);
+		begin_stop(p, TANDEM_EXIT_FAILURE);
+		return -1;
+	}
+	r = pidfile_write(s->pidfile, pid);
+	if (r < 0)
+		log_warn("cannot write %s: %s", s->pidfile, strerror(-r));
+	log_info("started %s child, pid %ld", slot_name(s), (long)pid);
+	update_status(p);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Clocks: heartbeats, watchdog, stop deadline                         */
+
+/* Timer callbacks get their scheduled time, which can be earlier than a
+ * heartbeat stamped with the loop's current time. */
+static uint64_t silent_for(const struct slot *s, uint64_t now)
+{
+	return now > s->last_hb ? now - s->last_hb : 0;
+}
+
+static int on_tick(sd_event_source *src, uint64_t usec, void *ud)
+{
+	struct parent *p = ud;
+	uint64_t now = now_usec(p);
+
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p->slots[i];
+
+		if (!s->pid || s->killed_hung || p->stopping)
+			continue;
+		if (silent_for(s, now) > HB_TIMEOUT_USEC) {
+			log_err("%s child (pid %ld) sent no heartbeat for %.1f s: killing it",
+				slot_name(s), (long)s->pid,
+				(double)silent_for(s, now) / USEC_PER_SEC);
+			kill(s->pid, SIGKILL);
+			s->killed_hung = true;
+		}
+	}
+	sd_event_source_set_time(src, usec + TICK_USEC);
+	return 0;
+}
+
+static int on_watchdog(sd_event_source *src, uint64_t usec, void *ud)
+{
+	struct parent *p = ud;
+	bool ok = !p->stopping && all_up(p);
+
+	for (int i = 0; ok && i < CHILD_NTYPES; i++) {
+		struct slot *s = &p->slots[i];
+
+		if (s->pid && silent_for(s, now_usec(p)) > HB_TIMEOUT_USEC)
+			ok = false;
+	}
+	if (ok)
+		sdn_watchdog();
+	else
+		log_warn("withholding the systemd watchdog: a child is not answering");
+	sd_event_source_set_time(src, usec + p->wd_period);
+	return 0;
+}
+
+static int on_stop_timeout(sd_event_source *src, uint64_t usec, void *ud)
+{
+	struct parent *p = ud;
+
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p->slots[i];
+
+		if (s->pid) {
+			log_warn("%s child (pid %ld) did not stop in time: killing it",
+				 slot_name(s), (long)s->pid);
+			kill(s->pid, SIGKILL);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stop, reload, dumps                                                 */
+
+static void begin_stop(struct parent *p, int code)
+{
+	if (p->stopping)
+		return;
+	p->stopping = true;
+	p->exit_code = code;
+	sdn_stopping();
+	log_info("stopping");
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p->slots[i];
+
+		s->restart = sd_event_source_disable_unref(s->restart);
+		if (s->pid && ipc_send(s->sock, IPC_STOP, NULL, 0, -1) < 0)
+			kill(s->pid, SIGTERM);
+	}
+	if (sd_event_add_time_relative(p->e, &p->stop_timer, CLOCK_MONOTONIC,
+				       STOP_TIMEOUT_USEC, TIMER_ACCURACY_USEC, on_stop_timeout,
+				       p) < 0)
+		on_stop_timeout(NULL, 0, p);
+	finish_if_done(p);
+}
+
+/* Which children a config needs, after -P, -C and --all. */
+static void wanted_children(struct parent *p, const struct tandem_config *cfg,
+			    bool want[CHILD_NTYPES])
+{
+	bool restrict_ = p->o->only_vrrp || p->o->only_check;
+
+	for (int i = 0; i < CHILD_NTYPES; i++)
+		want[i] = false;
+#ifdef WITH_VRRP
+	want[CHILD_VRRP] = (p->o->all || cfg->needs_vrrp) &&
+			   (!restrict_ || p->o->only_vrrp);
+#endif
+#ifdef WITH_LVS
+	want[CHILD_CHECK] = (p->o->all || cfg->needs_check) &&
+			    (!restrict_ || p->o->only_check);
+#endif
+}
+
+static void log_diag_entry(const struct conf_diag_entry *e, void *arg)
+{
+	const char *what = arg;
+
+	if (e->file)
+		log_msg(e->sev == CONF_ERROR ? LOG_ERR : LOG_WARNING,
+			"%s%s:%d: %s: %s", what, e->file, e->line,
+			e->sev == CONF_ERROR ? "error" : "warning", e->msg);
+	else
+		log_msg(e->sev == CONF_ERROR ? LOG_ERR : LOG_WARNING, "%s%s: %s",
+			what, e->sev == CONF_ERROR ? "error" : "warning", e->msg);
+}
+
+/* A sealed memfd holding cfg in keepalived syntax, or -errno. */
+static int config_memfd(const struct tandem_config *cfg)
+{
+	int fd = memfd_create("tandem-config", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int wfd;
+	FILE *f;
+
+	if (fd < 0)
+		return -errno;
+	wfd = dup(fd);
+	f = wfd >= 0 ? fdopen(wfd, "w") : NULL;
+	if (!f) {
+		if (wfd >= 0)
+			close(wfd);
+		close(fd);
+		return -ENOMEM;
+	}
+	config_dump(cfg, f);
+	if (fclose(f) != 0) {
+		close(fd);
+		return -EIO;
+	}
+	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
+	      F_SEAL_SEAL);
+	return fd;
+}
+
+static void reload(struct parent *p)
+{
+	struct config_load_opts lo = { .config_id = p->o->config_id };
+	struct tandem_config *ncfg;
+	bool want[CHILD_NTYPES];
+	struct conf_diag d;
+	int fd;
+
+	if (p->stopping)
+		return;
+	log_info("reloading %s", p->o->conf_file);
+	sdn_reloading();
+	p->reloading = true;
+	conf_diag_init(&d);
+	ncfg = config_load(p->o->conf_file, &lo, &d);
+	conf_diag_foreach(&d, log_diag_entry, "reload: ");
+	if (!ncfg) {
+		log_err("reload refused: %zu error(s) in %s; the running config is kept",
+			d.errors, p->o->conf_file);
+		conf_diag_free(&d);
+		p->reloading = false;
+		sdn_ready("running (last reload refused)");
+		return;
+	}
+	conf_diag_free(&d);
+	fd = config_memfd(ncfg);
+	if (fd < 0) {
+		log_err("reload: cannot pass the config to the children: %s",
+			strerror(-fd));
+		config_free(ncfg);
+		p->reloading = false;
+		sdn_ready("running (last reload failed)");
+		return;
+	}
+	config_free(p->cfg);
+	p->cfg = ncfg;
+	wanted_children(p, ncfg, want);
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p->slots[i];
+		const char *path = ncfg->path ? ncfg->path : p->o->conf_file;
+
+		s->wanted = want[i];
+		if (!s->pid) {
+			if (s->wanted && !s->restart)
+				spawn(s);
+			continue;
+		}
+		if (!s->wanted) {
+			log_info("the new config needs no %s child: stopping it",
+				 slot_name(s));
+			ipc_send(s->sock, IPC_STOP, NULL, 0, -1);
+			continue;
+		}
+		if (ipc_send(s->sock, IPC_RELOAD, path, strlen(path), fd) < 0)
+			log_err("cannot send the reload to %s child", slot_name(s));
+		else
+			s->reload_pending = true;
+	}
+	close(fd);
+	maybe_ready(p);
+}
+
+static void forward_dump(struct parent *p, enum ipc_dump kind)
+{
+	uint32_t k = kind;
+
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p->slots[i];
+
+		if (s->pid && ipc_send(s->sock, IPC_DUMP, &k, sizeof(k), -1) < 0)
+			log_warn("cannot ask %s child for a dump", slot_name(s));
+	}
+}
+
+static int on_signal(sd_event_source *src, const struct signalfd_siginfo *si,
+		     void *ud)
+{
+	struct parent *p = ud;
+	int sig = (int)si->ssi_signo;
+
+	if (sig == SIGHUP)
+		reload(p);
+	else if (sig == SIGTERM || sig == SIGINT)
+		begin_stop(p, TANDEM_EXIT_OK);
+	else if (sig == SIGUSR1)
+		forward_dump(p, IPC_DUMP_DATA);
+	else if (sig == SIGUSR2)
+		forward_dump(p, IPC_DUMP_STATS);
+	else if (sig == SIGJSON)
+		forward_dump(p, IPC_DUMP_JSON);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
+	       struct tandem_config *cfg)
+{
+	struct parent p = { .o = o, .lo = lo, .cfg = cfg };
+	const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGJSON };
+	bool want[CHILD_NTYPES], any = false;
+	int r, code;
+
+	r = sd_event_new(&p.e);
+	if (r < 0) {
+		log_err("sd_event_new: %s", strerror(-r));
+		config_free(cfg);
+		return TANDEM_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		r = sd_event_add_signal(p.e, NULL, sigs[i], on_signal, &p);
+		if (r < 0) {
+			log_err("cannot watch signal %d: %s", sigs[i], strerror(-r));
+			goto fail;
+		}
+	}
+	r = sd_event_add_time_relative(p.e, &p.tick, CLOCK_MONOTONIC, TICK_USEC,
+				       TIMER_ACCURACY_USEC, on_tick, &p);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(p.tick, SD_EVENT_ON);
+	if (r < 0)
+		goto fail;
+	p.wd_period = sdn_watchdog_period_usec();
+	if (p.wd_period) {
+		r = sd_event_add_time_relative(p.e, &p.wd, CLOCK_MONOTONIC,
+					       p.wd_period, TIMER_ACCURACY_USEC, on_watchdog, &p);
+		if (r >= 0)
+			r = sd_event_source_set_enabled(p.wd, SD_EVENT_ON);
+		if (r < 0)
+			goto fail;
+		log_info("systemd watchdog every %llu ms",
+			 (unsigned long long)(p.wd_period / 1000));
+	}
+	sdn_mainpid();
+
+	wanted_children(&p, cfg, want);
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p.slots[i];
+
+		s->p = &p;
+		s->type = (enum child_type)i;
+		s->sock = -1;
+		s->wanted = want[i];
+		any |= want[i];
+#ifdef WITH_VRRP
+		if (i == CHILD_VRRP)
+			s->pidfile = o->vrrp_pid_file;
+#endif
+#ifdef WITH_LVS
+		if (i == CHILD_CHECK)
+			s->pidfile = o->check_pid_file;
+#endif
+	}
+	if (!any)
+		log_warn("the config needs no child process (--all starts them anyway)");
+	for (int i = 0; i < CHILD_NTYPES && !p.stopping; i++)
+		if (p.slots[i].wanted)
+			spawn(&p.slots[i]);
+	maybe_ready(&p);
+
+	r = sd_event_loop(p.e);
+	code = r < 0 ? TANDEM_EXIT_FAILURE : r;
+	goto out;
+fail:
+	log_err("cannot start the supervisor: %s", strerror(-r));
+	code = TANDEM_EXIT_FAILURE;
+out:
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		struct slot *s = &p.slots[i];
+
+		if (s->pid) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, NULL, 0);
+			unlink(s->pidfile);
+		}
+		slot_close(s);
+		s->restart = sd_event_source_disable_unref(s->restart);
+	}
+	p.tick = sd_event_source_disable_unref(p.tick);
+	p.wd = sd_event_source_disable_unref(p.wd);
+	p.stop_timer = sd_event_source_disable_unref(p.stop_timer);
+	sd_event_unref(p.e);
+	config_free(p.cfg);
+	return code;
+}

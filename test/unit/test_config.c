@@ -1,0 +1,365 @@
+/*
+ * config_load / config_load_buffer / config_dump: files in a temporary
+ * directory (good, bad, missing, with includes and conditionals), errors
+ * located in the right file, diagnostics that were already there left
+ * alone, and a dump that reads back to the same dump.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lib/conf.h"
+#include "tandem/config.h"
+#include "tandem/global_defs.h"
+
+struct tmp {
+	char dir[64];
+};
+
+static int setup(void **state)
+{
+	struct tmp *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	strcpy(t->dir, "/tmp/tandem-test-config-XXXXXX");
+	if (!mkdtemp(t->dir)) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct tmp *t = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(t);
+	return 0;
+}
+
+static char *write_file(const struct tmp *t, const char *name,
+			const char *text)
+{
+	size_t len = strlen(t->dir) + strlen(name) + 2;
+	char *path = malloc(len);
+	FILE *f;
+
+	assert_non_null(path);
+	snprintf(path, len, "%s/%s", t->dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+static char *dump_to_string(const struct tandem_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	config_dump(cfg, f);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static const char good[] =
+	"! a comment\n"
+	"global_defs {\n"
+	"    router_id LB_1          # trailing comment\n"
+	"    notification_email {\n"
+	"        ops@example.com\n"
+	"    }\n"
+	"    vrrp_garp_master_delay 2\n"
+	"    lvs_sync_daemon eth0 VI_1 id 3\n"
+	"    lvs_id OLD_SPELLING\n"
+	"}\n";
+
+static void test_load_good_file(void **state)
+{
+	const struct tmp *t = *state;
+	char *path = write_file(t, "good.conf", good);
+	struct conf_diag d;
+	struct tandem_config *cfg;
+
+	conf_diag_init(&d);
+	cfg = config_load(path, NULL, &d);
+	if (!cfg)
+		conf_diag_print(&d, stderr);
+	assert_non_null(cfg);
+	assert_int_equal(d.errors, 0);
+	assert_string_equal(cfg->path, path);
+	assert_non_null(cfg->tree);
+	/* lvs_id came later and wins: last value of a keyword is kept */
+	assert_string_equal(cfg->gd.router_id, "OLD_SPELLING");
+	assert_int_equal(cfg->gd.n_notification_email, 1);
+	assert_int_equal(cfg->gd.vrrp_garp_master_delay, 2000000);
+	assert_string_equal(cfg->gd.lvs_sync_daemon.vrrp_instance, "VI_1");
+	assert_false(cfg->needs_vrrp);
+	assert_false(cfg->needs_check);
+	config_free(cfg);
+	conf_diag_free(&d);
+	free(path);
+}
+
+static void test_load_bad_file(void **state)
+{
+	const struct tmp *t = *state;
+	char *path = write_file(t, "bad.conf",
+				"global_defs {\n"
+				"    vrrp_version 9\n"
+				"    router_id\n"
+				"}\n");
+	struct conf_diag d;
+	struct tandem_config *cfg;
+
+	conf_diag_init(&d);
+	cfg = config_load(path, NULL, &d);
+	assert_null(cfg);
+	assert_int_equal(d.errors, 2);
+	for (size_t i = 0; i < d.n; i++) {
+		if (d.v[i].sev != CONF_ERROR)
+			continue;
+		assert_non_null(d.v[i].file);
+		assert_non_null(strstr(d.v[i].file, "bad.conf"));
+		assert_true(d.v[i].line == 2 || d.v[i].line == 3);
+	}
+	conf_diag_free(&d);
+	free(path);
+}
+
+static void test_load_missing_file(void **state)
+{
+	const struct tmp *t = *state;
+	char path[128];
+	struct conf_diag d;
+
+	snprintf(path, sizeof(path), "%s/does-not-exist.conf", t->dir);
+	conf_diag_init(&d);
+	assert_null(config_load(path, NULL, &d));
+	assert_true(d.errors >= 1);
+	conf_diag_free(&d);
+}
+
+/* An error in an included file is located in that file. */
+static void test_include(void **state)
+{
+	const struct tmp *t = *state;
+	char *inc = write_file(t, "gd.inc", "global_defs {\n"
+					    "    router_id FROM_INCLUDE\n}\n");
+	char *bad = write_file(t, "bad.inc", "global_defs {\n"
+					     "\n    vrrp_priority 42\n}\n");
+	char *path = write_file(t, "main.conf", "include gd.inc\n");
+	char *path2 = write_file(t, "main2.conf",
+				 "global_defs {\n}\ninclude bad.inc\n");
+	struct conf_diag d;
+	struct tandem_config *cfg;
+
+	conf_diag_init(&d);
+	cfg = config_load(path, NULL, &d);
+	if (!cfg)
+		conf_diag_print(&d, stderr);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->gd.router_id, "FROM_INCLUDE");
+	config_free(cfg);
+	conf_diag_free(&d);
+
+	conf_diag_init(&d);
+	assert_null(config_load(path2, NULL, &d));
+	assert_int_equal(d.errors, 1);
+	assert_non_null(strstr(d.v[d.n - 1].file, "bad.inc"));
+	assert_int_equal(d.v[d.n - 1].line, 3);
+	assert_non_null(strstr(d.v[d.n - 1].msg, "vrrp_priority"));
+	conf_diag_free(&d);
+	free(inc);
+	free(bad);
+	free(path);
+	free(path2);
+}
+
+static void test_config_id(void **state)
+{
+	static const char text[] = "global_defs {\n"
+				   "@main router_id MAIN\n"
+				   "@backup router_id BACKUP\n"
+				   "}\n";
+	struct config_load_opts o = { .config_id = "backup" };
+	struct conf_diag d;
+	struct tandem_config *cfg;
+
+	(void)state;
+	conf_diag_init(&d);
+	cfg = config_load_buffer("ids.conf", text, strlen(text), &o, &d);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->gd.router_id, "BACKUP");
+	config_free(cfg);
+	o.config_id = "main";
+	cfg = config_load_buffer("ids.conf", text, strlen(text), &o, &d);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->gd.router_id, "MAIN");
+	config_free(cfg);
+	conf_diag_free(&d);
+}
+
+/* Errors already in the caller's diagnostics do not fail a good file. */
+static void test_errors_before(void **state)
+{
+	struct conf_diag d;
+	struct tandem_config *cfg;
+
+	(void)state;
+	conf_diag_init(&d);
+	conf_diag_add(&d, CONF_ERROR, "earlier.conf", 1, "x: earlier");
+	cfg = config_load_buffer("b.conf", good, strlen(good), NULL, &d);
+	assert_non_null(cfg);
+	assert_int_equal(d.errors, 1);
+	config_free(cfg);
+	conf_diag_free(&d);
+}
+
+/* Dump, read the dump, dump again: the same text, and the same values. */
+static void test_dump_round_trip(void **state)
+{
+	static const char text[] =
+		"global_defs {\n"
+		"  router_id \"LB one\"\n"
+		"  notification_email {\n"
+		"    a@example.com \"Ops <ops@example.com>\"\n"
+		"  }\n"
+		"  lvs_timeouts tcp 900 udp 60\n"
+		"  lvs_flush_onstop\n"
+		"  umask IXUSR | IRWXG | IRWXO\n"
+		"  startup_script \"/bin/echo 'two words'\" root\n"
+		"}\n"
+		"$DEF=eth0\n"
+		"net_namespace ${DEF}_ns\n";
+	struct conf_diag d;
+	struct tandem_config *a, *b;
+	char *da, *db;
+
+	(void)state;
+	conf_diag_init(&d);
+	a = config_load_buffer("dump.conf", text, strlen(text), NULL, &d);
+	if (!a)
+		conf_diag_print(&d, stderr);
+	assert_non_null(a);
+	da = dump_to_string(a);
+	assert_non_null(strstr(da, "router_id"));
+	/* the deprecated spelling comes out as the current one */
+	assert_non_null(strstr(da, "lvs_flush_on_stop"));
+	assert_null(strstr(da, "lvs_flush_onstop"));
+	/* the definition is resolved */
+	assert_non_null(strstr(da, "eth0_ns"));
+
+	b = config_load_buffer("dump2.conf", da, strlen(da), NULL, &d);
+	if (!b)
+		conf_diag_print(&d, stderr);
+	assert_non_null(b);
+	db = dump_to_string(b);
+	assert_string_equal(da, db);
+	assert_string_equal(a->gd.router_id, b->gd.router_id);
+	assert_string_equal(b->gd.router_id, "LB one");
+	assert_int_equal(b->gd.n_notification_email, 2);
+	assert_int_equal(b->gd.umask, 0177);
+	assert_int_equal(b->gd.lvs_flush_on_stop, GD_FLUSH_ON_STOP_FULL);
+	assert_string_equal(b->gd.startup_script.cmd,
+			    "/bin/echo 'two words'");
+	assert_string_equal(b->gd.net_namespace, "eth0_ns");
+	free(da);
+	free(db);
+	config_free(a);
+	config_free(b);
+	conf_diag_free(&d);
+}
+
+/* needs_vrrp / needs_check come from the tree's top-level blocks. */
+static void test_needs(void **state)
+{
+	static const struct {
+		const char *text;
+		bool vrrp, check;
+	} cases[] = {
+		{ "global_defs {\n}\n", false, false },
+		{ "vrrp_instance VI_1 {\n}\n", true, false },
+		{ "vrrp_sync_group G {\n}\n", true, false },
+		{ "static_ipaddress {\n 10.0.0.1/24 dev lo\n}\n", true, false },
+		{ "vrrp_script s {\n}\n", false, false },
+		{ "virtual_server 10.0.0.1 80 {\n}\n", false, true },
+		{ "vrrp_instance A {\n}\nvirtual_server 1.2.3.4 80 {\n}\n",
+		  true, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct conf_diag d;
+		struct conf_tree *t = NULL;
+		bool v = !cases[i].vrrp, c = !cases[i].check;
+
+		conf_diag_init(&d);
+		conf_read_buffer("n.conf", cases[i].text,
+				 strlen(cases[i].text), NULL, &d, &t);
+		assert_int_equal(d.errors, 0);
+		conf_top_needs(t, &v, &c);
+		assert_int_equal(v, cases[i].vrrp);
+		assert_int_equal(c, cases[i].check);
+		conf_tree_free(t);
+		conf_diag_free(&d);
+	}
+}
+
+/* The sample config shipped as /etc/tandem/tandem.conf must load. */
+static void test_shipped_sample(void **state)
+{
+	const char *srcdir = getenv("top_srcdir");
+	char path[4096];
+	struct conf_diag d;
+	struct tandem_config *cfg;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/doc/tandem.conf",
+		 srcdir ? srcdir : ".");
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "cannot read %s\n", path);
+		fail();
+	}
+	conf_diag_init(&d);
+	cfg = config_load(path, NULL, &d);
+	if (!cfg || d.n)
+		conf_diag_print(&d, stderr);
+	assert_non_null(cfg);
+	assert_int_equal(d.n, 0);
+	config_free(cfg);
+	conf_diag_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_good_file),
+		cmocka_unit_test(test_load_bad_file),
+		cmocka_unit_test(test_load_missing_file),
+		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_config_id),
+		cmocka_unit_test(test_errors_before),
+		cmocka_unit_test(test_dump_round_trip),
+		cmocka_unit_test(test_needs),
+		cmocka_unit_test(test_shipped_sample),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
