@@ -46,6 +46,7 @@
 
 #define USEC_PER_SEC	1000000ULL
 #define TICK_USEC	(500 * 1000ULL)		/* heartbeat check period */
+#define HB_LATE_USEC	(1500 * 1000ULL)	/* 3 heartbeats missed: late */
 #define HB_TIMEOUT_USEC	(3 * USEC_PER_SEC)	/* silent this long: hung */
 #define STOP_TIMEOUT_USEC (5 * USEC_PER_SEC)	/* then SIGKILL */
 #define RESTART_WINDOW_USEC (60 * USEC_PER_SEC)
@@ -426,7 +427,9 @@ static int on_watchdog(sd_event_source *src, uint64_t usec, void *ud)
 	for (int i = 0; ok && i < CHILD_NTYPES; i++) {
 		struct slot *s = &p->slots[i];
 
-		if (s->pid && silent_for(s, now_usec(p)) > HB_TIMEOUT_USEC)
+		/* Late, not only hung: systemd must not hear that all is well
+		 * from a parent whose child stopped answering. */
+		if (s->pid && silent_for(s, now_usec(p)) > HB_LATE_USEC)
 			ok = false;
 	}
 	if (ok)
