@@ -17,7 +17,8 @@
  * GLOB_BRACE.  A missing file, a pattern that matches nothing (except
  * for includer, whose point is to allow it), an include loop and nesting
  * deeper than the limit are errors at the include line.  include_check is
- * accepted and has no effect: tandem's checks are always all on.  With
+ * accepted and has no effect (tandem's checks are always all on), but
+ * its words are checked.  With
  * opts->include_root set, includes may not leave that folder: the fuzzer
  * uses it to keep arbitrary input off the real file system.
  */
@@ -234,6 +235,9 @@ static void conf_include(struct conf_reader *r, const struct conf_toks *t,
 	conf_buf_free(&pat);
 }
 
+static void conf_include_check(struct conf_reader *r,
+			       const struct conf_toks *tp, int lineno);
+
 static void conf_emit(struct conf_reader *r, const char *s, size_t len,
 		      int lineno)
 {
@@ -276,10 +280,34 @@ static void conf_emit(struct conf_reader *r, const char *s, size_t len,
 				conf_include(r, tp, lineno, conf_include_kw[i]);
 			return;
 		}
-		if (!strcmp(tp->v[0].text, "include_check"))
+		if (!strcmp(tp->v[0].text, "include_check")) {
+			conf_include_check(r, tp, lineno);
 			return;
+		}
 	}
 	conf_builder_line(r, tp, r->src->name, lineno);
+}
+
+/* keepalived's include_check levels.  tandem's checks are always all on,
+ * so the words change nothing, but a word keepalived would not take is
+ * still an error rather than silently accepted. */
+static void conf_include_check(struct conf_reader *r,
+			       const struct conf_toks *tp, int lineno)
+{
+	static const char *const words[] = {
+		"readable", "match", "wildcard_match", "brace_match", NULL
+	};
+
+	for (size_t i = 1; i < tp->n; i++) {
+		int k = 0;
+
+		while (words[k] && strcmp(words[k], tp->v[i].text))
+			k++;
+		if (!words[k])
+			conf_rerr(r, lineno, "include_check: expected readable, "
+				  "match, wildcard_match or brace_match, got \"%s\"",
+				  tp->v[i].text);
+	}
 }
 
 void conf_expand_too_deep(struct conf_reader *r, int lineno)

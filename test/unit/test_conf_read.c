@@ -257,6 +257,21 @@ static void test_include_variants(void **state)
 	rd_free(&r);
 }
 
+static void test_include_check_words(void **state)
+{
+	struct rd r;
+
+	wfile("main.conf", "include_check readable match wildcard_match "
+	      "brace_match\ninclude_check readble\nx\n");
+	rd(&r, "main.conf", "main");
+	assert_int_equal(r.d.errors, 1);
+	assert_diag(&r, "@D/main.conf:2: error: include_check: expected "
+		    "readable, match, wildcard_match or brace_match, got "
+		    "\"readble\"");
+	assert_string_equal(r.dump, "x\n");
+	rd_free(&r);
+}
+
 static void test_include_loop(void **state)
 {
 	struct rd r;
@@ -469,6 +484,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_include_args, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_include_variants, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_include_check_words, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_include_loop, setup,
 						teardown),
