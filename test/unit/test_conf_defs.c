@@ -14,30 +14,12 @@
 #include <cmocka.h>
 
 #include "lib/conf.h"
-
-struct rd {
-	struct conf_diag d;
-	struct conf_tree *t;
-	int rc;
-	char *dump, *diag;
-};
+#include "test/unit/conf_test_util.h"
 
 static void rd_opts(struct rd *r, const char *text,
 		    const struct conf_read_opts *o)
 {
-	size_t len;
-	FILE *f;
-
-	memset(r, 0, sizeof(*r));
-	conf_diag_init(&r->d);
-	r->rc = conf_read_buffer("/tmp/nodir/d.conf", text, strlen(text), o,
-				 &r->d, &r->t);
-	f = open_memstream(&r->dump, &len);
-	conf_dump(r->t, NULL, f);
-	fclose(f);
-	f = open_memstream(&r->diag, &len);
-	conf_diag_print(&r->d, f);
-	fclose(f);
+	rd_buffer(r, "/tmp/nodir/d.conf", text, strlen(text), o);
 }
 
 static void rd_id(struct rd *r, const char *text, const char *id)
@@ -52,18 +34,6 @@ static void rd(struct rd *r, const char *text)
 	rd_id(r, text, "main");
 }
 
-static void rd_free(struct rd *r)
-{
-	conf_tree_free(r->t);
-	conf_diag_free(&r->d);
-	free(r->dump);
-	free(r->diag);
-}
-
-#define assert_diag(r, s) do { \
-	if (!strstr((r)->diag, (s))) \
-		fail_msg("missing \"%s\" in:\n%s", (s), (r)->diag); \
-} while (0)
 
 static void check_id(const char *in, const char *id, const char *want)
 {

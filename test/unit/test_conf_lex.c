@@ -12,38 +12,15 @@
 #include <cmocka.h>
 
 #include "lib/conf.h"
+#include "test/unit/conf_test_util.h"
 
-struct rd {
-	struct conf_diag d;
-	struct conf_tree *t;
-	int rc;
-	char *dump, *diag;
-};
-
-static char *dump_of(const struct conf_tree *t, const struct conf_block *b)
-{
-	char *s;
-	size_t len;
-	FILE *f = open_memstream(&s, &len);
-
-	conf_dump(t, b, f);
-	fclose(f);
-	return s;
-}
+#define dump_of conf_test_dump
 
 static void rd_len(struct rd *r, const char *text, size_t len)
 {
 	struct conf_read_opts o = { .config_id = "main" };
-	size_t dl;
-	FILE *f;
 
-	memset(r, 0, sizeof(*r));
-	conf_diag_init(&r->d);
-	r->rc = conf_read_buffer("/tmp/lex.conf", text, len, &o, &r->d, &r->t);
-	r->dump = dump_of(r->t, NULL);
-	f = open_memstream(&r->diag, &dl);
-	conf_diag_print(&r->d, f);
-	fclose(f);
+	rd_buffer(r, "/tmp/lex.conf", text, len, &o);
 }
 
 static void rd(struct rd *r, const char *text)
@@ -51,18 +28,6 @@ static void rd(struct rd *r, const char *text)
 	rd_len(r, text, strlen(text));
 }
 
-static void rd_free(struct rd *r)
-{
-	conf_tree_free(r->t);
-	conf_diag_free(&r->d);
-	free(r->dump);
-	free(r->diag);
-}
-
-#define assert_diag(r, s) do { \
-	if (!strstr((r)->diag, (s))) \
-		fail_msg("missing \"%s\" in:\n%s", (s), (r)->diag); \
-} while (0)
 
 static void check(const char *in, const char *want)
 {

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "lib/conf.h"
+#include "test/unit/conf_test_util.h"
 
 static char dir[PATH_MAX];
 
@@ -65,33 +66,16 @@ static void wfile(const char *rel, const char *text)
 	fclose(f);
 }
 
-struct rd {
-	struct conf_diag d;
-	struct conf_tree *t;
-	int rc;
-	char *dump, *diag;
-};
-
 static void rd_opts(struct rd *r, const char *rel,
 		    const struct conf_read_opts *o)
 {
 	char path[PATH_MAX * 2];
-	size_t len;
-	FILE *f;
 
-	memset(r, 0, sizeof(*r));
-	conf_diag_init(&r->d);
 	if (rel[0] == '/')
 		snprintf(path, sizeof(path), "%s", rel);
 	else
 		snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	r->rc = conf_read_file(path, o, &r->d, &r->t);
-	f = open_memstream(&r->dump, &len);
-	conf_dump(r->t, NULL, f);
-	fclose(f);
-	f = open_memstream(&r->diag, &len);
-	conf_diag_print(&r->d, f);
-	fclose(f);
+	rd_path(r, path, o);
 }
 
 static void rd(struct rd *r, const char *rel, const char *id)
@@ -101,13 +85,6 @@ static void rd(struct rd *r, const char *rel, const char *id)
 	rd_opts(r, rel, &o);
 }
 
-static void rd_free(struct rd *r)
-{
-	conf_tree_free(r->t);
-	conf_diag_free(&r->d);
-	free(r->dump);
-	free(r->diag);
-}
 
 /* s with every "@D" replaced by the temp folder */
 static char *at_dir(const char *s)
@@ -128,6 +105,8 @@ static char *at_dir(const char *s)
 	return out;
 }
 
+/* Here "@D" in the expected text stands for the test's folder. */
+#undef assert_diag
 #define assert_diag(r, s) do { \
 	char *want_ = at_dir(s); \
 	if (!strstr((r)->diag, want_)) \
