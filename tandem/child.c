@@ -34,6 +34,7 @@
 #include "tandem/config.h"
 #include "tandem/ipc.h"
 #include "tandem/opts.h"
+#include "tandem/proc_check.h"
 #include "tandem/signals.h"
 
 #define HEARTBEAT_USEC (500 * 1000ULL)
@@ -41,6 +42,7 @@
 /* ------------------------------------------------------------------ */
 /* The hook table.  Later subsystems replace these entries.            */
 
+#ifdef WITH_VRRP
 static int log_init_hook(sd_event *e, const struct tandem_config *cfg)
 {
 	log_info("started with %s", cfg->path ? cfg->path : "(no file)");
@@ -58,16 +60,11 @@ static void log_stop_hook(void)
 {
 	log_info("stopping");
 }
+#endif
 
 #ifdef WITH_VRRP
 static const struct child_ops vrrp_ops = {
 	.name = "vrrp", .dump_base = "tandem",
-	.init = log_init_hook, .reload = log_reload_hook, .stop = log_stop_hook,
-};
-#endif
-#ifdef WITH_LVS
-static const struct child_ops check_ops = {
-	.name = "check", .dump_base = "tandem_check",
 	.init = log_init_hook, .reload = log_reload_hook, .stop = log_stop_hook,
 };
 #endif
@@ -77,7 +74,7 @@ const struct child_ops *const child_ops_table[CHILD_NTYPES] = {
 	[CHILD_VRRP] = &vrrp_ops,
 #endif
 #ifdef WITH_LVS
-	[CHILD_CHECK] = &check_ops,
+	[CHILD_CHECK] = &proc_check_ops,
 #endif
 };
 
@@ -221,6 +218,8 @@ static int write_json(struct child *c, FILE *f)
 	json_object_object_add(o, "config_file",
 			       json_object_new_string(c->cfg->path ? c->cfg->path : ""));
 	json_object_object_add(o, "config", json_object_new_string(text ? text : ""));
+	if (c->ops->dump_json)
+		c->ops->dump_json(o);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
 	fprintf(f, "%s\n", s);
@@ -457,6 +456,8 @@ _Noreturn void child_main(const struct child_start *s)
 		c.exit_code = 1;
 		goto out;
 	}
+	if (c.ops->set_opts)
+		c.ops->set_opts(s->opts);
 	r = c.ops->init(c.e, c.cfg);
 	if (r < 0) {
 		log_err("cannot start: %s", strerror(-r));

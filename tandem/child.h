@@ -15,6 +15,7 @@
 
 #include "lib/log.h"
 
+struct json_object;
 struct tandem_config;
 struct tandem_opts;
 
@@ -43,6 +44,10 @@ struct child_ops {
 	void (*stop)(void);
 	/* Subsystem state for the dumps; may be NULL. */
 	void (*dump_data)(FILE *out);
+	/* Optional: add the subsystem's state to the JSON dump's object. */
+	void (*dump_json)(struct json_object *o);
+	/* Optional: the command line, given before init (-I and such). */
+	void (*set_opts)(const struct tandem_opts *opts);
 };
 
 extern const struct child_ops *const child_ops_table[CHILD_NTYPES];

@@ -65,6 +65,36 @@ static int ns_ipvs(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	return 0;
 }
 
+#ifdef WITH_LVS
+/* virtual_server and virtual_server_group store into the check config:
+ * the first through check/'s table (so -d names its keywords' current
+ * spellings), the second, whose lines have no keywords, as a statement. */
+static void *vs_open(struct conf_ctx *c, const struct conf_node *n,
+		     void *parent)
+{
+	return check_vs_open(c, n, &((struct tandem_config *)parent)->check);
+}
+
+static const struct conf_block top_vs_block = {
+	.name = "virtual_server",
+	.keywords = check_vs_keywords,
+	.open = vs_open,
+	.close = check_vs_close,
+};
+
+static int vsg_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return check_conf_vsg_stmt(c, n, &((struct tandem_config *)obj)->check);
+}
+#define VS_BLOCK { .name = "virtual_server", .type = CONF_T_BLOCK, \
+		   .block = &top_vs_block, .flags = CONF_KW_MULTI }
+#define VSG_BLOCK { .name = "virtual_server_group", .type = CONF_T_CUSTOM, \
+		    .handler = vsg_stmt, .flags = CONF_KW_MULTI }
+#else
+#define VS_BLOCK NOTIMPL("virtual_server")
+#define VSG_BLOCK NOTIMPL("virtual_server_group")
+#endif
+
 static const struct conf_keyword top_keywords[] = {
 	{ .name = "global_defs", .type = CONF_T_BLOCK, .block = &top_gd_block,
 	  .flags = CONF_KW_MULTI },
@@ -102,8 +132,8 @@ static const struct conf_keyword top_keywords[] = {
 	NOTIMPL("interface_up_down_delays"),
 
 	/* checker process: check/ and ipvs/ */
-	NOTIMPL("virtual_server"),
-	NOTIMPL("virtual_server_group"),
+	VS_BLOCK,
+	VSG_BLOCK,
 	NOTIMPL("SSL"),
 
 	/* BFD process */

@@ -36,6 +36,9 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 {
 	if (cfg->tree)
 		conf_apply(cfg->tree, &conf_top_block, cfg, d);
+#ifdef WITH_LVS
+	check_conf_finish(&cfg->check, d);
+#endif
 	if (gd_finish(&cfg->gd) < 0)
 		conf_diag_add(d, CONF_ERROR, cfg->path, 0,
 			      "global_defs: out of memory");
@@ -95,6 +98,9 @@ void config_free(struct tandem_config *cfg)
 	if (!cfg)
 		return;
 	gd_free(&cfg->gd);
+#ifdef WITH_LVS
+	check_conf_free(&cfg->check);
+#endif
 	conf_tree_free(cfg->tree);
 	free(cfg->path);
 	free(cfg);

@@ -13,11 +13,17 @@
 
 #include "lib/conf.h"
 #include "tandem/global_defs.h"
+#ifdef WITH_LVS
+#include "check/check_vs_conf.h"
+#endif
 
 struct tandem_config {
 	char *path;			/* the file it was read from */
 	struct conf_tree *tree;		/* resolved statements, for -d */
 	struct global_defs gd;
+#ifdef WITH_LVS
+	struct check_conf check;	/* virtual_server(_group) blocks */
+#endif
 	/* Which children the config needs (before -P/-C/--all). */
 	bool needs_vrrp;
 	bool needs_check;

@@ -667,7 +667,6 @@ static void test_not_implemented(void **state)
 {
 	static const char *const blocks[] = {
 		"vrrp_instance VI_1", "vrrp_sync_group VG", "vrrp_script chk",
-		"virtual_server 10.0.0.1 80", "virtual_server_group G",
 		"static_ipaddress", "static_routes", "bfd_instance b",
 		"track_file f", "SSL", "garp_group", "vrrp_track_process p",
 	};

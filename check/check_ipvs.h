@@ -1,0 +1,64 @@
+/*
+ * The IPVS controller of the check process: keeps the kernel's table
+ * equal to what the LVS config asks for, across start, reload and stop.
+ *
+ * Start reads the kernel's table and reconciles with it: matching entries
+ * are adopted (their connections and counters survive), differing ones
+ * changed in place, missing ones added, and entries the config does not
+ * name left alone unless flush is asked for.  From then on the
+ * controller manages (owns) every entry of the config, adopted or added;
+ * a reload diffs the new config's table against the one applied last, so
+ * it sends only the requests that change something (one weight: one
+ * request).  Stop removes the owned entries, flushes the whole table, or
+ * keeps everything, as the options say.  Knowing nothing of tandem's
+ * global_defs or command line, it takes those choices as plain options.
+ */
+#ifndef TANDEM_CHECK_IPVS_H
+#define TANDEM_CHECK_IPVS_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+
+#include "check/check_vs_conf.h"
+
+enum check_ipvs_stop {
+	CHECK_IPVS_STOP_REMOVE,	/* delete the owned services (default) */
+	CHECK_IPVS_STOP_FLUSH,	/* flush the whole IPVS table */
+	CHECK_IPVS_STOP_KEEP,	/* leave everything (-I) */
+};
+
+struct check_ipvs_opts {
+	bool flush;			/* lvs_flush: at start, delete what
+					   the config does not name */
+	enum check_ipvs_stop on_stop;
+	struct ipvs_timeouts timeouts;	/* 0: leave that one alone */
+	/* Sync daemons to run (lvs_sync_daemon): ndaemons 0..2. */
+	struct ipvs_daemon daemons[2];
+	size_t ndaemons;
+};
+
+struct check_ipvs;
+
+/* Open the netlink client and reconcile.  On a kernel without IPVS
+ * returns -EPROTONOSUPPORT with the message in err; other errors also
+ * leave a message there.  *out is set only on success (a failed
+ * reconcile is logged and still returns a controller: the next reload
+ * retries from the kernel's table). */
+int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
+		     const struct check_ipvs_opts *o, char *err, size_t errlen);
+/* Apply a new config.  0 or -errno (failures are logged). */
+int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
+		      const struct check_ipvs_opts *o);
+/* Remove / flush / keep as o->on_stop says, stop the sync daemons that
+ * were started (unless keeping), and free. */
+void check_ipvs_stop(struct check_ipvs *ci, const struct check_ipvs_opts *o);
+
+/* Requests acknowledged by the kernel so far (for tests and stats). */
+unsigned long check_ipvs_requests(const struct check_ipvs *ci);
+/* The tables as tandem wants them and as the kernel has them (read now). */
+void check_ipvs_dump(struct check_ipvs *ci, FILE *f);
+struct json_object *check_ipvs_json(struct check_ipvs *ci);
+/* An IPVS table as JSON (an array of services with destinations). */
+struct json_object *check_ipvs_table_json(const struct ipvs_table *t);
+
+#endif

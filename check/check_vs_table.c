@@ -1,0 +1,230 @@
+/*
+ * From the LVS config to the IPVS table it asks for.
+ *
+ * A pure function of the config (and, for ha_suspend, of which virtual
+ * addresses are present): no socket, no state, so the whole mapping is
+ * unit-tested and the check process can compute the table of a new
+ * config before touching the kernel.  A virtual_server of a group stands
+ * for one service per address of each range and per fwmark of the
+ * group, all with the same settings and real servers.  A real server's
+ * port defaults to its service's, its forwarding method to the virtual
+ * server's.  With no checkers yet every real server is up, so the quorum
+ * is lost only when the configured weights add up to less than it; then
+ * a sorry server, if there is one, replaces the real servers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "check/check_vs_conf.h"
+
+static const uint16_t proto_num[] = {
+	[CHECK_PROTO_TCP] = IPPROTO_TCP,
+	[CHECK_PROTO_UDP] = IPPROTO_UDP,
+	[CHECK_PROTO_SCTP] = IPPROTO_SCTP,
+};
+
+static const struct check_fwd *rs_fwd(const struct check_vs *vs,
+				      const struct check_rs *rs)
+{
+	return rs->fwd.set ? &rs->fwd : &vs->fwd;
+}
+
+int check_vs_fwmark_af(const struct check_vs *vs)
+{
+	int tun_af = 0;
+	bool tun_mixed = false;
+
+	if (vs->ip_family != CHECK_AF_UNSET)
+		return vs->ip_family == CHECK_AF_INET6 ? AF_INET6 : AF_INET;
+	for (size_t i = 0; i < vs->nrs; i++) {
+		const struct check_rs *rs = vs->rs[i];
+
+		if (!rs->af)
+			continue;
+		if (rs_fwd(vs, rs)->method != IPVS_FWD_TUNNEL)
+			return rs->af;
+		if (tun_af && tun_af != rs->af)
+			tun_mixed = true;
+		tun_af = rs->af;
+	}
+	if (vs->sorry.set && vs->sorry.af) {
+		const struct check_fwd *f = vs->sorry_fwd.set ? &vs->sorry_fwd
+							      : &vs->fwd;
+		if (f->method != IPVS_FWD_TUNNEL)
+			return vs->sorry.af;
+	}
+	return tun_af && !tun_mixed ? tun_af : AF_INET;
+}
+
+static void fill_service(const struct check_vs *vs, struct ipvs_service *s,
+			 int af)
+{
+	ipvs_service_init(s, af);
+	snprintf(s->sched, sizeof(s->sched), "%s", vs->sched);
+	s->flags = vs->sched_flags;
+	if (vs->ops)
+		s->flags |= IP_VS_SVC_F_ONEPACKET;
+	if (vs->persistent) {
+		s->flags |= IP_VS_SVC_F_PERSISTENT;
+		s->timeout = vs->persistence_timeout;
+	}
+	if (vs->granularity >= 0) {
+		if (af == AF_INET6)
+			s->netmask = (uint32_t)vs->granularity;
+		else if (vs->granularity <= 32)
+			s->netmask = htonl(vs->granularity == 32 ? 0xffffffffu :
+					   ~(0xffffffffu >> vs->granularity));
+	}
+	if (vs->persistence_engine)
+		snprintf(s->pe_name, sizeof(s->pe_name), "%s",
+			 vs->persistence_engine);
+}
+
+/* The i-th address of a range (i < count). */
+static void range_addr(const struct check_vsg_entry *e, uint32_t i,
+		       union ipvs_addr *a)
+{
+	*a = e->first;
+	if (e->af == AF_INET) {
+		a->raw[3] = (uint8_t)(a->raw[3] + i);
+	} else {
+		unsigned v = ((unsigned)a->raw[14] << 8 | a->raw[15]) + i;
+
+		a->raw[14] = (uint8_t)(v >> 8);
+		a->raw[15] = (uint8_t)v;
+	}
+}
+
+long check_vs_services(const struct check_conf *cc, const struct check_vs *vs,
+		       struct ipvs_service **out)
+{
+	const struct check_vsg *g = NULL;
+	struct ipvs_service *l;
+	size_t n = 0, k = 0;
+
+	*out = NULL;
+	switch (vs->kind) {
+	case CHECK_VS_BAD:
+		return 0;
+	case CHECK_VS_ADDR:
+	case CHECK_VS_FWMARK:
+		n = 1;
+		break;
+	case CHECK_VS_GROUP:
+		g = check_conf_find_group(cc, vs->group);
+		for (size_t i = 0; g && i < g->n; i++)
+			n += g->e[i].is_fwmark ? 1 : g->e[i].count;
+		break;
+	}
+	if (!n)
+		return 0;
+	l = calloc(n, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	if (vs->kind == CHECK_VS_ADDR) {
+		fill_service(vs, &l[0], vs->af);
+		l[0].protocol = proto_num[vs->protocol];
+		l[0].addr = vs->addr;
+		l[0].port = vs->port;
+	} else if (vs->kind == CHECK_VS_FWMARK) {
+		fill_service(vs, &l[0], check_vs_fwmark_af(vs));
+		l[0].fwmark = vs->fwmark;
+	} else {
+		for (size_t i = 0; i < g->n; i++) {
+			const struct check_vsg_entry *e = &g->e[i];
+
+			if (e->is_fwmark) {
+				fill_service(vs, &l[k], check_vs_fwmark_af(vs));
+				l[k++].fwmark = e->fwmark;
+				continue;
+			}
+			for (uint32_t a = 0; a < e->count; a++, k++) {
+				fill_service(vs, &l[k], e->af);
+				l[k].protocol = proto_num[vs->protocol];
+				range_addr(e, a, &l[k].addr);
+				l[k].port = e->port;
+			}
+		}
+	}
+	*out = l;
+	return (long)n;
+}
+
+static void fill_dest(struct ipvs_dest *d, int af, const union ipvs_addr *a,
+		      uint16_t port, const struct check_fwd *f)
+{
+	ipvs_dest_init(d, af);
+	d->addr = *a;
+	d->port = port;
+	d->fwd = f->method;
+	if (f->method == IPVS_FWD_TUNNEL) {
+		d->tun_type = f->tun_type;
+		d->tun_port = f->tun_port;
+		d->tun_flags = f->tun_flags;
+	}
+}
+
+static int add_vs(const struct check_vs *vs, const struct ipvs_service *s,
+		  struct ipvs_table *t)
+{
+	struct ipvs_vs *v = ipvs_table_add_service(t, s);
+	struct ipvs_dest d;
+	uint64_t live = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < vs->nrs; i++)
+		live += (uint64_t)vs->rs[i]->weight;
+	if (live < vs->quorum && vs->sorry.set) {
+		const struct check_sorry *so = &vs->sorry;
+
+		fill_dest(&d, so->af, &so->addr,
+			  so->port_set ? so->port : s->port,
+			  vs->sorry_fwd.set ? &vs->sorry_fwd : &vs->fwd);
+		return ipvs_vs_add_dest(v, &d) ? 0 : -ENOMEM;
+	}
+	for (size_t i = 0; i < vs->nrs; i++) {
+		const struct check_rs *rs = vs->rs[i];
+
+		fill_dest(&d, rs->af, &rs->addr,
+			  rs->port_set ? rs->port : s->port, rs_fwd(vs, rs));
+		d.weight = rs->weight;
+		d.u_thresh = rs->uthreshold;
+		d.l_thresh = rs->lthreshold;
+		if (!ipvs_vs_add_dest(v, &d))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int check_conf_to_table(const struct check_conf *cc,
+			const struct check_table_opts *o,
+			struct ipvs_table *out)
+{
+	int r = 0;
+
+	ipvs_table_free(out);
+	for (size_t i = 0; r == 0 && i < cc->nvs; i++) {
+		const struct check_vs *vs = cc->vs[i];
+		struct ipvs_service *svcs;
+		long n = check_vs_services(cc, vs, &svcs);
+
+		if (n < 0)
+			r = (int)n;
+		for (long k = 0; r == 0 && k < n; k++) {
+			const struct ipvs_service *s = &svcs[k];
+
+			if (vs->ha_suspend && !s->fwmark && o && o->vip_present &&
+			    !o->vip_present(s->af, &s->addr, o->arg))
+				continue;
+			r = add_vs(vs, s, out);
+		}
+		free(svcs);
+	}
+	if (r < 0)
+		ipvs_table_free(out);
+	return r;
+}

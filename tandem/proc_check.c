@@ -1,0 +1,140 @@
+/*
+ * The check process: glue between the child runtime and check/.
+ *
+ * This is where tandem's settings meet the IPVS controller, which knows
+ * nothing of them: lvs_flush, lvs_flush_on_stop, lvs_timeouts and
+ * lvs_sync_daemon from global_defs and -I from the command line become a
+ * struct check_ipvs_opts.  A kernel without IPVS is not a reason to
+ * crash-loop: the error is logged once per start or reload, and the
+ * process keeps running (and retries on the next reload, in case the
+ * module was loaded since).  The runtime gives its hooks no context
+ * pointer, so the state of the one controller per process is kept here.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "check/check_ipvs.h"
+#include "ipvs/ipvs_nl.h"
+#include "lib/log.h"
+#include "tandem/config.h"
+#include "tandem/opts.h"
+#include "tandem/proc_check.h"
+
+#ifdef WITH_LVS
+
+static struct {
+	bool keep_ipvs;			/* -I */
+	struct check_ipvs *ipvs;	/* NULL: no IPVS in this kernel */
+	struct check_ipvs_opts o;
+} pc;
+
+static void syncd_opts(const struct gd_lvs_syncd *s, struct check_ipvs_opts *o)
+{
+	struct ipvs_daemon dm;
+
+	memset(&dm, 0, sizeof(dm));
+	snprintf(dm.mcast_ifn, sizeof(dm.mcast_ifn), "%s", s->ifname);
+	dm.syncid = s->syncid < 0 ? 0 : (uint32_t)s->syncid;
+	dm.sync_maxlen = (uint16_t)s->maxlen;
+	dm.mcast_port = (uint16_t)s->port;
+	dm.mcast_ttl = (uint8_t)s->ttl;
+	if (s->group.ss_family == AF_INET) {
+		dm.mcast_af = AF_INET;
+		dm.mcast_group.v4 = ((const struct sockaddr_in *)&s->group)->sin_addr;
+	} else if (s->group.ss_family == AF_INET6) {
+		dm.mcast_af = AF_INET6;
+		dm.mcast_group.v6 = ((const struct sockaddr_in6 *)&s->group)->sin6_addr;
+	}
+	/* Tied to a VRRP instance the daemon should follow its state; that
+	 * message from the VRRP process does not exist yet, so such a
+	 * daemon runs as backup only (it receives, never sends). */
+	if (!s->vrrp_instance) {
+		dm.state = IP_VS_STATE_MASTER;
+		o->daemons[o->ndaemons++] = dm;
+	}
+	dm.state = IP_VS_STATE_BACKUP;
+	o->daemons[o->ndaemons++] = dm;
+}
+
+static void make_opts(const struct tandem_config *cfg)
+{
+	const struct global_defs *gd = &cfg->gd;
+	struct check_ipvs_opts *o = &pc.o;
+
+	memset(o, 0, sizeof(*o));
+	o->flush = gd->lvs_flush;
+	if (pc.keep_ipvs)
+		o->on_stop = CHECK_IPVS_STOP_KEEP;
+	else if (gd->lvs_flush_on_stop == GD_FLUSH_ON_STOP_FULL)
+		o->on_stop = CHECK_IPVS_STOP_FLUSH;
+	else
+		o->on_stop = CHECK_IPVS_STOP_REMOVE;
+	o->timeouts.tcp = (uint32_t)(gd->lvs_timeouts.tcp / 1000000);
+	o->timeouts.tcp_fin = (uint32_t)(gd->lvs_timeouts.tcpfin / 1000000);
+	o->timeouts.udp = (uint32_t)(gd->lvs_timeouts.udp / 1000000);
+	if (gd->lvs_sync_daemon.ifname)
+		syncd_opts(&gd->lvs_sync_daemon, o);
+}
+
+static void pc_set_opts(const struct tandem_opts *opts)
+{
+	pc.keep_ipvs = opts->dont_release_ipvs;
+}
+
+static void start_ipvs(const struct tandem_config *cfg)
+{
+	char err[IPVS_ERRMSG_MAX] = "";
+	int r = check_ipvs_start(&pc.ipvs, &cfg->check, &pc.o, err, sizeof(err));
+
+	if (r < 0) {
+		pc.ipvs = NULL;
+		log_err("IPVS: %s; the check process runs without it",
+			*err ? err : strerror(-r));
+	}
+}
+
+static int pc_init(sd_event *e, const struct tandem_config *cfg)
+{
+	(void)e;
+	make_opts(cfg);
+	start_ipvs(cfg);
+	return 0;
+}
+
+static int pc_reload(const struct tandem_config *old,
+		     const struct tandem_config *new_cfg)
+{
+	(void)old;
+	make_opts(new_cfg);
+	if (!pc.ipvs)
+		start_ipvs(new_cfg);
+	else
+		check_ipvs_reload(pc.ipvs, &new_cfg->check, &pc.o);
+	return 0;
+}
+
+static void pc_stop(void)
+{
+	check_ipvs_stop(pc.ipvs, &pc.o);
+	pc.ipvs = NULL;
+}
+
+static void pc_dump_data(FILE *out)
+{
+	check_ipvs_dump(pc.ipvs, out);
+}
+
+static void pc_dump_json(struct json_object *o)
+{
+	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
+}
+
+const struct child_ops proc_check_ops = {
+	.name = "check", .dump_base = "tandem_check",
+	.set_opts = pc_set_opts,
+	.init = pc_init, .reload = pc_reload, .stop = pc_stop,
+	.dump_data = pc_dump_data, .dump_json = pc_dump_json,
+};
+
+#endif
