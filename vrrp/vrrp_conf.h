@@ -1,0 +1,247 @@
+/*
+ * The VRRP side of the config: keepalived's `vrrp_instance NAME { }` and
+ * `vrrp_sync_group NAME { }` blocks read into typed structures.
+ *
+ * The keyword tables live in vrrp_conf_instance.c (instance keywords),
+ * vrrp_conf_inst_check.c (the checks one instance can make alone),
+ * vrrp_conf_addr.c (the `ip addr`
+ * syntax of virtual_ipaddress, virtual_ipaddress_excluded and the lines of
+ * unicast_peer) and vrrp_conf_sync.c (sync groups and the checks that need
+ * every instance and global_defs: duplicate VRIDs, group members, the
+ * version that global_defs gives).
+ *
+ * vrrp/ may not see global_defs (tandem/), so the few globals an instance
+ * falls back on are handed to vrrp_conf_check() in a small struct by the
+ * code that wires these blocks into the top-level table.
+ *
+ * Wiring (tandem/conf_top.c, one line per block plus a close hook):
+ *   - the blocks' open() takes the enclosing object as a struct vrrp_conf *,
+ *     so a table whose object is a struct vrrp_conf names them as
+ *     CONF_T_BLOCK; a table whose object is something else (the top level,
+ *     a struct tandem_config) uses vrrp_conf_instance_stmt() /
+ *     vrrp_conf_sync_group_stmt() as CONF_T_CUSTOM handlers with a one-line
+ *     wrapper that passes &cfg->vrrp, as check/ does for virtual_server;
+ *   - after every block was applied, vrrp_conf_check() with the globals.
+ */
+#ifndef TANDEM_VRRP_CONF_H
+#define TANDEM_VRRP_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "lib/conf.h"
+#include "vrrp/vrrp_csum.h"
+
+#define VRRP_CONF_IFNAME_MAX	15	/* IFNAMSIZ - 1 */
+#define VRRP_CONF_AUTH_PASS_MAX	8	/* VRRP_AUTH_LEN */
+#define VRRP_CONF_MAX_VIPS	255	/* Count IPvX Addr is 8 bits */
+#define VRRP_CONF_LFT_FOREVER	UINT32_MAX
+
+/* Where a statement was, for the checks made after the walk.  file is a
+ * copy: the objects outlive the tree. */
+struct vrrp_conf_loc {
+	char *file;
+	int line;
+};
+
+enum vrrp_conf_state {
+	VRRP_CONF_STATE_BACKUP = 0,	/* the default, as keepalived */
+	VRRP_CONF_STATE_MASTER = 1,
+};
+
+/* Index order of the auth_type words. */
+enum vrrp_conf_auth {
+	VRRP_CONF_AUTH_NONE = -1,
+	VRRP_CONF_AUTH_PASS = 0,
+	VRRP_CONF_AUTH_AH = 1,
+};
+
+/* Address flags of `ip addr add` keepalived passes on (IFA_F_*). */
+#define VRRP_VIP_HOME		0x01
+#define VRRP_VIP_NODAD		0x02
+#define VRRP_VIP_MNGTMPADDR	0x04
+#define VRRP_VIP_NOPREFIXROUTE	0x08
+#define VRRP_VIP_AUTOJOIN	0x10
+
+/* One line of virtual_ipaddress / virtual_ipaddress_excluded. */
+struct vrrp_vip {
+	struct vrrp_ip addr;
+	uint8_t prefix;		/* the given one, else 32 / 128; with peer:
+				 * the peer's */
+	bool has_brd;		/* IPv4 only; brd + and - are resolved */
+	struct in_addr brd;
+	bool has_peer;
+	struct vrrp_ip peer;
+	char *dev;		/* NULL: the instance's interface */
+	int scope;		/* -1: not given (global); IPv4 only */
+	char *label;		/* NULL: none; IPv4 only */
+	unsigned flags;		/* VRRP_VIP_* */
+	bool no_track;
+	bool has_preferred_lft;	/* not given: 0 for an IPv6 /128, else
+				 * forever (the runtime applies it) */
+	uint32_t preferred_lft;	/* seconds or VRRP_CONF_LFT_FOREVER */
+	struct vrrp_conf_loc loc;
+};
+
+/* One line of unicast_peer. */
+struct vrrp_conf_peer {
+	struct vrrp_ip addr;
+	int min_ttl, max_ttl;	/* -1: not given */
+	struct vrrp_conf_loc loc;
+};
+
+struct vrrp_conf_instance {
+	char *name;
+	struct vrrp_conf_loc loc;
+
+	int state;			/* enum vrrp_conf_state */
+	char *interface;		/* NULL: not given */
+	unsigned vrid;			/* 0: not given (an error) */
+	struct vrrp_conf_loc vrid_loc;
+	unsigned priority;		/* default 100 */
+	uint64_t advert_int_us;		/* default 1 s */
+	bool advert_int_set;
+	struct vrrp_conf_loc advert_loc;
+	/* 0 until resolved: the instance's `version`, else (in
+	 * vrrp_conf_check) global_defs vrrp_version; IPv6 forces 3. */
+	unsigned version;
+	bool version_set;
+	/* advert_int was not checked against the version because it comes
+	 * from global_defs: vrrp_conf_check() does it. */
+	bool advert_check_pending;
+	bool nopreempt;
+	bool preempt_given;
+	uint64_t preempt_delay_us;	/* 0..1000 s */
+	bool dont_track_primary;
+	bool native_ipv6;
+	int family;			/* AF_INET / AF_INET6, set by close() */
+
+	/* sources, multicast group and unicast */
+	struct sockaddr_storage mcast_src_ip;	/* AF_UNSPEC: not given */
+	struct sockaddr_storage unicast_src_ip;
+	struct sockaddr_storage mcast_dst_ip;
+	struct vrrp_conf_peer *peers;
+	size_t npeers;
+	unsigned unicast_ttl;		/* 0: not given (255) */
+	bool check_unicast_src, check_unicast_src_set;
+	bool unicast_fault_no_peer;
+
+	/* v2 authentication */
+	bool auth_block;
+	struct vrrp_conf_loc auth_loc;
+	int auth_type;			/* enum vrrp_conf_auth */
+	bool auth_pass_set;
+	char auth_pass[VRRP_CONF_AUTH_PASS_MAX + 1];
+
+	/* addresses */
+	struct vrrp_vip *vips;
+	size_t nvips;
+	struct vrrp_vip *evips;
+	size_t nevips;
+	bool no_virtual_ipaddress;
+	bool promote_secondaries;
+	bool accept;
+
+	/* gratuitous ARP / NA: *_set false means global_defs' value */
+	uint64_t garp_master_delay_us;
+	bool garp_master_delay_set;
+	unsigned garp_master_repeat;
+	bool garp_master_repeat_set;
+	uint64_t garp_master_refresh_us;
+	bool garp_master_refresh_set;
+	unsigned garp_master_refresh_repeat;
+	bool garp_master_refresh_repeat_set;
+	uint64_t garp_lower_prio_delay_us;
+	bool garp_lower_prio_delay_set;
+	unsigned garp_lower_prio_repeat;
+	bool garp_lower_prio_repeat_set;
+	uint64_t garp_extra_if_us;	/* 0: off */
+	bool garp_extra_if_all;
+	bool garp_extra_if_set;
+
+	/* behaviour switches that default to global_defs */
+	unsigned down_timer_adverts;	/* 0: global (3) */
+	bool lower_prio_no_advert, lower_prio_no_advert_set;
+	bool higher_prio_send_advert, higher_prio_send_advert_set;
+	bool skip_check_adv_addr, skip_check_adv_addr_set;
+	bool strict_mode, strict_mode_set;
+	bool v3_checksum_as_v2, v3_checksum_as_v2_set;
+
+	unsigned kernel_rx_buf_size;	/* 0: global policy */
+	unsigned debug;			/* 0..4, kept for keepalived's files */
+
+	const char *sync_group;		/* set by vrrp_conf_check */
+};
+
+struct vrrp_conf_sync_group {
+	char *name;
+	struct vrrp_conf_loc loc;
+	char **members;
+	struct vrrp_conf_loc *member_loc;
+	size_t nmembers;
+};
+
+/* Every vrrp_instance and vrrp_sync_group of a file, in file order. */
+struct vrrp_conf {
+	struct vrrp_conf_instance **inst;
+	size_t ninst;
+	struct vrrp_conf_sync_group **groups;
+	size_t ngroups;
+};
+
+/* What vrrp_conf_check() needs from global_defs. */
+struct vrrp_conf_globals {
+	unsigned vrrp_version;		/* 2 or 3 (keepalived's default 2) */
+	bool vrrp_strict;
+	const char *default_interface;	/* NULL: not given */
+};
+
+void vrrp_conf_init(struct vrrp_conf *vc);
+void vrrp_conf_free(struct vrrp_conf *vc);
+
+/* The tables.  The blocks' open() expects the enclosing object to be a
+ * struct vrrp_conf. */
+extern const struct conf_block vrrp_instance_block;
+extern const struct conf_block vrrp_sync_group_block;
+extern const struct conf_keyword vrrp_instance_keywords[];
+extern const struct conf_keyword vrrp_sync_group_keywords[];
+
+/* CONF_T_CUSTOM handlers for a table whose object is not a struct
+ * vrrp_conf: obj is the struct vrrp_conf to fill. */
+int vrrp_conf_instance_stmt(struct conf_ctx *c, const struct conf_node *n,
+			    void *obj);
+int vrrp_conf_sync_group_stmt(struct conf_ctx *c, const struct conf_node *n,
+			      void *obj);
+
+/* The checks that need every block and the globals: unique instance and
+ * group names, group members that exist and belong to one group, the
+ * version from global_defs and what depends on it (advert_int, IPv6,
+ * authentication, strict mode), an interface for every multicast
+ * instance, no two instances on the same (interface, family, VRID, group
+ * or peers).  Errors and warnings go to d with the location of the
+ * statement concerned.  Returns 0 when no error was added. */
+int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
+		    struct conf_diag *d);
+
+/* vrrp_conf_addr.c: parse one line of virtual_ipaddress (the words of n:
+ * n->word is the address) into *out; 0, or -1 after a located error.
+ * Exported for static_ipaddress later. */
+int vrrp_conf_parse_vip(struct conf_ctx *c, const struct conf_node *n,
+			struct vrrp_vip *out);
+void vrrp_vip_free(struct vrrp_vip *v);
+/* "ADDR/PREFIX" */
+const char *vrrp_conf_ip_str(const struct vrrp_ip *ip, char *buf, size_t len);
+
+/* Internal to vrrp_conf*.c. */
+int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
+			 void *obj);
+int vrrp_conf_loc_set(struct vrrp_conf_loc *l, const struct conf_node *n);
+int vrrp_conf_h_vip(struct conf_ctx *c, const struct conf_node *n, void *obj);
+int vrrp_conf_h_evip(struct conf_ctx *c, const struct conf_node *n, void *obj);
+int vrrp_conf_h_peer(struct conf_ctx *c, const struct conf_node *n, void *obj);
+bool vrrp_conf_ip_eq(const struct vrrp_ip *a, const struct vrrp_ip *b);
+void vrrp_conf_ip_from_ss(struct vrrp_ip *ip, const struct sockaddr_storage *ss);
+
+#endif
