@@ -301,6 +301,12 @@ static void conf_include_check(struct conf_reader *r,
 	for (size_t i = 1; i < tp->n; i++) {
 		int k = 0;
 
+		if (tp->v[i].kind != CONF_TOK_WORD) {
+			conf_rerr(r, lineno, "include_check: expected readable, "
+				  "match, wildcard_match or brace_match, got a "
+				  "brace");
+			return;
+		}
 		while (words[k] && strcmp(words[k], tp->v[i].text))
 			k++;
 		if (!words[k])

@@ -241,9 +241,12 @@ static void test_include_check_words(void **state)
 	struct rd r;
 
 	wfile("main.conf", "include_check readable match wildcard_match "
-	      "brace_match\ninclude_check readble\nx\n");
+	      "brace_match\ninclude_check readble\nx\ninclude_check { }\n");
 	rd(&r, "main.conf", "main");
-	assert_int_equal(r.d.errors, 1);
+	assert_int_equal(r.d.errors, 2);
+	assert_diag(&r, "@D/main.conf:4: error: include_check: expected "
+		    "readable, match, wildcard_match or brace_match, got a "
+		    "brace");
 	assert_diag(&r, "@D/main.conf:2: error: include_check: expected "
 		    "readable, match, wildcard_match or brace_match, got "
 		    "\"readble\"");
