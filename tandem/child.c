@@ -8,9 +8,8 @@
  * belong to the process that made them.  It then names itself for ps,
  * starts its own loop, heartbeats the parent and serves IPC messages.
  *
- * The subsystem itself hangs off struct child_ops.  Until VRRP and the
- * checkers exist their entries only log, which keeps the supervision and
- * reload paths exercised end to end.
+ * The subsystem itself hangs off struct child_ops: proc_vrrp.c and
+ * proc_check.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +34,7 @@
 #include "tandem/ipc.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
+#include "tandem/proc_vrrp.h"
 #include "tandem/signals.h"
 
 #define HEARTBEAT_USEC (500 * 1000ULL)
@@ -42,36 +42,9 @@
 /* ------------------------------------------------------------------ */
 /* The hook table.  Later subsystems replace these entries.            */
 
-#ifdef WITH_VRRP
-static int log_init_hook(sd_event *e, const struct tandem_config *cfg)
-{
-	log_info("started with %s", cfg->path ? cfg->path : "(no file)");
-	return 0;
-}
-
-static int log_reload_hook(const struct tandem_config *old,
-			   const struct tandem_config *new_cfg)
-{
-	log_info("config reloaded");
-	return 0;
-}
-
-static void log_stop_hook(void)
-{
-	log_info("stopping");
-}
-#endif
-
-#ifdef WITH_VRRP
-static const struct child_ops vrrp_ops = {
-	.name = "vrrp", .dump_base = "tandem",
-	.init = log_init_hook, .reload = log_reload_hook, .stop = log_stop_hook,
-};
-#endif
-
 const struct child_ops *const child_ops_table[CHILD_NTYPES] = {
 #ifdef WITH_VRRP
-	[CHILD_VRRP] = &vrrp_ops,
+	[CHILD_VRRP] = &proc_vrrp_ops,
 #endif
 #ifdef WITH_LVS
 	[CHILD_CHECK] = &proc_check_ops,

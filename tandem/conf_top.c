@@ -95,6 +95,22 @@ static int vsg_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 #define VSG_BLOCK NOTIMPL("virtual_server_group")
 #endif
 
+#ifdef WITH_VRRP
+/* vrrp_instance stores into the VRRP config.  vrrp_sync_group stays
+ * "not implemented" although vrrp/ parses it (vrrp_conf_sync_group_stmt):
+ * the runtime does not move a group's members together yet, and a block
+ * that is parsed but not obeyed is what this table exists to prevent. */
+static int vi_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return vrrp_conf_instance_stmt(c, n, &((struct tandem_config *)obj)->vrrp);
+}
+
+#define VI_BLOCK { .name = "vrrp_instance", .type = CONF_T_CUSTOM, \
+		   .handler = vi_stmt, .flags = CONF_KW_MULTI }
+#else
+#define VI_BLOCK NOTIMPL("vrrp_instance")
+#endif
+
 static const struct conf_keyword top_keywords[] = {
 	{ .name = "global_defs", .type = CONF_T_BLOCK, .block = &top_gd_block,
 	  .flags = CONF_KW_MULTI },
@@ -117,7 +133,7 @@ static const struct conf_keyword top_keywords[] = {
 	  .offset = CFG(gd.linkbeat_use_polling) },
 
 	/* VRRP process: vrrp/ */
-	NOTIMPL("vrrp_instance"),
+	VI_BLOCK,
 	NOTIMPL("vrrp_sync_group"),
 	NOTIMPL("vrrp_script"),
 	NOTIMPL("vrrp_track_process"),

@@ -27,6 +27,9 @@ static struct tandem_config *cfg_new(const char *path)
 		return NULL;
 	}
 	gd_init(&cfg->gd);
+#ifdef WITH_VRRP
+	vrrp_conf_init(&cfg->vrrp);
+#endif
 	return cfg;
 }
 
@@ -38,6 +41,18 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 		conf_apply(cfg->tree, &conf_top_block, cfg, d);
 #ifdef WITH_LVS
 	check_conf_finish(&cfg->check, d);
+#endif
+#ifdef WITH_VRRP
+	{
+		/* vrrp/ cannot see global_defs: hand it what it falls back on. */
+		struct vrrp_conf_globals g = {
+			.vrrp_version = cfg->gd.vrrp_version,
+			.vrrp_strict = cfg->gd.vrrp_strict,
+			.default_interface = cfg->gd.default_interface,
+		};
+
+		vrrp_conf_check(&cfg->vrrp, &g, d);
+	}
 #endif
 	if (gd_finish(&cfg->gd) < 0)
 		conf_diag_add(d, CONF_ERROR, cfg->path, 0,
@@ -100,6 +115,9 @@ void config_free(struct tandem_config *cfg)
 	gd_free(&cfg->gd);
 #ifdef WITH_LVS
 	check_conf_free(&cfg->check);
+#endif
+#ifdef WITH_VRRP
+	vrrp_conf_free(&cfg->vrrp);
 #endif
 	conf_tree_free(cfg->tree);
 	free(cfg->path);

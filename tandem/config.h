@@ -16,6 +16,9 @@
 #ifdef WITH_LVS
 #include "check/check_vs_conf.h"
 #endif
+#ifdef WITH_VRRP
+#include "vrrp/vrrp_conf.h"
+#endif
 
 struct tandem_config {
 	char *path;			/* the file it was read from */
@@ -23,6 +26,9 @@ struct tandem_config {
 	struct global_defs gd;
 #ifdef WITH_LVS
 	struct check_conf check;	/* virtual_server(_group) blocks */
+#endif
+#ifdef WITH_VRRP
+	struct vrrp_conf vrrp;		/* vrrp_instance, vrrp_sync_group */
 #endif
 	/* Which children the config needs (before -P/-C/--all). */
 	bool needs_vrrp;

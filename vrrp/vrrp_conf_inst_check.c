@@ -168,10 +168,6 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 		if (in->check_unicast_src_set)
 			conf_warn(c, n, "instance '%s': check_unicast_src has "
 				  "no effect without unicast_peer", in->name);
-		if (in->unicast_fault_no_peer)
-			conf_warn(c, n, "instance '%s' has "
-				  "unicast_fault_no_peer and no peer: it stays "
-				  "in FAULT", in->name);
 	}
 
 	/* IPv6 is VRRPv3 only (RFC 5798); v2 is IPv4 only. */

@@ -666,7 +666,11 @@ static void test_top_level_globals(void **state)
 static void test_not_implemented(void **state)
 {
 	static const char *const blocks[] = {
-		"vrrp_instance VI_1", "vrrp_sync_group VG", "vrrp_script chk",
+#ifndef WITH_VRRP
+		"vrrp_instance VI_1",
+#endif
+		"vrrp_sync_group VG",
+		"vrrp_script chk",
 		"static_ipaddress", "static_routes", "bfd_instance b",
 		"track_file f", "SSL", "garp_group", "vrrp_track_process p",
 	};
@@ -702,13 +706,13 @@ static void test_many_errors(void **state)
 					 " smtp_connect_timeout never\n"
 					 " no_such_keyword 1\n"
 					 "}\n"
-					 "vrrp_instance X {\n}\n", &d);
+					 "vrrp_script X {\n}\n", &d);
 	static const struct {
 		int line;
 		const char *kw;
 	} want[] = {
 		{ 2, "vrrp_version" }, { 4, "smtp_connect_timeout" },
-		{ 5, "no_such_keyword" }, { 7, "vrrp_instance" },
+		{ 5, "no_such_keyword" }, { 7, "vrrp_script" },
 	};
 
 	(void)state;

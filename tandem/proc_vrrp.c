@@ -1,0 +1,175 @@
+/*
+ * The vrrp process: glue between the child runtime and vrrp/.
+ *
+ * Here global_defs meets the VRRP runtime, which cannot see it: the
+ * garp_* defaults, multicast groups and receive switches become a struct
+ * vrrp_inst_globals.  A reload is a merge by instance name: an instance
+ * whose block reads the same (statement by statement, in the resolved
+ * tree) under the same globals keeps running untouched, its state, timers
+ * and VIPs included, and only follows the new config's storage; every
+ * other one is stopped, started or restarted.  The runtime gives its
+ * hooks no context pointer, so the one runtime per process is kept here.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lib/log.h"
+#include "tandem/config.h"
+#include "tandem/opts.h"
+#include "tandem/proc_vrrp.h"
+
+#ifdef WITH_VRRP
+#include "vrrp/vrrp_run.h"
+
+static struct {
+	bool keep_vips;			/* -V */
+	struct vrrp_run *run;
+	struct vrrp_inst_globals g;
+} pv;
+
+static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET || ss->ss_family == AF_INET6)
+		vrrp_conf_ip_from_ss(ip, ss);
+}
+
+static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->garp_master_delay_us = gd->vrrp_garp_master_delay;
+	g->garp_master_repeat = gd->vrrp_garp_master_repeat;
+	g->garp_master_refresh_us = gd->vrrp_garp_master_refresh;
+	g->garp_master_refresh_repeat = gd->vrrp_garp_master_refresh_repeat;
+	group_of(&g->mcast_group4, &gd->vrrp_mcast_group4);
+	group_of(&g->mcast_group6, &gd->vrrp_mcast_group6);
+	g->check_unicast_src = gd->vrrp_check_unicast_src;
+	g->skip_check_adv_addr = gd->vrrp_skip_check_adv_addr;
+}
+
+static const struct conf_node *inst_node(const struct tandem_config *cfg,
+					 const char *name)
+{
+	for (const struct conf_node *n = cfg->tree ? cfg->tree->first : NULL;
+	     n; n = n->next)
+		if (!strcmp(n->word, "vrrp_instance") && n->nargs &&
+		    !strcmp(n->args[0], name))
+			return n;
+	return NULL;
+}
+
+/* Same statements, same words, same order (files and lines may move). */
+static bool same_nodes(const struct conf_node *a, const struct conf_node *b)
+{
+	for (; a && b; a = a->next, b = b->next) {
+		if (strcmp(a->word, b->word) || a->nargs != b->nargs ||
+		    a->block != b->block)
+			return false;
+		for (size_t i = 0; i < a->nargs; i++)
+			if (strcmp(a->args[i], b->args[i]))
+				return false;
+		if (!same_nodes(a->child, b->child))
+			return false;
+	}
+	return !a && !b;
+}
+
+static bool inst_same(const struct tandem_config *old,
+		      const struct vrrp_conf_instance *oi,
+		      const struct tandem_config *new_cfg,
+		      const struct vrrp_conf_instance *ni)
+{
+	const struct conf_node *a = inst_node(old, oi->name);
+	const struct conf_node *b = inst_node(new_cfg, ni->name);
+
+	return a && b && oi->version == ni->version &&
+	       a->nargs == b->nargs && same_nodes(a->child, b->child);
+}
+
+static void pv_set_opts(const struct tandem_opts *opts)
+{
+	pv.keep_vips = opts->dont_release_vrrp;
+}
+
+static void start_all(const struct tandem_config *cfg)
+{
+	for (size_t i = 0; i < cfg->vrrp.ninst; i++)
+		if (!vrrp_run_find(pv.run, cfg->vrrp.inst[i]->name))
+			vrrp_run_add(pv.run, cfg->vrrp.inst[i], &pv.g);
+}
+
+static int pv_init(sd_event *e, const struct tandem_config *cfg)
+{
+	int r = vrrp_run_new(e, &pv.run);
+
+	if (r < 0)
+		return r;
+	make_globals(&cfg->gd, &pv.g);
+	log_info("starting %zu VRRP instance%s", cfg->vrrp.ninst,
+		 cfg->vrrp.ninst == 1 ? "" : "s");
+	start_all(cfg);
+	return 0;
+}
+
+static const struct vrrp_conf_instance *conf_find(const struct tandem_config *cfg,
+						  const char *name)
+{
+	for (size_t i = 0; i < cfg->vrrp.ninst; i++)
+		if (!strcmp(cfg->vrrp.inst[i]->name, name))
+			return cfg->vrrp.inst[i];
+	return NULL;
+}
+
+static int pv_reload(const struct tandem_config *old,
+		     const struct tandem_config *new_cfg)
+{
+	struct vrrp_inst_globals g;
+	bool same_g;
+	unsigned kept = 0, stopped = 0;
+
+	make_globals(&new_cfg->gd, &g);
+	same_g = !memcmp(&g, &pv.g, sizeof(g));
+	pv.g = g;
+	for (struct vrrp_inst *vi = vrrp_run_first(pv.run), *next; vi; vi = next) {
+		const struct vrrp_conf_instance *ni = conf_find(new_cfg, vi->ci->name);
+
+		next = vi->next;
+		if (ni && same_g && inst_same(old, vi->ci, new_cfg, ni)) {
+			vrrp_inst_set_conf(vi, ni);
+			kept++;
+		} else {
+			vrrp_run_remove(pv.run, vi, !pv.keep_vips);
+			stopped++;
+		}
+	}
+	log_info("reload: %u VRRP instance%s kept, %u stopped or restarted",
+		 kept, kept == 1 ? "" : "s", stopped);
+	start_all(new_cfg);
+	return 0;
+}
+
+static void pv_stop(void)
+{
+	vrrp_run_free(pv.run, !pv.keep_vips);
+	pv.run = NULL;
+}
+
+static void pv_dump_data(FILE *out)
+{
+	vrrp_run_dump(pv.run, out);
+}
+
+static void pv_dump_json(struct json_object *o)
+{
+	json_object_object_add(o, "vrrp", vrrp_run_json(pv.run));
+}
+
+const struct child_ops proc_vrrp_ops = {
+	.name = "vrrp", .dump_base = "tandem",
+	.set_opts = pv_set_opts,
+	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
+	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
+};
+
+#endif

@@ -1,0 +1,726 @@
+/*
+ * One running VRRP instance (see vrrp_inst.h).
+ *
+ * Everything the state machine decides comes back as a list of actions,
+ * and exec() is the only place that touches the world: the socket, the
+ * kernel's address table, the ARP/NA sender, the timer and the log.  So
+ * the order of effects is the order the machine gave (a leaving master
+ * sends its priority-0 advert before it drops the addresses), and the
+ * rest of this file only feeds events in.
+ *
+ * Gratuitous ARP follows keepalived: garp_master_repeat announcements at
+ * once on becoming master, the same again after garp_master_delay, then
+ * garp_master_refresh_repeat every garp_master_refresh when that is set.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <linux/if_addr.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+#include "lib/log.h"
+#include "lib/nl_addr.h"
+#include "lib/nl_link.h"
+#include "vrrp/vrrp_auth.h"
+#include "vrrp/vrrp_garp.h"
+#include "vrrp/vrrp_inst.h"
+
+static uint64_t now_us(const struct vrrp_inst *vi)
+{
+	uint64_t t = 0;
+
+	sd_event_now(vi->env.e, CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+static uint64_t realtime_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static const char *ip_str(const struct vrrp_ip *ip, char *buf, size_t len)
+{
+	if (ip->family != AF_INET && ip->family != AF_INET6)
+		return "none";
+	return inet_ntop(ip->family, &ip->u, buf, (socklen_t)len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sending                                                              */
+
+static int send_to(struct vrrp_inst *vi, const struct vrrp_advert *a,
+		   const struct vrrp_ip *dst)
+{
+	uint8_t buf[VRRP_IP4_HDR_LEN + 24 + VRRP_MAX_PKT_LEN];
+	struct vrrp_ip_info ip = { .src = vi->primary, .dst = *dst, .ttl = vi->ttl };
+	enum vrrp_csum_kind kind = vi->rxc.csum;
+	size_t off = vi->proto == VRRP_PROTO_AH ? VRRP_IP4_HDR_LEN + 24 : 0;
+	ssize_t len;
+	uint8_t ttl = vrrp_ip_is_multicast(dst) ? 255 : vi->ttl;
+	int r;
+
+	len = vrrp_packet_encode(a, &ip, kind, buf + off, sizeof(buf) - off);
+	if (len < 0)
+		return (int)len;
+	if (vi->proto != VRRP_PROTO_AH)
+		return vrrp_sock_send(vi->sock, &vi->primary, dst, ttl, buf,
+				      (size_t)len);
+	r = vrrp_sock_ip4_header(vi->sock, buf, off + (size_t)len,
+				 VRRP_PROTO_AH, &vi->primary, dst, ttl);
+	if (r < 0)
+		return r;
+	r = vrrp_ah_sign(buf, off + (size_t)len, vi->auth_key, &vi->ah_seq,
+			 !vrrp_ip_is_multicast(dst));
+	if (r < 0)
+		return r;
+	return vrrp_sock_send_ip4(vi->sock, buf, off + (size_t)len);
+}
+
+static void send_advert(struct vrrp_inst *vi, uint8_t prio)
+{
+	const struct vrrp_conf_instance *ci = vi->ci;
+	struct vrrp_advert a;
+	int r = 0;
+
+	if (!vi->sock)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.version = (uint8_t)ci->version;
+	a.type = VRRP_TYPE_ADVERT;
+	a.vrid = (uint8_t)ci->vrid;
+	a.priority = prio;
+	a.naddr = vi->nvips;
+	a.family = vi->family;
+	a.addrs = vi->vips;
+	if (ci->version == 3) {
+		a.adver_int = (uint16_t)(ci->advert_int_us / 10000);
+	} else {
+		a.adver_int = (uint16_t)(ci->advert_int_us / 1000000);
+		a.auth_type = vi->rxc.auth_type;
+		if (a.auth_type == VRRP_AUTH_PASS)
+			memcpy(a.auth_data, vi->auth_key, VRRP_AUTH_LEN);
+	}
+	if (vi->npeers) {
+		for (size_t i = 0; i < vi->npeers; i++)
+			if ((r = send_to(vi, &a, &vi->peers[i])) < 0)
+				break;
+	} else {
+		r = send_to(vi, &a, &vi->group);
+	}
+	if (r < 0)
+		log_debug("VRRP_Instance(%s) advert not sent: %s", ci->name,
+			  strerror(-r));
+	else
+		vi->adverts_sent++;
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses                                                            */
+
+static int vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
+{
+	return v->dev ? (int)if_nametoindex(v->dev) : vi->ifindex;
+}
+
+static void vip_spec(const struct vrrp_inst *vi, const struct vrrp_vip *v,
+		     struct nl_addr_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->ifindex = vip_ifindex(vi, v);
+	s->family = v->addr.family;
+	memcpy(s->addr, &v->addr.u, vrrp_ip_len(v->addr.family));
+	s->prefixlen = v->prefix;
+	if (v->has_peer) {
+		s->has_peer = true;
+		memcpy(s->peer, &v->peer.u, vrrp_ip_len(v->peer.family));
+	}
+	if (v->has_brd) {
+		s->has_brd = true;
+		memcpy(s->brd, &v->brd, 4);
+	}
+	if (v->label)
+		snprintf(s->label, sizeof(s->label), "%s", v->label);
+	s->scope = v->scope < 0 ? 0 : (uint8_t)v->scope;
+	if (v->flags & VRRP_VIP_HOME)
+		s->flags |= IFA_F_HOMEADDRESS;
+	if (v->flags & VRRP_VIP_NODAD)
+		s->flags |= IFA_F_NODAD;
+	if (v->flags & VRRP_VIP_NOPREFIXROUTE)
+		s->flags |= IFA_F_NOPREFIXROUTE;
+	if (v->flags & VRRP_VIP_MNGTMPADDR)
+		s->flags |= IFA_F_MANAGETEMPADDR;
+	if (v->flags & VRRP_VIP_AUTOJOIN)
+		s->flags |= IFA_F_MCAUTOJOIN;
+	if (v->addr.family == AF_INET6)
+		s->deprecated = v->has_preferred_lft ? v->preferred_lft == 0
+						     : v->prefix == 128;
+}
+
+static void vips_apply(struct vrrp_inst *vi, const struct vrrp_vip *v,
+		       size_t n, bool add, bool quiet)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < n; i++) {
+		struct nl_addr_spec s;
+		int r;
+
+		vip_spec(vi, &v[i], &s);
+		if (s.ifindex <= 0)
+			continue;
+		r = add ? nl_addr_add(vi->env.nl, &s) : nl_addr_del(vi->env.nl, &s);
+		if (r < 0)
+			log_err("VRRP_Instance(%s) cannot %s %s/%u: %s",
+				vi->ci->name, add ? "add" : "remove",
+				ip_str(&v[i].addr, buf, sizeof(buf)),
+				v[i].prefix, strerror(-r));
+		else if (r == 0 && !quiet)
+			log_info("VRRP_Instance(%s) %s %s/%u", vi->ci->name,
+				 add ? "added" : "removed",
+				 ip_str(&v[i].addr, buf, sizeof(buf)), v[i].prefix);
+	}
+}
+
+static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
+{
+	vips_apply(vi, vi->ci->vips, vi->ci->nvips, add, quiet);
+	vips_apply(vi, vi->ci->evips, vi->ci->nevips, add, quiet);
+}
+
+/* ------------------------------------------------------------------ */
+/* Gratuitous ARP / NA                                                  */
+
+static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct nl_link_info li;
+		const uint8_t *mac = vi->mac;
+		int ifx = vip_ifindex(vi, &v[i]);
+
+		if (ifx <= 0)
+			continue;
+		if (ifx != vi->ifindex) {
+			if (nl_link_get(vi->env.nl, ifx, NULL, &li) < 0 ||
+			    li.hwaddr_len != 6)
+				continue;
+			mac = li.hwaddr;
+		}
+		if (v[i].addr.family == AF_INET)
+			vrrp_garp_send_arp(vi->env.garp, ifx, mac, &v[i].addr.u.v4);
+		else
+			vrrp_garp_send_na(vi->env.garp, ifx, mac,
+					  &v[i].addr.u.v6, NULL, false);
+	}
+}
+
+static void garp_burst(struct vrrp_inst *vi, unsigned times)
+{
+	if (!vi->env.garp)
+		return;
+	for (unsigned k = 0; k < times; k++) {
+		garp_once(vi, vi->ci->vips, vi->ci->nvips);
+		garp_once(vi, vi->ci->evips, vi->ci->nevips);
+	}
+}
+
+/* The instance's garp_* setting, else global_defs' vrrp_garp_*. */
+#define PICK_US(f)	(vi->ci->f##_set ? vi->ci->f##_us : vi->g.f##_us)
+#define PICK_N(f)	(vi->ci->f##_set ? vi->ci->f : vi->g.f)
+
+static void garp_arm(struct vrrp_inst *vi, uint64_t after, int phase)
+{
+	vi->garp_phase = phase;
+	if (!after || !vi->garp_timer) {
+		if (vi->garp_timer)
+			sd_event_source_set_enabled(vi->garp_timer, SD_EVENT_OFF);
+		return;
+	}
+	sd_event_source_set_time(vi->garp_timer, now_us(vi) + after);
+	sd_event_source_set_enabled(vi->garp_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_garp_timer(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_inst *vi = data;
+	uint64_t refresh = PICK_US(garp_master_refresh);
+
+	(void)s; (void)usec;
+	if (vi->fsm.state != VRRP_STATE_MASTER)
+		return 0;
+	if (vi->garp_phase == 1)
+		garp_burst(vi, PICK_N(garp_master_repeat));
+	else
+		garp_burst(vi, PICK_N(garp_master_refresh_repeat));
+	garp_arm(vi, refresh, 2);
+	return 0;
+}
+
+static void garp_start(struct vrrp_inst *vi)
+{
+	uint64_t delay = PICK_US(garp_master_delay);
+	uint64_t refresh = PICK_US(garp_master_refresh);
+
+	garp_burst(vi, PICK_N(garp_master_repeat));
+	if (delay)
+		garp_arm(vi, delay, 1);
+	else
+		garp_arm(vi, refresh, 2);
+}
+
+/* ------------------------------------------------------------------ */
+/* Carrying out the state machine's actions                             */
+
+static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
+{
+	for (size_t i = 0; i < acts->n; i++) {
+		const struct vrrp_action *a = &acts->v[i];
+
+		switch (a->kind) {
+		case VRRP_ACT_SEND_ADVERT:
+			send_advert(vi, a->priority);
+			break;
+		case VRRP_ACT_ADD_VIPS:
+			vips_all(vi, true, false);
+			break;
+		case VRRP_ACT_DEL_VIPS:
+			if (vi->release)
+				vips_all(vi, false, false);
+			break;
+		case VRRP_ACT_SEND_GARP:
+			garp_start(vi);
+			break;
+		case VRRP_ACT_TIMER:
+			if (!vi->timer)
+				break;
+			if (!a->at) {
+				sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
+			} else {
+				sd_event_source_set_time(vi->timer, a->at);
+				sd_event_source_set_enabled(vi->timer, SD_EVENT_ONESHOT);
+			}
+			break;
+		case VRRP_ACT_STATE:
+			vi->last_transition = realtime_us();
+			if (a->from == VRRP_STATE_MASTER)
+				vi->release_master++;
+			if (a->to != VRRP_STATE_MASTER)
+				garp_arm(vi, 0, 0);
+			log_info("VRRP_Instance(%s) Entering %s STATE",
+				 vi->ci->name, vrrp_state_str(a->to));
+			break;
+		}
+	}
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_inst *vi = data;
+	struct vrrp_actions acts;
+
+	(void)s;
+	vrrp_fsm_timer(&vi->fsm, usec, &acts);
+	exec(vi, &acts);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-up                                                               */
+
+struct primary_find {
+	struct vrrp_inst *vi;
+	bool found, linklocal;
+};
+
+static bool is_vip(const struct vrrp_inst *vi, const uint8_t *addr, sa_family_t f)
+{
+	for (size_t i = 0; i < vi->ci->nvips; i++)
+		if (vi->ci->vips[i].addr.family == f &&
+		    !memcmp(&vi->ci->vips[i].addr.u, addr, vrrp_ip_len(f)))
+			return true;
+	return false;
+}
+
+static void primary_cb(const struct nl_addr_spec *a, void *data)
+{
+	struct primary_find *pf = data;
+	bool ll;
+
+	if (a->family != pf->vi->family || pf->linklocal ||
+	    is_vip(pf->vi, a->addr, a->family))
+		return;
+	ll = a->family == AF_INET6 && a->addr[0] == 0xfe &&
+	     (a->addr[1] & 0xc0) == 0x80;
+	if (pf->found && !ll)
+		return;
+	pf->found = true;
+	pf->linklocal = ll;
+	pf->vi->primary.family = a->family;
+	memcpy(&pf->vi->primary.u, a->addr, vrrp_ip_len(a->family));
+}
+
+static void find_primary(struct vrrp_inst *vi)
+{
+	const struct vrrp_conf_instance *ci = vi->ci;
+	const struct sockaddr_storage *src = ci->npeers &&
+		ci->unicast_src_ip.ss_family ? &ci->unicast_src_ip
+					     : &ci->mcast_src_ip;
+	struct primary_find pf = { .vi = vi };
+
+	if (src->ss_family == vi->family) {
+		vrrp_conf_ip_from_ss(&vi->primary, src);
+		return;
+	}
+	memset(&vi->primary, 0, sizeof(vi->primary));
+	vi->primary.family = vi->family;
+	nl_addr_list(vi->env.nl, vi->ifindex, vi->family, primary_cb, &pf);
+}
+
+static void link_info(struct vrrp_inst *vi)
+{
+	struct nl_link_info li;
+
+	vi->link_up = false;
+	if (nl_link_get(vi->env.nl, 0, vi->ci->interface, &li) < 0)
+		return;
+	vi->ifindex = li.ifindex;
+	vi->link_up = li.up;
+	if (li.hwaddr_len == 6)
+		memcpy(vi->mac, li.hwaddr, 6);
+}
+
+static void pack_vips(struct vrrp_inst *vi)
+{
+	size_t l = vrrp_ip_len(vi->family);
+
+	vi->nvips = 0;
+	for (size_t i = 0; i < vi->ci->nvips && vi->nvips < 255; i++) {
+		if (vi->ci->vips[i].addr.family != vi->family)
+			continue;
+		memcpy(vi->vips + vi->nvips * l, &vi->ci->vips[i].addr.u, l);
+		vi->nvips++;
+	}
+}
+
+static void rx_config(struct vrrp_inst *vi)
+{
+	const struct vrrp_conf_instance *ci = vi->ci;
+	struct vrrp_rx_config *c = &vi->rxc;
+	bool as_v2 = ci->v3_checksum_as_v2_set ? ci->v3_checksum_as_v2
+					       : vi->g.v3_checksum_as_v2;
+
+	memset(c, 0, sizeof(*c));
+	c->version = (uint8_t)ci->version;
+	c->family = vi->family;
+	c->priority = (uint8_t)ci->priority;
+	c->owner_ignore_adverts = ci->priority == VRRP_PRIO_OWNER;
+	c->unicast = vi->npeers > 0;
+	c->check_unicast_src = ci->check_unicast_src_set ? ci->check_unicast_src
+							 : vi->g.check_unicast_src;
+	c->peers = vi->peers;
+	c->npeers = vi->npeers;
+	c->csum = as_v2 && vi->family == AF_INET ? VRRP_CSUM_NO_PSEUDO
+						 : VRRP_CSUM_PSEUDO;
+	c->adver_int = (uint16_t)(ci->advert_int_us / 1000000);
+	c->vips = vi->vips;
+	c->nvips = vi->nvips;
+	c->check_addr_list = !(ci->skip_check_adv_addr_set
+			       ? ci->skip_check_adv_addr : vi->g.skip_check_adv_addr);
+	if (ci->version == 2 && ci->auth_block) {
+		c->auth_type = ci->auth_type == VRRP_CONF_AUTH_AH ? VRRP_AUTH_AH
+								  : VRRP_AUTH_PASS;
+		vrrp_auth_key(ci->auth_pass, vi->auth_key);
+		memcpy(c->auth_key, vi->auth_key, VRRP_AUTH_LEN);
+	}
+	c->ah_seq = &vi->ah_seq;
+	vi->proto = c->auth_type == VRRP_AUTH_AH ? VRRP_PROTO_AH : VRRP_PROTO;
+}
+
+int vrrp_inst_new(const struct vrrp_inst_env *env,
+		  const struct vrrp_conf_instance *ci,
+		  const struct vrrp_inst_globals *g, struct vrrp_inst **out)
+{
+	struct vrrp_inst *vi = calloc(1, sizeof(*vi));
+	const struct vrrp_ip *grp;
+	struct vrrp_fsm_config fc;
+	int r;
+
+	if (!vi)
+		return -ENOMEM;
+	vi->ci = ci;
+	vi->env = *env;
+	vi->g = *g;
+	vi->family = ci->family == AF_INET6 ? AF_INET6 : AF_INET;
+	vi->release = true;
+	link_info(vi);
+	if (!vi->ifindex) {
+		log_err("VRRP_Instance(%s) interface %s not found", ci->name,
+			ci->interface ? ci->interface : "(none)");
+		free(vi);
+		return -ENODEV;
+	}
+	if (ci->npeers && !(vi->peers = calloc(ci->npeers, sizeof(*vi->peers)))) {
+		free(vi);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ci->npeers; i++)
+		vi->peers[i] = ci->peers[i].addr;
+	vi->npeers = ci->npeers;
+	vi->ttl = ci->npeers && ci->unicast_ttl ? (uint8_t)ci->unicast_ttl : 255;
+	grp = vi->family == AF_INET ? &g->mcast_group4 : &g->mcast_group6;
+	if (ci->mcast_dst_ip.ss_family == vi->family)
+		vrrp_conf_ip_from_ss(&vi->group, &ci->mcast_dst_ip);
+	else if (grp->family == vi->family)
+		vi->group = *grp;
+	else
+		vi->group = vrrp_sock_default_group(vi->family);
+	find_primary(vi);
+	pack_vips(vi);
+	rx_config(vi);
+
+	memset(&fc, 0, sizeof(fc));
+	fc.version = (uint8_t)ci->version;
+	fc.priority = (uint8_t)ci->priority;
+	fc.adver_int_us = ci->advert_int_us;
+	fc.nopreempt = ci->nopreempt;
+	fc.preempt_delay_us = ci->preempt_delay_us;
+	fc.want_master = ci->state == VRRP_CONF_STATE_MASTER;
+	fc.primary = vi->primary;
+	vrrp_fsm_init(&vi->fsm, &fc, &vi->stats);
+
+	r = sd_event_add_time(env->e, &vi->timer, CLOCK_MONOTONIC, 0, 1,
+			      on_timer, vi);
+	if (r >= 0)
+		r = sd_event_add_time(env->e, &vi->garp_timer, CLOCK_MONOTONIC,
+				      0, 1, on_garp_timer, vi);
+	if (r < 0) {
+		vrrp_inst_free(vi);
+		return r;
+	}
+	sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
+	sd_event_source_set_enabled(vi->garp_timer, SD_EVENT_OFF);
+	*out = vi;
+	return 0;
+}
+
+void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock)
+{
+	struct vrrp_actions acts;
+
+	vi->sock = sock;
+	vi->last_transition = realtime_us();
+	if (!vi->link_up && !vi->ci->dont_track_primary) {
+		log_info("VRRP_Instance(%s) interface %s is down", vi->ci->name,
+			 vi->ci->interface);
+		vrrp_fsm_if_down(&vi->fsm, now_us(vi), &acts);
+		exec(vi, &acts);
+		vips_all(vi, false, true);
+		return;
+	}
+	vrrp_fsm_startup(&vi->fsm, now_us(vi), &acts);
+	exec(vi, &acts);
+	/* A VIP left behind by a run that was killed must not stay on a
+	 * backup: two directors would answer for it. */
+	if (vi->fsm.state != VRRP_STATE_MASTER)
+		vips_all(vi, false, true);
+}
+
+void vrrp_inst_set_conf(struct vrrp_inst *vi, const struct vrrp_conf_instance *ci)
+{
+	vi->ci = ci;
+}
+
+void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_advert *a,
+		  const struct vrrp_rx *rx)
+{
+	struct vrrp_actions acts;
+	enum vrrp_rx_reason r;
+
+	vi->rxc.priority = vi->fsm.cfg.priority;
+	r = vrrp_packet_check(a, &rx->ip, &vi->rxc);
+	vrrp_stats_count_rx(&vi->stats, NULL, r, a);
+	if (!vrrp_rx_accepted(r)) {
+		char buf[INET6_ADDRSTRLEN];
+
+		log_debug("VRRP_Instance(%s) dropped advert from %s: %s",
+			  vi->ci->name, ip_str(&rx->ip.src, buf, sizeof(buf)),
+			  vrrp_rx_reason_str(r));
+		return;
+	}
+	if (vi->fsm.state == VRRP_STATE_FAULT || vi->fsm.state == VRRP_STATE_INIT)
+		return;
+	vrrp_fsm_advert(&vi->fsm, now_us(vi), a->priority, &rx->ip.src,
+			vrrp_advert_interval_us(a), &acts);
+	exec(vi, &acts);
+}
+
+void vrrp_inst_link(struct vrrp_inst *vi, bool up)
+{
+	struct vrrp_actions acts;
+
+	if (up == vi->link_up)
+		return;
+	vi->link_up = up;
+	log_info("VRRP_Instance(%s) interface %s %s", vi->ci->name,
+		 vi->ci->interface, up ? "up" : "down");
+	if (up) {
+		link_info(vi);
+		find_primary(vi);
+		vi->fsm.cfg.primary = vi->primary;
+		vrrp_fsm_if_up(&vi->fsm, now_us(vi), &acts);
+	} else {
+		vrrp_fsm_if_down(&vi->fsm, now_us(vi), &acts);
+	}
+	exec(vi, &acts);
+}
+
+void vrrp_inst_stop(struct vrrp_inst *vi, bool release)
+{
+	struct vrrp_actions acts;
+
+	vi->release = release;
+	vrrp_fsm_shutdown(&vi->fsm, now_us(vi), &acts);
+	exec(vi, &acts);
+}
+
+void vrrp_inst_free(struct vrrp_inst *vi)
+{
+	if (!vi)
+		return;
+	sd_event_source_disable_unref(vi->timer);
+	sd_event_source_disable_unref(vi->garp_timer);
+	free(vi->peers);
+	free(vi);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dumps: keepalived's field names where they exist                     */
+
+void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
+{
+	const struct vrrp_conf_instance *ci = vi->ci;
+	const struct vrrp_stats *s = &vi->stats;
+	char buf[INET6_ADDRSTRLEN];
+	time_t t = (time_t)(vi->last_transition / 1000000);
+	char tb[64] = "";
+
+	strftime(tb, sizeof(tb), "%a %b %e %H:%M:%S %Y", localtime(&t));
+	fprintf(out, " VRRP Instance = %s\n", ci->name);
+	fprintf(out, "   VRRP Version = %u\n", ci->version);
+	fprintf(out, "   State = %s\n", vrrp_state_str(vi->fsm.state));
+	fprintf(out, "   Last transition = %llu (%s)\n",
+		(unsigned long long)t, tb);
+	fprintf(out, "   Interface = %s\n", ci->interface);
+	fprintf(out, "   Using src_ip = %s\n", ip_str(&vi->primary, buf, sizeof(buf)));
+	fprintf(out, "   Virtual Router ID = %u\n", ci->vrid);
+	fprintf(out, "   Priority = %u\n", ci->priority);
+	fprintf(out, "   Effective priority = %u\n", vi->fsm.cfg.priority);
+	fprintf(out, "   Advert interval = %llu milli-sec\n",
+		(unsigned long long)(ci->advert_int_us / 1000));
+	fprintf(out, "   Master router = %s\n",
+		ip_str(&vi->fsm.master_addr, buf, sizeof(buf)));
+	fprintf(out, "   Master priority = %u\n", vi->fsm.master_priority);
+	fprintf(out, "   Master advert interval = %llu milli-sec\n",
+		(unsigned long long)(vi->fsm.master_adver_int_us / 1000));
+	fprintf(out, "   Master down interval = %llu milli-sec\n",
+		(unsigned long long)(vrrp_master_down_us(vi->fsm.cfg.version,
+			vi->fsm.cfg.priority, vi->fsm.master_adver_int_us) / 1000));
+	fprintf(out, "   Preempt = %s\n", ci->nopreempt ? "disabled" : "enabled");
+	fprintf(out, "   Virtual IP = %zu\n", ci->nvips);
+	for (size_t i = 0; i < ci->nvips; i++)
+		fprintf(out, "     %s/%u dev %s\n",
+			ip_str(&ci->vips[i].addr, buf, sizeof(buf)),
+			ci->vips[i].prefix,
+			ci->vips[i].dev ? ci->vips[i].dev : ci->interface);
+	fprintf(out, "   Advertisements: received = %llu, sent = %llu\n",
+		(unsigned long long)s->rcvd_advertisements,
+		(unsigned long long)vi->adverts_sent);
+	fprintf(out, "   Became master = %u, released master = %u\n",
+		s->master_transitions, vi->release_master);
+	fprintf(out, "   Priority zero: received = %llu, sent = %llu\n",
+		(unsigned long long)s->rcvd_pri_zero,
+		(unsigned long long)s->sent_pri_zero);
+	fprintf(out, "   Errors: checksum = %llu, version = %llu, ttl = %llu, "
+		"length = %llu, interval = %llu, address list = %llu, "
+		"auth = %llu, auth type mismatch = %llu\n",
+		(unsigned long long)s->checksum_errors,
+		(unsigned long long)s->version_errors,
+		(unsigned long long)s->ip_ttl_errors,
+		(unsigned long long)s->packet_length_errors,
+		(unsigned long long)s->adv_interval_errors,
+		(unsigned long long)s->address_list_errors,
+		(unsigned long long)s->auth_failures,
+		(unsigned long long)s->auth_type_mismatch);
+}
+
+static void jadd_u(struct json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
+{
+	const struct vrrp_conf_instance *ci = vi->ci;
+	const struct vrrp_stats *s = &vi->stats;
+	struct json_object *o = json_object_new_object();
+	struct json_object *d = json_object_new_object();
+	struct json_object *st = json_object_new_object();
+	struct json_object *vips = json_object_new_array();
+	char buf[INET6_ADDRSTRLEN];
+
+	json_object_object_add(d, "iname", json_object_new_string(ci->name));
+	json_object_object_add(d, "state",
+			       json_object_new_string(vrrp_state_str(vi->fsm.state)));
+	json_object_object_add(d, "ifp_ifname", json_object_new_string(ci->interface));
+	jadd_u(d, "vrid", ci->vrid);
+	jadd_u(d, "version", ci->version);
+	jadd_u(d, "base_priority", ci->priority);
+	jadd_u(d, "effective_priority", vi->fsm.cfg.priority);
+	jadd_u(d, "adver_int", ci->advert_int_us);
+	jadd_u(d, "master_adver_int", vi->fsm.master_adver_int_us);
+	jadd_u(d, "master_down_int", vrrp_master_down_us(vi->fsm.cfg.version,
+			vi->fsm.cfg.priority, vi->fsm.master_adver_int_us));
+	json_object_object_add(d, "master_saddr", json_object_new_string(
+		ip_str(&vi->fsm.master_addr, buf, sizeof(buf))));
+	jadd_u(d, "master_priority", vi->fsm.master_priority);
+	json_object_object_add(d, "saddr", json_object_new_string(
+		ip_str(&vi->primary, buf, sizeof(buf))));
+	jadd_u(d, "last_transition", vi->last_transition);
+	json_object_object_add(d, "nopreempt", json_object_new_boolean(ci->nopreempt));
+	jadd_u(d, "preempt_delay", ci->preempt_delay_us);
+	for (size_t i = 0; i < ci->nvips; i++) {
+		char a[INET6_ADDRSTRLEN + 8];
+
+		snprintf(a, sizeof(a), "%s/%u",
+			 ip_str(&ci->vips[i].addr, buf, sizeof(buf)), ci->vips[i].prefix);
+		json_object_array_add(vips, json_object_new_string(a));
+	}
+	json_object_object_add(d, "vips", vips);
+
+	jadd_u(st, "advert_rcvd", s->rcvd_advertisements);
+	jadd_u(st, "advert_sent", vi->adverts_sent);
+	jadd_u(st, "become_master", s->master_transitions);
+	jadd_u(st, "release_master", vi->release_master);
+	jadd_u(st, "packet_len_err", s->packet_length_errors);
+	jadd_u(st, "advert_interval_err", s->adv_interval_errors);
+	jadd_u(st, "ip_ttl_err", s->ip_ttl_errors);
+	jadd_u(st, "invalid_type_rcvd", s->rcvd_invalid_type);
+	jadd_u(st, "addr_list_err", s->address_list_errors);
+	jadd_u(st, "invalid_authtype", s->invalid_auth_type);
+	jadd_u(st, "authtype_mismatch", s->auth_type_mismatch);
+	jadd_u(st, "auth_failure", s->auth_failures);
+	jadd_u(st, "pri_zero_rcvd", s->rcvd_pri_zero);
+	jadd_u(st, "pri_zero_sent", s->sent_pri_zero);
+	jadd_u(st, "checksum_err", s->checksum_errors);
+	jadd_u(st, "version_err", s->version_errors);
+	jadd_u(st, "discards", s->discards);
+
+	json_object_object_add(o, "data", d);
+	json_object_object_add(o, "stats", st);
+	return o;
+}

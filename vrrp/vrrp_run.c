@@ -1,0 +1,264 @@
+/*
+ * The VRRP runtime (see vrrp_run.h).
+ *
+ * Sockets are reference-counted by the instances that use them, so the
+ * last instance to leave an interface closes its socket and a reload that
+ * keeps one instance on it keeps the socket too.  Receive errors that
+ * cannot be put down to an instance (bad length, bad checksum, unknown
+ * VRID) go to the router-wide counters.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/nl_link.h"
+#include "vrrp/vrrp_garp.h"
+#include "vrrp/vrrp_run.h"
+#include "vrrp/vrrp_sock.h"
+
+struct run_sock {
+	struct run_sock *next;
+	struct vrrp_run *run;
+	struct vrrp_sock *sock;
+	sd_event_source *io;
+	int ifindex;
+	sa_family_t family;
+	uint8_t proto;
+	unsigned refs;
+};
+
+struct vrrp_run {
+	sd_event *e;
+	struct nl_sock *nl;
+	struct vrrp_garp *garp;
+	struct nl_link_watch *lw;
+	struct run_sock *socks;
+	struct vrrp_inst *insts;
+	struct vrrp_router_stats rstats;
+};
+
+static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
+{
+	struct vrrp_run *run = rs->run;
+	struct vrrp_advert a;
+	enum vrrp_rx_reason r = rx->reason;
+
+	if (r == VRRP_RX_OK)
+		r = vrrp_packet_decode(rx->msg, rx->len, &rx->ip, &a);
+	if (r != VRRP_RX_OK) {
+		vrrp_stats_count_rx(NULL, &run->rstats, r, NULL);
+		return;
+	}
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next) {
+		if (vi->sock_ref != rs || vi->ci->vrid != a.vrid ||
+		    vi->family != a.family)
+			continue;
+		/* Our own advert, looped back by a peer-less bridge. */
+		if (!vrrp_ip_cmp(&rx->ip.src, &vi->primary))
+			return;
+		vrrp_inst_rx(vi, &a, rx);
+		return;
+	}
+	vrrp_stats_count_rx(NULL, &run->rstats, VRRP_RX_VRID, &a);
+}
+
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
+{
+	struct run_sock *rs = data;
+
+	(void)s; (void)fd; (void)revents;
+	/* Bounded, so one busy socket cannot starve the timers. */
+	for (int i = 0; i < 256; i++) {
+		struct vrrp_rx rx;
+		int r = vrrp_sock_recv(rs->sock, &rx);
+
+		if (r == -EAGAIN || r == -EINTR)
+			break;
+		if (r < 0) {
+			log_debug("VRRP receive: %s", strerror(-r));
+			break;
+		}
+		dispatch(rs, &rx);
+	}
+	return 0;
+}
+
+static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
+{
+	struct run_sock *rs;
+	struct vrrp_sock_opts o;
+	int r;
+
+	for (rs = run->socks; rs; rs = rs->next)
+		if (rs->ifindex == vi->ifindex && rs->family == vi->family &&
+		    rs->proto == vi->proto) {
+			rs->refs++;
+			return rs;
+		}
+	if (!(rs = calloc(1, sizeof(*rs))))
+		return NULL;
+	memset(&o, 0, sizeof(o));
+	o.family = vi->family;
+	o.ifindex = vi->ifindex;
+	o.proto = vi->proto;
+	o.join = vi->npeers == 0;
+	o.group = vi->group;
+	r = vrrp_sock_open(&o, &rs->sock);
+	if (r >= 0)
+		r = sd_event_add_io(run->e, &rs->io, vrrp_sock_fd(rs->sock),
+				    EPOLLIN, on_io, rs);
+	if (r < 0) {
+		log_err("VRRP_Instance(%s) cannot open its socket on %s: %s",
+			vi->ci->name, vi->ci->interface, strerror(-r));
+		vrrp_sock_close(rs->sock);
+		free(rs);
+		return NULL;
+	}
+	rs->run = run;
+	rs->ifindex = vi->ifindex;
+	rs->family = vi->family;
+	rs->proto = vi->proto;
+	rs->refs = 1;
+	rs->next = run->socks;
+	run->socks = rs;
+	return rs;
+}
+
+static void sock_put(struct vrrp_run *run, struct run_sock *rs)
+{
+	if (!rs || --rs->refs)
+		return;
+	for (struct run_sock **p = &run->socks; *p; p = &(*p)->next)
+		if (*p == rs) {
+			*p = rs->next;
+			break;
+		}
+	sd_event_source_disable_unref(rs->io);
+	vrrp_sock_close(rs->sock);
+	free(rs);
+}
+
+static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
+		    void *data)
+{
+	struct vrrp_run *run = data;
+	bool up = (ev == NL_LINK_UP || ev == NL_LINK_NEW) && link->up;
+
+	/* dont_track_primary: the instance's own interface does not put it
+	 * in FAULT. */
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next)
+		if (vi->ifindex == link->ifindex && !vi->ci->dont_track_primary)
+			vrrp_inst_link(vi, up);
+}
+
+int vrrp_run_new(sd_event *e, struct vrrp_run **out)
+{
+	struct vrrp_run *run = calloc(1, sizeof(*run));
+	int r;
+
+	if (!run)
+		return -ENOMEM;
+	run->e = sd_event_ref(e);
+	if (!(run->nl = nl_rtnl_open())) {
+		r = errno ? -errno : -EIO;
+		goto fail;
+	}
+	if ((r = vrrp_garp_open(&run->garp)) < 0) {
+		log_warn("VRRP: no gratuitous ARP / NA: %s", strerror(-r));
+		run->garp = NULL;
+	}
+	if ((r = nl_link_watch_new(e, on_link, run, &run->lw)) < 0)
+		goto fail;
+	*out = run;
+	return 0;
+fail:
+	log_err("VRRP: cannot start: %s", strerror(-r));
+	vrrp_run_free(run, true);
+	return r;
+}
+
+int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
+		 const struct vrrp_inst_globals *g)
+{
+	struct vrrp_inst_env env = { .e = run->e, .nl = run->nl, .garp = run->garp };
+	struct vrrp_inst *vi;
+	struct run_sock *rs;
+	int r = vrrp_inst_new(&env, ci, g, &vi);
+
+	if (r < 0)
+		return r;
+	if (!(rs = sock_get(run, vi))) {
+		vrrp_inst_free(vi);
+		return -EIO;
+	}
+	vi->sock_ref = rs;
+	vi->next = run->insts;
+	run->insts = vi;
+	vrrp_inst_start(vi, rs->sock);
+	return 0;
+}
+
+struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name)
+{
+	for (struct vrrp_inst *vi = run ? run->insts : NULL; vi; vi = vi->next)
+		if (!strcmp(vi->ci->name, name))
+			return vi;
+	return NULL;
+}
+
+struct vrrp_inst *vrrp_run_first(struct vrrp_run *run)
+{
+	return run ? run->insts : NULL;
+}
+
+void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
+{
+	for (struct vrrp_inst **p = &run->insts; *p; p = &(*p)->next)
+		if (*p == vi) {
+			*p = vi->next;
+			break;
+		}
+	vrrp_inst_stop(vi, release);
+	sock_put(run, vi->sock_ref);
+	vrrp_inst_free(vi);
+}
+
+void vrrp_run_free(struct vrrp_run *run, bool release)
+{
+	if (!run)
+		return;
+	while (run->insts)
+		vrrp_run_remove(run, run->insts, release);
+	nl_link_watch_free(run->lw);
+	vrrp_garp_close(run->garp);
+	if (run->nl)
+		nl_rtnl_close(run->nl);
+	sd_event_unref(run->e);
+	free(run);
+}
+
+void vrrp_run_dump(struct vrrp_run *run, FILE *out)
+{
+	if (!run)
+		return;
+	fprintf(out, "------< VRRP Topology >------\n");
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next)
+		vrrp_inst_dump(vi, out);
+	fprintf(out, " Router errors: checksum = %llu, version = %llu, "
+		"VRID = %llu, other = %llu\n",
+		(unsigned long long)run->rstats.checksum_errors,
+		(unsigned long long)run->rstats.version_errors,
+		(unsigned long long)run->rstats.vrid_errors,
+		(unsigned long long)run->rstats.other_errors);
+}
+
+struct json_object *vrrp_run_json(struct vrrp_run *run)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (struct vrrp_inst *vi = run ? run->insts : NULL; vi; vi = vi->next)
+		json_object_array_add(a, vrrp_inst_json(vi));
+	return a;
+}

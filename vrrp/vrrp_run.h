@@ -1,0 +1,42 @@
+/*
+ * The VRRP runtime: every running instance of the process and what they
+ * share.  One raw socket per (interface, family, protocol) serves every
+ * instance on it; a received packet is decoded once, counted, and handed
+ * to the instance of its VRID (or counted as a VRID error).  One netlink
+ * socket for addresses, one ARP/NA sender and one link watcher serve
+ * everyone; a link going down or up reaches the instances on it as the
+ * state machine's interface events.
+ *
+ * Instances are added and removed one by one so that a reload can keep
+ * the ones whose config did not change and restart only the others.
+ */
+#ifndef TANDEM_VRRP_RUN_H
+#define TANDEM_VRRP_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <systemd/sd-event.h>
+
+#include "vrrp/vrrp_conf.h"
+#include "vrrp/vrrp_inst.h"
+
+struct json_object;
+struct vrrp_run;
+
+int vrrp_run_new(sd_event *e, struct vrrp_run **out);
+/* Build and start one instance.  0 or a negative errno (logged). */
+int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
+		 const struct vrrp_inst_globals *g);
+struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name);
+/* First instance, for iteration with ->next. */
+struct vrrp_inst *vrrp_run_first(struct vrrp_run *run);
+/* Stop one instance (priority 0 if master; VIPs removed if RELEASE) and
+ * forget it. */
+void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release);
+/* Stop every instance, then free everything; NULL is fine. */
+void vrrp_run_free(struct vrrp_run *run, bool release);
+
+void vrrp_run_dump(struct vrrp_run *run, FILE *out);
+struct json_object *vrrp_run_json(struct vrrp_run *run);
+
+#endif
