@@ -243,3 +243,13 @@ int check_fwd_validate(struct conf_ctx *c, const struct conf_node *n,
 	}
 	return 0;
 }
+
+int check_parse_tri(struct conf_ctx *c, const struct conf_node *n, int *out)
+{
+	bool b;
+
+	if (conf_arg_count(c, n, 0, 1) < 0 || conf_arg_bool(c, n, 0, &b) < 0)
+		return -1;
+	*out = b;
+	return 0;
+}

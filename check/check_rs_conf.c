@@ -20,29 +20,22 @@
 #define NOTIMPL(nm) { .name = nm, .type = CONF_T_NOTIMPL, \
 		      .flags = CONF_KW_MULTI }
 
-static int tri(struct conf_ctx *c, const struct conf_node *n, int *out)
-{
-	bool b;
-
-	if (conf_arg_count(c, n, 0, 1) < 0 || conf_arg_bool(c, n, 0, &b) < 0)
-		return -1;
-	*out = b;
-	return 0;
-}
-
 static int h_inhibit(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
-	return tri(c, n, &((struct check_rs *)obj)->inh.inhibit_on_failure);
+	return check_parse_tri(c, n,
+			       &((struct check_rs *)obj)->inh.inhibit_on_failure);
 }
 
 static int h_alpha(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
-	return tri(c, n, &((struct check_rs *)obj)->inh.alpha);
+	return check_parse_tri(c, n,
+			       &((struct check_rs *)obj)->inh.alpha);
 }
 
 static int h_smtp(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
-	return tri(c, n, &((struct check_rs *)obj)->inh.smtp_alert);
+	return check_parse_tri(c, n,
+			       &((struct check_rs *)obj)->inh.smtp_alert);
 }
 
 static int h_method(struct conf_ctx *c, const struct conf_node *n, void *obj)

@@ -210,6 +210,9 @@ int check_parse_tun_kw(struct conf_ctx *c, const struct conf_node *n,
  * kernel takes the combination. */
 int check_fwd_validate(struct conf_ctx *c, const struct conf_node *n,
 		       struct check_fwd *f);
+/* An inherited BOOL ([BOOL], default on): stores 0 or 1 into a setting
+ * whose -1 means "not given here, inherit it". */
+int check_parse_tri(struct conf_ctx *c, const struct conf_node *n, int *out);
 int check_parse_port(struct conf_ctx *c, const struct conf_node *n,
 		     size_t idx, uint16_t *port);
 int check_parse_addr(struct conf_ctx *c, const struct conf_node *n,
