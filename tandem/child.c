@@ -431,6 +431,8 @@ _Noreturn void child_main(const struct child_start *s)
 	}
 	if (c.ops->set_opts)
 		c.ops->set_opts(s->opts);
+	if (c.ops->set_restarts)
+		c.ops->set_restarts(s->restarts);
 	r = c.ops->init(c.e, c.cfg);
 	if (r < 0) {
 		log_err("cannot start: %s", strerror(-r));

@@ -48,6 +48,10 @@ struct child_ops {
 	void (*dump_json)(struct json_object *o);
 	/* Optional: the command line, given before init (-I and such). */
 	void (*set_opts)(const struct tandem_opts *opts);
+	/* Optional, before init: how often the parent has restarted this
+	 * kind of child (0: its first start since tandem started), so a
+	 * respawned child can take over what its predecessor left. */
+	void (*set_restarts)(unsigned restarts);
 };
 
 extern const struct child_ops *const child_ops_table[CHILD_NTYPES];

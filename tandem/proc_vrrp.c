@@ -9,6 +9,13 @@
  * and VIPs included, and only follows the new config's storage; every
  * other one is stopped, started or restarted.  The runtime gives its
  * hooks no context pointer, so the one runtime per process is kept here.
+ *
+ * A child the parent respawned (after a crash or a hang) starts its
+ * instances in resume mode: one whose VIPs are all still on the
+ * interface was master a moment ago and carries on as master, so no
+ * failover happens.  A fresh start of the daemon, and an instance a
+ * reload adds, never resume: a VIP left by an earlier run is removed
+ * unless the election makes this director master.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -25,6 +32,7 @@
 
 static struct {
 	bool keep_vips;			/* -V */
+	bool respawned;			/* this child replaces a dead one */
 	struct vrrp_run *run;
 	struct vrrp_inst_globals g;
 } pv;
@@ -92,11 +100,16 @@ static void pv_set_opts(const struct tandem_opts *opts)
 	pv.keep_vips = opts->dont_release_vrrp;
 }
 
-static void start_all(const struct tandem_config *cfg)
+static void pv_set_restarts(unsigned restarts)
+{
+	pv.respawned = restarts > 0;
+}
+
+static void start_all(const struct tandem_config *cfg, bool resume)
 {
 	for (size_t i = 0; i < cfg->vrrp.ninst; i++)
 		if (!vrrp_run_find(pv.run, cfg->vrrp.inst[i]->name))
-			vrrp_run_add(pv.run, cfg->vrrp.inst[i], &pv.g);
+			vrrp_run_add(pv.run, cfg->vrrp.inst[i], &pv.g, resume);
 }
 
 static int pv_init(sd_event *e, const struct tandem_config *cfg)
@@ -106,9 +119,10 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	if (r < 0)
 		return r;
 	make_globals(&cfg->gd, &pv.g);
-	log_info("starting %zu VRRP instance%s", cfg->vrrp.ninst,
-		 cfg->vrrp.ninst == 1 ? "" : "s");
-	start_all(cfg);
+	log_info("starting %zu VRRP instance%s%s", cfg->vrrp.ninst,
+		 cfg->vrrp.ninst == 1 ? "" : "s",
+		 pv.respawned ? " after a restart of this process" : "");
+	start_all(cfg, pv.respawned);
 	return 0;
 }
 
@@ -145,7 +159,7 @@ static int pv_reload(const struct tandem_config *old,
 	}
 	log_info("reload: %u VRRP instance%s kept, %u stopped or restarted",
 		 kept, kept == 1 ? "" : "s", stopped);
-	start_all(new_cfg);
+	start_all(new_cfg, false);
 	return 0;
 }
 
@@ -167,7 +181,7 @@ static void pv_dump_json(struct json_object *o)
 
 const struct child_ops proc_vrrp_ops = {
 	.name = "vrrp", .dump_base = "tandem",
-	.set_opts = pv_set_opts,
+	.set_opts = pv_set_opts, .set_restarts = pv_set_restarts,
 	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
 	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
 };

@@ -508,7 +508,48 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	return 0;
 }
 
-void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock)
+/* Is every VIP of the instance (excluded ones too) on its interface?
+ * Only then was this instance master when its process died: a backup
+ * holds none, and a master that lost one to an operator is better
+ * elected again than trusted.  No VIPs at all proves nothing. */
+static bool vips_held(struct vrrp_inst *vi)
+{
+	const struct vrrp_conf_instance *ci = vi->ci;
+	size_t n = ci->nvips + ci->nevips;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vrrp_vip *v = i < ci->nvips ? &ci->vips[i]
+						       : &ci->evips[i - ci->nvips];
+		struct nl_addr_spec s;
+
+		vip_spec(vi, v, &s);
+		if (s.ifindex <= 0 || nl_addr_present(vi->env.nl, &s) != 1)
+			return false;
+	}
+	return n > 0;
+}
+
+static bool resume_master(struct vrrp_inst *vi)
+{
+	struct vrrp_actions acts;
+
+	if (!vips_held(vi)) {
+		log_info("VRRP_Instance(%s) restarted without all its VIPs: "
+			 "starting as usual", vi->ci->name);
+		return false;
+	}
+	log_notice("VRRP_Instance(%s) resuming as master after a restart "
+		   "(VIPs still present)", vi->ci->name);
+	vrrp_fsm_resume_master(&vi->fsm, now_us(vi), &acts);
+	exec(vi, &acts);
+	/* No announcement burst (the neighbours' caches still point here),
+	 * but the periodic refresh of a master carries on. */
+	if (vi->fsm.state == VRRP_STATE_MASTER)
+		garp_arm(vi, PICK_US(garp_master_refresh), 2);
+	return true;
+}
+
+void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 {
 	struct vrrp_actions acts;
 
@@ -522,6 +563,8 @@ void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock)
 		vips_all(vi, false, true);
 		return;
 	}
+	if (resume && resume_master(vi))
+		return;
 	vrrp_fsm_startup(&vi->fsm, now_us(vi), &acts);
 	exec(vi, &acts);
 	/* A VIP left behind by a run that was killed must not stay on a

@@ -92,8 +92,12 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		  const struct vrrp_conf_instance *ci,
 		  const struct vrrp_inst_globals *g, struct vrrp_inst **out);
 /* Start with the socket the runtime chose.  A VIP of the config found on
- * the interface is removed unless the instance starts as master. */
-void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock);
+ * the interface is removed unless the instance starts as master.
+ * RESUME (the process was restarted after a crash): an instance whose
+ * VIPs are all still in place resumes as master with them, at once and
+ * without a failover; a peer that took over meanwhile wins the election
+ * that follows its first advert, as the RFC's Master state says. */
+void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume);
 /* A decoded advert for this instance's VRID and family. */
 void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_advert *a,
 		  const struct vrrp_rx *rx);

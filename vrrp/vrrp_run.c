@@ -180,7 +180,7 @@ fail:
 }
 
 int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
-		 const struct vrrp_inst_globals *g)
+		 const struct vrrp_inst_globals *g, bool resume)
 {
 	struct vrrp_inst_env env = { .e = run->e, .nl = run->nl, .garp = run->garp };
 	struct vrrp_inst *vi;
@@ -196,7 +196,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	vi->sock_ref = rs;
 	vi->next = run->insts;
 	run->insts = vi;
-	vrrp_inst_start(vi, rs->sock);
+	vrrp_inst_start(vi, rs->sock, resume);
 	return 0;
 }
 

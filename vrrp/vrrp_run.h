@@ -24,9 +24,10 @@ struct json_object;
 struct vrrp_run;
 
 int vrrp_run_new(sd_event *e, struct vrrp_run **out);
-/* Build and start one instance.  0 or a negative errno (logged). */
+/* Build and start one instance; RESUME as vrrp_inst_start() says.  0 or
+ * a negative errno (logged). */
 int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
-		 const struct vrrp_inst_globals *g);
+		 const struct vrrp_inst_globals *g, bool resume);
 struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name);
 /* First instance, for iteration with ->next. */
 struct vrrp_inst *vrrp_run_first(struct vrrp_run *run);

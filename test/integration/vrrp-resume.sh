@@ -1,0 +1,203 @@
+#!/bin/sh
+# A vrrp child that dies and is respawned by the parent resumes as master
+# without a failover.  Two directors (d1 at priority 150, d2 at 100, VRRPv3
+# at advert_int 0.5, one VIP 192.0.2.100/24) on a bridge namespace.
+# Checks: kill -9 of d1's vrrp child: polled every 20 ms for 3 s, d2 never
+# holds the VIP and d1 never misses it for more than one poll; d1's new
+# child logs the resume line and its JSON shows MASTER with no transition
+# counted; d2's JSON shows BACKUP with no master transition.  Then the
+# child is stopped, the VIP deleted by hand and the child killed: the
+# respawned child starts as usual (BACKUP, then preempts).  Then kill -9 of
+# the whole d1 daemon and a fresh start: no resume, the VIP left behind is
+# removed while d1 is BACKUP, and d1 preempts back through an election.
+#
+# Root only.  Namespaces vrrpr-{br,d1,d2}-PID, the temporary folder and
+# every process this test started (by PID) are removed by the EXIT trap.
+# Every wait and poll is bounded.  Addresses are from 192.0.2.0/24.
+
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/test/integration/lib.sh"
+
+BR="vrrpr-br-$$"
+D1="vrrpr-d1-$$"
+D2="vrrpr-d2-$$"
+VIP=192.0.2.100
+MADE=""
+PID1=""
+PID2=""
+T=""
+
+vr_cleanup() {
+	set +e
+	for _p in $PID1 $PID2; do
+		is_tandem "$_p" && stop_pid "$_p"
+	done
+	if [ -n "$T" ]; then
+		for _f in "$T"/d1/*.pid "$T"/d2/*.pid; do
+			[ -f "$_f" ] || continue
+			_p=$(readpid "$_f")
+			is_tandem "$_p" && kill -CONT "$_p" 2>/dev/null && \
+				kill -KILL "$_p" 2>/dev/null
+		done
+	fi
+	for _n in $MADE; do
+		ip netns del "$_n" 2>/dev/null
+	done
+	if [ -n "$T" ]; then
+		if [ "$FAILED" -gt 0 ]; then
+			for _f in "$T"/d1/old.log "$T"/d1/log "$T"/d2/log; do
+				[ -f "$_f" ] || continue
+				diag "---- $_f ----"
+				sed 's/^/# /' "$_f"
+			done
+		fi
+		rm -rf "$T"
+	fi
+}
+trap vr_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) not installed"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
+[ -x "$TANDEM" ] || skip_all "$TANDEM not built"
+"$TANDEM" -v | grep -q "VRRP" || skip_all "built without VRRP"
+for _n in "$BR" "$D1" "$D2"; do
+	ip netns add "$_n" 2>/dev/null || skip_all "cannot create a network namespace"
+	MADE="$MADE $_n"
+	ip -n "$_n" link set lo up
+done
+T=$(mktemp -d "${TMPDIR:-/tmp}/vrrp-resume.XXXXXX")
+mkdir "$T/d1" "$T/d2"
+CONF="$T/tandem.conf"
+
+ip -n "$BR" link add br0 type bridge mcast_snooping 0 || skip_all "no bridge support"
+ip -n "$BR" link set br0 up
+port() {	# port NS NAME ADDR
+	ip -n "$BR" link add "p-$2" type veth peer name eth0 netns "$1"
+	ip -n "$BR" link set "p-$2" master br0 up
+	ip -n "$1" addr add "$3/24" dev eth0
+	ip -n "$1" link set eth0 up
+}
+port "$D1" d1 192.0.2.1
+port "$D2" d2 192.0.2.2
+
+echo "1..17"
+
+cat >"$CONF" <<EOF
+global_defs {
+    router_id vrrp_resume_test
+    vrrp_garp_master_delay 1
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 61
+    @d1 priority 150
+    @d2 priority 100
+    version 3
+    advert_int 0.5
+    virtual_ipaddress {
+        $VIP/24
+    }
+}
+EOF
+
+start() {	# start ID: tandem -P in ID's namespace; sets PID1 / PID2
+	_ns=$D1; [ "$1" = d2 ] && _ns=$D2
+	TMPDIR="$T/$1" ip netns exec "$_ns" "$TANDEM" -P -n -l -G -i "$1" \
+		-f "$CONF" -p "$T/$1/tandem.pid" -r "$T/$1/vrrp.pid" \
+		-c "$T/$1/check.pid" >>"$T/$1/log" 2>&1 &
+	if [ "$1" = d1 ]; then PID1=$!; else PID2=$!; fi
+}
+has_vip() { ip -n "$1" -4 addr show dev eth0 | grep -q "inet $VIP/"; }
+only_d1() { has_vip "$D1" && ! has_vip "$D2"; }
+count() { grep -c -- "$2" "$T/$1/log" 2>/dev/null || true; }
+# json_state ID: "STATE become_master" from the JSON dump of director ID.
+json_state() {
+	_p=$PID1; [ "$1" = d2 ] && _p=$PID2
+	rm -f "$T/$1/tandem.json"
+	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
+	wait_until 30 test -s "$T/$1/tandem.json"
+	python3 -c "import json; d=json.load(open('$T/$1/tandem.json')); print(d['vrrp'][0]['data']['state'], d['vrrp'][0]['stats']['become_master'])" 2>/dev/null
+}
+ms() { date +%s%3N; }
+# watch MS: poll every 20 ms for MS ms (and at most MS/10 polls); sets
+# D2_HELD (polls where d2 held the VIP), D1_GAP (longest run of polls
+# without the VIP on d1) and D1_MISSED (polls without it on d1).
+watch() {
+	D2_HELD=0; D1_GAP=0; D1_MISSED=0
+	_run=0; _end=$(($(ms) + $1)); _n=$(($1 / 10))
+	while [ "$_n" -gt 0 ] && [ "$(ms)" -lt "$_end" ]; do
+		has_vip "$D2" && D2_HELD=$((D2_HELD + 1))
+		if has_vip "$D1"; then _run=0; else
+			_run=$((_run + 1)); D1_MISSED=$((D1_MISSED + 1))
+			[ "$_run" -gt "$D1_GAP" ] && D1_GAP=$_run
+		fi
+		sleep 0.02
+		_n=$((_n - 1))
+	done
+}
+
+start d1
+wait_until 50 has_vip "$D1"
+start d2
+wait_until 30 grep -q "Entering BACKUP STATE" "$T/d2/log"
+sleep 1.5
+check "d1 MASTER with the VIP, d2 BACKUP without it" \
+	sh -c "[ '$(count d2 'Entering MASTER STATE')' = 0 ] && ip -n '$D1' -4 addr show dev eth0 | grep -q 'inet $VIP/' && ! ip -n '$D2' -4 addr show dev eth0 | grep -q 'inet $VIP/'"
+
+# 1. kill -9 of the vrrp child: the respawned child resumes.
+old=$(readpid "$T/d1/vrrp.pid")
+check "d1's vrrp child is running ($old)" is_tandem "$old"
+kill -KILL "$old"
+watch 3000
+check "kill -9 vrrp child: d2 never held the VIP ($D2_HELD polls)" [ "$D2_HELD" = 0 ]
+check "kill -9 vrrp child: d1 kept the VIP (missed $D1_MISSED polls, longest gap $D1_GAP)" \
+	[ "$D1_GAP" -le 1 ]
+check "the parent respawned d1's vrrp child" newpid "$T/d1/vrrp.pid" "$old"
+check "d1's new child logs the resume" \
+	grep -q "resuming as master after a restart (VIPs still present)" "$T/d1/log"
+s=$(json_state d1)
+check "JSON dump of d1: MASTER, no transition counted ($s)" [ "$s" = "MASTER 0" ]
+s=$(json_state d2)
+check "JSON dump of d2: still BACKUP, never master ($s)" [ "$s" = "BACKUP 0" ]
+check "d2 never entered MASTER" [ "$(count d2 'Entering MASTER STATE')" = 0 ]
+
+# 2. A VIP gone before the respawn: no resume, an ordinary start.
+old=$(readpid "$T/d1/vrrp.pid")
+kill -STOP "$old"
+ip -n "$D1" addr del "$VIP/24" dev eth0
+kill -KILL "$old"
+kill -CONT "$old" 2>/dev/null
+wait_until 50 grep -q "restarted without all its VIPs" "$T/d1/log"
+check "VIP deleted before the respawn: the new child starts as usual" \
+	sh -c "grep -q 'restarted without all its VIPs' '$T/d1/log' && [ '$(count d1 'resuming as master')' = 1 ]"
+wait_until 50 only_d1
+check "... and wins the election back (VIP on d1 only)" only_d1
+s=$(json_state d1)
+check "JSON dump of d1: MASTER through a transition ($s)" [ "$s" = "MASTER 1" ]
+
+# 3. kill -9 of the whole daemon and a fresh start: no resume.
+cat "$T/d1/log" >>"$T/d1/old.log"; : >"$T/d1/log"
+child=$(readpid "$T/d1/vrrp.pid")
+# The parent is held first: neither may act on the other's death (a
+# respawn, or the TERM a child gets when its parent dies).
+kill -STOP "$PID1"
+is_tandem "$child" && kill -KILL "$child"
+kill -KILL "$PID1"
+wait "$PID1" 2>/dev/null
+# Gone, not just a zombie: the fresh start checks its pid files.
+wait_until 50 test ! -e "/proc/$child"
+check "kill -9 of d1's daemon leaves the VIP behind" has_vip "$D1"
+start d1
+watch 1000
+check "fresh start: the VIP left behind is removed while d1 is BACKUP" \
+	sh -c "[ '$D1_MISSED' -gt 1 ] && grep -q 'Entering BACKUP STATE' '$T/d1/log' && ! grep -q 'resuming as master' '$T/d1/log'"
+wait_until 50 only_d1
+check "fresh start: d1 preempts back and holds the VIP alone" only_d1
+
+kill -TERM "$PID1"; wait_exit "$PID1" 80; PID1=""
+kill -TERM "$PID2"; wait_exit "$PID2" 80; PID2=""
+check "both stopped, no VIP left" \
+	sh -c "! ip -n '$D1' addr | grep -q '$VIP' && ! ip -n '$D2' addr | grep -q '$VIP'"
+check "no sanitizer report in any process's log" \
+	sh -c "! cat '$T'/d1/*log '$T'/d2/log | grep -E -q 'Sanitizer|runtime error:'"
