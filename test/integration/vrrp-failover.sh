@@ -18,71 +18,10 @@
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/test/integration/lib.sh"
 
-BR="vrrpf-br-$$"
-D1="vrrpf-d1-$$"
-D2="vrrpf-d2-$$"
-CL="vrrpf-c-$$"
-VIP=192.0.2.100
-MADE=""
-PID1=""
-PID2=""
-T=""
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/test/integration/vrrp-lab.sh"
 
-vf_cleanup() {
-	set +e
-	for _p in $PID1 $PID2; do
-		is_tandem "$_p" && stop_pid "$_p"
-	done
-	if [ -n "$T" ]; then
-		for _f in "$T"/d1/*.pid "$T"/d2/*.pid; do
-			[ -f "$_f" ] || continue
-			_p=$(readpid "$_f")
-			is_tandem "$_p" && kill -KILL "$_p" 2>/dev/null
-		done
-	fi
-	for _n in $MADE; do
-		ip netns del "$_n" 2>/dev/null
-	done
-	if [ -n "$T" ]; then
-		if [ "$FAILED" -gt 0 ]; then
-			for _f in "$T"/d1/old.log "$T"/d1/log "$T"/d2/old.log "$T"/d2/log; do
-				[ -f "$_f" ] || continue
-				diag "---- $_f ----"
-				sed 's/^/# /' "$_f"
-			done
-		fi
-		rm -rf "$T"
-	fi
-}
-trap vf_cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) not installed"
+vrrp_lab vrrpf client
 command -v ping >/dev/null 2>&1 || skip_all "ping (iputils-ping) not installed"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-[ -x "$TANDEM" ] || skip_all "$TANDEM not built"
-"$TANDEM" -v | grep -q "VRRP" || skip_all "built without VRRP"
-for _n in "$BR" "$D1" "$D2" "$CL"; do
-	ip netns add "$_n" 2>/dev/null || skip_all "cannot create a network namespace"
-	MADE="$MADE $_n"
-	ip -n "$_n" link set lo up
-done
-T=$(mktemp -d "${TMPDIR:-/tmp}/vrrp-failover.XXXXXX")
-mkdir "$T/d1" "$T/d2"
-CONF="$T/tandem.conf"
-
-ip -n "$BR" link add br0 type bridge mcast_snooping 0 || skip_all "no bridge support"
-ip -n "$BR" link set br0 up
-port() {	# port NS NAME ADDR
-	ip -n "$BR" link add "p-$2" type veth peer name eth0 netns "$1"
-	ip -n "$BR" link set "p-$2" master br0 up
-	ip -n "$1" addr add "$3/24" dev eth0
-	ip -n "$1" link set eth0 up
-}
-port "$D1" d1 192.0.2.1
-port "$D2" d2 192.0.2.2
-port "$CL" c 192.0.2.10
 
 echo "1..33"
 
@@ -114,36 +53,6 @@ conf() {
 	} >"$CONF"
 }
 
-# start ID: tandem -P for director ID in its namespace; sets PID1 / PID2.
-start() {
-	_ns=$D1; [ "$1" = d2 ] && _ns=$D2
-	TMPDIR="$T/$1" ip netns exec "$_ns" "$TANDEM" -P -n -l -G -i "$1" \
-		-f "$CONF" -p "$T/$1/tandem.pid" -r "$T/$1/vrrp.pid" \
-		-c "$T/$1/check.pid" >>"$T/$1/log" 2>&1 &
-	if [ "$1" = d1 ]; then PID1=$!; else PID2=$!; fi
-}
-# stop ID: TERM, reaped, bounded.
-stop() {
-	if [ "$1" = d1 ]; then _sp=$PID1; PID1=""; else _sp=$PID2; PID2=""; fi
-	kill -TERM "$_sp" 2>/dev/null
-	wait_exit "$_sp" 80
-}
-has_vip() { ip -n "$1" -4 addr show dev eth0 | grep -q "inet $VIP/"; }
-no_vip() { ! has_vip "$1"; }
-only() {	# only NS: NS holds the VIP, the other director does not
-	if [ "$1" = "$D1" ]; then has_vip "$D1" && no_vip "$D2"
-	else has_vip "$D2" && no_vip "$D1"; fi
-}
-entered() { grep -c "Entering $2 STATE" "$T/$1/log" 2>/dev/null || true; }
-# json ID: ask director ID for its JSON dump; prints the VRRP state.
-json_state() {
-	_p=$PID1; [ "$1" = d2 ] && _p=$PID2
-	rm -f "$T/$1/tandem.json"
-	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
-	wait_until 30 test -s "$T/$1/tandem.json"
-	python3 -c "import json,sys; d=json.load(open('$T/$1/tandem.json')); print(d['vrrp'][0]['data']['state'], d['vrrp'][0]['stats']['$2'])" 2>/dev/null
-}
-ms() { date +%s%3N; }
 ping_vip() { ip netns exec "$CL" ping -c 1 -W 1 -q "$VIP" >/dev/null 2>&1; }
 # Start fresh logs, keeping the old lines for the sanitizer check.
 new_logs() {

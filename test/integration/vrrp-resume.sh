@@ -17,69 +17,9 @@
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/test/integration/lib.sh"
 
-BR="vrrpr-br-$$"
-D1="vrrpr-d1-$$"
-D2="vrrpr-d2-$$"
-VIP=192.0.2.100
-MADE=""
-PID1=""
-PID2=""
-T=""
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/test/integration/vrrp-lab.sh"
 
-vr_cleanup() {
-	set +e
-	for _p in $PID1 $PID2; do
-		is_tandem "$_p" && stop_pid "$_p"
-	done
-	if [ -n "$T" ]; then
-		for _f in "$T"/d1/*.pid "$T"/d2/*.pid; do
-			[ -f "$_f" ] || continue
-			_p=$(readpid "$_f")
-			is_tandem "$_p" && kill -CONT "$_p" 2>/dev/null && \
-				kill -KILL "$_p" 2>/dev/null
-		done
-	fi
-	for _n in $MADE; do
-		ip netns del "$_n" 2>/dev/null
-	done
-	if [ -n "$T" ]; then
-		if [ "$FAILED" -gt 0 ]; then
-			for _f in "$T"/d1/old.log "$T"/d1/log "$T"/d2/log; do
-				[ -f "$_f" ] || continue
-				diag "---- $_f ----"
-				sed 's/^/# /' "$_f"
-			done
-		fi
-		rm -rf "$T"
-	fi
-}
-trap vr_cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-command -v ip >/dev/null 2>&1 || skip_all "ip (iproute2) not installed"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-[ -x "$TANDEM" ] || skip_all "$TANDEM not built"
-"$TANDEM" -v | grep -q "VRRP" || skip_all "built without VRRP"
-for _n in "$BR" "$D1" "$D2"; do
-	ip netns add "$_n" 2>/dev/null || skip_all "cannot create a network namespace"
-	MADE="$MADE $_n"
-	ip -n "$_n" link set lo up
-done
-T=$(mktemp -d "${TMPDIR:-/tmp}/vrrp-resume.XXXXXX")
-mkdir "$T/d1" "$T/d2"
-CONF="$T/tandem.conf"
-
-ip -n "$BR" link add br0 type bridge mcast_snooping 0 || skip_all "no bridge support"
-ip -n "$BR" link set br0 up
-port() {	# port NS NAME ADDR
-	ip -n "$BR" link add "p-$2" type veth peer name eth0 netns "$1"
-	ip -n "$BR" link set "p-$2" master br0 up
-	ip -n "$1" addr add "$3/24" dev eth0
-	ip -n "$1" link set eth0 up
-}
-port "$D1" d1 192.0.2.1
-port "$D2" d2 192.0.2.2
+vrrp_lab vrrpr
 
 echo "1..17"
 
@@ -101,25 +41,8 @@ vrrp_instance VI_1 {
 }
 EOF
 
-start() {	# start ID: tandem -P in ID's namespace; sets PID1 / PID2
-	_ns=$D1; [ "$1" = d2 ] && _ns=$D2
-	TMPDIR="$T/$1" ip netns exec "$_ns" "$TANDEM" -P -n -l -G -i "$1" \
-		-f "$CONF" -p "$T/$1/tandem.pid" -r "$T/$1/vrrp.pid" \
-		-c "$T/$1/check.pid" >>"$T/$1/log" 2>&1 &
-	if [ "$1" = d1 ]; then PID1=$!; else PID2=$!; fi
-}
-has_vip() { ip -n "$1" -4 addr show dev eth0 | grep -q "inet $VIP/"; }
-only_d1() { has_vip "$D1" && ! has_vip "$D2"; }
+only_d1() { only "$D1"; }
 count() { grep -c -- "$2" "$T/$1/log" 2>/dev/null || true; }
-# json_state ID: "STATE become_master" from the JSON dump of director ID.
-json_state() {
-	_p=$PID1; [ "$1" = d2 ] && _p=$PID2
-	rm -f "$T/$1/tandem.json"
-	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
-	wait_until 30 test -s "$T/$1/tandem.json"
-	python3 -c "import json; d=json.load(open('$T/$1/tandem.json')); print(d['vrrp'][0]['data']['state'], d['vrrp'][0]['stats']['become_master'])" 2>/dev/null
-}
-ms() { date +%s%3N; }
 # watch MS: poll every 20 ms for MS ms (and at most MS/10 polls); sets
 # D2_HELD (polls where d2 held the VIP), D1_GAP (longest run of polls
 # without the VIP on d1) and D1_MISSED (polls without it on d1).
@@ -156,9 +79,9 @@ check "kill -9 vrrp child: d1 kept the VIP (missed $D1_MISSED polls, longest gap
 check "the parent respawned d1's vrrp child" newpid "$T/d1/vrrp.pid" "$old"
 check "d1's new child logs the resume" \
 	grep -q "resuming as master after a restart (VIPs still present)" "$T/d1/log"
-s=$(json_state d1)
+s=$(json_state d1 become_master)
 check "JSON dump of d1: MASTER, no transition counted ($s)" [ "$s" = "MASTER 0" ]
-s=$(json_state d2)
+s=$(json_state d2 become_master)
 check "JSON dump of d2: still BACKUP, never master ($s)" [ "$s" = "BACKUP 0" ]
 check "d2 never entered MASTER" [ "$(count d2 'Entering MASTER STATE')" = 0 ]
 
@@ -173,7 +96,7 @@ check "VIP deleted before the respawn: the new child starts as usual" \
 	sh -c "grep -q 'restarted without all its VIPs' '$T/d1/log' && [ '$(count d1 'resuming as master')' = 1 ]"
 wait_until 50 only_d1
 check "... and wins the election back (VIP on d1 only)" only_d1
-s=$(json_state d1)
+s=$(json_state d1 become_master)
 check "JSON dump of d1: MASTER through a transition ($s)" [ "$s" = "MASTER 1" ]
 
 # 3. kill -9 of the whole daemon and a fresh start: no resume.
