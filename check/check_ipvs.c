@@ -47,7 +47,8 @@ static void plan_counts(const struct ipvs_plan *p, size_t n[6])
  * and reconciled (start, resync); otherwise the last applied table is the
  * kernel's picture. */
 static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
-		      bool read_kernel, bool flush, bool first)
+		      const struct check_table_opts *to, bool read_kernel,
+		      bool flush, bool first)
 {
 	struct ipvs_table want = { 0 }, have = { 0 };
 	struct ipvs_plan plan = { 0 };
@@ -58,7 +59,7 @@ static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 	size_t n[6];
 	int r;
 
-	r = check_conf_to_table(cc, NULL, &want);
+	r = check_conf_to_table(cc, to, &want);
 	if (r == 0 && read_kernel) {
 		r = ipvs_table_read(ci->nl, &have);
 		if (r < 0)
@@ -144,7 +145,7 @@ int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 	ipvs_set_failure_handler(ci->nl, on_failure, ci);
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
-	sync_table(ci, cc, true, o->flush, true);
+	sync_table(ci, cc, &o->table, true, o->flush, true);
 	*out = ci;
 	return 0;
 }
@@ -154,7 +155,7 @@ int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
 {
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
-	return sync_table(ci, cc, ci->resync, false, false);
+	return sync_table(ci, cc, &o->table, ci->resync, false, false);
 }
 
 void check_ipvs_stop(struct check_ipvs *ci, const struct check_ipvs_opts *o)

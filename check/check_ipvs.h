@@ -35,6 +35,9 @@ struct check_ipvs_opts {
 	/* Sync daemons to run (lvs_sync_daemon): ndaemons 0..2. */
 	struct ipvs_daemon daemons[2];
 	size_t ndaemons;
+	/* Which services are wanted now (ha_suspend: only those whose
+	 * address is configured here).  Zeroed: all of them. */
+	struct check_table_opts table;
 };
 
 struct check_ipvs;
@@ -46,7 +49,9 @@ struct check_ipvs;
  * retries from the kernel's table). */
 int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 		     const struct check_ipvs_opts *o, char *err, size_t errlen);
-/* Apply a new config.  0 or -errno (failures are logged). */
+/* Apply a new config, or the same config when only o->table's answers
+ * changed (an address came or went).  0 or -errno (failures are
+ * logged). */
 int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
 		      const struct check_ipvs_opts *o);
 /* Remove / flush / keep as o->on_stop says, stop the sync daemons that

@@ -9,6 +9,13 @@
  * process keeps running (and retries on the next reload, in case the
  * module was loaded since).  The runtime gives its hooks no context
  * pointer, so the state of the one controller per process is kept here.
+ *
+ * ha_suspend follows the addresses configured in this namespace, as
+ * keepalived's does: an address watcher (lib/nl_addr_watch) answers the
+ * table's "is this virtual address here?", and when addresses come or go
+ * the current config is applied again, which sends only the services
+ * that appear or disappear.  The watcher runs only while some
+ * virtual_server asks for ha_suspend.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,6 +24,7 @@
 #include "check/check_ipvs.h"
 #include "ipvs/ipvs_nl.h"
 #include "lib/log.h"
+#include "lib/nl_addr_watch.h"
 #include "tandem/config.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
@@ -27,7 +35,52 @@ static struct {
 	bool keep_ipvs;			/* -I */
 	struct check_ipvs *ipvs;	/* NULL: no IPVS in this kernel */
 	struct check_ipvs_opts o;
+	sd_event *e;
+	const struct tandem_config *cfg;	/* the config applied */
+	struct nl_addr_watch *addrs;	/* while ha_suspend is used */
 } pc;
+
+static bool vip_present(int af, const union ipvs_addr *a, void *arg)
+{
+	return nl_addr_watch_has(arg, af, a);
+}
+
+static void addrs_changed(void *userdata)
+{
+	(void)userdata;
+	if (pc.ipvs && pc.cfg)
+		check_ipvs_reload(pc.ipvs, &pc.cfg->check, &pc.o);
+}
+
+static bool uses_ha_suspend(const struct check_conf *cc)
+{
+	for (size_t i = 0; i < cc->nvs; i++)
+		if (cc->vs[i]->ha_suspend)
+			return true;
+	return false;
+}
+
+/* Start or stop the address watcher as the config needs it.  Without it
+ * (it could not start) every service is in the table, as if no
+ * ha_suspend were set: better a service too many than none. */
+static void watch_addrs(const struct tandem_config *cfg)
+{
+	int r;
+
+	if (!uses_ha_suspend(&cfg->check)) {
+		nl_addr_watch_free(pc.addrs);
+		pc.addrs = NULL;
+		return;
+	}
+	if (pc.addrs)
+		return;
+	r = nl_addr_watch_new(pc.e, addrs_changed, NULL, &pc.addrs);
+	if (r < 0) {
+		pc.addrs = NULL;
+		log_err("ha_suspend: cannot watch addresses: %s; every service "
+			"stays in the table", strerror(-r));
+	}
+}
 
 static void syncd_opts(const struct gd_lvs_syncd *s, struct check_ipvs_opts *o)
 {
@@ -75,6 +128,10 @@ static void make_opts(const struct tandem_config *cfg)
 	o->timeouts.udp = (uint32_t)(gd->lvs_timeouts.udp / 1000000);
 	if (gd->lvs_sync_daemon.ifname)
 		syncd_opts(&gd->lvs_sync_daemon, o);
+	if (pc.addrs) {
+		o->table.vip_present = vip_present;
+		o->table.arg = pc.addrs;
+	}
 }
 
 static void pc_set_opts(const struct tandem_opts *opts)
@@ -96,7 +153,9 @@ static void start_ipvs(const struct tandem_config *cfg)
 
 static int pc_init(sd_event *e, const struct tandem_config *cfg)
 {
-	(void)e;
+	pc.e = e;
+	pc.cfg = cfg;
+	watch_addrs(cfg);
 	make_opts(cfg);
 	start_ipvs(cfg);
 	return 0;
@@ -106,6 +165,8 @@ static int pc_reload(const struct tandem_config *old,
 		     const struct tandem_config *new_cfg)
 {
 	(void)old;
+	pc.cfg = new_cfg;
+	watch_addrs(new_cfg);
 	make_opts(new_cfg);
 	if (!pc.ipvs)
 		start_ipvs(new_cfg);
@@ -118,6 +179,9 @@ static void pc_stop(void)
 {
 	check_ipvs_stop(pc.ipvs, &pc.o);
 	pc.ipvs = NULL;
+	nl_addr_watch_free(pc.addrs);
+	pc.addrs = NULL;
+	pc.cfg = NULL;
 }
 
 static void pc_dump_data(FILE *out)
