@@ -48,7 +48,7 @@ static void plan_counts(const struct ipvs_plan *p, size_t n[6])
  * kernel's picture. */
 static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 		      const struct check_table_opts *to, bool read_kernel,
-		      bool flush, bool first)
+		      bool flush, bool first, bool quiet)
 {
 	struct ipvs_table want = { 0 }, have = { 0 };
 	struct ipvs_plan plan = { 0 };
@@ -85,13 +85,14 @@ static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 		r = ipvs_plan_apply(ci->nl, &plan);
 	sent = ipvs_request_count(ci->nl) - sent;
 	plan_counts(&plan, n);
-	log_info("IPVS: %zu services wanted; %lu requests (services: %zu "
-		 "added, %zu changed, %zu deleted; real servers: %zu added, "
-		 "%zu changed, %zu deleted)%s", want.n, sent,
-		 n[IPVS_ACT_SERVICE_ADD], n[IPVS_ACT_SERVICE_SET],
-		 n[IPVS_ACT_SERVICE_DEL], n[IPVS_ACT_DEST_ADD],
-		 n[IPVS_ACT_DEST_SET], n[IPVS_ACT_DEST_DEL],
-		 r < 0 ? ", with failures" : "");
+	if (!quiet || plan.n)
+		log_info("IPVS: %zu services wanted; %lu requests (services: %zu "
+			 "added, %zu changed, %zu deleted; real servers: %zu added, "
+			 "%zu changed, %zu deleted)%s", want.n, sent,
+			 n[IPVS_ACT_SERVICE_ADD], n[IPVS_ACT_SERVICE_SET],
+			 n[IPVS_ACT_SERVICE_DEL], n[IPVS_ACT_DEST_ADD],
+			 n[IPVS_ACT_DEST_SET], n[IPVS_ACT_DEST_DEL],
+			 r < 0 ? ", with failures" : "");
 	ipvs_plan_free(&plan);
 	ipvs_table_free(&ci->managed);
 	ci->managed = want;
@@ -127,6 +128,12 @@ static void set_daemons(struct check_ipvs *ci, const struct check_ipvs_opts *o)
 			ci->daemons[ci->ndaemons++] = o->daemons[i];
 }
 
+void check_ipvs_set_daemons(struct check_ipvs *ci,
+			    const struct check_ipvs_opts *o)
+{
+	set_daemons(ci, o);
+}
+
 int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 		     const struct check_ipvs_opts *o, char *err, size_t errlen)
 {
@@ -145,7 +152,7 @@ int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 	ipvs_set_failure_handler(ci->nl, on_failure, ci);
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
-	sync_table(ci, cc, &o->table, true, o->flush, true);
+	sync_table(ci, cc, &o->table, true, o->flush, true, false);
 	*out = ci;
 	return 0;
 }
@@ -155,7 +162,13 @@ int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
 {
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
-	return sync_table(ci, cc, &o->table, ci->resync, false, false);
+	return sync_table(ci, cc, &o->table, ci->resync, false, false, false);
+}
+
+int check_ipvs_refresh(struct check_ipvs *ci, const struct check_conf *cc,
+		       const struct check_ipvs_opts *o)
+{
+	return sync_table(ci, cc, &o->table, ci->resync, false, false, true);
 }
 
 void check_ipvs_stop(struct check_ipvs *ci, const struct check_ipvs_opts *o)

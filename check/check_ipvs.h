@@ -49,11 +49,17 @@ struct check_ipvs;
  * retries from the kernel's table). */
 int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 		     const struct check_ipvs_opts *o, char *err, size_t errlen);
-/* Apply a new config, or the same config when only o->table's answers
- * changed (an address came or went).  0 or -errno (failures are
- * logged). */
+/* Apply a new config.  0 or -errno (failures are logged). */
 int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
 		      const struct check_ipvs_opts *o);
+/* Apply the same config again because o->table's answers may have
+ * changed (an address came or went); says nothing when nothing changed. */
+int check_ipvs_refresh(struct check_ipvs *ci, const struct check_conf *cc,
+		       const struct check_ipvs_opts *o);
+/* Run the sync daemons o names, stopping those it no longer does (a VRRP
+ * instance tied to them changed state). */
+void check_ipvs_set_daemons(struct check_ipvs *ci,
+			    const struct check_ipvs_opts *o);
 /* Remove / flush / keep as o->on_stop says, stop the sync daemons that
  * were started (unless keeping), and free. */
 void check_ipvs_stop(struct check_ipvs *ci, const struct check_ipvs_opts *o);

@@ -66,6 +66,14 @@ struct child {
 	int exit_code;
 };
 
+/* The one child of this process, for child_parent_sock(). */
+static int parent_sock = -1;
+
+int child_parent_sock(void)
+{
+	return parent_sock;
+}
+
 static void set_title(const struct child_start *s, const char *name)
 {
 	char title[32];
@@ -341,6 +349,10 @@ static int on_message(sd_event_source *src, int fd, uint32_t revents,
 			}
 			break;
 		}
+		case IPC_VRRP_STATE:
+			if (c->ops->message)
+				c->ops->message(m->type, m->payload, m->len);
+			break;
 		default:
 			log_warn("unexpected %s message from the parent",
 				 ipc_type_name(m->type));
@@ -378,6 +390,7 @@ _Noreturn void child_main(const struct child_start *s)
 	log_close();
 	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 	c.sock = shed_fds(s->sock);
+	parent_sock = c.sock;
 	log_init(s->log);
 	log_set_proc(c.ops->name);
 	if (c.sock < 0) {

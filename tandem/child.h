@@ -9,6 +9,7 @@
 #ifndef TANDEM_CHILD_H
 #define TANDEM_CHILD_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <systemd/sd-event.h>
@@ -52,6 +53,9 @@ struct child_ops {
 	 * kind of child (0: its first start since tandem started), so a
 	 * respawned child can take over what its predecessor left. */
 	void (*set_restarts)(unsigned restarts);
+	/* Optional: a message the parent relays from another child (today
+	 * IPC_VRRP_STATE to the check child). */
+	void (*message)(uint32_t type, const char *payload, size_t len);
 };
 
 extern const struct child_ops *const child_ops_table[CHILD_NTYPES];
@@ -65,6 +69,10 @@ struct child_start {
 	const struct log_opts *log;
 	unsigned restarts;		/* how often this kind was restarted */
 };
+
+/* This child's end of the socket to the parent, for a subsystem that
+ * reports to it (the vrrp child's state changes); -1 outside a child. */
+int child_parent_sock(void);
 
 /* Runs in the freshly forked child; never returns. */
 _Noreturn void child_main(const struct child_start *s);

@@ -116,6 +116,7 @@ const char *ipc_type_name(uint32_t type)
 	case IPC_RELOAD_DONE: return "reload-done";
 	case IPC_STOP: return "stop";
 	case IPC_DUMP: return "dump";
+	case IPC_VRRP_STATE: return "vrrp-state";
 	default: return "unknown";
 	}
 }

@@ -17,6 +17,8 @@ enum ipc_type {
 	IPC_RELOAD_DONE,	/* child -> parent: payload = int32 status */
 	IPC_STOP,		/* parent -> child: clean up and exit 0 */
 	IPC_DUMP,		/* parent -> child: payload = uint32 ipc_dump */
+	IPC_VRRP_STATE,		/* vrrp child -> parent -> check child:
+				   lines "STATE NAME" (vrrp_states.h) */
 };
 
 enum ipc_dump { IPC_DUMP_DATA, IPC_DUMP_STATS, IPC_DUMP_JSON };

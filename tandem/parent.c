@@ -19,6 +19,9 @@
  * travels to each child with the reload message, so every child loads
  * exactly what the parent validated even if the file is edited meanwhile,
  * and a child forked later gets the parent's current config in memory.
+ *
+ * The parent also relays the vrrp child's instance states to the check
+ * child (relay.h): the two never talk directly.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +44,7 @@
 #include "tandem/opts.h"
 #include "tandem/parent.h"
 #include "tandem/pidfile.h"
+#include "tandem/relay.h"
 #include "tandem/sdnotify.h"
 #include "tandem/signals.h"
 
@@ -84,6 +88,7 @@ struct parent {
 	uint64_t wd_period;
 	bool ready_sent, reloading, stopping;
 	int exit_code;
+	struct relay relay;		/* VRRP states, vrrp -> check */
 };
 
 static uint64_t now_usec(struct parent *p)
@@ -101,6 +106,19 @@ static const char *slot_name(const struct slot *s)
 
 static void begin_stop(struct parent *p, int code);
 static int spawn(struct slot *s);
+
+/* Where VRRP states go: the check child's socket, or -1. */
+static int check_sock(struct parent *p)
+{
+#ifdef WITH_LVS
+	const struct slot *s = &p->slots[CHILD_CHECK];
+
+	return s->pid ? s->sock : -1;
+#else
+	(void)p;
+	return -1;
+#endif
+}
 
 /* ------------------------------------------------------------------ */
 /* Status                                                              */
@@ -218,6 +236,16 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 				log_info("%s child applied the new config", slot_name(s));
 			break;
 		}
+#ifdef WITH_VRRP
+		case IPC_VRRP_STATE:
+			if (s->type == CHILD_VRRP) {
+				relay_from_vrrp(&s->p->relay, m->payload, m->len,
+						check_sock(s->p));
+				break;
+			}
+			log_warn("VRRP states from a child other than vrrp: ignored");
+			break;
+#endif
 		default:
 			log_warn("unexpected %s message from %s child",
 				 ipc_type_name(m->type), slot_name(s));
@@ -383,6 +411,10 @@ static int spawn(struct slot *s)
 	if (r < 0)
 		log_warn("cannot write %s: %s", s->pidfile, strerror(-r));
 	log_info("started %s child, pid %ld", slot_name(s), (long)pid);
+#ifdef WITH_LVS
+	if (s->type == CHILD_CHECK)
+		relay_new_peer(&p->relay, s->sock);
+#endif
 	update_status(p);
 	return 0;
 }
@@ -415,6 +447,7 @@ static int on_tick(sd_event_source *src, uint64_t usec, void *ud)
 			s->killed_hung = true;
 		}
 	}
+	relay_retry(&p->relay, check_sock(p));
 	sd_event_source_set_time(src, usec + TICK_USEC);
 	return 0;
 }
@@ -722,5 +755,6 @@ out:
 	p.stop_timer = sd_event_source_disable_unref(p.stop_timer);
 	sd_event_unref(p.e);
 	config_free(p.cfg);
+	relay_free(&p.relay);
 	return code;
 }

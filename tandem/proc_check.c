@@ -16,6 +16,12 @@
  * the current config is applied again, which sends only the services
  * that appear or disappear.  The watcher runs only while some
  * virtual_server asks for ha_suspend.
+ *
+ * A sync daemon tied to a VRRP instance (lvs_sync_daemon IF INSTANCE)
+ * follows that instance as keepalived's does: the master daemon runs
+ * while the instance is master here, the backup daemon otherwise.  The
+ * states come from the vrrp child through the parent (IPC_VRRP_STATE);
+ * until one arrives the instance counts as not master.
  */
 #include <errno.h>
 #include <string.h>
@@ -28,6 +34,7 @@
 #include "tandem/config.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
+#include "tandem/vrrp_states.h"
 
 #ifdef WITH_LVS
 
@@ -38,6 +45,7 @@ static struct {
 	sd_event *e;
 	const struct tandem_config *cfg;	/* the config applied */
 	struct nl_addr_watch *addrs;	/* while ha_suspend is used */
+	struct vrrp_states states;	/* relayed from the vrrp child */
 } pc;
 
 static bool vip_present(int af, const union ipvs_addr *a, void *arg)
@@ -49,7 +57,7 @@ static void addrs_changed(void *userdata)
 {
 	(void)userdata;
 	if (pc.ipvs && pc.cfg)
-		check_ipvs_reload(pc.ipvs, &pc.cfg->check, &pc.o);
+		check_ipvs_refresh(pc.ipvs, &pc.cfg->check, &pc.o);
 }
 
 static bool uses_ha_suspend(const struct check_conf *cc)
@@ -82,13 +90,30 @@ static void watch_addrs(const struct tandem_config *cfg)
 	}
 }
 
-static void syncd_opts(const struct gd_lvs_syncd *s, struct check_ipvs_opts *o)
+/* keepalived's default sync id: the VRID of the instance the daemon
+ * follows (0 without one, or when the VRRP side is not built). */
+static uint32_t default_syncid(const struct tandem_config *cfg, const char *inst)
+{
+#ifdef WITH_VRRP
+	for (size_t i = 0; inst && i < cfg->vrrp.ninst; i++)
+		if (!strcmp(cfg->vrrp.inst[i]->name, inst))
+			return cfg->vrrp.inst[i]->vrid;
+#else
+	(void)cfg;
+	(void)inst;
+#endif
+	return 0;
+}
+
+static void syncd_opts(const struct tandem_config *cfg,
+		       const struct gd_lvs_syncd *s, struct check_ipvs_opts *o)
 {
 	struct ipvs_daemon dm;
 
 	memset(&dm, 0, sizeof(dm));
 	snprintf(dm.mcast_ifn, sizeof(dm.mcast_ifn), "%s", s->ifname);
-	dm.syncid = s->syncid < 0 ? 0 : (uint32_t)s->syncid;
+	dm.syncid = s->syncid < 0 ? default_syncid(cfg, s->vrrp_instance)
+				  : (uint32_t)s->syncid;
 	dm.sync_maxlen = (uint16_t)s->maxlen;
 	dm.mcast_port = (uint16_t)s->port;
 	dm.mcast_ttl = (uint8_t)s->ttl;
@@ -99,13 +124,17 @@ static void syncd_opts(const struct gd_lvs_syncd *s, struct check_ipvs_opts *o)
 		dm.mcast_af = AF_INET6;
 		dm.mcast_group.v6 = ((const struct sockaddr_in6 *)&s->group)->sin6_addr;
 	}
-	/* Tied to a VRRP instance the daemon should follow its state; that
-	 * message from the VRRP process does not exist yet, so such a
-	 * daemon runs as backup only (it receives, never sends). */
-	if (!s->vrrp_instance) {
-		dm.state = IP_VS_STATE_MASTER;
+	if (s->vrrp_instance) {
+		const char *st = vrrp_states_get(&pc.states, s->vrrp_instance);
+
+		dm.state = st && !strcmp(st, "MASTER") ? IP_VS_STATE_MASTER
+						       : IP_VS_STATE_BACKUP;
 		o->daemons[o->ndaemons++] = dm;
+		return;
 	}
+	/* Tied to no instance: both, as there is nothing to follow. */
+	dm.state = IP_VS_STATE_MASTER;
+	o->daemons[o->ndaemons++] = dm;
 	dm.state = IP_VS_STATE_BACKUP;
 	o->daemons[o->ndaemons++] = dm;
 }
@@ -127,7 +156,7 @@ static void make_opts(const struct tandem_config *cfg)
 	o->timeouts.tcp_fin = (uint32_t)(gd->lvs_timeouts.tcpfin / 1000000);
 	o->timeouts.udp = (uint32_t)(gd->lvs_timeouts.udp / 1000000);
 	if (gd->lvs_sync_daemon.ifname)
-		syncd_opts(&gd->lvs_sync_daemon, o);
+		syncd_opts(cfg, &gd->lvs_sync_daemon, o);
 	if (pc.addrs) {
 		o->table.vip_present = vip_present;
 		o->table.arg = pc.addrs;
@@ -175,6 +204,23 @@ static int pc_reload(const struct tandem_config *old,
 	return 0;
 }
 
+static void pc_message(uint32_t type, const char *payload, size_t len)
+{
+	const char *inst;
+	size_t bad = 0;
+
+	(void)type;
+	vrrp_states_apply(&pc.states, payload, len, &bad);
+	if (bad)
+		log_warn("%zu malformed VRRP state line%s from the parent", bad,
+			 bad == 1 ? "" : "s");
+	inst = pc.cfg ? pc.cfg->gd.lvs_sync_daemon.vrrp_instance : NULL;
+	if (!inst || !pc.ipvs)
+		return;
+	make_opts(pc.cfg);
+	check_ipvs_set_daemons(pc.ipvs, &pc.o);
+}
+
 static void pc_stop(void)
 {
 	check_ipvs_stop(pc.ipvs, &pc.o);
@@ -182,6 +228,7 @@ static void pc_stop(void)
 	nl_addr_watch_free(pc.addrs);
 	pc.addrs = NULL;
 	pc.cfg = NULL;
+	vrrp_states_free(&pc.states);
 }
 
 static void pc_dump_data(FILE *out)
@@ -199,6 +246,7 @@ const struct child_ops proc_check_ops = {
 	.set_opts = pc_set_opts,
 	.init = pc_init, .reload = pc_reload, .stop = pc_stop,
 	.dump_data = pc_dump_data, .dump_json = pc_dump_json,
+	.message = pc_message,
 };
 
 #endif

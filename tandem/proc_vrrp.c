@@ -16,6 +16,13 @@
  * failover happens.  A fresh start of the daemon, and an instance a
  * reload adds, never resume: a VIP left by an earlier run is removed
  * unless the election makes this director master.
+ *
+ * Every state change is reported to the parent (which relays it to the
+ * check child: the sync daemon follows its instance).  Changes are
+ * queued as text lines and sent from a deferred event, so a thousand
+ * instances changing at once cost a few messages, not a thousand; when
+ * the parent's queue is full the rest goes out on a short retry timer,
+ * and nothing is lost or reordered.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -23,9 +30,11 @@
 #include <sys/socket.h>
 
 #include "lib/log.h"
+#include "tandem/child.h"
 #include "tandem/config.h"
 #include "tandem/opts.h"
 #include "tandem/proc_vrrp.h"
+#include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
 #include "vrrp/vrrp_run.h"
@@ -35,7 +44,63 @@ static struct {
 	bool respawned;			/* this child replaces a dead one */
 	struct vrrp_run *run;
 	struct vrrp_inst_globals g;
+	sd_event *e;
+	char *out;			/* state lines not sent yet */
+	size_t outlen;
+	sd_event_source *flush;		/* defer or retry timer, while queued */
 } pv;
+
+#define REPORT_RETRY_USEC (20 * 1000ULL)
+
+static int flush_states(sd_event_source *s, void *ud);
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *ud)
+{
+	(void)usec;
+	return flush_states(s, ud);
+}
+
+static int flush_states(sd_event_source *s, void *ud)
+{
+	int r;
+
+	(void)s;
+	(void)ud;
+	pv.flush = sd_event_source_disable_unref(pv.flush);
+	r = vrrp_states_send(child_parent_sock(), &pv.out, &pv.outlen);
+	if (r == -EAGAIN) {
+		uint64_t now = 0;
+
+		sd_event_now(pv.e, CLOCK_MONOTONIC, &now);
+		if (sd_event_add_time(pv.e, &pv.flush, CLOCK_MONOTONIC,
+				      now + REPORT_RETRY_USEC, 1000, on_retry,
+				      NULL) < 0)
+			pv.flush = NULL;
+	} else if (r < 0) {
+		log_warn("cannot report VRRP states to the parent: %s",
+			 strerror(-r));
+	}
+	return 0;
+}
+
+static void report(const char *state, const char *name)
+{
+	if (vrrp_states_line(&pv.out, &pv.outlen, state, name) < 0) {
+		log_warn("out of memory: VRRP state of %s not reported", name);
+		return;
+	}
+	if (!pv.flush && pv.e &&
+	    sd_event_add_defer(pv.e, &pv.flush, flush_states, NULL) < 0)
+		pv.flush = NULL;
+}
+
+static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
+		     enum vrrp_state to, void *arg)
+{
+	(void)from;
+	(void)arg;
+	report(vrrp_state_str(to), vi->ci->name);
+}
 
 static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
 {
@@ -118,6 +183,8 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 
 	if (r < 0)
 		return r;
+	pv.e = e;
+	vrrp_run_on_state(pv.run, on_state, NULL);
 	make_globals(&cfg->gd, &pv.g);
 	log_info("starting %zu VRRP instance%s%s", cfg->vrrp.ninst,
 		 cfg->vrrp.ninst == 1 ? "" : "s",
@@ -153,7 +220,11 @@ static int pv_reload(const struct tandem_config *old,
 			vrrp_inst_set_conf(vi, ni);
 			kept++;
 		} else {
+			/* The old config, and so the name, outlives the call. */
+			const char *name = vi->ci->name;
+
 			vrrp_run_remove(pv.run, vi, !pv.keep_vips);
+			report("DELETED", name);
 			stopped++;
 		}
 	}
@@ -167,6 +238,10 @@ static void pv_stop(void)
 {
 	vrrp_run_free(pv.run, !pv.keep_vips);
 	pv.run = NULL;
+	pv.flush = sd_event_source_disable_unref(pv.flush);
+	free(pv.out);
+	pv.out = NULL;
+	pv.outlen = 0;
 }
 
 static void pv_dump_data(FILE *out)

@@ -313,6 +313,9 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 				garp_arm(vi, 0, 0);
 			log_info("VRRP_Instance(%s) Entering %s STATE",
 				 vi->ci->name, vrrp_state_str(a->to));
+			if (vi->env.on_state)
+				vi->env.on_state(vi, a->from, a->to,
+						 vi->env.state_arg);
 			break;
 		}
 	}

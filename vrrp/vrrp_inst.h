@@ -43,10 +43,18 @@ struct vrrp_inst_globals {
 };
 
 /* What the runtime lends every instance. */
+struct vrrp_inst;
+typedef void (*vrrp_state_cb)(const struct vrrp_inst *vi, enum vrrp_state from,
+			      enum vrrp_state to, void *arg);
+
 struct vrrp_inst_env {
 	sd_event *e;
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
+	/* Told of each state change as it happens (before the VIPs of a new
+	 * master are added); may be NULL. */
+	vrrp_state_cb on_state;
+	void *state_arg;
 };
 
 struct vrrp_inst {

@@ -37,6 +37,8 @@ struct vrrp_run {
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
 	struct vrrp_router_stats rstats;
+	vrrp_state_cb on_state;
+	void *state_arg;
 };
 
 static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
@@ -179,10 +181,19 @@ fail:
 	return r;
 }
 
+void vrrp_run_on_state(struct vrrp_run *run, vrrp_state_cb cb, void *arg)
+{
+	run->on_state = cb;
+	run->state_arg = arg;
+}
+
 int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		 const struct vrrp_inst_globals *g, bool resume)
 {
-	struct vrrp_inst_env env = { .e = run->e, .nl = run->nl, .garp = run->garp };
+	struct vrrp_inst_env env = {
+		.e = run->e, .nl = run->nl, .garp = run->garp,
+		.on_state = run->on_state, .state_arg = run->state_arg,
+	};
 	struct vrrp_inst *vi;
 	struct run_sock *rs;
 	int r = vrrp_inst_new(&env, ci, g, &vi);

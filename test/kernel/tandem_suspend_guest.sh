@@ -5,7 +5,10 @@
 # virtual_server on that VIP has ha_suspend, so it is in the IPVS table
 # only while the VIP is here.  A second ha_suspend service follows an
 # address added and removed by hand, and a third without ha_suspend is
-# always there.  Every wait is bounded.
+# always there.  The sync daemon, tied to the instance, runs as master
+# while the instance is master and as backup otherwise: the vrrp child's
+# states reach the check child through the parent.  Every wait is
+# bounded.  Its sync id defaults to the instance's VRID.
 cd /tmp || exit 1
 : >/tmp/tandem.err
 T=/test/tandem
@@ -40,6 +43,15 @@ wait_for() { # SECONDS CMD...
 alive() { [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 in_table() { ipvsadm -Ln -t "$1" >/dev/null 2>&1; }
 not_in_table() { ! in_table "$1"; }
+daemons() { ipvsadm -L --daemon 2>/dev/null; }
+syncd_master_only() {
+	daemons | grep -q "^master sync daemon (mcast=tvr0, syncid=51," &&
+		! daemons | grep -q "^backup"
+}
+syncd_backup_only() {
+	daemons | grep -q "^backup sync daemon (mcast=tvr0, syncid=51," &&
+		! daemons | grep -q "^master"
+}
 has_vip() { ip -o addr show dev tvr0 | grep -q ' 192\.0\.2\.100/'; }
 
 ip link add tvr0 type veth peer name tvr1 &&
@@ -53,6 +65,7 @@ ip route add 10.71.0.0/24 dev tdummy0 ||
 cat >/tmp/t.conf <<'CONF'
 global_defs {
   router_id vm
+  lvs_sync_daemon tvr0 VI_1
 }
 vrrp_instance VI_1 {
   interface tvr0
@@ -97,6 +110,9 @@ check "the VRRP instance becomes master and adds its VIP" \
 check "the ha_suspend service on the VIP enters the table" \
 	wait_for 5 in_table 192.0.2.100:80
 ipvsadm -Ln | sed 's/^/# master: /'
+check "the sync daemon follows the instance: master only" \
+	wait_for 5 syncd_master_only
+daemons | sed 's/^/# daemons: /'
 
 ip addr add 10.70.0.6/32 dev tdummy0
 check "an address added by hand brings its ha_suspend service in" \
@@ -111,15 +127,25 @@ check "link down: the instance leaves master and drops the VIP" \
 check "link down: the service on the VIP leaves the table" \
 	wait_for 5 not_in_table 192.0.2.100:80
 check "link down: the other services stay" in_table 10.70.0.5:80
+check "link down: the sync daemon is no longer master" \
+	wait_for 5 eval '! daemons | grep -q "^master"'
+daemons | sed 's/^/# daemons after link down: /'
 ip link set tvr0 up
 check "link up: master again with the VIP" wait_for 10 has_vip
 check "link up: the service on the VIP is back" \
 	wait_for 5 in_table 192.0.2.100:80
 check "its real server came back with it" \
 	eval 'ipvsadm -Ln -t 192.0.2.100:80 | grep -q "10.71.0.1:80"'
+check "link up: the sync daemon is master again" wait_for 5 syncd_master_only
 
-check "the check process stayed up throughout (no restart)" \
-	eval '[ "$(grep -c "started check child" /tmp/tandem.log)" = 1 ]'
+# A check child that restarts learns the states from the parent at once.
+cpid=$(cat /tmp/tc.pid 2>/dev/null)
+[ -n "$cpid" ] && kill -KILL "$cpid"
+check "a restarted check child is told the instance is master" \
+	wait_for 10 eval '[ "$(cat /tmp/tc.pid 2>/dev/null)" != "$cpid" ] && syncd_master_only && in_table 192.0.2.100:80'
+
+check "the check process was started twice (the kill), no more" \
+	eval '[ "$(grep -c "started check child" /tmp/tandem.log)" = 2 ]'
 
 kill -TERM "$pid"
 check "SIGTERM stops tandem" wait_for 15 eval '! kill -0 "$pid" 2>/dev/null'
