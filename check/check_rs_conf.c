@@ -3,10 +3,10 @@
  * method and thresholds, the notify scripts, the settings it may take
  * over from its virtual server, and its checkers.
  *
- * The checker blocks are listed so a file that uses one is refused with
- * an error saying tandem does not run that checker yet, rather than a
- * real server that silently stays up; until they land a real server
- * without a checker is in the table at its weight, as in keepalived.
+ * Its checkers' blocks come from check/check_<type>.c; a checker type
+ * tandem does not run yet is refused with an error that says so, rather
+ * than a real server that silently stays up.  A real server without a
+ * checker is in the table at its weight, as in keepalived.
  * Checks against the virtual server (same family, port remapping only
  * with NAT, duplicates) need the service's final shape and are made in
  * check_conf_finish().
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check_checker.h"
 #include "check/check_vs_conf.h"
 
 #define RS(f) offsetof(struct check_rs, f)
@@ -83,8 +84,9 @@ static const struct conf_keyword rs_keywords[] = {
 	  .min = 0, .max = (int64_t)86400 * 1000000 },
 	{ .name = "retry", .type = CONF_T_INT, .offset = RS(inh.retry),
 	  .min = 0, .max = 1000000 },
-	/* checkers: the checker issue */
-	NOTIMPL("TCP_CHECK"), NOTIMPL("HTTP_GET"), NOTIMPL("SSL_GET"),
+	/* checkers tandem does not run yet */
+	CHECK_CHECKER_BLOCK("TCP_CHECK", check_tcp_block),
+	NOTIMPL("HTTP_GET"), NOTIMPL("SSL_GET"),
 	NOTIMPL("MISC_CHECK"), NOTIMPL("SMTP_CHECK"), NOTIMPL("DNS_CHECK"),
 	NOTIMPL("UDP_CHECK"), NOTIMPL("PING_CHECK"), NOTIMPL("FILE_CHECK"),
 	NOTIMPL("BFD_CHECK"),

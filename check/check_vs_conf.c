@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "check/check_checker.h"
 #include "check/check_vs_conf.h"
 
 #define VS(f) offsetof(struct check_vs, f)
@@ -411,6 +412,9 @@ static void rs_free(struct check_rs *rs)
 	free(rs->notify_up);
 	free(rs->notify_down);
 	check_inherit_free(&rs->inh);
+	for (size_t i = 0; i < rs->ncheckers; i++)
+		check_checker_free(rs->checkers[i]);
+	free(rs->checkers);
 	free(rs);
 }
 

@@ -24,6 +24,9 @@
 #include "lib/conf.h"
 #include "ipvs/ipvs_table.h"
 
+struct check_checker;
+struct check_rs_rt;
+
 /* Where an object was defined (file is owned). */
 struct check_loc {
 	char *file;
@@ -75,7 +78,11 @@ struct check_rs {
 	unsigned uthreshold, lthreshold;	/* 0: none */
 	char *notify_up, *notify_down;
 	struct check_inherit inh;
-	unsigned ncheckers;		/* checker blocks (none implemented) */
+	struct check_checker **checkers;	/* check_checker.h */
+	size_t ncheckers;
+	/* The checkers' verdict while the check process runs
+	 * (check_rs_rt.h); NULL in a config that only was read. */
+	struct check_rs_rt *rt;
 };
 
 enum check_vs_kind {

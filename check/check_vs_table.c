@@ -8,9 +8,11 @@
  * for one service per address of each range and per fwmark of the
  * group, all with the same settings and real servers.  A real server's
  * port defaults to its service's, its forwarding method to the virtual
- * server's.  With no checkers yet every real server is up, so the quorum
- * is lost only when the configured weights add up to less than it; then
- * a sorry server, if there is one, replaces the real servers.
+ * server's.  A real server's checkers decide whether it is in the table
+ * (check_rs_weight: its weight when up, out or at weight 0 with
+ * inhibit_on_failure when down; always up without checkers or outside a
+ * running check process); when the weights of those up add up to less
+ * than the quorum, a sorry server, if there is one, replaces them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "check/check_rs_rt.h"
 #include "check/check_vs_conf.h"
 
 static const uint16_t proto_num[] = {
@@ -176,8 +179,7 @@ static int add_vs(const struct check_vs *vs, const struct ipvs_service *s,
 
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < vs->nrs; i++)
-		live += (uint64_t)vs->rs[i]->weight;
+	live = check_vs_live_weight(vs);
 	if (live < vs->quorum && vs->sorry.set) {
 		const struct check_sorry *so = &vs->sorry;
 
@@ -188,10 +190,13 @@ static int add_vs(const struct check_vs *vs, const struct ipvs_service *s,
 	}
 	for (size_t i = 0; i < vs->nrs; i++) {
 		const struct check_rs *rs = vs->rs[i];
+		int w = check_rs_weight(vs, rs);
 
+		if (w < 0)
+			continue;	/* down: out of the table */
 		fill_dest(&d, rs->af, &rs->addr,
 			  rs->port_set ? rs->port : s->port, rs_fwd(vs, rs));
-		d.weight = rs->weight;
+		d.weight = w;
 		d.u_thresh = rs->uthreshold;
 		d.l_thresh = rs->lthreshold;
 		if (!ipvs_vs_add_dest(v, &d))

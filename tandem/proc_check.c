@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "check/check_ipvs.h"
+#include "check/check_rs_rt.h"
 #include "ipvs/ipvs_nl.h"
 #include "lib/log.h"
 #include "lib/nl_addr_watch.h"
@@ -46,7 +47,16 @@ static struct {
 	const struct tandem_config *cfg;	/* the config applied */
 	struct nl_addr_watch *addrs;	/* while ha_suspend is used */
 	struct vrrp_states states;	/* relayed from the vrrp child */
+	struct check_rt *rt;		/* the checkers */
 } pc;
+
+/* A checker verdict changed: the table follows at once. */
+static void verdicts_changed(void *arg)
+{
+	(void)arg;
+	if (pc.ipvs && pc.cfg)
+		check_ipvs_refresh(pc.ipvs, &pc.cfg->check, &pc.o);
+}
 
 static bool vip_present(int af, const union ipvs_addr *a, void *arg)
 {
@@ -182,8 +192,21 @@ static void start_ipvs(const struct tandem_config *cfg)
 
 static int pc_init(sd_event *e, const struct tandem_config *cfg)
 {
+	int r;
+
 	pc.e = e;
 	pc.cfg = cfg;
+	r = check_rt_new(e, verdicts_changed, NULL, &pc.rt);
+	if (r == 0) {
+		check_rt_log_all_failures(pc.rt, cfg->gd.checker_log_all_failures);
+		/* The runtime hangs its state off the config's real
+		 * servers: this child owns the config, so it may. */
+		r = check_rt_apply(pc.rt, (struct check_conf *)&cfg->check);
+	}
+	if (r < 0) {
+		log_err("checkers: cannot start: %s", strerror(-r));
+		return r;
+	}
 	watch_addrs(cfg);
 	make_opts(cfg);
 	start_ipvs(cfg);
@@ -194,6 +217,12 @@ static int pc_reload(const struct tandem_config *old,
 		     const struct tandem_config *new_cfg)
 {
 	(void)old;
+	/* While the old config still lives: states carry over. */
+	check_rt_log_all_failures(pc.rt, new_cfg->gd.checker_log_all_failures);
+	if (check_rt_apply(pc.rt, (struct check_conf *)&new_cfg->check) < 0) {
+		log_err("checkers: out of memory; keeping the running config");
+		return -ENOMEM;
+	}
 	pc.cfg = new_cfg;
 	watch_addrs(new_cfg);
 	make_opts(new_cfg);
@@ -223,6 +252,8 @@ static void pc_message(uint32_t type, const char *payload, size_t len)
 
 static void pc_stop(void)
 {
+	check_rt_free(pc.rt);
+	pc.rt = NULL;
 	check_ipvs_stop(pc.ipvs, &pc.o);
 	pc.ipvs = NULL;
 	nl_addr_watch_free(pc.addrs);
@@ -233,11 +264,13 @@ static void pc_stop(void)
 
 static void pc_dump_data(FILE *out)
 {
+	check_rt_dump(pc.rt, out);
 	check_ipvs_dump(pc.ipvs, out);
 }
 
 static void pc_dump_json(struct json_object *o)
 {
+	json_object_object_add(o, "real_servers", check_rt_json(pc.rt));
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 

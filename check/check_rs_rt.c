@@ -1,0 +1,585 @@
+/*
+ * Real-server state and checker scheduling (see check_rs_rt.h).
+ *
+ * Every checker has one timer for its next check and, while a check
+ * runs, the probe of its type.  The verdict logic is the same for every
+ * type and is all in on_done(): success resets the retry count and
+ * brings a down checker up; a failure of an up checker is retried until
+ * `retry` retries failed too, then the checker goes down.  A real
+ * server's state is the AND of its checkers'.
+ *
+ * A reload matches the new real servers with the old ones through a
+ * sorted array of keys (virtual service, real server address and port)
+ * so that ten thousand servers cost a sort and lookups, not a quadratic
+ * scan; a match carries over only when the checkers are the same.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <json-c/json.h>
+
+#include "check/check_rs_rt.h"
+#include "lib/log.h"
+
+struct check_rt {
+	sd_event *e;
+	void (*changed)(void *arg);
+	void *arg;
+	sd_event_source *defer;		/* a changed() is due */
+	struct check_rs_rt **v;
+	size_t n;
+	bool log_all;			/* checker_log_all_failures */
+};
+
+static uint64_t mono_now(const struct check_rt *rt)
+{
+	uint64_t t = 0;
+
+	sd_event_now(rt->e, CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+static uint64_t real_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names for logs and dumps                                            */
+
+static void addr_str(int af, const union ipvs_addr *a, char *buf, size_t len)
+{
+	char t[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(af == AF_INET6 ? AF_INET6 : AF_INET, a->raw, t, sizeof(t));
+	snprintf(buf, len, af == AF_INET6 ? "[%s]" : "%s", t);
+}
+
+static void vs_str(const struct check_vs *vs, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 2];
+
+	switch (vs->kind) {
+	case CHECK_VS_ADDR:
+		addr_str(vs->af, &vs->addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, vs->port);
+		break;
+	case CHECK_VS_FWMARK:
+		snprintf(buf, len, "fwmark %u", vs->fwmark);
+		break;
+	case CHECK_VS_GROUP:
+		snprintf(buf, len, "group %s", vs->group ? vs->group : "");
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+}
+
+static void rs_str(const struct check_rs *rs, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 2];
+
+	addr_str(rs->af, &rs->addr, a, sizeof(a));
+	if (rs->port_set)
+		snprintf(buf, len, "%s:%u", a, rs->port);
+	else
+		snprintf(buf, len, "%s", a);
+}
+
+/* ------------------------------------------------------------------ */
+/* Verdicts                                                            */
+
+static int on_defer(sd_event_source *s, void *ud)
+{
+	struct check_rt *rt = ud;
+
+	(void)s;
+	rt->defer = sd_event_source_disable_unref(rt->defer);
+	rt->changed(rt->arg);
+	return 0;
+}
+
+static void table_due(struct check_rt *rt)
+{
+	if (!rt->defer &&
+	    sd_event_add_defer(rt->e, &rt->defer, on_defer, rt) < 0) {
+		rt->defer = NULL;
+		rt->changed(rt->arg);	/* at once, then */
+	}
+}
+
+static void rs_update(struct check_rs_rt *r)
+{
+	char v[80], s[64];
+	bool up = true;
+
+	for (size_t i = 0; i < r->ncks; i++)
+		up &= r->cks[i].up;
+	if (up == r->up)
+		return;
+	r->up = up;
+	r->since = real_now();
+	r->transitions++;
+	vs_str(r->vs, v, sizeof(v));
+	rs_str(r->rs, s, sizeof(s));
+	if (up) {
+		log_info("real server %s of %s is up: back in the table", s, v);
+	} else {
+		const char *why = "";
+
+		for (size_t i = 0; i < r->ncks && !*why; i++)
+			if (!r->cks[i].up)
+				why = r->cks[i].reason;
+		log_warn("real server %s of %s is down (%s): %s", s, v, why,
+			 check_rs_weight(r->vs, r->rs) == 0
+				 ? "weight 0 (inhibit_on_failure)"
+				 : "out of the table");
+	}
+	table_due(r->rt);
+}
+
+static void schedule(struct check_ck_rt *c, uint64_t at);
+
+static void on_done(struct check_probe *p, bool ok, const char *reason)
+{
+	struct check_ck_rt *c = p->userdata;
+	uint64_t now = mono_now(c->rs->rt), wait = c->t.delay_loop;
+
+	c->running = false;
+	c->checks++;
+	c->last_ok = ok;
+	c->last_at = real_now();
+	if (ok) {
+		c->failures = 0;
+		c->reason[0] = '\0';
+		if (!c->up) {
+			c->up = true;
+			rs_update(c->rs);
+		}
+	} else {
+		c->failed++;
+		snprintf(c->reason, sizeof(c->reason), "%s",
+			 reason ? reason : "failed");
+		if (c->ck->log_all_failures > 0 || c->up ||
+		    (c->ck->log_all_failures < 0 && c->rs->rt->log_all)) {
+			char s[64];
+
+			rs_str(c->rs->rs, s, sizeof(s));
+			log_info("%s of %s: %s%s", c->type->name, s, c->reason,
+				 c->up && c->failures < c->t.retry ? ", retrying" : "");
+		}
+		if (c->up && c->failures < c->t.retry) {
+			c->failures++;
+			wait = c->t.delay_before_retry;
+		} else if (c->up) {
+			c->failures = 0;
+			c->up = false;
+			rs_update(c->rs);
+		}
+	}
+	schedule(c, now + wait);
+}
+
+static void fail_now(struct check_ck_rt *c, const char *why)
+{
+	c->running = true;
+	on_done(&c->probe, false, why);
+}
+
+static int on_next(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct check_ck_rt *c = ud;
+	const struct check_rs_rt *r = c->rs;
+	uint16_t vs_port = r->vs->kind == CHECK_VS_ADDR ? r->vs->port : 0;
+	int e;
+
+	(void)s;
+	(void)usec;
+	check_checker_target(c->ck, r->rs, vs_port, &c->probe.dst,
+			     &c->probe.dstlen);
+	if (c->type->needs_port &&
+	    (c->probe.dst.ss_family == AF_INET6
+		     ? ((struct sockaddr_in6 *)&c->probe.dst)->sin6_port
+		     : ((struct sockaddr_in *)&c->probe.dst)->sin_port) == 0) {
+		fail_now(c, "no port to check (set connect_port)");
+		return 0;
+	}
+	c->probe.timeout = c->t.connect_timeout;
+	c->running = true;
+	e = c->type->start(&c->probe);
+	if (e < 0) {
+		char why[CHECK_REASON_MAX];
+
+		snprintf(why, sizeof(why), "cannot start: %s", strerror(-e));
+		fail_now(c, why);
+	}
+	return 0;
+}
+
+static void schedule(struct check_ck_rt *c, uint64_t at)
+{
+	struct check_rt *rt = c->rs->rt;
+	int r;
+
+	c->next_at = at;
+	if (c->next) {
+		r = sd_event_source_set_time(c->next, at);
+		if (r >= 0)
+			r = sd_event_source_set_enabled(c->next, SD_EVENT_ONESHOT);
+	} else {
+		r = sd_event_add_time(rt->e, &c->next, CLOCK_MONOTONIC, at,
+				      1000, on_next, c);
+	}
+	if (r < 0)
+		log_err("cannot schedule a check: %s", strerror(-r));
+}
+
+static void ck_stop(struct check_ck_rt *c)
+{
+	if (c->running)
+		c->type->cancel(&c->probe);
+	c->running = false;
+	c->next = sd_event_source_disable_unref(c->next);
+}
+
+/* ------------------------------------------------------------------ */
+/* Attaching a config                                                  */
+
+/* A byte key for sorting: virtual service, then real server. */
+struct rs_key {
+	uint8_t b[48];
+};
+
+static void make_key(const struct check_vs *vs, const struct check_rs *rs,
+		     struct rs_key *k)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a of the group */
+	uint8_t *p = k->b;
+
+	memset(k, 0, sizeof(*k));
+	*p++ = (uint8_t)vs->kind;
+	*p++ = (uint8_t)vs->af;
+	memcpy(p, vs->addr.raw, 16), p += 16;
+	*p++ = (uint8_t)(vs->port >> 8), *p++ = (uint8_t)vs->port;
+	*p++ = (uint8_t)vs->protocol;
+	memcpy(p, &vs->fwmark, 4), p += 4;
+	for (const char *g = vs->group; g && *g; g++)
+		h = (h ^ (uint8_t)*g) * 1099511628211ULL;
+	memcpy(p, &h, 4), p += 4;
+	*p++ = (uint8_t)rs->af;
+	memcpy(p, rs->addr.raw, 16), p += 16;
+	*p++ = (uint8_t)(rs->port >> 8), *p++ = (uint8_t)rs->port;
+}
+
+struct keyed {
+	struct rs_key k;
+	struct check_rs_rt *r;
+	bool taken;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	return memcmp(&((const struct keyed *)a)->k, &((const struct keyed *)b)->k,
+		      sizeof(struct rs_key));
+}
+
+static bool same_checkers(const struct check_rs *a, const struct check_rs *b)
+{
+	if (a->ncheckers != b->ncheckers)
+		return false;
+	for (size_t i = 0; i < a->ncheckers; i++)
+		if (!check_checker_same(a->checkers[i], b->checkers[i]))
+			return false;
+	return true;
+}
+
+static bool same_vs(const struct check_vs *a, const struct check_vs *b)
+{
+	return a->kind == b->kind && a->af == b->af && a->port == b->port &&
+	       a->protocol == b->protocol && a->fwmark == b->fwmark &&
+	       !memcmp(&a->addr, &b->addr, sizeof(a->addr)) &&
+	       (a->group == b->group ||
+		(a->group && b->group && !strcmp(a->group, b->group)));
+}
+
+static struct check_rs_rt *take_old(struct keyed *old, size_t n,
+				    const struct check_vs *vs,
+				    const struct check_rs *rs)
+{
+	struct keyed k = { .r = NULL }, *f;
+
+	if (!n)
+		return NULL;
+	make_key(vs, rs, &k.k);
+	f = bsearch(&k, old, n, sizeof(*old), cmp_keyed);
+	if (!f)
+		return NULL;
+	/* Equal keys sit together: take the first free one that truly
+	 * matches. */
+	while (f > old && !cmp_keyed(f - 1, &k))
+		f--;
+	for (; f < old + n && !cmp_keyed(f, &k); f++)
+		if (!f->taken && same_vs(f->r->vs, vs) &&
+		    f->r->rs->port_set == rs->port_set &&
+		    same_checkers(f->r->rs, rs)) {
+			f->taken = true;
+			return f->r;
+		}
+	return NULL;
+}
+
+static void rs_rt_free(struct check_rs_rt *r)
+{
+	for (size_t i = 0; i < r->ncks; i++)
+		ck_stop(&r->cks[i]);
+	if (r->rs && r->rs->rt == r)
+		r->rs->rt = NULL;
+	free(r->cks);
+	free(r);
+}
+
+static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs *vs,
+				     struct check_rs *rs,
+				     const struct check_rs_rt *old)
+{
+	struct check_rs_rt *r = calloc(1, sizeof(*r));
+	uint64_t now = mono_now(rt);
+
+	if (!r || (rs->ncheckers && !(r->cks = calloc(rs->ncheckers, sizeof(*r->cks))))) {
+		free(r);
+		return NULL;
+	}
+	r->rt = rt;
+	r->vs = vs;
+	r->rs = rs;
+	r->ncks = rs->ncheckers;
+	for (size_t i = 0; i < r->ncks; i++) {
+		struct check_ck_rt *c = &r->cks[i];
+
+		c->rs = r;
+		c->ck = rs->checkers[i];
+		c->type = check_types[c->ck->kind];
+		check_checker_timing(c->ck, rs, vs, &c->t);
+		c->probe.e = rt->e;
+		c->probe.ck = c->ck;
+		c->probe.fd = -1;
+		c->probe.done = on_done;
+		c->probe.userdata = c;
+		if (old) {
+			const struct check_ck_rt *o = &old->cks[i];
+
+			c->up = o->up;
+			c->failures = o->failures;
+			c->checks = o->checks;
+			c->failed = o->failed;
+			c->last_ok = o->last_ok;
+			c->last_at = o->last_at;
+			memcpy(c->reason, o->reason, sizeof(c->reason));
+			/* A check that was in flight is made again now. */
+			c->next_at = o->running ? now : o->next_at;
+		} else {
+			c->up = !c->t.alpha;
+			c->next_at = now + (c->t.warmup ?
+				(uint64_t)random() % c->t.warmup : 0);
+		}
+	}
+	if (old) {
+		r->up = old->up;
+		r->since = old->since;
+		r->transitions = old->transitions;
+	} else {
+		r->up = true;
+		for (size_t i = 0; i < r->ncks; i++)
+			r->up &= r->cks[i].up;
+		r->since = real_now();
+	}
+	rs->rt = r;
+	return r;
+}
+
+int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
+{
+	struct keyed *old = NULL;
+	struct check_rs_rt **v = NULL;
+	size_t n = 0, total = 0, kept = 0;
+
+	for (size_t i = 0; i < cc->nvs; i++)
+		total += cc->vs[i]->nrs;
+	if ((total && !(v = calloc(total, sizeof(*v)))) ||
+	    (rt->n && !(old = calloc(rt->n, sizeof(*old))))) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < rt->n; i++) {
+		make_key(rt->v[i]->vs, rt->v[i]->rs, &old[i].k);
+		old[i].r = rt->v[i];
+	}
+	if (rt->n)
+		qsort(old, rt->n, sizeof(*old), cmp_keyed);
+	for (size_t i = 0; i < cc->nvs; i++) {
+		const struct check_vs *vs = cc->vs[i];
+
+		for (size_t j = 0; j < vs->nrs; j++) {
+			struct check_rs_rt *o = take_old(old, rt->n, vs, vs->rs[j]);
+			struct check_rs_rt *r = rs_rt_new(rt, vs, vs->rs[j], o);
+
+			if (!r) {
+				for (size_t k = 0; k < n; k++)
+					rs_rt_free(v[k]);
+				free(v);
+				free(old);
+				return -ENOMEM;
+			}
+			kept += o != NULL;
+			v[n++] = r;
+		}
+	}
+	for (size_t i = 0; i < rt->n; i++)
+		rs_rt_free(rt->v[i]);
+	free(rt->v);
+	free(old);
+	rt->v = v;
+	rt->n = n;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < v[i]->ncks; k++)
+			schedule(&v[i]->cks[k], v[i]->cks[k].next_at);
+	if (total)
+		log_info("checkers: %zu real servers, %zu kept their state", n, kept);
+	return 0;
+}
+
+void check_rt_log_all_failures(struct check_rt *rt, bool on)
+{
+	rt->log_all = on;
+}
+
+int check_rt_new(sd_event *e, void (*changed)(void *arg), void *arg,
+		 struct check_rt **out)
+{
+	struct check_rt *rt = calloc(1, sizeof(*rt));
+
+	if (!rt)
+		return -ENOMEM;
+	rt->e = sd_event_ref(e);
+	rt->changed = changed;
+	rt->arg = arg;
+	*out = rt;
+	return 0;
+}
+
+void check_rt_free(struct check_rt *rt)
+{
+	if (!rt)
+		return;
+	for (size_t i = 0; i < rt->n; i++)
+		rs_rt_free(rt->v[i]);
+	free(rt->v);
+	sd_event_source_disable_unref(rt->defer);
+	sd_event_unref(rt->e);
+	free(rt);
+}
+
+/* ------------------------------------------------------------------ */
+/* What the table sees                                                 */
+
+int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs)
+{
+	int inhibit;
+
+	if (!rs->rt || rs->rt->up)
+		return rs->weight;
+	inhibit = rs->inh.inhibit_on_failure >= 0 ? rs->inh.inhibit_on_failure
+						  : vs->inh.inhibit_on_failure;
+	return inhibit > 0 ? 0 : -1;
+}
+
+uint64_t check_vs_live_weight(const struct check_vs *vs)
+{
+	uint64_t live = 0;
+
+	for (size_t i = 0; i < vs->nrs; i++) {
+		int w = check_rs_weight(vs, vs->rs[i]);
+
+		if (w > 0)
+			live += (uint64_t)w;
+	}
+	return live;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dumps                                                               */
+
+void check_rt_dump(const struct check_rt *rt, FILE *out)
+{
+	char v[80], s[64];
+
+	fprintf(out, "------< Real servers >------\n");
+	for (size_t i = 0; rt && i < rt->n; i++) {
+		const struct check_rs_rt *r = rt->v[i];
+
+		vs_str(r->vs, v, sizeof(v));
+		rs_str(r->rs, s, sizeof(s));
+		fprintf(out, " %s -> %s: %s, weight %d, %llu transitions\n", v, s,
+			r->up ? "up" : "down", check_rs_weight(r->vs, r->rs),
+			(unsigned long long)r->transitions);
+		for (size_t k = 0; k < r->ncks; k++) {
+			const struct check_ck_rt *c = &r->cks[k];
+
+			fprintf(out, "   %s: %s, %llu checks, %llu failed, last %s%s%s\n",
+				c->type->name, c->up ? "up" : "down",
+				(unsigned long long)c->checks,
+				(unsigned long long)c->failed,
+				!c->last_at ? "none" : c->last_ok ? "ok" : "failed",
+				c->last_ok || !c->last_at ? "" : ": ",
+				c->last_ok || !c->last_at ? "" : c->reason);
+		}
+	}
+}
+
+struct json_object *check_rt_json(const struct check_rt *rt)
+{
+	struct json_object *a = json_object_new_array();
+	char v[80], s[64];
+
+	for (size_t i = 0; rt && i < rt->n; i++) {
+		const struct check_rs_rt *r = rt->v[i];
+		struct json_object *o = json_object_new_object();
+		struct json_object *cs = json_object_new_array();
+		int w;
+
+		vs_str(r->vs, v, sizeof(v));
+		rs_str(r->rs, s, sizeof(s));
+		json_object_object_add(o, "virtual_server", json_object_new_string(v));
+		json_object_object_add(o, "real_server", json_object_new_string(s));
+		json_object_object_add(o, "up", json_object_new_boolean(r->up));
+		w = check_rs_weight(r->vs, r->rs);
+		json_object_object_add(o, "in_table", json_object_new_boolean(w >= 0));
+		json_object_object_add(o, "weight", w >= 0 ? json_object_new_int(w) : NULL);
+		json_object_object_add(o, "since_usec",
+				       json_object_new_int64((int64_t)r->since));
+		json_object_object_add(o, "transitions",
+				       json_object_new_int64((int64_t)r->transitions));
+		for (size_t k = 0; k < r->ncks; k++) {
+			const struct check_ck_rt *c = &r->cks[k];
+			struct json_object *co = json_object_new_object();
+
+			json_object_object_add(co, "type", json_object_new_string(c->type->name));
+			json_object_object_add(co, "up", json_object_new_boolean(c->up));
+			json_object_object_add(co, "checks", json_object_new_int64((int64_t)c->checks));
+			json_object_object_add(co, "failed", json_object_new_int64((int64_t)c->failed));
+			json_object_object_add(co, "last_result", json_object_new_string(
+				!c->last_at ? "none" : c->last_ok ? "ok" : "failed"));
+			json_object_object_add(co, "reason", json_object_new_string(c->reason));
+			json_object_object_add(co, "last_usec", json_object_new_int64((int64_t)c->last_at));
+			json_object_array_add(cs, co);
+		}
+		json_object_object_add(o, "checkers", cs);
+		json_object_array_add(a, o);
+	}
+	return a;
+}

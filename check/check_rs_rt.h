@@ -1,0 +1,91 @@
+/*
+ * Real-server state in the running check process: each real server's
+ * checkers scheduled on the sd-event loop, their verdicts combined, and
+ * the result offered to the IPVS table.
+ *
+ * A real server is up while every one of its checkers passes (one
+ * without checkers is always up, at its configured weight, as in
+ * keepalived).  A checker that is up and fails is retried `retry` times,
+ * `delay_before_retry` apart, before it is declared down, so one lost
+ * packet does not drop a server; a checker that is down comes back on
+ * its first success.  `alpha` starts a checker down, `warmup` spreads
+ * the first checks over a random delay.  Between checks a checker waits
+ * `delay_loop`.
+ *
+ * The state hangs off the config's own struct check_rs (its rt field),
+ * so the pure config-to-table function reads it without a lookup.  A
+ * reload attaches a new config: a real server of the same virtual
+ * service whose checkers are the same keeps its verdict, counters and
+ * the time of its next check; every other one starts afresh.  When a
+ * verdict changes the owner is told once per loop iteration (however
+ * many servers changed) to recompute the table.
+ */
+#ifndef TANDEM_CHECK_RS_RT_H
+#define TANDEM_CHECK_RS_RT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <systemd/sd-event.h>
+
+#include "check/check_checker.h"
+
+struct json_object;
+
+/* One checker of one real server, running. */
+struct check_ck_rt {
+	struct check_rs_rt *rs;
+	const struct check_checker *ck;
+	const struct check_type *type;
+	struct check_timing t;
+	struct check_probe probe;
+	sd_event_source *next;		/* timer to the next check */
+	uint64_t next_at;		/* CLOCK_MONOTONIC usec */
+	bool running;
+	bool up;
+	unsigned failures;		/* in a row while up (retrying) */
+	uint64_t checks, failed;	/* totals */
+	bool last_ok;
+	uint64_t last_at;		/* CLOCK_REALTIME usec; 0: never */
+	char reason[CHECK_REASON_MAX];	/* of the last failure */
+};
+
+struct check_rs_rt {
+	struct check_rt *rt;
+	const struct check_vs *vs;
+	struct check_rs *rs;
+	struct check_ck_rt *cks;
+	size_t ncks;
+	bool up;
+	uint64_t since;			/* CLOCK_REALTIME usec of the last change */
+	uint64_t transitions;
+};
+
+struct check_rt;
+
+/* CHANGED runs from the loop after verdicts changed. */
+int check_rt_new(sd_event *e, void (*changed)(void *arg), void *arg,
+		 struct check_rt **out);
+/* Run the checkers of CC (its real servers' rt fields are set), taking
+ * over what the config attached before had where it is the same; the
+ * previous config must still be alive during the call.  0 or -ENOMEM. */
+int check_rt_apply(struct check_rt *rt, struct check_conf *cc);
+/* checker_log_all_failures: log every failed check of a checker that
+ * does not say log_all_failures itself, not only the ones of an up
+ * checker (a down one fails on every check). */
+void check_rt_log_all_failures(struct check_rt *rt, bool on);
+/* Stop every check and free; the attached config's rt fields are
+ * cleared.  NULL is fine. */
+void check_rt_free(struct check_rt *rt);
+
+/* The weight RS has in the table now, or -1 when it is out of it: the
+ * configured weight when up, 0 when down with inhibit_on_failure. */
+int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs);
+/* Is every real server up?  (For the quorum: the sum of the weights of
+ * those that are up.) */
+uint64_t check_vs_live_weight(const struct check_vs *vs);
+
+void check_rt_dump(const struct check_rt *rt, FILE *out);
+struct json_object *check_rt_json(const struct check_rt *rt);
+
+#endif
