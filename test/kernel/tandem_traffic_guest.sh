@@ -58,10 +58,17 @@ link set d2 up
 link set tsync0 up
 EOF
 {
-	for a in 1 2 3 4 5 6 7 8 9 10 20 21; do echo "addr add 10.0.0.$a/32 dev tvip0"; done
+	for a in 1 2 3 4 5 6 7 8 9 10 20 21 30; do echo "addr add 10.0.0.$a/32 dev tvip0"; done
 	for a in 1 2 3 4 5 6 7 8; do echo "addr add 10.9.0.$a/32 dev tvip0"; done
 	echo "addr add 2001:db8:f::1/128 dev tvip0 nodad"
 } | ip -batch - || echo "# guest: VIP setup failed"
+# The fwmark service's traffic: what the client sends to 10.0.0.30 gets
+# mark 7 as it enters the director (the usual way is an iptables mangle
+# rule; tc needs no firewall in the guest).
+tc -batch - <<'EOF' || echo "# guest: tc setup failed"
+qdisc add dev d0 ingress
+filter add dev d0 ingress protocol ip prio 1 u32 match ip dst 10.0.0.30/32 action skbedit mark 7
+EOF
 echo 1 >/proc/sys/net/ipv4/ip_forward
 echo 1 >/proc/sys/net/ipv6/conf/all/forwarding
 echo 1 >/proc/sys/net/ipv4/conf/all/accept_local
@@ -120,10 +127,10 @@ in_ns bk ipvsadm --start-daemon backup --mcast-interface s1 --syncid 9 ||
 
 # ---------------------------------------------------------------- client
 # One page from VIP through the client namespace: the answering server's
-# name, or "-" when nothing answered within 3 s.
+# name, or "-" when nothing answered in time (5 s unless told).
 get() { # URL [SECONDS]
 	local r
-	r=$(in_ns c timeout "${2:-3}" wget -q -O - "$1" 2>/dev/null) || r=-
+	r=$(in_ns c timeout "${2:-5}" wget -q -O - "$1" 2>/dev/null) || r=-
 	echo "${r:--}"
 }
 gets() { # COUNT URL: the answers, space-separated
@@ -196,6 +203,14 @@ virtual_server group WEB {
   real_server 10.2.2.12 80 {
   }
 }
+virtual_server fwmark 7 {
+  lvs_sched rr
+  lvs_method NAT
+  real_server 10.2.1.11 80 {
+  }
+  real_server 10.2.2.12 80 {
+  }
+}
 virtual_server 2001:db8:f::1 80 {
   lvs_sched rr
   lvs_method NAT
@@ -240,6 +255,7 @@ want_table() { # WEIGHT-OF-rs2-IN-THE-DR-SERVICE
 		local a m k=1 s
 		echo "-A -t 10.0.0.1:80 -s rr"
 		echo "-A -u 10.0.0.9:53 -s rr"
+		echo "-A -f 7 -s rr"
 		echo "-A -u 10.0.0.9:54 -s rr -o"
 		echo "-A -u 10.0.0.10:5060 -s rr -p 30 --pe sip"
 		echo "-A -t [2001:db8:f::2]:80 -s sh -p 60 -M 64"
@@ -258,6 +274,7 @@ want_table() { # WEIGHT-OF-rs2-IN-THE-DR-SERVICE
 		for r in 10.2.1.11 10.2.2.12; do
 			echo "-a -t 10.0.0.1:80 -r $r:80 -m -w 1"
 			echo "-a -u 10.0.0.9:53 -r $r:53 -m -w 1"
+			echo "-a -f 7 -r $r:80 -m -w 1"
 			echo "-a -u 10.0.0.9:54 -r $r:54 -m -w 1"
 			echo "-a -t 10.0.0.3:80 -r $r:80 -i -w 1 --tun-type ipip"
 			echo "-a -t 10.0.0.4:80 -r $r:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum"
@@ -306,7 +323,7 @@ check "tandem -C programs the table of the config" \
 	wait_for 20 eval 'table | diff -q - /tmp/want >/dev/null'
 table | diff /tmp/want - | sed 's/^/# /'
 check "start-up adopted the service ipvsadm made (added all but it)" \
-	grep -q "23 services wanted; 64 requests (services: 22 added, 0 changed, 0 deleted; real servers: 42 added, 0 changed, 0 deleted)" /tmp/tandem.log
+	grep -q "24 services wanted; 67 requests (services: 23 added, 0 changed, 0 deleted; real servers: 44 added, 0 changed, 0 deleted)" /tmp/tandem.log
 check "uthreshold reaches the kernel" \
 	eval '[ "$(ipvsadm -Ln --thresholds -t 10.0.0.8:80 | grep -c "> 10.2.[12].1[12]:80 *1 *0 ")" = 2 ]'
 ipvsadm -Ln --thresholds -t 10.0.0.8:80 | sed 's/^/# /'
@@ -319,7 +336,8 @@ check "the adopted service kept its counters ($pre_pkts, then more)" \
 
 # ---------------------------------------------------------------- traffic
 for case in "10.0.0.1 NAT" "10.0.0.2 DR (wrr)" "10.0.0.3 TUN ipip" \
-	"10.0.0.4 TUN gue" "10.0.0.5 TUN gre" "[2001:db8:f::1] NAT over IPv6"; do
+	"10.0.0.4 TUN gue" "10.0.0.5 TUN gre" "[2001:db8:f::1] NAT over IPv6" \
+	"10.0.0.30 NAT by fwmark"; do
 	set -- $case
 	got=$(gets 4 "http://$1/")
 	check "$(echo ${case#* }): the real servers take turns ($got)" \
@@ -348,7 +366,8 @@ check "persistence: one client stays on one real server ($got)" \
 
 got="$(gets 2 http://10.0.0.8/) $(get http://10.0.0.8/ 1)"
 check "uthreshold 1: each real server takes one connection, the third finds none ($got)" \
-	eval 'set -- $got; [ $# = 3 ] && [ "$1" != - ] && [ "$2" != - ] && [ "$1" != "$2" ] && [ "$3" = - ]'
+	eval 'set -- $got; [ $# = 3 ] && [ "$1" != - ] && [ "$2" != - ] && [ "$1" != "$2" ] && [ "$3" = - ] &&
+	      dmesg | grep -q "TCP 10.0.0.8:80 - no destination available"'
 
 got="$(get http://10.0.0.20/) $(get http://10.0.0.21/)"
 check "both addresses of the group service answer ($got)" \
@@ -373,7 +392,7 @@ kill -HUP "$pid"
 check "a reload changing one weight changes that real server" \
 	wait_for 15 eval 'ipvsadm -Sn | grep -q -- "-r 10.2.2.12:80 -g -w 3"'
 check "with one request and nothing else" \
-	eval 'grep -q "23 services wanted; 1 requests (services: 0 added, 0 changed, 0 deleted; real servers: 0 added, 1 changed, 0 deleted)" /tmp/tandem.log &&
+	eval 'grep -q "24 services wanted; 1 requests (services: 0 added, 0 changed, 0 deleted; real servers: 0 added, 1 changed, 0 deleted)" /tmp/tandem.log &&
 	      table >/tmp/after && [ "$(diff -U0 /tmp/before /tmp/after | grep -c "^[-+]-[aA] ")" = 2 ]'
 got=$(gets 4 http://10.0.0.2/)
 check "DR with weights 1 and 3 after the reload: 1 to 3 ($got)" \
