@@ -16,10 +16,12 @@
 # from its local addresses (accept_local).  A fourth namespace (bk) runs a
 # backup sync daemon of its own IPVS table, fed by tandem's master.
 #
-# Before tandem starts, ipvsadm creates one service of the config and a
-# client keeps a TCP connection through it, sending a line every 100 ms:
-# tandem must adopt that service, not re-create it, and the connection
-# must keep flowing through the start, a reload and until stop.
+# Before tandem starts, ipvsadm creates one service of the config (with
+# another scheduler and weight) and a client keeps a TCP connection
+# through it, sending a line every 100 ms: tandem must adopt that
+# service, change it in place rather than re-create it, and the
+# connection must keep flowing through the start and two reloads (one
+# of them changes that very service) until stop.
 #
 # Many cases run in one boot; namespace setup goes through `ip -batch`
 # and busybox (static) applets, because each exec of a dynamic binary
@@ -170,7 +172,9 @@ vs() { # ADDR PORT SCHED METHOD [VS-LINES] [RS-LINES]
 	rs_pair "$2" "${6:-}"
 	echo "}"
 }
-write_conf() { # WEIGHT-OF-rs2-IN-THE-DR-SERVICE
+# The services of each scheduler not used elsewhere, at 10.9.0.1...
+scheds="wrr lblc lblcr dh sed nq fo ovf"
+write_conf() { # WEIGHT-OF-rs2-IN-THE-DR-SERVICE [SCHED-OF-10.0.0.6 [SCHEDS]]
 	{
 		cat <<'EOF'
 global_defs {
@@ -188,7 +192,7 @@ EOF
 		vs 10.0.0.3 80 rr "TUN type ipip"
 		vs 10.0.0.4 80 rr "TUN type gue port 6080"
 		vs 10.0.0.5 80 rr "TUN type gre"
-		vs 10.0.0.6 7000 rr NAT
+		vs 10.0.0.6 7000 "${2:-rr}" NAT
 		vs 10.0.0.7 80 rr NAT "  persistence_timeout 60"
 		vs 10.0.0.8 80 rr NAT "" "    uthreshold 1"
 		cat <<'EOF'
@@ -242,7 +246,7 @@ virtual_server 2001:db8:f::2 80 {
 }
 EOF
 		local k=1 s
-		for s in wrr lblc lblcr dh sed nq fo ovf; do
+		for s in ${3:-$scheds}; do
 			vs 10.9.0.$k 80 $s NAT
 			k=$((k + 1))
 		done
@@ -267,7 +271,7 @@ want_table() { # WEIGHT-OF-rs2-IN-THE-DR-SERVICE
 		echo "-A -t 10.0.0.7:80 -s rr -p 60"
 		for a in 8 20 21; do echo "-A -t 10.0.0.$a:80 -s rr"; done
 		echo "-A -t [2001:db8:f::1]:80 -s rr"
-		for s in wrr lblc lblcr dh sed nq fo ovf; do
+		for s in $scheds; do
 			echo "-A -t 10.9.0.$k:80 -s $s"
 			k=$((k + 1))
 		done
@@ -294,10 +298,12 @@ want_table() { # WEIGHT-OF-rs2-IN-THE-DR-SERVICE
 }
 
 # ------------------------------------------- before tandem: a live connection
+# It differs from the config in its scheduler and one weight, which
+# tandem must change in place.
 ipvsadm -R <<'EOF' || echo "# guest: ipvsadm setup failed"
--A -t 10.0.0.6:7000 -s rr
+-A -t 10.0.0.6:7000 -s wlc
 -a -t 10.0.0.6:7000 -r 10.2.1.11:7000 -m -w 1
--a -t 10.0.0.6:7000 -r 10.2.2.12:7000 -m -w 1
+-a -t 10.0.0.6:7000 -r 10.2.2.12:7000 -m -w 2
 EOF
 mkfifo /tmp/tick
 # bash's read -t is the 100 ms pause (no exec per line); 3000 lines at
@@ -322,8 +328,8 @@ start
 check "tandem -C programs the table of the config" \
 	wait_for 20 eval 'table | diff -q - /tmp/want >/dev/null'
 table | diff /tmp/want - | sed 's/^/# /'
-check "start-up adopted the service ipvsadm made (added all but it)" \
-	grep -q "24 services wanted; 67 requests (services: 23 added, 0 changed, 0 deleted; real servers: 44 added, 0 changed, 0 deleted)" /tmp/tandem.log
+check "start-up adopted the service ipvsadm made (added all but it, changed it in place)" \
+	grep -q "24 services wanted; 69 requests (services: 23 added, 1 changed, 0 deleted; real servers: 44 added, 1 changed, 0 deleted)" /tmp/tandem.log
 check "uthreshold reaches the kernel" \
 	eval '[ "$(ipvsadm -Ln --thresholds -t 10.0.0.8:80 | grep -c "> 10.2.[12].1[12]:80 *1 *0 ")" = 2 ]'
 ipvsadm -Ln --thresholds -t 10.0.0.8:80 | sed 's/^/# /'
@@ -401,6 +407,21 @@ check "the live connection flows through the reload" ll_grows
 sleep 2.2
 check "the other services kept their counters" \
 	eval '[ "$(inpkts "-t 10.0.0.6:7000")" -gt "${mid_pkts:-0}" ] && [ "$(conns "-t 10.0.0.1:80")" -ge "${mid_conns:-1}" ] && [ "${mid_conns:-0}" -ge 4 ]'
+
+# A second reload: the adopted service, which carries the live connection,
+# changes its scheduler (set in place, not re-created) and the ovf service
+# goes.
+mid_pkts=$(inpkts "-t 10.0.0.6:7000")
+write_conf 3 wlc "${scheds% ovf}"
+kill -HUP "$pid"
+check "a reload changing a scheduler and dropping a service applies both" \
+	wait_for 15 eval 'ipvsadm -Sn | grep -q -- "-A -t 10.0.0.6:7000 -s wlc" && ! ipvsadm -Sn | grep -q 10.9.0.8'
+check "as two requests" \
+	grep -q "23 services wanted; 2 requests (services: 0 added, 1 changed, 1 deleted; real servers: 0 added, 0 changed, 0 deleted)" /tmp/tandem.log
+check "the live connection flows through the change of its service" ll_grows
+sleep 2.2
+check "its entry and the service's counters survive" \
+	eval 'ipvsadm -Lnc | grep ESTABLISHED | grep -q "10.0.0.6:7000" && [ "$(inpkts "-t 10.0.0.6:7000")" -gt "${mid_pkts:-0}" ]'
 
 # ---------------------------------------------------------------- stop
 check "SIGTERM stops tandem with status 0" stop
