@@ -177,10 +177,10 @@ vs() { # ADDR PORT SCHED METHOD [VS-LINES] [RS-LINES]
 scheds="wrr lblc lblcr dh sed nq fo ovf"
 write_conf() { # WEIGHT-OF-rs2-IN-THE-DR-SERVICE [SCHED-OF-10.0.0.6 [SCHEDS]]
 	{
-		cat <<'EOF'
+		cat <<EOF
 global_defs {
   router_id vm
-  lvs_sync_daemon tsync0 id 9
+  lvs_sync_daemon tsync0 id ${syncid:-9}
 }
 EOF
 		vs 10.0.0.1 80 rr NAT
@@ -410,13 +410,15 @@ check "the other services kept their counters" \
 	eval '[ "$(inpkts "-t 10.0.0.6:7000")" -gt "${mid_pkts:-0}" ] && [ "$(conns "-t 10.0.0.1:80")" -ge "${mid_conns:-1}" ] && [ "${mid_conns:-0}" -ge 4 ]'
 
 # A second reload: the adopted service, which carries the live connection,
-# changes its scheduler (set in place, not re-created) and the ovf service
-# goes.
+# changes its scheduler (set in place, not re-created), the ovf service
+# goes, and the sync daemons change their id.
 mid_pkts=$(inpkts "-t 10.0.0.6:7000")
-write_conf 3 wlc "${scheds% ovf}"
+syncid=10 write_conf 3 wlc "${scheds% ovf}"
 kill -HUP "$pid"
 check "a reload changing a scheduler and dropping a service applies both" \
 	wait_for 15 eval 'ipvsadm -Sn | grep -q -- "-A -t 10.0.0.6:7000 -s wlc" && ! ipvsadm -Sn | grep -q 10.9.0.8'
+check "and restarts the sync daemons with the new id" \
+	wait_for 5 eval '[ "$(ipvsadm -L --daemon | grep -c "sync daemon (mcast=tsync0, syncid=10,")" = 2 ]'
 check "as two requests" \
 	grep -q "23 services wanted; 2 requests (services: 0 added, 1 changed, 1 deleted; real servers: 0 added, 0 changed, 0 deleted)" /tmp/tandem.log
 check "the live connection flows through the change of its service" ll_grows
