@@ -228,7 +228,7 @@ EOF
 		# Table only: the SIP persistence engine and an IPv6 persistence
 		# prefix.  (An IPv4 service tunnelled to an IPv6 real server is
 		# the client test's: the kernel refuses mixed families while a
-		# sync daemon runs.)
+		# sync daemon runs, and so does tandem's config check.)
 		cat <<'EOF'
 virtual_server 10.0.0.10 5060 {
   protocol UDP
