@@ -164,6 +164,9 @@ struct check_conf {
 	size_t nvs;
 	struct check_vsg **vsg;
 	size_t nvsg;
+	/* lvs_sync_daemon is set (global_defs, which check/ cannot see:
+	 * tandem/ sets this before check_conf_finish). */
+	bool sync_daemon;
 };
 
 void check_conf_init(struct check_conf *cc);

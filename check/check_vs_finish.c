@@ -4,9 +4,11 @@
  * virtual_server_group defines, the same service defined twice (also
  * through overlapping groups), and, per service each virtual_server
  * stands for, its real servers and sorry server: the service's family
- * unless tunnelled, a port of their own only with NAT (the kernel cannot
- * change the port of a directly routed or tunnelled packet), and no real
- * server twice.  Each problem is reported once, where it was written.
+ * unless tunnelled (and not even then with a sync daemon: the kernel
+ * refuses a destination of another family while one runs, and the sync
+ * protocol could not carry its connections), a port of their own only
+ * with NAT (the kernel cannot change the port of a directly routed or
+ * tunnelled packet), and no real server twice.  Each problem is reported once, where it was written.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -103,12 +105,20 @@ static int check_dups(struct check_conf *cc, struct conf_diag *d)
  * reported, bit 1: port reported. */
 static void check_server(struct conf_diag *d, const struct check_loc *loc,
 			 const char *kw, int af, bool port_set, uint16_t port,
-			 const struct check_fwd *f,
+			 const struct check_fwd *f, bool sync_daemon,
 			 const struct ipvs_service *s, unsigned *said)
 {
 	if (f->method != IPVS_FWD_TUNNEL && af != s->af && !(*said & 1)) {
 		err(d, loc, kw, "expected an %s address like its service's "
 		    "(only a TUN server may differ), got an %s one",
+		    fam(s->af), fam(af));
+		*said |= 1;
+	}
+	if (f->method == IPVS_FWD_TUNNEL && af != s->af && sync_daemon &&
+	    !(*said & 1)) {
+		err(d, loc, kw, "expected an %s address like its service's "
+		    "while lvs_sync_daemon is set (the kernel refuses a "
+		    "tunnel to another family then), got an %s one",
 		    fam(s->af), fam(af));
 		*said |= 1;
 	}
@@ -171,7 +181,8 @@ static int check_vs(struct check_conf *cc, struct check_vs *vs,
 			if (!rs->af)
 				continue;
 			check_server(d, &rs->loc, "real_server", rs->af,
-				     rs->port_set, rs->port, f, sv, &said[i]);
+				     rs->port_set, rs->port, f,
+				     cc->sync_daemon, sv, &said[i]);
 			for (size_t j = 0; j < i && !(said[i] & 4); j++) {
 				if (!vs->rs[j]->af ||
 				    !same_rs(vs->rs[j], rs, sv->port))
@@ -187,7 +198,8 @@ static int check_vs(struct check_conf *cc, struct check_vs *vs,
 			check_server(d, &vs->sorry.loc, "sorry_server",
 				     vs->sorry.af, vs->sorry.port_set,
 				     vs->sorry.port, vs->sorry_fwd.set ?
-				     &vs->sorry_fwd : &vs->fwd, sv, &sorry_said);
+				     &vs->sorry_fwd : &vs->fwd,
+				     cc->sync_daemon, sv, &sorry_said);
 	}
 	free(said);
 	free(s);

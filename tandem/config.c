@@ -40,6 +40,8 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 	if (cfg->tree)
 		conf_apply(cfg->tree, &conf_top_block, cfg, d);
 #ifdef WITH_LVS
+	/* check/ cannot see global_defs: tell it what its checks need. */
+	cfg->check.sync_daemon = cfg->gd.lvs_sync_daemon.ifname != NULL;
 	check_conf_finish(&cfg->check, d);
 #endif
 #ifdef WITH_VRRP

@@ -5,56 +5,7 @@
 # servers sit behind a route into it, so every packet the cases send is
 # scheduled by IPVS and then dropped inside the VM.  Each wait is bounded.
 cd /tmp || exit 1
-: >/tmp/tandem.err
-T=/test/tandem
-n=0
-failed=0
-pid=
-
-ok() { # STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-check() { # NAME CMD...
-	local name=$1
-	shift
-	if "$@"; then ok 0 "$name"; else ok 1 "$name"; fi
-}
-wait_for() { # SECONDS CMD...
-	local t=$(($1 * 10))
-	shift
-	while [ $t -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
-alive() { [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
-start() { # EXTRA-OPTIONS...
-	: >/tmp/tandem.log
-	$T -C -n -G -g/tmp/tandem.log -f /tmp/t.conf -p /tmp/t.pid \
-		-c /tmp/tc.pid -r /tmp/tv.pid "$@" 2>>/tmp/tandem.err &
-	pid=$!
-}
-stop() {
-	alive || return 1
-	kill -TERM "$pid"
-	wait_for 15 eval '! kill -0 "$pid" 2>/dev/null' || return 1
-	wait "$pid"
-	local rc=$?
-	pid=
-	return $rc
-}
-diag_log() { sed 's/^/# log: /' /tmp/tandem.log; }
-table() { ipvsadm -Sn | LC_ALL=C sort; }
-# Conns counter of one service ("-u 10.70.0.1:9000"), as ipvsadm shows it.
-conns() { ipvsadm -Ln --stats $1 | awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ { print $3; exit }'; }
+. /test/guest_lib.sh
 send_udp() { # ADDR PORT COUNT: COUNT datagrams, each from a new socket
 	local i
 	for i in $(seq "$3"); do echo hi 2>/dev/null >"/dev/udp/$1/$2"; done
@@ -294,9 +245,4 @@ check "and keeps running (no restart)" \
 	eval 'alive && [ "$(grep -c "started check child" /tmp/tandem.log)" = 1 ]'
 check "and stops cleanly" stop
 
-# A sanitizer build reports on stderr; any report is a failure.
-check "no sanitizer report" eval '! grep -q "runtime error\|Sanitizer" /tmp/tandem.err'
-sed 's/^/# stderr: /' /tmp/tandem.err | head -40
-[ $failed = 0 ] || diag_log
-echo "1..$n"
-[ $failed = 0 ]
+finish

@@ -13,7 +13,8 @@
 #  - TCG is slow at decompressing, so we boot the uncompressed ELF vmlinux
 #    through qemu's PVH entry with the small qboot firmware and keep the
 #    initramfs uncompressed.
-#  - The base image (busybox, bash as /bin/sh, iproute2, ipvsadm, modules)
+#  - The base image (busybox, bash as /bin/sh, iproute2's ip and tc,
+#    ipvsadm, modules)
 #    is built once; each run appends a second small cpio holding /test/run,
 #    the files named with -i and the shared libraries they need.  The kernel
 #    unpacks concatenated archives in order.
@@ -68,10 +69,13 @@ mkdir -p "$cache" || die "cannot create cache directory $cache"
 
 # Modules the guest loads at boot: IPVS with every scheduler and the SIP
 # persistence engine, plus what in-guest topologies use (veth, bridge,
-# dummy, the tunnel drivers for TUN).  Dependencies come from modules.dep.
+# dummy, the tunnel drivers for TUN, and tc's ingress qdisc, u32 filter
+# and skbedit action to put a firewall mark on packets for fwmark
+# services).  Dependencies come from modules.dep.
 MODULES="ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr
   ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh
-  ip_vs_pe_sip veth bridge dummy ipip ip_gre fou fou6 ip6_tunnel sit"
+  ip_vs_pe_sip veth bridge dummy ipip ip_gre fou fou6 ip6_tunnel sit
+  sch_ingress cls_u32 act_skbedit"
 
 kernel_pkg() {
 	apt-cache depends linux-image-amd64 2>/dev/null |
@@ -153,6 +157,7 @@ prepare() {
 		ln -s bash "$stage/bin/sh"
 		stage_with_libs "$stage" /sbin/ip /sbin/ip
 		stage_with_libs "$stage" /sbin/ipvsadm /sbin/ipvsadm
+		stage_with_libs "$stage" /sbin/tc /sbin/tc
 		# The closure of the wanted modules through modules.dep.
 		local dep=$tree/lib/modules/$kver/modules.dep want
 		want=$(for m in $MODULES crc32c_generic; do

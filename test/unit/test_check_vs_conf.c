@@ -460,6 +460,23 @@ static void real_server_vs_checks(void **state)
 		 "virtual_server fwmark 3 {\n lvs_method DR\n"
 		 " real_server 10.0.1.1 443 {\n }\n}\n", &cc);
 	check_conf_free(&cc);
+	/* with a sync daemon, not even TUN crosses families */
+	ok_parse("virtual_server 10.0.0.1 80 {\n lvs_method TUN\n"
+		 " real_server 10.0.1.1 80 {\n }\n"
+		 " real_server 2001:db8::1 80 {\n }\n}\n", &cc);
+	{
+		struct conf_diag d;
+
+		cc.sync_daemon = true;
+		conf_diag_init(&d);
+		assert_int_equal(check_conf_finish(&cc, &d), -1);
+		if (!has_diag(&d, CONF_ERROR, 5, "expected an IPv4 address "
+			      "like its service's while lvs_sync_daemon is set"))
+			fail_msg("no error for a TUN to IPv6 with a sync daemon");
+		assert_int_equal(d.errors, 1);
+		conf_diag_free(&d);
+	}
+	check_conf_free(&cc);
 	/* a group mixing families cannot share a NAT real server */
 	bad("virtual_server_group G {\n 10.0.0.1 80\n 2001:db8::1 80\n}\n"
 	    "virtual_server group G {\n real_server 10.0.1.1 80 {\n }\n}\n", 6,
