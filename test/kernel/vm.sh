@@ -23,11 +23,13 @@
 #    means the VM did not boot or the script never finished: that is a
 #    failure (exit 125), never a skip.
 #
-# usage: vm.sh [-t SECONDS] [-i FILE]... [-c] SCRIPT
+# usage: vm.sh [-t SECONDS] [-i FILE]... [-c] [-s] SCRIPT
 #        vm.sh prepare          build the cache only
 #   -i FILE   copy FILE into the guest's /test/ (with its libraries)
 #   -t SEC    wall-clock limit for the whole VM (default 300)
 #   -c        also print the kernel console (boot messages) on stderr
+#   -s        print the script's output as it comes (for the demo), not
+#             once the VM has finished
 # Environment: TANDEM_KVM_CACHE overrides the cache directory.
 set -euo pipefail
 
@@ -36,13 +38,15 @@ here=$(dirname "$self")
 
 timeout_s=300
 show_console=0
+stream=0
 files=()
-while getopts 't:i:c' opt; do
+while getopts 't:i:cs' opt; do
 	case $opt in
 	t) timeout_s=$OPTARG ;;
 	i) files+=("$OPTARG") ;;
 	c) show_console=1 ;;
-	*) echo "usage: vm.sh [-t SEC] [-i FILE]... [-c] SCRIPT | prepare" >&2; exit 2 ;;
+	s) stream=1 ;;
+	*) echo "usage: vm.sh [-t SEC] [-i FILE]... [-c] [-s] SCRIPT | prepare" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -229,20 +233,29 @@ for f in "${files[@]}"; do
 done
 { cat "$base"; mkcpio "$stage"; } >"$work/initrd"
 
+# The script's output sits between the markers; the rest is boot noise.
+# Streaming needs line-buffered stages (sed -u; tee does not buffer).
+between_markers() { sed -n '/^TANDEM-VM-BEGIN/,/^TANDEM-VM-EXIT/{/^TANDEM-VM-/!p}' "$@"; }
+console_to_file() {
+	if [ "$stream" = 1 ]; then
+		sed -u 's/\r//g' | tee "$work/console" | between_markers -u
+	else
+		tr -d '\r' >"$work/console"
+	fi
+}
 start=$(date +%s.%N)
 set +e
 timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 \
 	-nodefaults -nographic -no-reboot -bios "$qboot" \
 	-kernel "$vmlinux" -initrd "$work/initrd" -serial stdio \
 	-append 'console=ttyS0 quiet panic=-1' </dev/null 2>"$work/qemu.err" |
-	tr -d '\r' >"$work/console"
+	console_to_file
 qrc=${PIPESTATUS[0]}
 set -e
 end=$(date +%s.%N)
 
 [ "$show_console" = 1 ] && cat "$work/console" >&2
-# The script's output sits between the markers; the rest is boot noise.
-awk '/^TANDEM-VM-BEGIN/ { on = 1; next } /^TANDEM-VM-EXIT/ { on = 0; next } on' "$work/console"
+[ "$stream" = 1 ] || between_markers "$work/console"
 boot=$(awk '/^TANDEM-VM-BEGIN/ { sub(/.*uptime=/, ""); print; exit }' "$work/console")
 rc=$(awk '/^TANDEM-VM-EXIT/ { print $2; exit }' "$work/console")
 wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
