@@ -1,27 +1,32 @@
 # Shared lab for the VRRP tests (sourced after lib.sh, POSIX sh): a bridge
 # namespace with two directors (d1 192.0.2.1, d2 192.0.2.2) and, when
-# asked, a client (192.0.2.10) on veth ports, named PREFIX-{br,d1,d2,c}-PID.
+# asked, a client (192.0.2.10) on veth ports, named PREFIX-{br,d1,d2,c}-PID;
+# vrrp_lab_third adds a third director (d3 192.0.2.3, PREFIX-d3-PID).
 # The EXIT trap stops the tandems this test started (by PID, checked to
 # be a tandem), deletes the namespaces and the temporary folder, and shows
 # the logs when a check failed.  Addresses are from 192.0.2.0/24.
 #
 #   vrrp_lab PREFIX [client]   make the lab; sets BR D1 D2 [CL] T CONF
-#   start ID / stop ID         tandem -P for director d1 or d2
+#   vrrp_lab_third             add director d3; sets D3
+#   start ID / stop ID         tandem -P for director d1, d2 or d3
 #   has_vip NS, no_vip NS, only NS, entered ID STATE, json_state ID STAT
 
 VIP=192.0.2.100
 MADE=""
 PID1=""
 PID2=""
+PID3=""
 CL=""
+D3=""
+PFX=""
 
 vrrp_lab_cleanup() {
 	set +e
-	for _p in $PID1 $PID2; do
+	for _p in $PID1 $PID2 $PID3; do
 		is_tandem "$_p" && kill -CONT "$_p" 2>/dev/null && stop_pid "$_p"
 	done
 	if [ -n "$T" ]; then
-		for _f in "$T"/d1/*.pid "$T"/d2/*.pid; do
+		for _f in "$T"/d1/*.pid "$T"/d2/*.pid "$T"/d3/*.pid; do
 			[ -f "$_f" ] || continue
 			_p=$(readpid "$_f")
 			is_tandem "$_p" && kill -CONT "$_p" 2>/dev/null && \
@@ -33,7 +38,8 @@ vrrp_lab_cleanup() {
 	done
 	if [ -n "$T" ]; then
 		if [ "$FAILED" -gt 0 ]; then
-			for _f in "$T"/d1/old.log "$T"/d1/log "$T"/d2/old.log "$T"/d2/log; do
+			for _f in "$T"/d1/old.log "$T"/d1/log "$T"/d2/old.log "$T"/d2/log \
+				  "$T"/d3/old.log "$T"/d3/log; do
 				[ -f "$_f" ] || continue
 				diag "---- $_f ----"
 				sed 's/^/# /' "$_f"
@@ -51,7 +57,7 @@ vrrp_lab() {
 	command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
 	[ -x "$TANDEM" ] || skip_all "$TANDEM not built"
 	"$TANDEM" -v | grep -q "VRRP" || skip_all "built without VRRP"
-	BR="$1-br-$$"; D1="$1-d1-$$"; D2="$1-d2-$$"
+	PFX=$1; BR="$1-br-$$"; D1="$1-d1-$$"; D2="$1-d2-$$"
 	[ "${2:-}" = client ] && CL="$1-c-$$"
 	for _n in "$BR" "$D1" "$D2" $CL; do
 		ip netns add "$_n" 2>/dev/null || skip_all "cannot create a network namespace"
@@ -68,6 +74,15 @@ vrrp_lab() {
 	[ -z "$CL" ] || vrrp_lab_port "$CL" c 192.0.2.10
 }
 
+vrrp_lab_third() {
+	D3="$PFX-d3-$$"
+	ip netns add "$D3" 2>/dev/null || skip_all "cannot create a network namespace"
+	MADE="$MADE $D3"
+	ip -n "$D3" link set lo up
+	mkdir "$T/d3"
+	vrrp_lab_port "$D3" d3 192.0.2.3
+}
+
 vrrp_lab_port() {	# NS NAME ADDR
 	ip -n "$BR" link add "p-$2" type veth peer name eth0 netns "$1"
 	ip -n "$BR" link set "p-$2" master br0 up
@@ -75,30 +90,35 @@ vrrp_lab_port() {	# NS NAME ADDR
 	ip -n "$1" link set eth0 up
 }
 
-# start ID: tandem -P for director ID in its namespace; sets PID1 / PID2.
+# lab_ns ID / lab_pid ID: the namespace / the running tandem of director ID.
+lab_ns() { case $1 in d1) echo "$D1" ;; d2) echo "$D2" ;; *) echo "$D3" ;; esac; }
+lab_pid() { case $1 in d1) echo "$PID1" ;; d2) echo "$PID2" ;; *) echo "$PID3" ;; esac; }
+# start ID: tandem -P for director ID in its namespace; sets PID1/2/3.
 start() {
-	_ns=$D1; [ "$1" = d2 ] && _ns=$D2
-	TMPDIR="$T/$1" ip netns exec "$_ns" "$TANDEM" -P -n -l -G -i "$1" \
+	TMPDIR="$T/$1" ip netns exec "$(lab_ns "$1")" "$TANDEM" -P -n -l -G -i "$1" \
 		-f "$CONF" -p "$T/$1/tandem.pid" -r "$T/$1/vrrp.pid" \
 		-c "$T/$1/check.pid" >>"$T/$1/log" 2>&1 &
-	if [ "$1" = d1 ]; then PID1=$!; else PID2=$!; fi
+	case $1 in d1) PID1=$! ;; d2) PID2=$! ;; *) PID3=$! ;; esac
 }
 # stop ID: TERM, reaped, bounded.
 stop() {
-	if [ "$1" = d1 ]; then _sp=$PID1; PID1=""; else _sp=$PID2; PID2=""; fi
+	_sp=$(lab_pid "$1")
+	case $1 in d1) PID1="" ;; d2) PID2="" ;; *) PID3="" ;; esac
 	kill -TERM "$_sp" 2>/dev/null
 	wait_exit "$_sp" 80
 }
 has_vip() { ip -n "$1" -4 addr show dev eth0 | grep -q "inet $VIP/"; }
 no_vip() { ! has_vip "$1"; }
-only() {	# only NS: NS holds the VIP, the other director does not
-	if [ "$1" = "$D1" ]; then has_vip "$D1" && no_vip "$D2"
-	else has_vip "$D2" && no_vip "$D1"; fi
+only() {	# only NS: NS holds the VIP, the other directors do not
+	has_vip "$1" || return 1
+	for _on in "$D1" "$D2" $D3; do
+		[ "$_on" = "$1" ] || no_vip "$_on" || return 1
+	done
 }
 entered() { grep -c "Entering $2 STATE" "$T/$1/log" 2>/dev/null || true; }
 # json_state ID STAT: "STATE VALUE-OF-STAT" from director ID's JSON dump.
 json_state() {
-	_p=$PID1; [ "$1" = d2 ] && _p=$PID2
+	_p=$(lab_pid "$1")
 	rm -f "$T/$1/tandem.json"
 	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
 	wait_until 30 test -s "$T/$1/tandem.json"
