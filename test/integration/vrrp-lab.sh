@@ -9,7 +9,9 @@
 #   vrrp_lab PREFIX [client]   make the lab; sets BR D1 D2 [CL] T CONF
 #   vrrp_lab_third             add director d3; sets D3
 #   start ID / stop ID         tandem -P for director d1, d2 or d3
-#   has_vip NS, no_vip NS, only NS, entered ID STATE, json_state ID STAT
+#   kill9 ID                   kill -9 of its parent and child
+#   has_vip NS, no_vip NS, only NS, entered ID STATE, json_state ID STAT,
+#   watch MS (poll who holds the VIP)
 
 VIP=192.0.2.100
 MADE=""
@@ -100,6 +102,22 @@ start() {
 		-c "$T/$1/check.pid" >>"$T/$1/log" 2>&1 &
 	case $1 in d1) PID1=$! ;; d2) PID2=$! ;; *) PID3=$! ;; esac
 }
+# kill9 ID: kill -9 of director ID's whole daemon, parent and vrrp child,
+# reaped; its VIPs stay behind; KILLED_AT is the time of the kill (ms).  The parent is held first: neither may act
+# on the other's death (a respawn, or the TERM a child gets when its
+# parent dies).
+kill9() {
+	_kp=$(lab_pid "$1")
+	case $1 in d1) PID1="" ;; d2) PID2="" ;; *) PID3="" ;; esac
+	_kc=$(readpid "$T/$1/vrrp.pid")
+	kill -STOP "$_kp"
+	is_tandem "$_kc" && kill -KILL "$_kc"
+	kill -KILL "$_kp"
+	KILLED_AT=$(ms)
+	wait "$_kp" 2>/dev/null
+	# Gone, not just a zombie: a fresh start checks its pid files.
+	wait_until 50 test ! -e "/proc/$_kc"
+}
 # stop ID: TERM, reaped, bounded.
 stop() {
 	_sp=$(lab_pid "$1")
@@ -107,7 +125,7 @@ stop() {
 	kill -TERM "$_sp" 2>/dev/null
 	wait_exit "$_sp" 80
 }
-has_vip() { ip -n "$1" -4 addr show dev eth0 | grep -q "inet $VIP/"; }
+has_vip() { ip -n "$1" -4 addr show dev eth0 2>/dev/null | grep -q "inet $VIP/"; }
 no_vip() { ! has_vip "$1"; }
 only() {	# only NS: NS holds the VIP, the other directors do not
 	has_vip "$1" || return 1
@@ -125,3 +143,27 @@ json_state() {
 	python3 -c "import json; d=json.load(open('$T/$1/tandem.json')); print(d['vrrp'][0]['data']['state'], d['vrrp'][0]['stats']['$2'])" 2>/dev/null
 }
 ms() { date +%s%3N; }
+# log_ms ID PATTERN: the time (ms) of the last log line of director ID
+# that matches PATTERN; empty when none does.
+log_ms() {
+	_lm=$(grep -- "$2" "$T/$1/log" 2>/dev/null | tail -n 1 | cut -c1-23)
+	[ -z "$_lm" ] || date -d "$_lm" +%s%3N
+}
+# watch MS: poll every 20 ms for MS ms (and at most MS/10 polls); sets
+# D2_HELD (polls where d2 held the VIP), D1_GAP (longest run of polls
+# without the VIP on d1), D1_MISSED (polls without it on d1) and BOTH
+# (polls where d1 and d2 both held it).
+watch() {
+	D2_HELD=0; D1_GAP=0; D1_MISSED=0; BOTH=0
+	_run=0; _end=$(($(ms) + $1)); _n=$(($1 / 10))
+	while [ "$_n" -gt 0 ] && [ "$(ms)" -lt "$_end" ]; do
+		_w2=0
+		has_vip "$D2" && { D2_HELD=$((D2_HELD + 1)); _w2=1; }
+		if has_vip "$D1"; then _run=0; [ $_w2 = 1 ] && BOTH=$((BOTH + 1)); else
+			_run=$((_run + 1)); D1_MISSED=$((D1_MISSED + 1))
+			[ "$_run" -gt "$D1_GAP" ] && D1_GAP=$_run
+		fi
+		sleep 0.02
+		_n=$((_n - 1))
+	done
+}
