@@ -2,18 +2,19 @@
 # Every malformed-advert class of RFC 5798 §7.1 and RFC 3768 §7.1, sent
 # with scapy (vrrp_scapy.py) from a client namespace onto the bridge of two
 # directors: d1 (priority 150) is MASTER and d2 (100) BACKUP of a v3
-# instance (VRID 51, advert_int 0.2, VIP 192.0.2.100) and of a v2 PASS
-# instance (VRID 52, advert_int 1, VIP 192.0.2.101).  Each broken class is
+# instance (VRID 51, advert_int 0.2, VIP 192.0.2.100), of a v2 PASS
+# instance (VRID 52, advert_int 1, VIP 192.0.2.101) and of a v3 IPv6
+# instance (VRID 53, advert_int 0.2, VIP 2001:db8::100).  Each broken class is
 # sent three times at priority 200 (which would unseat the master) and
 # three times at priority 0 (which would hand the backup the VIP); each
 # must be dropped and counted in its RFC 6527 / RFC 2787 counter on both
 # directors (the JSON dump; router-wide counters in the data dump), with
 # no advert accepted, no transition, the VIPs where they were.  Checked:
 # bad checksum, version 4, a v2 advert to the v3 instance, unknown VRID,
-# TTL 254, too short, length not matching the address count, invalid type,
+# TTL 254, IPv6 hop limit 254, IPv6 bad checksum, too short, length not matching the address count, invalid type,
 # v2 advert interval, v2 address list, v2 wrong password, auth type
-# mismatch, invalid auth type.  Also that a well-formed lower-priority
-# advert is accepted, that a v3 address-list mismatch is accepted and
+# mismatch, invalid auth type.  Also that well-formed lower-priority
+# adverts (v3, v2, IPv6) are accepted, that a v3 address-list mismatch is accepted and
 # counted, and priority 0: both count it, the master answers at once and
 # stays master, the backup stays backup.  Finally the same vrrp child is
 # running: nothing crashed.
@@ -38,8 +39,9 @@ command -v mkfifo >/dev/null 2>&1 || skip_all "mkfifo not installed"
 
 vrrp_lab vrrpm client
 VIP2=192.0.2.101
+VIP6=2001:db8::100
 
-echo "1..49"
+echo "1..56"
 
 cat >"$CONF" <<EOC
 global_defs {
@@ -72,23 +74,47 @@ vrrp_instance VI_2 {
         $VIP2/24
     }
 }
+vrrp_instance VI_6 {
+    interface eth0
+    virtual_router_id 53
+    @d1 priority 150
+    @d2 priority 100
+    version 3
+    advert_int 0.2
+    virtual_ipaddress {
+        $VIP6/64 nodad
+    }
+}
 EOC
 
-has_vips() { has_vip "$1" && ip -n "$1" -4 addr show dev eth0 2>/dev/null | grep -q "inet $VIP2/"; }
-no_vips() { ! ip -n "$1" -4 addr show dev eth0 2>/dev/null | grep -q "inet 192.0.2.10[01]/"; }
+has_vips() {
+	has_vip "$1" && ip -n "$1" -4 addr show dev eth0 2>/dev/null | grep -q "inet $VIP2/" &&
+		ip -n "$1" -6 addr show dev eth0 2>/dev/null | grep -q "inet6 $VIP6/"
+}
+no_vips() {
+	! ip -n "$1" addr show dev eth0 2>/dev/null | grep -E -q "inet6? (192.0.2.10[01]|$VIP6)/"
+}
+# The client's link-local address, once out of DAD: the IPv6 source.
+linklocal() {
+	ip -n "$CL" -6 -o addr show dev eth0 scope link 2>/dev/null | grep -v tentative |
+		sed -n 's/.* inet6 \([^/]*\)\/.*/\1/p' | head -n 1
+}
 start d1
 wait_until 80 has_vips "$D1"
 start d2
-wait_until 30 sh -c "[ \$(grep -cs 'Entering BACKUP STATE' '$T/d2/log') -ge 2 ] 2>/dev/null"
+wait_until 30 sh -c "[ \$(grep -cs 'Entering BACKUP STATE' '$T/d2/log') -ge 3 ] 2>/dev/null"
 sleep 1.5
-check "d1 MASTER of both instances, d2 BACKUP of both" \
-	sh -c "ip -n '$D1' -4 addr show dev eth0 | grep -q 'inet $VIP/' && ip -n '$D1' -4 addr show dev eth0 | grep -q 'inet $VIP2/' && ! ip -n '$D2' -4 addr show dev eth0 | grep -q 'inet 192.0.2.10[01]/' && [ '$(entered d2 MASTER)' = 0 ]"
+check "d1 MASTER of the three instances, d2 BACKUP of them" \
+	sh -c "$(has_vips "$D1" && no_vips "$D2" && echo true || echo false) && [ '$(entered d2 MASTER)' = 0 ]"
+wait_until 50 sh -c "[ -n \"\$(ip -n '$CL' -6 -o addr show dev eth0 scope link | grep -v tentative)\" ]"
+SRC6=$(linklocal)
+[ -n "$SRC6" ] || diag "the client has no link-local address"
 CHILD1=$(readpid "$T/d1/vrrp.pid")
 CHILD2=$(readpid "$T/d2/vrrp.pid")
 
 # The sender, fed through a fifo held open on fd 3; bounded by timeout.
 mkfifo "$T/cmd"
-timeout 300 ip netns exec "$CL" "$PY" "$SENDER" <"$T/cmd" >"$T/sent" 2>"$T/sent.err" &
+SRC6=$SRC6 timeout 300 ip netns exec "$CL" "$PY" "$SENDER" <"$T/cmd" >"$T/sent" 2>"$T/sent.err" &
 SPID=$!
 exec 3>"$T/cmd"
 # send CLASS PRIORITY COUNT: bounded wait for the sender's answer.
@@ -129,13 +155,17 @@ delta() { echo $(( $(val "$T/$SD.b" "$1") - $(val "$T/$SD.a" "$1") )); }
 # accepted (d2 hears d1, so only d1's advert_rcvd must stay), states kept.
 steady() {
 	[ "$(delta VI_3.become_master)" = 0 ] && [ "$(delta VI_2.become_master)" = 0 ] &&
+	[ "$(delta VI_6.become_master)" = 0 ] && [ "$(delta VI_6.pri_zero_rcvd)" = 0 ] &&
 	[ "$(delta VI_3.pri_zero_rcvd)" = 0 ] && [ "$(delta VI_2.pri_zero_rcvd)" = 0 ] ||
 		return 1
 	if [ "$SD" = d1 ]; then
 		[ "$(delta VI_3.advert_rcvd)" = 0 ] && [ "$(delta VI_2.advert_rcvd)" = 0 ] &&
-		[ "$(val "$T/d1.b" VI_3.state)" = MASTER ] && [ "$(val "$T/d1.b" VI_2.state)" = MASTER ]
+		[ "$(delta VI_6.advert_rcvd)" = 0 ] &&
+		[ "$(val "$T/d1.b" VI_3.state)" = MASTER ] && [ "$(val "$T/d1.b" VI_2.state)" = MASTER ] &&
+		[ "$(val "$T/d1.b" VI_6.state)" = MASTER ]
 	else
-		[ "$(val "$T/d2.b" VI_3.state)" = BACKUP ] && [ "$(val "$T/d2.b" VI_2.state)" = BACKUP ]
+		[ "$(val "$T/d2.b" VI_3.state)" = BACKUP ] && [ "$(val "$T/d2.b" VI_2.state)" = BACKUP ] &&
+		[ "$(val "$T/d2.b" VI_6.state)" = BACKUP ]
 	fi
 }
 # try CLASS [PRIORITIES]: snapshots around the class sent 3 times at each
@@ -171,12 +201,17 @@ check "well-formed v3 advert at priority 50: d1 accepts 3 (+$(delta VI_3.advert_
 try valid2 50
 check "well-formed v2 PASS advert at priority 50: d1 accepts 3 (+$(delta VI_2.advert_rcvd))" \
 	sh -c "[ '$(delta VI_2.advert_rcvd)' = 3 ] && [ '$(val "$T/d1.b" VI_2.state)' = MASTER ]"
+try valid6 50
+check "well-formed IPv6 advert at priority 50: d1 accepts 3 (+$(delta VI_6.advert_rcvd))" \
+	sh -c "[ '$(delta VI_6.advert_rcvd)' = 3 ] && [ '$(val "$T/d1.b" VI_6.state)' = MASTER ]"
 
 dropped "bad checksum" checksum router.checksum
 dropped "version 4" version router.version
 dropped "v2 advert to the v3 instance" v2_to_v3 VI_3.version_err
 dropped "unknown VRID 77" vrid router.vrid
 dropped "TTL 254" ttl VI_3.ip_ttl_err
+dropped "IPv6 hop limit 254" hoplimit6 VI_6.ip_ttl_err
+dropped "IPv6 bad checksum" checksum6 router.checksum
 dropped "too short (4 bytes)" short VI_3.packet_len_err
 dropped "length not matching the address count" length VI_3.packet_len_err
 dropped "type 2" type VI_3.invalid_type_rcvd
@@ -206,7 +241,7 @@ check "priority 0: the VIPs still on d1 only" sh -c "$(has_vips "$D1" && no_vips
 
 exec 3>&-
 wait "$SPID" 2>/dev/null
-if ! grep -q '^error' "$T/sent" && [ "$(grep -c '^done' "$T/sent")" = 30 ]; then
+if ! grep -q '^error' "$T/sent" && [ "$(grep -c '^done' "$T/sent")" = 35 ]; then
 	ok "the sender sent every class and reported no error"
 else
 	not_ok "the sender sent every class and reported no error"
