@@ -4,8 +4,10 @@
  * Sockets are reference-counted by the instances that use them, so the
  * last instance to leave an interface closes its socket and a reload that
  * keeps one instance on it keeps the socket too.  Receive errors that
- * cannot be put down to an instance (bad length, bad checksum, unknown
- * VRID) go to the router-wide counters.
+ * cannot be put down to an instance (bad checksum, bad version, unknown
+ * VRID, a message too short to name its VRID) go to the router-wide
+ * counters; a bad length or type that names a known VRID is counted on
+ * that instance, as RFC 6527 has those counters per instance.
  */
 #include <errno.h>
 #include <json-c/json.h>
