@@ -4,8 +4,10 @@
  * Sockets are reference-counted by the instances that use them, so the
  * last instance to leave an interface closes its socket and a reload that
  * keeps one instance on it keeps the socket too.  Receive errors that
- * cannot be put down to an instance (bad length, bad checksum, unknown
- * VRID) go to the router-wide counters.
+ * cannot be put down to an instance (bad checksum, bad version, unknown
+ * VRID, a message too short to name its VRID) go to the router-wide
+ * counters; a bad length or type that names a known VRID is counted on
+ * that instance, as RFC 6527 has those counters per instance.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -41,22 +43,39 @@ struct vrrp_run {
 	void *state_arg;
 };
 
+static struct vrrp_inst *find_inst(struct run_sock *rs, uint8_t vrid,
+				   sa_family_t family)
+{
+	for (struct vrrp_inst *vi = rs->run->insts; vi; vi = vi->next)
+		if (vi->sock_ref == rs && vi->ci->vrid == vrid && vi->family == family)
+			return vi;
+	return NULL;
+}
+
 static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
 {
 	struct vrrp_run *run = rs->run;
 	struct vrrp_advert a;
 	enum vrrp_rx_reason r = rx->reason;
+	struct vrrp_inst *vi;
 
-	if (r == VRRP_RX_OK)
+	if (r == VRRP_RX_OK) {
 		r = vrrp_packet_decode(rx->msg, rx->len, &rx->ip, &a);
+		/* A bad length or type still names its VRID (byte 1), and
+		 * RFC 6527 counts both per instance. */
+		if ((r == VRRP_RX_LENGTH || r == VRRP_RX_TOO_SHORT ||
+		     r == VRRP_RX_TYPE) && rx->len >= 2 &&
+		    (vi = find_inst(rs, rx->msg[1], rx->ip.src.family)) &&
+		    vrrp_ip_cmp(&rx->ip.src, &vi->primary)) {
+			vrrp_stats_count_rx(&vi->stats, NULL, r, NULL);
+			return;
+		}
+	}
 	if (r != VRRP_RX_OK) {
 		vrrp_stats_count_rx(NULL, &run->rstats, r, NULL);
 		return;
 	}
-	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next) {
-		if (vi->sock_ref != rs || vi->ci->vrid != a.vrid ||
-		    vi->family != a.family)
-			continue;
+	if ((vi = find_inst(rs, a.vrid, a.family))) {
 		/* Our own advert, looped back by a peer-less bridge. */
 		if (!vrrp_ip_cmp(&rx->ip.src, &vi->primary))
 			return;

@@ -43,23 +43,6 @@ EOF
 
 only_d1() { only "$D1"; }
 count() { grep -c -- "$2" "$T/$1/log" 2>/dev/null || true; }
-# watch MS: poll every 20 ms for MS ms (and at most MS/10 polls); sets
-# D2_HELD (polls where d2 held the VIP), D1_GAP (longest run of polls
-# without the VIP on d1) and D1_MISSED (polls without it on d1).
-watch() {
-	D2_HELD=0; D1_GAP=0; D1_MISSED=0
-	_run=0; _end=$(($(ms) + $1)); _n=$(($1 / 10))
-	while [ "$_n" -gt 0 ] && [ "$(ms)" -lt "$_end" ]; do
-		has_vip "$D2" && D2_HELD=$((D2_HELD + 1))
-		if has_vip "$D1"; then _run=0; else
-			_run=$((_run + 1)); D1_MISSED=$((D1_MISSED + 1))
-			[ "$_run" -gt "$D1_GAP" ] && D1_GAP=$_run
-		fi
-		sleep 0.02
-		_n=$((_n - 1))
-	done
-}
-
 start d1
 wait_until 50 has_vip "$D1"
 start d2
@@ -101,15 +84,7 @@ check "JSON dump of d1: MASTER through a transition ($s)" [ "$s" = "MASTER 1" ]
 
 # 3. kill -9 of the whole daemon and a fresh start: no resume.
 cat "$T/d1/log" >>"$T/d1/old.log"; : >"$T/d1/log"
-child=$(readpid "$T/d1/vrrp.pid")
-# The parent is held first: neither may act on the other's death (a
-# respawn, or the TERM a child gets when its parent dies).
-kill -STOP "$PID1"
-is_tandem "$child" && kill -KILL "$child"
-kill -KILL "$PID1"
-wait "$PID1" 2>/dev/null
-# Gone, not just a zombie: the fresh start checks its pid files.
-wait_until 50 test ! -e "/proc/$child"
+kill9 d1
 check "kill -9 of d1's daemon leaves the VIP behind" has_vip "$D1"
 start d1
 watch 1000
