@@ -28,7 +28,6 @@
 #include "lib/nl_addr.h"
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_auth.h"
-#include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_inst.h"
 
 static uint64_t now_us(const struct vrrp_inst *vi)
@@ -634,30 +633,6 @@ void vrrp_inst_if_gone(struct vrrp_inst *vi)
 void vrrp_inst_set_sock(struct vrrp_inst *vi, struct vrrp_sock *sock)
 {
 	vi->sock = sock;
-}
-
-unsigned vrrp_inst_rx_buf(const struct vrrp_inst *vi)
-{
-	const struct vrrp_inst_globals *g = &vi->g;
-	struct nl_link_info li;
-	unsigned mult = g->rx_bufs_multiplier ? g->rx_bufs_multiplier : 3;
-
-	if (vi->ci->kernel_rx_buf_size)
-		return vi->ci->kernel_rx_buf_size;
-	switch (g->rx_bufs_policy) {
-	case VRRP_RXB_MTU:
-		if (nl_link_get(vi->env.nl, vi->ifindex, NULL, &li) < 0)
-			return 0;
-		return li.mtu * mult;
-	case VRRP_RXB_ADVERT:
-		/* IP header (with AH room), VRRP header, addresses */
-		return (unsigned)(VRRP_IP4_HDR_LEN + 24 + 40 + 8 +
-				  vi->nvips * vrrp_ip_len(vi->family)) * mult;
-	case VRRP_RXB_SIZE:
-		return g->rx_bufs_size;
-	default:
-		return 0;
-	}
 }
 
 void vrrp_inst_stop(struct vrrp_inst *vi, bool release)

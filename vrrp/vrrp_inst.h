@@ -137,9 +137,6 @@ void vrrp_inst_link(struct vrrp_inst *vi, bool up);
 void vrrp_inst_if_found(struct vrrp_inst *vi, int ifindex);
 void vrrp_inst_if_gone(struct vrrp_inst *vi);
 void vrrp_inst_set_sock(struct vrrp_inst *vi, struct vrrp_sock *sock);
-/* The receive buffer this instance asks of its socket (kernel_rx_buf_size
- * or the vrrp_rx_bufs_policy share); 0: no opinion. */
-unsigned vrrp_inst_rx_buf(const struct vrrp_inst *vi);
 /* The interface a VIP goes on (its dev, else the instance's); 0 or less:
  * not there. */
 int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v);

@@ -21,6 +21,7 @@
 
 #include "lib/log.h"
 #include "lib/nl_link.h"
+#include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_sock.h"
@@ -93,18 +94,44 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 	return 0;
 }
 
+/* What VI asks of its socket's receive buffer: kernel_rx_buf_size, else
+ * its vrrp_rx_bufs_policy share; 0: no opinion. */
+static unsigned inst_rx_buf(const struct vrrp_inst *vi)
+{
+	const struct vrrp_inst_globals *g = &vi->g;
+	struct nl_link_info li;
+	unsigned mult = g->rx_bufs_multiplier ? g->rx_bufs_multiplier : 3;
+
+	if (vi->ci->kernel_rx_buf_size)
+		return vi->ci->kernel_rx_buf_size;
+	switch (g->rx_bufs_policy) {
+	case VRRP_RXB_MTU:
+		if (nl_link_get(vi->env.nl, vi->ifindex, NULL, &li) < 0)
+			return 0;
+		return li.mtu * mult;
+	case VRRP_RXB_ADVERT:
+		/* IP header (with AH room), VRRP header, addresses */
+		return (unsigned)(VRRP_IP4_HDR_LEN + 24 + 40 + 8 +
+				  vi->nvips * vrrp_ip_len(vi->family)) * mult;
+	case VRRP_RXB_SIZE:
+		return g->rx_bufs_size;
+	default:
+		return 0;
+	}
+}
+
 /* SO_RCVBUF: what VI asks plus what the instances already on RS ask. */
 static void sock_rcvbuf(struct vrrp_run *run, struct run_sock *rs,
 			struct vrrp_inst *vi)
 {
-	unsigned long sum = vrrp_inst_rx_buf(vi);
+	unsigned long sum = inst_rx_buf(vi);
 	int v;
 
 	if (!sum)
 		return;
 	for (struct vrrp_inst *o = run->insts; o; o = o->next)
 		if (o != vi && o->sock_ref == rs)
-			sum += vrrp_inst_rx_buf(o);
+			sum += inst_rx_buf(o);
 	v = sum > INT32_MAX / 2 ? INT32_MAX / 2 : (int)sum;
 	if (setsockopt(vrrp_sock_fd(rs->sock), SOL_SOCKET, SO_RCVBUF, &v,
 		       sizeof(v)) < 0)
@@ -200,7 +227,9 @@ static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 	bool up = (ev == NL_LINK_UP || ev == NL_LINK_NEW) && link->up;
 
 	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next) {
-		if (ev == NL_LINK_NEW && !vi->ifindex &&
+		/* "up" too: a socket that could not be opened when the
+		 * link appeared is tried again. */
+		if ((ev == NL_LINK_NEW || ev == NL_LINK_UP) && !vi->ifindex &&
 		    !strcmp(vi->ci->interface, link->name))
 			inst_found(run, vi, link);
 		if (vi->ifindex != link->ifindex)
