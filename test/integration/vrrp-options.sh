@@ -20,7 +20,9 @@
 #   - an instance whose interface does not exist waits in FAULT, runs when
 #     the interface is created, returns to FAULT when it is deleted and
 #     runs again when it is back; its socket gets kernel_rx_buf_size; an
-#     instance with unicast_fault_no_peer and no peer stays in FAULT.
+#     instance with unicast_fault_no_peer and no peer stays in FAULT;
+#   - garp_extra_if all: an address on another interface is announced
+#     again periodically (and not without it).
 #
 # Root only.  Namespaces vrrpo-{br,d1,d2,c}-PID, the temporary folder and
 # the processes this test started (by PID) go in the EXIT trap.  Every
@@ -35,7 +37,7 @@ vrrp_lab vrrpo client
 command -v ss >/dev/null 2>&1 || skip_all "ss (iproute2) not installed"
 PROBE="$SRC/test/integration/vrrp-probe.py"
 
-echo "1..31"
+echo "1..33"
 
 # conf GLOBAL_LINES INSTANCE_LINES: one instance on d1's eth0 with the VIP.
 conf() {
@@ -252,6 +254,32 @@ check "eth1 back: VI_1 MASTER again with its VIP" \
 check "VI_2 stayed in FAULT throughout" [ "$(state VI_2)" = FAULT ]
 stop d1
 check "d1 stops cleanly (exit status $RC)" [ "$RC" = 0 ]
+
+# garp_extra_if all: an address on another interface (eth2, whose peer
+# end eth2p is watched) is announced again every second while master.
+ip -n "$D1" link add eth2 type veth peer name eth2p
+ip -n "$D1" addr add 198.51.100.9/24 dev eth2
+ip -n "$D1" link set eth2p up
+ip -n "$D1" link set eth2 up
+run_extra() {	# LINE: sets N, the GARPs for 198.51.100.50 in 3.5 s
+	conf "" "$1
+    virtual_ipaddress_excluded {
+        198.51.100.50/24 dev eth2
+    }"
+	start d1
+	wait_until 50 has_vip "$D1"
+	sleep 0.5
+	r=$(ip netns exec "$D1" python3 "$PROBE" --garps eth2p 198.51.100.50 3.5 2>&1)
+	stop d1
+	cat "$T/d1/log" >>"$T/d1/old.log"; : >"$T/d1/log"
+	n=$(field "$r" garps)
+}
+run_extra "    garp_extra_if all 1"
+check "garp_extra_if all 1: the address on eth2 is announced every second ($n in 3.5 s)" \
+	[ "${n:-0}" -ge 3 ]
+run_extra ""
+check "without garp_extra_if: no more announcements on eth2 after the first ($n)" \
+	[ "$n" = 0 ]
 
 cat "$T/d1/log" >>"$T/d1/old.log"
 check "no sanitizer report in the log" \

@@ -12,6 +12,10 @@
 # its adverts (and the priority of the first) and gratuitous ARPs for
 # VIP.  Prints one line: "adverts=N prio=P garps=M first_ms=T".
 # Everything is bounded in time; exit 2 if no advert was ever seen.
+#
+#   vrrp-probe.py --garps IFACE ADDR SECONDS
+#
+# only counts the gratuitous ARPs for ADDR seen on IFACE for SECONDS.
 import socket
 import struct
 import sys
@@ -40,7 +44,35 @@ def advert(src, vrid, prio, vip):
     return body[:6] + struct.pack("!H", c) + body[8:]
 
 
+def is_garp(pkt, addr):
+    # ARP after the Ethernet header: sender IP at 28, target IP at 38
+    a = socket.inet_aton(addr)
+    return len(pkt) >= 42 and pkt[28:32] == a and pkt[38:42] == a
+
+
+def arp_socket(ifname):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                      socket.htons(ETH_P_ARP))
+    s.bind((ifname, ETH_P_ARP))
+    s.setblocking(False)
+    return s
+
+
+def count_garps(ifname, addr, secs):
+    s = arp_socket(ifname)
+    n, end = 0, time.monotonic() + secs
+    while time.monotonic() < end:
+        try:
+            n += is_garp(s.recv(2048), addr)
+        except BlockingIOError:
+            time.sleep(0.005)
+    print("garps=%d" % n)
+
+
 def main():
+    if sys.argv[1] == "--garps":
+        count_garps(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+        return
     ifname, ours, vrid, prio, master, vip, window = sys.argv[1:8]
     vrid, prio, window = int(vrid), int(prio), float(window)
     ifindex = socket.if_nametoindex(ifname)
@@ -51,10 +83,7 @@ def main():
                   struct.pack("=4s4si", socket.inet_aton(GROUP),
                               socket.inet_aton(ours), ifindex))
     rx.setblocking(False)
-    arp = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                        socket.htons(ETH_P_ARP))
-    arp.bind((ifname, ETH_P_ARP))
-    arp.setblocking(False)
+    arp = arp_socket(ifname)
 
     def adverts():
         got = []
@@ -75,10 +104,7 @@ def main():
                 pkt = arp.recv(2048)
             except BlockingIOError:
                 return n
-            # ARP: sender IP at 14 + 14, target IP at 14 + 24
-            if len(pkt) >= 42 and pkt[28:32] == socket.inet_aton(vip) \
-                    and pkt[38:42] == socket.inet_aton(vip):
-                n += 1
+            n += is_garp(pkt, vip)
 
     end = time.monotonic() + 20
     while not adverts():
