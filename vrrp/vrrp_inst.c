@@ -620,12 +620,16 @@ void vrrp_inst_if_found(struct vrrp_inst *vi, int ifindex)
 
 void vrrp_inst_if_gone(struct vrrp_inst *vi)
 {
-	if (!vi->ifindex)
+	int was = vi->ifindex;
+
+	if (!was)
 		return;
-	set_fault(vi, VRRP_FAULT_NOIF, true);
 	unpromote(vi, true);
+	/* Index 0 first: the addresses went with the interface, and only
+	 * those on other interfaces (dev) are left to remove. */
 	vi->ifindex = 0;
 	vi->link_up = false;
+	set_fault(vi, VRRP_FAULT_NOIF, true);
 	vi->sock = NULL;
 	vi->sock_ref = NULL;
 }

@@ -37,7 +37,7 @@ vrrp_lab vrrpo client
 command -v ss >/dev/null 2>&1 || skip_all "ss (iproute2) not installed"
 PROBE="$SRC/test/integration/vrrp-probe.py"
 
-echo "1..33"
+echo "1..34"
 
 # conf GLOBAL_LINES INSTANCE_LINES: one instance on d1's eth0 with the VIP.
 conf() {
@@ -246,6 +246,8 @@ wait_until 30 sh -c "[ \$(grep -c 'Entering FAULT STATE' '$T/d1/log') -gt $f ]"
 run=no; alive "$PID1" && run=yes
 check "eth1 deleted: VI_1 is back in FAULT, d1 still runs" \
 	[ "$run/$(state VI_1)" = yes/FAULT ]
+check "eth1 deleted: no error about addresses that left with it" \
+	sh -c "! grep -E -q 'cannot (remove|add)|ERROR|error' '$T/d1/log'"
 mk_eth1
 wait_until 50 has_ev
 held=no; has_ev && held=yes
