@@ -407,8 +407,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		log_warn("VRRP_Instance(%s) interface %s not found: waiting for "
 			 "it in FAULT", ci->name, ci->interface);
 		vi->fault |= VRRP_FAULT_NOIF;
-	}
-	if (!vi->link_up && !ci->dont_track_primary)
+	} else if (!vi->link_up && !ci->dont_track_primary)
 		vi->fault |= VRRP_FAULT_LINK;
 	if (ci->unicast_fault_no_peer && !ci->npeers)
 		vi->fault |= VRRP_FAULT_NOPEER;
@@ -630,6 +629,8 @@ void vrrp_inst_if_gone(struct vrrp_inst *vi)
 	vi->ifindex = 0;
 	vi->link_up = false;
 	set_fault(vi, VRRP_FAULT_NOIF, true);
+	/* a missing interface has no link state to wait for */
+	vi->fault &= ~VRRP_FAULT_LINK;
 	vi->sock = NULL;
 	vi->sock_ref = NULL;
 }
@@ -674,6 +675,11 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, " VRRP Instance = %s\n", ci->name);
 	fprintf(out, "   VRRP Version = %u\n", ci->version);
 	fprintf(out, "   State = %s\n", vrrp_state_str(vi->fsm.state));
+	if (vi->fault)
+		fprintf(out, "   Fault =%s%s%s\n",
+			vi->fault & VRRP_FAULT_LINK ? " interface down" : "",
+			vi->fault & VRRP_FAULT_NOIF ? " interface missing" : "",
+			vi->fault & VRRP_FAULT_NOPEER ? " no unicast peer" : "");
 	fprintf(out, "   Last transition = %llu (%s)\n",
 		(unsigned long long)t, tb);
 	fprintf(out, "   Interface = %s\n", ci->interface);
@@ -731,12 +737,21 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 	struct json_object *d = json_object_new_object();
 	struct json_object *st = json_object_new_object();
 	struct json_object *vips = json_object_new_array();
+	struct json_object *fault = json_object_new_array();
 	char buf[INET6_ADDRSTRLEN];
 
 	json_object_object_add(d, "iname", json_object_new_string(ci->name));
 	json_object_object_add(d, "state",
 			       json_object_new_string(vrrp_state_str(vi->fsm.state)));
 	json_object_object_add(d, "ifp_ifname", json_object_new_string(ci->interface));
+	/* why FAULT: "link", "no_interface", "no_peer" (empty otherwise) */
+	json_object_object_add(d, "fault", fault);
+	if (vi->fault & VRRP_FAULT_LINK)
+		json_object_array_add(fault, json_object_new_string("link"));
+	if (vi->fault & VRRP_FAULT_NOIF)
+		json_object_array_add(fault, json_object_new_string("no_interface"));
+	if (vi->fault & VRRP_FAULT_NOPEER)
+		json_object_array_add(fault, json_object_new_string("no_peer"));
 	jadd_u(d, "vrid", ci->vrid);
 	jadd_u(d, "version", ci->version);
 	jadd_u(d, "base_priority", ci->priority);

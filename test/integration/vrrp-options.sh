@@ -210,12 +210,13 @@ for name in os.listdir("/proc/%d/fd" % pid):
         s.close()
 PY
 }
-# state NAME: the instance's state in d1's JSON dump.
+# state NAME: the instance's state in d1's JSON dump, with the reasons of
+# a FAULT ("FAULT/no_interface").
 state() {
 	rm -f "$T/d1/tandem.json"
 	kill -s "$("$TANDEM" --signum JSON)" "$PID1" 2>/dev/null
 	wait_until 30 test -s "$T/d1/tandem.json"
-	python3 -c "import json; d=json.load(open('$T/d1/tandem.json')); print([i['data']['state'] for i in d['vrrp'] if i['data']['iname'] == '$1'][0])" 2>/dev/null
+	python3 -c "import json; d=json.load(open('$T/d1/tandem.json')); print([i['data']['state'] + ''.join('/' + f for f in i['data']['fault']) for i in d['vrrp'] if i['data']['iname'] == '$1'][0])" 2>/dev/null
 }
 has_ev() { ip -n "$D1" -4 addr show dev eth1 2>/dev/null | grep -q "inet 203.0.113.100/"; }
 mk_eth1() {
@@ -228,10 +229,11 @@ start d1
 wait_until 50 grep -q "interface eth1 not found" "$T/d1/log"
 sleep 1
 run=no; alive "$PID1" && run=yes
-check "no eth1: d1 runs, VI_1 waits in FAULT" [ "$run/$(state VI_1)" = yes/FAULT ]
+check "no eth1: d1 runs, VI_1 waits in FAULT" \
+	[ "$run/$(state VI_1)" = yes/FAULT/no_interface ]
 has_addr 192.0.2.101 && held=yes || held=no
 check "unicast_fault_no_peer without peers: VI_2 stays in FAULT, no VIP" \
-	[ "$(state VI_2)/$held" = FAULT/no ]
+	[ "$(state VI_2)/$held" = FAULT/no_peer/no ]
 mk_eth1
 wait_until 50 has_ev
 held=no; has_ev && held=yes
@@ -245,7 +247,7 @@ ip -n "$D1" link del eth1
 wait_until 30 sh -c "[ \$(grep -c 'Entering FAULT STATE' '$T/d1/log') -gt $f ]"
 run=no; alive "$PID1" && run=yes
 check "eth1 deleted: VI_1 is back in FAULT, d1 still runs" \
-	[ "$run/$(state VI_1)" = yes/FAULT ]
+	[ "$run/$(state VI_1)" = yes/FAULT/no_interface ]
 check "eth1 deleted: no error about addresses that left with it" \
 	sh -c "! grep -E -q 'cannot (remove|add)|ERROR|error' '$T/d1/log'"
 mk_eth1
@@ -253,7 +255,7 @@ wait_until 50 has_ev
 held=no; has_ev && held=yes
 check "eth1 back: VI_1 MASTER again with its VIP" \
 	[ "$held/$(state VI_1)" = yes/MASTER ]
-check "VI_2 stayed in FAULT throughout" [ "$(state VI_2)" = FAULT ]
+check "VI_2 stayed in FAULT throughout" [ "$(state VI_2)" = FAULT/no_peer ]
 stop d1
 check "d1 stops cleanly (exit status $RC)" [ "$RC" = 0 ]
 
