@@ -155,8 +155,9 @@ static int with_sock(struct nl_sock *sk, const struct nl_addr_spec *s, bool add)
 	r = nl_err_to_errno(r);
 	if (add && r == -EEXIST)
 		r = 1;
-	/* Both families answer EADDRNOTAVAIL for an address not there. */
-	if (!add && (r == -EADDRNOTAVAIL || r == -ENOENT))
+	/* Both families answer EADDRNOTAVAIL for an address not there;
+	 * ENODEV: its interface was deleted, and the address with it. */
+	if (!add && (r == -EADDRNOTAVAIL || r == -ENOENT || r == -ENODEV))
 		r = 1;
 	rtnl_addr_put(ra);
 	nl_rtnl_close(own);

@@ -46,7 +46,8 @@ int nl_addr_spec_parse(struct nl_addr_spec *spec, const char *text);
 /* Add.  Returns 0 (added), 1 (already present: adopted), or a negative
  * errno.  SK may be NULL: a socket is opened for the call. */
 int nl_addr_add(struct nl_sock *sk, const struct nl_addr_spec *spec);
-/* Delete.  Returns 0 (deleted), 1 (was not there), or a negative errno. */
+/* Delete.  Returns 0 (deleted), 1 (was not there, or its interface is
+ * gone), or a negative errno. */
 int nl_addr_del(struct nl_sock *sk, const struct nl_addr_spec *spec);
 /* Is this address (ifindex, family, address) on the interface?  1, 0 or a
  * negative errno. */

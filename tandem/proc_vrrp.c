@@ -119,6 +119,21 @@ static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals 
 	group_of(&g->mcast_group6, &gd->vrrp_mcast_group6);
 	g->check_unicast_src = gd->vrrp_check_unicast_src;
 	g->skip_check_adv_addr = gd->vrrp_skip_check_adv_addr;
+	g->v3_checksum_as_v2 = gd->v3_checksum_as_v2;
+	g->garp_lower_prio_delay_us = gd->vrrp_garp_lower_prio_delay;
+	g->garp_lower_prio_repeat = gd->vrrp_garp_lower_prio_repeat;
+	g->garp_extra_if_us = gd->vrrp_garp_extra_if;
+	g->garp_extra_if_all = gd->vrrp_garp_extra_if_all;
+	g->down_timer_adverts = gd->vrrp_down_timer_adverts;
+	g->lower_prio_no_advert = gd->vrrp_lower_prio_no_advert;
+	g->higher_prio_send_advert = gd->vrrp_higher_prio_send_advert;
+	g->strict = gd->vrrp_strict;
+	g->rx_bufs_policy = gd->vrrp_rx_bufs_policy == GD_RX_BUFS_MTU ? VRRP_RXB_MTU :
+		gd->vrrp_rx_bufs_policy == GD_RX_BUFS_ADVERT ? VRRP_RXB_ADVERT :
+		gd->vrrp_rx_bufs_policy == GD_RX_BUFS_SIZE ? VRRP_RXB_SIZE :
+		VRRP_RXB_DEFAULT;
+	g->rx_bufs_size = gd->vrrp_rx_bufs_size;
+	g->rx_bufs_multiplier = gd->vrrp_rx_bufs_multiplier;
 }
 
 static const struct conf_node *inst_node(const struct tandem_config *cfg,

@@ -168,7 +168,18 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 		if (in->check_unicast_src_set)
 			conf_warn(c, n, "instance '%s': check_unicast_src has "
 				  "no effect without unicast_peer", in->name);
+		if (in->unicast_fault_no_peer)
+			conf_warn(c, n, "instance '%s' has unicast_fault_no_peer "
+				  "and no unicast_peer: it stays in FAULT",
+				  in->name);
 	}
+	/* Without 'all' keepalived announces on VMAC interfaces only. */
+	if (in->garp_extra_if_set && in->garp_extra_if_us &&
+	    !in->garp_extra_if_all)
+		conf_warn(c, n, "instance '%s': garp_extra_if without 'all' "
+			  "applies to VMAC interfaces only, and tandem has "
+			  "none (use_vmac is not implemented yet): no effect",
+			  in->name);
 
 	/* IPv6 is VRRPv3 only (RFC 5798); v2 is IPv4 only. */
 	if (in->version_set && in->version == 2 && in->family == AF_INET6)

@@ -62,6 +62,10 @@ MARK_SET(set_strict, strict_mode_set)
 MARK_SET(set_v3_csum, v3_checksum_as_v2_set)
 MARK_SET(set_check_src, check_unicast_src_set)
 MARK_SET(set_version, version_set)
+MARK_SET(set_lp_delay, garp_lower_prio_delay_set)
+MARK_SET(set_lp_repeat, garp_lower_prio_repeat_set)
+MARK_SET(set_lp_no_advert, lower_prio_no_advert_set)
+MARK_SET(set_hp_send_advert, higher_prio_send_advert_set)
 
 static int nomem(struct conf_ctx *c, const struct conf_node *n)
 {
@@ -212,6 +216,41 @@ static int h_auth_block(struct conf_ctx *c, const struct conf_node *n,
 	return 0;
 }
 
+/* garp_extra_if [all] SECONDS: periodic announcements on the other
+ * interfaces of the VIPs; 0 turns the global default off. */
+static int h_garp_extra_if(struct conf_ctx *c, const struct conf_node *n,
+			   void *obj)
+{
+	struct vrrp_conf_instance *in = obj;
+	bool all = false, got = false;
+	int64_t secs = 0;
+
+	if (conf_arg_count(c, n, 1, 2) < 0)
+		return -1;
+	for (size_t i = 0; i < n->nargs; i++) {
+		if (!strcmp(n->args[i], "all") && !all) {
+			all = true;
+		} else if (!got) {
+			if (conf_arg_int(c, n, i, 0, 86400, &secs) < 0)
+				return -1;
+			got = true;
+		} else {
+			conf_err(c, n, "expected [all] SECONDS, got '%s' after "
+				 "the time", n->args[i]);
+			return -1;
+		}
+	}
+	if (!got) {
+		conf_err(c, n, "expected a time in seconds (0..86400) after "
+			 "'all'");
+		return -1;
+	}
+	in->garp_extra_if_us = (uint64_t)secs * 1000000;
+	in->garp_extra_if_all = all;
+	in->garp_extra_if_set = true;
+	return 0;
+}
+
 static const char *const auth_words[] = { "PASS", "AH", NULL };
 
 static const struct conf_keyword auth_keywords[] = {
@@ -245,7 +284,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	TIME("preempt_delay", preempt_delay_us, 0, USEC(1000)),
 	FLAG("dont_track_primary", dont_track_primary),
 	FLAG("native_ipv6", native_ipv6),
-	NOTIMPL("down_timer_adverts"),
+	UINT("down_timer_adverts", down_timer_adverts, 1, 100),
 
 	/* where adverts go */
 	ADDR("mcast_src_ip", mcast_src_ip, h_src_ip),
@@ -256,9 +295,9 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	UINT("unicast_ttl", unicast_ttl, 1, 255),
 	{ .name = "check_unicast_src", .type = CONF_T_FLAG,
 	  .offset = VI(check_unicast_src), .handler = set_check_src },
-	NOTIMPL("unicast_fault_no_peer"),
+	FLAG("unicast_fault_no_peer", unicast_fault_no_peer),
 	BOOLH("v3_checksum_as_v2", v3_checksum_as_v2, set_v3_csum),
-	NOTIMPL("kernel_rx_buf_size"),
+	UINT("kernel_rx_buf_size", kernel_rx_buf_size, 1, INT_MAX),
 
 	/* authentication (v2) */
 	{ .name = "authentication", .type = CONF_T_BLOCK, .block = &auth_block,
@@ -269,7 +308,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	LIST("virtual_ipaddress_excluded", vrrp_conf_h_evip,
 	     "a block of addresses"),
 	FLAG("no_virtual_ipaddress", no_virtual_ipaddress),
-	NOTIMPL("promote_secondaries"),
+	FLAG("promote_secondaries", promote_secondaries),
 	FLAG("accept", accept),
 
 	/* gratuitous ARP / unsolicited NA */
@@ -281,18 +320,22 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	      set_garp_refresh),
 	UINTH("garp_master_refresh_repeat", garp_master_refresh_repeat, 1,
 	      UINT_MAX, set_garp_refresh_repeat),
-	/* Not acted on by the runtime yet, so refused rather than ignored. */
-	NOTIMPL("garp_lower_prio_delay"),
-	NOTIMPL("garp_lower_prio_repeat"),
-	NOTIMPL("garp_extra_if"),
-	NOTIMPL("vmac_garp_intvl"),
+	TIMEH("garp_lower_prio_delay", garp_lower_prio_delay_us, 0, MAXT,
+	      set_lp_delay),
+	UINTH("garp_lower_prio_repeat", garp_lower_prio_repeat, 0, INT_MAX,
+	      set_lp_repeat),
+	CUSTOM("garp_extra_if", h_garp_extra_if,
+	       "[all] SECONDS (0..86400; 0: off)"),
+	ALIAS("vmac_garp_intvl", "garp_extra_if"),
 
 	/* protocol switches */
-	NOTIMPL("lower_prio_no_advert"),
-	NOTIMPL("higher_prio_send_advert"),
+	BOOLH("lower_prio_no_advert", lower_prio_no_advert, set_lp_no_advert),
+	BOOLH("higher_prio_send_advert", higher_prio_send_advert,
+	      set_hp_send_advert),
 	BOOLH("skip_check_adv_addr", skip_check_adv_addr, set_skip_check),
 	BOOLH("strict_mode", strict_mode, set_strict),
-	NOTIMPL("debug"),
+	/* keepalived documents it as "not implemented yet": no effect. */
+	UINT("debug", debug, 0, 4),
 
 	/* issue 4 and the rest keepalived has: refused with an error */
 	NOTIMPL("use_vmac"),

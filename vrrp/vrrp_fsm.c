@@ -72,9 +72,17 @@ static void set_state(struct vrrp_fsm *f, struct vrrp_actions *out, enum vrrp_st
 	push(out, (struct vrrp_action){ .kind = VRRP_ACT_STATE, .from = from, .to = to });
 }
 
+uint64_t vrrp_fsm_master_down_us(const struct vrrp_fsm *f)
+{
+	uint64_t n = f->cfg.down_timer_adverts ? f->cfg.down_timer_adverts : 3u;
+
+	return n * f->master_adver_int_us +
+	       vrrp_skew_us(f->cfg.version, f->cfg.priority, f->master_adver_int_us);
+}
+
 static uint64_t master_down(const struct vrrp_fsm *f)
 {
-	return vrrp_master_down_us(f->cfg.version, f->cfg.priority, f->master_adver_int_us);
+	return vrrp_fsm_master_down_us(f);
 }
 
 static uint64_t skew(const struct vrrp_fsm *f)
@@ -235,8 +243,21 @@ static void master_advert(struct vrrp_fsm *f, uint64_t now, uint8_t prio,
 		arm(f, out, now + f->cfg.adver_int_us);
 		return;
 	}
-	if (!beats_us(f, prio, src))
+	if (!beats_us(f, prio, src)) {
+		/* keepalived: answer a lower priority at once (unless
+		 * lower_prio_no_advert, the RFC's silence) and let the caller
+		 * re-announce, so the neighbours follow the true master. */
+		if (prio < f->cfg.priority) {
+			if (!f->cfg.lower_prio_no_advert)
+				act_advert(f, out, f->cfg.priority);
+			act(out, VRRP_ACT_RX_LOWER);
+		}
 		return;
+	}
+	/* higher_prio_send_advert: one more advert before stepping down,
+	 * so the new master (garp_lower_prio_*) announces itself again. */
+	if (f->cfg.higher_prio_send_advert)
+		act_advert(f, out, f->cfg.priority);
 	learn_interval(f, adver_int_us);
 	f->master_addr = *src;
 	f->master_priority = prio;

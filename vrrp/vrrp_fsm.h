@@ -16,6 +16,7 @@
  *   v2: Skew_Time = (256 - Priority) / 256 s
  *   Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time
  * and a v3 Backup takes Master_Adver_Interval from the master's adverts.
+ * keepalived's down_timer_adverts replaces the 3.
  *
  * Beyond the RFC, as keepalived users expect: `nopreempt`,
  * `preempt_delay` (a Backup with preemption accepts a lower-priority master
@@ -48,6 +49,16 @@ struct vrrp_fsm_config {
 	uint64_t preempt_delay_us;	/* 0: preempt at once */
 	bool want_master;		/* `state MASTER` */
 	struct vrrp_ip primary;		/* our address in adverts (tie-break) */
+	/* keepalived's extensions (0 / false: the RFC's behaviour, except
+	 * where noted) */
+	uint8_t down_timer_adverts;	/* adverts missed before Master_Down:
+					 * 1..100; 0 means 3 (the RFC) */
+	bool lower_prio_no_advert;	/* a Master that hears a lower
+					 * priority does not answer with an
+					 * advert (the RFC); false: it does */
+	bool higher_prio_send_advert;	/* a Master that hears a higher
+					 * priority sends one last advert
+					 * before it steps down */
 };
 
 enum vrrp_action_kind {
@@ -58,6 +69,9 @@ enum vrrp_action_kind {
 				 * garp_* settings, which are the caller's */
 	VRRP_ACT_TIMER,		/* arm the timer at .at (0: cancel) */
 	VRRP_ACT_STATE,		/* state changed .from -> .to: notify */
+	VRRP_ACT_RX_LOWER,	/* as Master, heard a lower priority: the
+				 * caller re-announces the addresses
+				 * (garp_lower_prio_*) */
 };
 
 struct vrrp_action {
@@ -93,6 +107,9 @@ const char *vrrp_state_str(enum vrrp_state s);
 
 uint64_t vrrp_skew_us(uint8_t version, uint8_t priority, uint64_t master_adver_int_us);
 uint64_t vrrp_master_down_us(uint8_t version, uint8_t priority, uint64_t master_adver_int_us);
+/* The machine's own Master_Down_Interval now (down_timer_adverts, the
+ * learnt interval, the current priority). */
+uint64_t vrrp_fsm_master_down_us(const struct vrrp_fsm *f);
 
 /* Set up in Initialize.  STATS (may be NULL) receives MasterTransitions,
  * NewMasterReason and SentPriZeroPackets. */

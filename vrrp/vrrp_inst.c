@@ -8,9 +8,12 @@
  * sends its priority-0 advert before it drops the addresses), and the
  * rest of this file only feeds events in.
  *
- * Gratuitous ARP follows keepalived: garp_master_repeat announcements at
- * once on becoming master, the same again after garp_master_delay, then
- * garp_master_refresh_repeat every garp_master_refresh when that is set.
+ * When the addresses are announced is vrrp_garp_sched.c's business.
+ *
+ * FAULT has reasons (VRRP_FAULT_*): the link down, the interface missing
+ * (it may appear later: the instance then takes it up), no unicast peer
+ * under unicast_fault_no_peer.  The machine sees one fault: it enters
+ * FAULT when the first reason appears and leaves when the last one goes.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -25,7 +28,6 @@
 #include "lib/nl_addr.h"
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_auth.h"
-#include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_inst.h"
 
 static uint64_t now_us(const struct vrrp_inst *vi)
@@ -123,7 +125,7 @@ static void send_advert(struct vrrp_inst *vi, uint8_t prio)
 /* ------------------------------------------------------------------ */
 /* Addresses                                                            */
 
-static int vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
+int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 {
 	return v->dev ? (int)if_nametoindex(v->dev) : vi->ifindex;
 }
@@ -132,7 +134,7 @@ static void vip_spec(const struct vrrp_inst *vi, const struct vrrp_vip *v,
 		     struct nl_addr_spec *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->ifindex = vip_ifindex(vi, v);
+	s->ifindex = vrrp_inst_vip_ifindex(vi, v);
 	s->family = v->addr.family;
 	memcpy(s->addr, &v->addr.u, vrrp_ip_len(v->addr.family));
 	s->prefixlen = v->prefix;
@@ -194,86 +196,6 @@ static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
 }
 
 /* ------------------------------------------------------------------ */
-/* Gratuitous ARP / NA                                                  */
-
-static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct nl_link_info li;
-		const uint8_t *mac = vi->mac;
-		int ifx = vip_ifindex(vi, &v[i]);
-
-		if (ifx <= 0)
-			continue;
-		if (ifx != vi->ifindex) {
-			if (nl_link_get(vi->env.nl, ifx, NULL, &li) < 0 ||
-			    li.hwaddr_len != 6)
-				continue;
-			mac = li.hwaddr;
-		}
-		if (v[i].addr.family == AF_INET)
-			vrrp_garp_send_arp(vi->env.garp, ifx, mac, &v[i].addr.u.v4);
-		else
-			vrrp_garp_send_na(vi->env.garp, ifx, mac,
-					  &v[i].addr.u.v6, NULL, false);
-	}
-}
-
-static void garp_burst(struct vrrp_inst *vi, unsigned times)
-{
-	if (!vi->env.garp)
-		return;
-	for (unsigned k = 0; k < times; k++) {
-		garp_once(vi, vi->ci->vips, vi->ci->nvips);
-		garp_once(vi, vi->ci->evips, vi->ci->nevips);
-	}
-}
-
-/* The instance's garp_* setting, else global_defs' vrrp_garp_*. */
-#define PICK_US(f)	(vi->ci->f##_set ? vi->ci->f##_us : vi->g.f##_us)
-#define PICK_N(f)	(vi->ci->f##_set ? vi->ci->f : vi->g.f)
-
-static void garp_arm(struct vrrp_inst *vi, uint64_t after, int phase)
-{
-	vi->garp_phase = phase;
-	if (!after || !vi->garp_timer) {
-		if (vi->garp_timer)
-			sd_event_source_set_enabled(vi->garp_timer, SD_EVENT_OFF);
-		return;
-	}
-	sd_event_source_set_time(vi->garp_timer, now_us(vi) + after);
-	sd_event_source_set_enabled(vi->garp_timer, SD_EVENT_ONESHOT);
-}
-
-static int on_garp_timer(sd_event_source *s, uint64_t usec, void *data)
-{
-	struct vrrp_inst *vi = data;
-	uint64_t refresh = PICK_US(garp_master_refresh);
-
-	(void)s; (void)usec;
-	if (vi->fsm.state != VRRP_STATE_MASTER)
-		return 0;
-	if (vi->garp_phase == 1)
-		garp_burst(vi, PICK_N(garp_master_repeat));
-	else
-		garp_burst(vi, PICK_N(garp_master_refresh_repeat));
-	garp_arm(vi, refresh, 2);
-	return 0;
-}
-
-static void garp_start(struct vrrp_inst *vi)
-{
-	uint64_t delay = PICK_US(garp_master_delay);
-	uint64_t refresh = PICK_US(garp_master_refresh);
-
-	garp_burst(vi, PICK_N(garp_master_repeat));
-	if (delay)
-		garp_arm(vi, delay, 1);
-	else
-		garp_arm(vi, refresh, 2);
-}
-
-/* ------------------------------------------------------------------ */
 /* Carrying out the state machine's actions                             */
 
 static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
@@ -293,7 +215,10 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 				vips_all(vi, false, false);
 			break;
 		case VRRP_ACT_SEND_GARP:
-			garp_start(vi);
+			vrrp_garp_sched_master(vi);
+			break;
+		case VRRP_ACT_RX_LOWER:
+			vrrp_garp_sched_lower_prio(vi);
 			break;
 		case VRRP_ACT_TIMER:
 			if (!vi->timer)
@@ -310,7 +235,7 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 			if (a->from == VRRP_STATE_MASTER)
 				vi->release_master++;
 			if (a->to != VRRP_STATE_MASTER)
-				garp_arm(vi, 0, 0);
+				vrrp_garp_sched_stop(vi);
 			log_info("VRRP_Instance(%s) Entering %s STATE",
 				 vi->ci->name, vrrp_state_str(a->to));
 			if (vi->env.on_state)
@@ -381,7 +306,8 @@ static void find_primary(struct vrrp_inst *vi)
 	}
 	memset(&vi->primary, 0, sizeof(vi->primary));
 	vi->primary.family = vi->family;
-	nl_addr_list(vi->env.nl, vi->ifindex, vi->family, primary_cb, &pf);
+	if (vi->ifindex > 0)
+		nl_addr_list(vi->env.nl, vi->ifindex, vi->family, primary_cb, &pf);
 }
 
 static void link_info(struct vrrp_inst *vi)
@@ -395,6 +321,20 @@ static void link_info(struct vrrp_inst *vi)
 	vi->link_up = li.up;
 	if (li.hwaddr_len == 6)
 		memcpy(vi->mac, li.hwaddr, 6);
+}
+
+static void promote(struct vrrp_inst *vi)
+{
+	if (vi->ci->promote_secondaries && !vi->promoted && vi->ifindex > 0)
+		vi->promoted = vrrp_promote_hold(vi->env.promote, vi->ifindex,
+						 vi->ci->interface) == 0;
+}
+
+static void unpromote(struct vrrp_inst *vi, bool gone)
+{
+	if (vi->promoted)
+		vrrp_promote_release(vi->env.promote, vi->ifindex, gone);
+	vi->promoted = false;
 }
 
 static void pack_vips(struct vrrp_inst *vi)
@@ -460,13 +400,20 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	vi->g = *g;
 	vi->family = ci->family == AF_INET6 ? AF_INET6 : AF_INET;
 	vi->release = true;
-	link_info(vi);
-	if (!vi->ifindex) {
-		log_err("VRRP_Instance(%s) interface %s not found", ci->name,
-			ci->interface ? ci->interface : "(none)");
+	if (!ci->interface) {
+		log_err("VRRP_Instance(%s) has no interface", ci->name);
 		free(vi);
 		return -ENODEV;
 	}
+	link_info(vi);
+	if (!vi->ifindex) {
+		log_warn("VRRP_Instance(%s) interface %s not found: waiting for "
+			 "it in FAULT", ci->name, ci->interface);
+		vi->fault |= VRRP_FAULT_NOIF;
+	} else if (!vi->link_up && !ci->dont_track_primary)
+		vi->fault |= VRRP_FAULT_LINK;
+	if (ci->unicast_fault_no_peer && !ci->npeers)
+		vi->fault |= VRRP_FAULT_NOPEER;
 	if (ci->npeers && !(vi->peers = calloc(ci->npeers, sizeof(*vi->peers)))) {
 		free(vi);
 		return -ENOMEM;
@@ -494,19 +441,27 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	fc.preempt_delay_us = ci->preempt_delay_us;
 	fc.want_master = ci->state == VRRP_CONF_STATE_MASTER;
 	fc.primary = vi->primary;
+	fc.down_timer_adverts = (uint8_t)(ci->down_timer_adverts ?
+					  ci->down_timer_adverts :
+					  g->down_timer_adverts);
+	/* keepalived: strict mode implies lower_prio_no_advert */
+	fc.lower_prio_no_advert = ci->lower_prio_no_advert_set ?
+		ci->lower_prio_no_advert :
+		g->lower_prio_no_advert || (ci->strict_mode_set ?
+					    ci->strict_mode : g->strict);
+	fc.higher_prio_send_advert = ci->higher_prio_send_advert_set ?
+		ci->higher_prio_send_advert : g->higher_prio_send_advert;
 	vrrp_fsm_init(&vi->fsm, &fc, &vi->stats);
 
 	r = sd_event_add_time(env->e, &vi->timer, CLOCK_MONOTONIC, 0, 1,
 			      on_timer, vi);
-	if (r >= 0)
-		r = sd_event_add_time(env->e, &vi->garp_timer, CLOCK_MONOTONIC,
-				      0, 1, on_garp_timer, vi);
 	if (r < 0) {
 		vrrp_inst_free(vi);
 		return r;
 	}
 	sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
-	sd_event_source_set_enabled(vi->garp_timer, SD_EVENT_OFF);
+	if (vi->ifindex)
+		promote(vi);
 	*out = vi;
 	return 0;
 }
@@ -548,8 +503,45 @@ static bool resume_master(struct vrrp_inst *vi)
 	/* No announcement burst (the neighbours' caches still point here),
 	 * but the periodic refresh of a master carries on. */
 	if (vi->fsm.state == VRRP_STATE_MASTER)
-		garp_arm(vi, PICK_US(garp_master_refresh), 2);
+		vrrp_garp_sched_resume(vi);
 	return true;
+}
+
+static void log_fault(const struct vrrp_inst *vi, unsigned bits, bool on)
+{
+	const char *name = vi->ci->name, *ifn = vi->ci->interface;
+
+	if (bits & VRRP_FAULT_LINK)
+		log_info("VRRP_Instance(%s) interface %s %s", name, ifn,
+			 on ? "down" : "up");
+	if (bits & VRRP_FAULT_NOIF)
+		log_info("VRRP_Instance(%s) interface %s %s", name, ifn,
+			 on ? "not found" : "found");
+	if ((bits & VRRP_FAULT_NOPEER) && on)
+		log_warn("VRRP_Instance(%s) has unicast_fault_no_peer and no "
+			 "unicast peer: staying in FAULT", name);
+}
+
+/* Add (ON) or clear fault reasons; the machine hears of the first one
+ * and of the last one only. */
+static void set_fault(struct vrrp_inst *vi, unsigned bits, bool on)
+{
+	unsigned before = vi->fault;
+	struct vrrp_actions acts;
+
+	vi->fault = on ? before | bits : before & ~bits;
+	if (vi->fault == before)
+		return;
+	log_fault(vi, before ^ vi->fault, on);
+	if (before && !vi->fault) {
+		find_primary(vi);
+		vi->fsm.cfg.primary = vi->primary;
+		vrrp_fsm_if_up(&vi->fsm, now_us(vi), &acts);
+		exec(vi, &acts);
+	} else if (!before && vi->fault) {
+		vrrp_fsm_if_down(&vi->fsm, now_us(vi), &acts);
+		exec(vi, &acts);
+	}
 }
 
 void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
@@ -558,9 +550,8 @@ void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 
 	vi->sock = sock;
 	vi->last_transition = realtime_us();
-	if (!vi->link_up && !vi->ci->dont_track_primary) {
-		log_info("VRRP_Instance(%s) interface %s is down", vi->ci->name,
-			 vi->ci->interface);
+	if (vi->fault) {
+		log_fault(vi, vi->fault, true);
 		vrrp_fsm_if_down(&vi->fsm, now_us(vi), &acts);
 		exec(vi, &acts);
 		vips_all(vi, false, true);
@@ -607,22 +598,49 @@ void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_advert *a,
 
 void vrrp_inst_link(struct vrrp_inst *vi, bool up)
 {
-	struct vrrp_actions acts;
-
 	if (up == vi->link_up)
 		return;
-	vi->link_up = up;
-	log_info("VRRP_Instance(%s) interface %s %s", vi->ci->name,
-		 vi->ci->interface, up ? "up" : "down");
-	if (up) {
+	if (up)
 		link_info(vi);
-		find_primary(vi);
-		vi->fsm.cfg.primary = vi->primary;
-		vrrp_fsm_if_up(&vi->fsm, now_us(vi), &acts);
-	} else {
-		vrrp_fsm_if_down(&vi->fsm, now_us(vi), &acts);
-	}
-	exec(vi, &acts);
+	vi->link_up = up;
+	set_fault(vi, VRRP_FAULT_LINK, !up);
+}
+
+void vrrp_inst_if_found(struct vrrp_inst *vi, int ifindex)
+{
+	if (vi->ifindex == ifindex)
+		return;
+	vi->ifindex = ifindex;
+	link_info(vi);
+	promote(vi);
+	/* The link's state is the runtime's next word (vrrp_inst_link). */
+	vi->link_up = false;
+	if (!vi->ci->dont_track_primary)
+		vi->fault |= VRRP_FAULT_LINK;
+	set_fault(vi, VRRP_FAULT_NOIF, false);
+}
+
+void vrrp_inst_if_gone(struct vrrp_inst *vi)
+{
+	int was = vi->ifindex;
+
+	if (!was)
+		return;
+	unpromote(vi, true);
+	/* Index 0 first: the addresses went with the interface, and only
+	 * those on other interfaces (dev) are left to remove. */
+	vi->ifindex = 0;
+	vi->link_up = false;
+	set_fault(vi, VRRP_FAULT_NOIF, true);
+	/* a missing interface has no link state to wait for */
+	vi->fault &= ~VRRP_FAULT_LINK;
+	vi->sock = NULL;
+	vi->sock_ref = NULL;
+}
+
+void vrrp_inst_set_sock(struct vrrp_inst *vi, struct vrrp_sock *sock)
+{
+	vi->sock = sock;
 }
 
 void vrrp_inst_stop(struct vrrp_inst *vi, bool release)
@@ -639,7 +657,8 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 	if (!vi)
 		return;
 	sd_event_source_disable_unref(vi->timer);
-	sd_event_source_disable_unref(vi->garp_timer);
+	vrrp_garp_sched_free(vi);
+	unpromote(vi, false);
 	free(vi->peers);
 	free(vi);
 }
@@ -659,6 +678,11 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, " VRRP Instance = %s\n", ci->name);
 	fprintf(out, "   VRRP Version = %u\n", ci->version);
 	fprintf(out, "   State = %s\n", vrrp_state_str(vi->fsm.state));
+	if (vi->fault)
+		fprintf(out, "   Fault =%s%s%s\n",
+			vi->fault & VRRP_FAULT_LINK ? " interface down" : "",
+			vi->fault & VRRP_FAULT_NOIF ? " interface missing" : "",
+			vi->fault & VRRP_FAULT_NOPEER ? " no unicast peer" : "");
 	fprintf(out, "   Last transition = %llu (%s)\n",
 		(unsigned long long)t, tb);
 	fprintf(out, "   Interface = %s\n", ci->interface);
@@ -674,8 +698,7 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, "   Master advert interval = %llu milli-sec\n",
 		(unsigned long long)(vi->fsm.master_adver_int_us / 1000));
 	fprintf(out, "   Master down interval = %llu milli-sec\n",
-		(unsigned long long)(vrrp_master_down_us(vi->fsm.cfg.version,
-			vi->fsm.cfg.priority, vi->fsm.master_adver_int_us) / 1000));
+		(unsigned long long)(vrrp_fsm_master_down_us(&vi->fsm) / 1000));
 	fprintf(out, "   Preempt = %s\n", ci->nopreempt ? "disabled" : "enabled");
 	fprintf(out, "   Virtual IP = %zu\n", ci->nvips);
 	for (size_t i = 0; i < ci->nvips; i++)
@@ -717,20 +740,28 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 	struct json_object *d = json_object_new_object();
 	struct json_object *st = json_object_new_object();
 	struct json_object *vips = json_object_new_array();
+	struct json_object *fault = json_object_new_array();
 	char buf[INET6_ADDRSTRLEN];
 
 	json_object_object_add(d, "iname", json_object_new_string(ci->name));
 	json_object_object_add(d, "state",
 			       json_object_new_string(vrrp_state_str(vi->fsm.state)));
 	json_object_object_add(d, "ifp_ifname", json_object_new_string(ci->interface));
+	/* why FAULT: "link", "no_interface", "no_peer" (empty otherwise) */
+	json_object_object_add(d, "fault", fault);
+	if (vi->fault & VRRP_FAULT_LINK)
+		json_object_array_add(fault, json_object_new_string("link"));
+	if (vi->fault & VRRP_FAULT_NOIF)
+		json_object_array_add(fault, json_object_new_string("no_interface"));
+	if (vi->fault & VRRP_FAULT_NOPEER)
+		json_object_array_add(fault, json_object_new_string("no_peer"));
 	jadd_u(d, "vrid", ci->vrid);
 	jadd_u(d, "version", ci->version);
 	jadd_u(d, "base_priority", ci->priority);
 	jadd_u(d, "effective_priority", vi->fsm.cfg.priority);
 	jadd_u(d, "adver_int", ci->advert_int_us);
 	jadd_u(d, "master_adver_int", vi->fsm.master_adver_int_us);
-	jadd_u(d, "master_down_int", vrrp_master_down_us(vi->fsm.cfg.version,
-			vi->fsm.cfg.priority, vi->fsm.master_adver_int_us));
+	jadd_u(d, "master_down_int", vrrp_fsm_master_down_us(&vi->fsm));
 	json_object_object_add(d, "master_saddr", json_object_new_string(
 		ip_str(&vi->fsm.master_addr, buf, sizeof(buf))));
 	jadd_u(d, "master_priority", vi->fsm.master_priority);

@@ -40,13 +40,29 @@ struct vrrp_inst_globals {
 	bool check_unicast_src;
 	bool skip_check_adv_addr;
 	bool v3_checksum_as_v2;
+	uint64_t garp_lower_prio_delay_us;
+	unsigned garp_lower_prio_repeat;
+	uint64_t garp_extra_if_us;		/* 0: off */
+	bool garp_extra_if_all;
+	unsigned down_timer_adverts;		/* 1..100 */
+	bool lower_prio_no_advert;		/* already true in strict mode */
+	bool higher_prio_send_advert;
+	bool strict;				/* vrrp_strict */
+	/* vrrp_rx_bufs_policy: the receive buffer each instance asks of its
+	 * socket when it has no kernel_rx_buf_size */
+	enum vrrp_rx_bufs { VRRP_RXB_DEFAULT, VRRP_RXB_MTU, VRRP_RXB_ADVERT,
+			    VRRP_RXB_SIZE } rx_bufs_policy;
+	unsigned rx_bufs_size;			/* VRRP_RXB_SIZE */
+	unsigned rx_bufs_multiplier;
 };
 
-/* What the runtime lends every instance. */
+struct vrrp_promote;
+
 struct vrrp_inst;
 typedef void (*vrrp_state_cb)(const struct vrrp_inst *vi, enum vrrp_state from,
 			      enum vrrp_state to, void *arg);
 
+/* What the runtime lends every instance. */
 struct vrrp_inst_env {
 	sd_event *e;
 	struct nl_sock *nl;
@@ -55,7 +71,13 @@ struct vrrp_inst_env {
 	 * master are added); may be NULL. */
 	vrrp_state_cb on_state;
 	void *state_arg;
+	struct vrrp_promote *promote;	/* promote_secondaries holds */
 };
+
+/* Why an instance is in FAULT (any bit set). */
+#define VRRP_FAULT_LINK		0x1	/* its interface is down */
+#define VRRP_FAULT_NOIF		0x2	/* its interface does not exist */
+#define VRRP_FAULT_NOPEER	0x4	/* unicast_fault_no_peer, no peers */
 
 struct vrrp_inst {
 	struct vrrp_inst *next;		/* the runtime's list */
@@ -87,14 +109,20 @@ struct vrrp_inst {
 	struct vrrp_sock *sock;		/* borrowed from the runtime */
 	void *sock_ref;			/* the runtime's record of it */
 	sd_event_source *timer;
-	sd_event_source *garp_timer;
-	int garp_phase;			/* 1: after delay; 2: refresh */
+	sd_event_source *garp_timer;	/* vrrp_garp_sched.c's three */
+	sd_event_source *garp_lower_timer;
+	sd_event_source *garp_extra_timer;
+	int garp_phase;
+	unsigned fault;			/* VRRP_FAULT_* */
+	bool promoted;			/* holds promote_secondaries */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	bool release;			/* remove VIPs when stopping */
 };
 
 /* Resolve the interface and our address, pack the addresses, prepare the
  * receive checks.  The instance is in Initialize until vrrp_inst_start().
+ * An interface that does not exist yet is no error: the instance waits
+ * for it in FAULT (ifindex 0, no socket) until vrrp_inst_if_found().
  * 0 or a negative errno (logged). */
 int vrrp_inst_new(const struct vrrp_inst_env *env,
 		  const struct vrrp_conf_instance *ci,
@@ -111,6 +139,31 @@ void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_advert *a,
 		  const struct vrrp_rx *rx);
 /* The instance's interface became usable (true) or not. */
 void vrrp_inst_link(struct vrrp_inst *vi, bool up);
+/* Its interface appeared as IFINDEX (the runtime then lends a socket
+ * with vrrp_inst_set_sock() and reports whether the link is up), or was
+ * deleted: FAULT, socket gone, until it comes back. */
+void vrrp_inst_if_found(struct vrrp_inst *vi, int ifindex);
+void vrrp_inst_if_gone(struct vrrp_inst *vi);
+void vrrp_inst_set_sock(struct vrrp_inst *vi, struct vrrp_sock *sock);
+/* The interface a VIP goes on (its dev, else the instance's); 0 or less:
+ * not there. */
+int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v);
+
+/* vrrp_garp_sched.c: when the addresses are announced (see there). */
+void vrrp_garp_sched_master(struct vrrp_inst *vi);	/* became master */
+void vrrp_garp_sched_resume(struct vrrp_inst *vi);	/* resumed as master */
+void vrrp_garp_sched_lower_prio(struct vrrp_inst *vi);	/* heard a lower one */
+void vrrp_garp_sched_stop(struct vrrp_inst *vi);	/* left master */
+void vrrp_garp_sched_free(struct vrrp_inst *vi);
+
+/* vrrp_promote.c: net.ipv4.conf.IF.promote_secondaries, set while any
+ * instance with promote_secondaries runs on IF and restored after the
+ * last one leaves (as keepalived does). */
+struct vrrp_promote *vrrp_promote_new(void);
+void vrrp_promote_free(struct vrrp_promote *p);	/* restores; NULL fine */
+int vrrp_promote_hold(struct vrrp_promote *p, int ifindex, const char *ifname);
+/* GONE: the interface was deleted, there is nothing to restore. */
+void vrrp_promote_release(struct vrrp_promote *p, int ifindex, bool gone);
 /* Leave: a master sends priority 0 and (RELEASE) removes its VIPs. */
 void vrrp_inst_stop(struct vrrp_inst *vi, bool release);
 void vrrp_inst_free(struct vrrp_inst *vi);

@@ -7,15 +7,24 @@
  * cannot be put down to an instance (bad checksum, bad version, unknown
  * VRID, a message too short to name its VRID) go to the router-wide
  * counters; a bad length or type that names a known VRID is counted on
- * that instance, as RFC 6527 has those counters per instance.
+ * that instance, as RFC 6527 has those counters per instance.  A
+ * socket's receive buffer is the sum of what its instances ask
+ * (kernel_rx_buf_size or the vrrp_rx_bufs_policy share), set again
+ * whenever one joins.
+ *
+ * An instance whose interface does not exist is kept without a socket;
+ * the link watcher's "new" event for its name brings it one, and a
+ * "del" takes it away again (the instance waits in FAULT meanwhile).
  */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lib/log.h"
 #include "lib/nl_link.h"
+#include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_sock.h"
@@ -35,6 +44,7 @@ struct vrrp_run {
 	sd_event *e;
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
+	struct vrrp_promote *promote;
 	struct nl_link_watch *lw;
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
@@ -106,6 +116,51 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 	return 0;
 }
 
+/* What VI asks of its socket's receive buffer: kernel_rx_buf_size, else
+ * its vrrp_rx_bufs_policy share; 0: no opinion. */
+static unsigned inst_rx_buf(const struct vrrp_inst *vi)
+{
+	const struct vrrp_inst_globals *g = &vi->g;
+	struct nl_link_info li;
+	unsigned mult = g->rx_bufs_multiplier ? g->rx_bufs_multiplier : 3;
+
+	if (vi->ci->kernel_rx_buf_size)
+		return vi->ci->kernel_rx_buf_size;
+	switch (g->rx_bufs_policy) {
+	case VRRP_RXB_MTU:
+		if (nl_link_get(vi->env.nl, vi->ifindex, NULL, &li) < 0)
+			return 0;
+		return li.mtu * mult;
+	case VRRP_RXB_ADVERT:
+		/* IP header (with AH room), VRRP header, addresses */
+		return (unsigned)(VRRP_IP4_HDR_LEN + 24 + 40 + 8 +
+				  vi->nvips * vrrp_ip_len(vi->family)) * mult;
+	case VRRP_RXB_SIZE:
+		return g->rx_bufs_size;
+	default:
+		return 0;
+	}
+}
+
+/* SO_RCVBUF: what VI asks plus what the instances already on RS ask. */
+static void sock_rcvbuf(struct vrrp_run *run, struct run_sock *rs,
+			struct vrrp_inst *vi)
+{
+	unsigned long sum = inst_rx_buf(vi);
+	int v;
+
+	if (!sum)
+		return;
+	for (struct vrrp_inst *o = run->insts; o; o = o->next)
+		if (o != vi && o->sock_ref == rs)
+			sum += inst_rx_buf(o);
+	v = sum > INT32_MAX / 2 ? INT32_MAX / 2 : (int)sum;
+	if (setsockopt(vrrp_sock_fd(rs->sock), SOL_SOCKET, SO_RCVBUF, &v,
+		       sizeof(v)) < 0)
+		log_warn("VRRP_Instance(%s) cannot set the receive buffer to "
+			 "%d bytes: %m", vi->ci->name, v);
+}
+
 static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 {
 	struct run_sock *rs;
@@ -116,6 +171,7 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 		if (rs->ifindex == vi->ifindex && rs->family == vi->family &&
 		    rs->proto == vi->proto) {
 			rs->refs++;
+			sock_rcvbuf(run, rs, vi);
 			return rs;
 		}
 	if (!(rs = calloc(1, sizeof(*rs))))
@@ -144,6 +200,7 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 	rs->refs = 1;
 	rs->next = run->socks;
 	run->socks = rs;
+	sock_rcvbuf(run, rs, vi);
 	return rs;
 }
 
@@ -161,17 +218,53 @@ static void sock_put(struct vrrp_run *run, struct run_sock *rs)
 	free(rs);
 }
 
+/* The interface of VI (waiting for it) appeared as LINK. */
+static void inst_found(struct vrrp_run *run, struct vrrp_inst *vi,
+		       const struct nl_link_info *link)
+{
+	struct run_sock *rs;
+
+	vrrp_inst_if_found(vi, link->ifindex);
+	if (!(rs = sock_get(run, vi))) {
+		/* no socket, no protocol: back to waiting */
+		vrrp_inst_if_gone(vi);
+		return;
+	}
+	vi->sock_ref = rs;
+	vrrp_inst_set_sock(vi, rs->sock);
+}
+
+static void inst_gone(struct vrrp_run *run, struct vrrp_inst *vi)
+{
+	struct run_sock *rs = vi->sock_ref;
+
+	vrrp_inst_if_gone(vi);
+	sock_put(run, rs);
+}
+
 static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 		    void *data)
 {
 	struct vrrp_run *run = data;
 	bool up = (ev == NL_LINK_UP || ev == NL_LINK_NEW) && link->up;
 
-	/* dont_track_primary: the instance's own interface does not put it
-	 * in FAULT. */
-	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next)
-		if (vi->ifindex == link->ifindex && !vi->ci->dont_track_primary)
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next) {
+		/* "up" too: a socket that could not be opened when the
+		 * link appeared is tried again. */
+		if ((ev == NL_LINK_NEW || ev == NL_LINK_UP) && !vi->ifindex &&
+		    !strcmp(vi->ci->interface, link->name))
+			inst_found(run, vi, link);
+		if (vi->ifindex != link->ifindex)
+			continue;
+		if (ev == NL_LINK_DEL) {
+			inst_gone(run, vi);
+			continue;
+		}
+		/* dont_track_primary: the instance's own interface does not
+		 * put it in FAULT. */
+		if (!vi->ci->dont_track_primary)
 			vrrp_inst_link(vi, up);
+	}
 }
 
 int vrrp_run_new(sd_event *e, struct vrrp_run **out)
@@ -189,6 +282,10 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	if ((r = vrrp_garp_open(&run->garp)) < 0) {
 		log_warn("VRRP: no gratuitous ARP / NA: %s", strerror(-r));
 		run->garp = NULL;
+	}
+	if (!(run->promote = vrrp_promote_new())) {
+		r = -ENOMEM;
+		goto fail;
 	}
 	if ((r = nl_link_watch_new(e, on_link, run, &run->lw)) < 0)
 		goto fail;
@@ -211,22 +308,24 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 {
 	struct vrrp_inst_env env = {
 		.e = run->e, .nl = run->nl, .garp = run->garp,
+		.promote = run->promote,
 		.on_state = run->on_state, .state_arg = run->state_arg,
 	};
 	struct vrrp_inst *vi;
-	struct run_sock *rs;
+	struct run_sock *rs = NULL;
 	int r = vrrp_inst_new(&env, ci, g, &vi);
 
 	if (r < 0)
 		return r;
-	if (!(rs = sock_get(run, vi))) {
+	/* No interface yet: no socket either, until it appears. */
+	if (vi->ifindex && !(rs = sock_get(run, vi))) {
 		vrrp_inst_free(vi);
 		return -EIO;
 	}
 	vi->sock_ref = rs;
 	vi->next = run->insts;
 	run->insts = vi;
-	vrrp_inst_start(vi, rs->sock, resume);
+	vrrp_inst_start(vi, rs ? rs->sock : NULL, resume);
 	return 0;
 }
 
@@ -262,6 +361,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	while (run->insts)
 		vrrp_run_remove(run, run->insts, release);
 	nl_link_watch_free(run->lw);
+	vrrp_promote_free(run->promote);
 	vrrp_garp_close(run->garp);
 	if (run->nl)
 		nl_rtnl_close(run->nl);

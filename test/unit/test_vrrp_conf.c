@@ -213,7 +213,49 @@ static void test_flags_and_bools(void **state)
 	assert_true(vc->inst[0]->v3_checksum_as_v2_set);
 	assert_false(vc->inst[0]->strict_mode_set);
 	tv_free(vc);
-	refuse("debug 2", "debug", "not implement yet");
+	/* keepalived: "debug level, not implemented yet": accepted, 0..4 */
+	vc = ok("debug 2");
+	assert_int_equal(vc->inst[0]->debug, 2);
+	tv_free(vc);
+	refuse("debug 5", "debug", "5");
+}
+
+/* The keywords that tune the protocol and the runtime. */
+static void test_options(void **state)
+{
+	struct vrrp_conf *vc = ok("down_timer_adverts 5\n"
+				  "lower_prio_no_advert\n"
+				  "higher_prio_send_advert off\n"
+				  "promote_secondaries\n"
+				  "kernel_rx_buf_size 212992\n"
+				  "unicast_fault_no_peer\n"
+				  "unicast_peer {\n192.0.2.6\n}");
+	const struct vrrp_conf_instance *in = vc->inst[0];
+
+	(void)state;
+	assert_int_equal(in->down_timer_adverts, 5);
+	assert_true(in->lower_prio_no_advert && in->lower_prio_no_advert_set);
+	assert_false(in->higher_prio_send_advert);
+	assert_true(in->higher_prio_send_advert_set);
+	assert_true(in->promote_secondaries);
+	assert_int_equal(in->kernel_rx_buf_size, 212992);
+	assert_true(in->unicast_fault_no_peer);
+	tv_free(vc);
+	vc = ok("");
+	in = vc->inst[0];
+	assert_int_equal(in->down_timer_adverts, 0);	/* global's */
+	assert_false(in->lower_prio_no_advert_set);
+	assert_false(in->higher_prio_send_advert_set);
+	assert_false(in->promote_secondaries);
+	tv_free(vc);
+	refuse("down_timer_adverts 0", "down_timer_adverts", "0");
+	refuse("down_timer_adverts 101", "down_timer_adverts", "101");
+	refuse("kernel_rx_buf_size 0", "kernel_rx_buf_size", "0");
+	refuse("lower_prio_no_advert maybe", "lower_prio_no_advert", "maybe");
+	refuse("promote_secondaries yes", "promote_secondaries", NULL);
+	/* Without peers the instance can only wait in FAULT: said at once. */
+	tv_free(tv_warn(tv_inst("unicast_fault_no_peer"), 1, "vrrp_instance",
+			"stays in FAULT"));
 }
 
 static void test_garp(void **state)
@@ -234,6 +276,35 @@ static void test_garp(void **state)
 	refuse("garp_master_delay x", "garp_master_delay", "x");
 	refuse("garp_master_refresh_repeat 0", "garp_master_refresh_repeat",
 	       NULL);
+
+	vc = ok("garp_lower_prio_delay 2.5\ngarp_lower_prio_repeat 0\n"
+		"garp_extra_if all 100");
+	in = vc->inst[0];
+	assert_int_equal(in->garp_lower_prio_delay_us, 2500000);
+	assert_true(in->garp_lower_prio_delay_set);
+	assert_int_equal(in->garp_lower_prio_repeat, 0);	/* off */
+	assert_true(in->garp_lower_prio_repeat_set);
+	assert_int_equal(in->garp_extra_if_us, SEC(100));
+	assert_true(in->garp_extra_if_all && in->garp_extra_if_set);
+	tv_free(vc);
+	vc = ok("garp_extra_if 0");	/* the global default turned off */
+	assert_int_equal(vc->inst[0]->garp_extra_if_us, 0);
+	assert_true(vc->inst[0]->garp_extra_if_set);
+	tv_free(vc);
+	vc = ok("");
+	assert_false(vc->inst[0]->garp_lower_prio_delay_set);
+	assert_false(vc->inst[0]->garp_lower_prio_repeat_set);
+	assert_false(vc->inst[0]->garp_extra_if_set);
+	tv_free(vc);
+	refuse("garp_lower_prio_delay x", "garp_lower_prio_delay", "x");
+	refuse("garp_lower_prio_repeat -1", "garp_lower_prio_repeat", "-1");
+	refuse("garp_extra_if 86401", "garp_extra_if", "86401");
+	refuse("garp_extra_if all", "garp_extra_if", "after 'all'");
+	refuse("garp_extra_if 5 6", "garp_extra_if", "'6'");
+	tv_free(tv_warn(tv_inst("garp_extra_if 60"), 1, "vrrp_instance",
+			"VMAC interfaces only"));
+	tv_free(tv_warn(tv_inst("vmac_garp_intvl all 60"), 2, "vmac_garp_intvl",
+			"deprecated"));
 }
 
 static void test_sources_and_unicast(void **state)
@@ -570,24 +641,6 @@ static void test_notimpl(void **state)
 	refuse("virtual_routes {\n0.0.0.0/0 via 192.0.2.254\n}",
 	       "virtual_routes", "not implement yet");
 	refuse("no_accept", "no_accept", "not implement yet");
-	/* Keywords the runtime does not act on yet are refused, never
-	 * accepted and ignored. */
-	refuse("down_timer_adverts 5", "down_timer_adverts", "not implement yet");
-	refuse("unicast_fault_no_peer", "unicast_fault_no_peer",
-	       "not implement yet");
-	refuse("kernel_rx_buf_size 212992", "kernel_rx_buf_size",
-	       "not implement yet");
-	refuse("promote_secondaries", "promote_secondaries", "not implement yet");
-	refuse("garp_lower_prio_delay 1", "garp_lower_prio_delay",
-	       "not implement yet");
-	refuse("garp_lower_prio_repeat 2", "garp_lower_prio_repeat",
-	       "not implement yet");
-	refuse("garp_extra_if 60", "garp_extra_if", "not implement yet");
-	refuse("vmac_garp_intvl 5", "vmac_garp_intvl", "not implement yet");
-	refuse("lower_prio_no_advert", "lower_prio_no_advert",
-	       "not implement yet");
-	refuse("higher_prio_send_advert on", "higher_prio_send_advert",
-	       "not implement yet");
 	refuse("smtp_alert", "smtp_alert", "not implement yet");
 	refuse("track_interface {\neth1\n}", "track_interface",
 	       "not implement yet");
@@ -698,6 +751,17 @@ static const struct {
 	{ "garp_master_refresh_repeat", "garp_master_refresh_repeat 2" },
 	{ "skip_check_adv_addr", "skip_check_adv_addr" },
 	{ "strict_mode", "strict_mode off" },
+	{ "down_timer_adverts", "down_timer_adverts 3" },
+	{ "unicast_fault_no_peer", "unicast_fault_no_peer\n"
+	  "unicast_peer {\n192.0.2.6\n}" },
+	{ "kernel_rx_buf_size", "kernel_rx_buf_size 65536" },
+	{ "promote_secondaries", "promote_secondaries" },
+	{ "garp_lower_prio_delay", "garp_lower_prio_delay 5" },
+	{ "garp_lower_prio_repeat", "garp_lower_prio_repeat 1" },
+	{ "garp_extra_if", "garp_extra_if all 60" },
+	{ "lower_prio_no_advert", "lower_prio_no_advert" },
+	{ "higher_prio_send_advert", "higher_prio_send_advert" },
+	{ "debug", "debug 0" },
 };
 
 static const char *sample_of(const char *kw)
@@ -784,6 +848,7 @@ int main(void)
 		cmocka_unit_test_setup(test_strict, reset),
 		cmocka_unit_test_setup(test_accept, reset),
 		cmocka_unit_test_setup(test_sync_group, reset),
+		cmocka_unit_test_setup(test_options, reset),
 		cmocka_unit_test_setup(test_notimpl, reset),
 		cmocka_unit_test_setup(test_all_errors, reset),
 		cmocka_unit_test_setup(test_stmt_wrappers, reset),

@@ -45,7 +45,8 @@ static struct vrrp_fsm_config cfg(uint8_t version, uint8_t prio)
 }
 
 /* Compare an action list with the expected one, written as a string of
- * kinds: A<prio> advert, + add VIPs, - del VIPs, G garp, T timer, S state. */
+ * kinds: A<prio> advert, + add VIPs, - del VIPs, G garp, T timer, S state,
+ * L lower priority heard as Master. */
 static void expect(const struct vrrp_actions *out, const char *kinds)
 {
 	size_t i = 0;
@@ -59,6 +60,7 @@ static void expect(const struct vrrp_actions *out, const char *kinds)
 		case 'G': assert_int_equal(out->v[i].kind, VRRP_ACT_SEND_GARP); break;
 		case 'T': assert_int_equal(out->v[i].kind, VRRP_ACT_TIMER); break;
 		case 'S': assert_int_equal(out->v[i].kind, VRRP_ACT_STATE); break;
+		case 'L': assert_int_equal(out->v[i].kind, VRRP_ACT_RX_LOWER); break;
 		default: fail();
 		}
 	}
@@ -176,9 +178,12 @@ static void test_preempt(void **state)
 	expect(&out, "A+GTS");
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	assert_int_equal(st.new_master_reason, VRRP_NM_PREEMPTED);
-	/* Now Master: the lower one's adverts are ignored. */
+	/* Now Master: the lower one is answered at once (keepalived's
+	 * default) and re-announced to, but never followed. */
 	vrrp_fsm_advert(&f, T0 + 4 * SEC, 50, &m, SEC, &out);
-	expect(&out, "");
+	expect(&out, "AL");
+	assert_int_equal(out.v[0].priority, 100);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
 static void test_nopreempt(void **state)
@@ -282,7 +287,7 @@ static void test_owner_priority_255(void **state)
 	assert_int_equal(st.master_transitions, 1);
 	/* Nothing below 255 displaces it. */
 	vrrp_fsm_advert(&f, T0 + SEC / 2, 254, &m, SEC, &out);
-	expect(&out, "");
+	expect(&out, "AL");
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 }
 
@@ -341,9 +346,9 @@ static void test_master_yields_to_higher(void **state)
 	struct vrrp_ip m = ip4("10.0.0.2");
 
 	(void)state;
-	/* Lower priority: stays. */
+	/* Lower priority: stays (and answers). */
 	vrrp_fsm_advert(&f, T0 + 5 * SEC, 99, &m, SEC, &out);
-	expect(&out, "");
+	expect(&out, "AL");
 	/* Higher priority: removes its VIPs, waits as Backup. */
 	vrrp_fsm_advert(&f, T0 + 6 * SEC, 101, &m, 2 * SEC, &out);
 	expect(&out, "-TS");
@@ -352,6 +357,66 @@ static void test_master_yields_to_higher(void **state)
 	/* v3: the master's 2 s interval is used: 6 s + 156 * 2 s / 256. */
 	assert_int_equal(out.v[1].at, T0 + 6 * SEC + 6 * SEC + 1218750);
 	assert_int_equal(f.master_adver_int_us, 2 * SEC);
+}
+
+/* lower_prio_no_advert: the RFC's silent master; the re-announcement
+ * (garp_lower_prio_*) is the caller's and is still asked for. */
+static void test_lower_prio_no_advert(void **state)
+{
+	struct vrrp_actions out;
+	struct vrrp_fsm f = master_at(100, "10.0.0.1", &out);
+	struct vrrp_ip m = ip4("10.0.0.2");
+
+	(void)state;
+	f.cfg.lower_prio_no_advert = true;
+	vrrp_fsm_advert(&f, T0 + 5 * SEC, 99, &m, SEC, &out);
+	expect(&out, "L");
+	/* A priority-0 advert is no "lower priority": answered, no L. */
+	vrrp_fsm_advert(&f, T0 + 5 * SEC, 0, &m, SEC, &out);
+	expect(&out, "AT");
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+}
+
+/* higher_prio_send_advert: one advert of ours before stepping down. */
+static void test_higher_prio_send_advert(void **state)
+{
+	struct vrrp_actions out;
+	struct vrrp_fsm f = master_at(100, "10.0.0.1", &out);
+	struct vrrp_ip m = ip4("10.0.0.2");
+
+	(void)state;
+	f.cfg.higher_prio_send_advert = true;
+	vrrp_fsm_advert(&f, T0 + 5 * SEC, 101, &m, SEC, &out);
+	expect(&out, "A-TS");
+	assert_int_equal(out.v[0].priority, 100);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+}
+
+/* down_timer_adverts N: Master_Down = N * interval + Skew. */
+static void test_down_timer_adverts(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct vrrp_fsm_config c = cfg(3, 100);
+	struct vrrp_ip m = ip4("10.0.0.2");
+
+	(void)state;
+	c.down_timer_adverts = 1;
+	vrrp_fsm_init(&f, &c, NULL);
+	assert_int_equal(vrrp_fsm_master_down_us(&f), SEC + 609375);
+	vrrp_fsm_startup(&f, T0, &out);
+	expect(&out, "TS");
+	assert_int_equal(out.v[0].at, T0 + SEC + 609375);
+	vrrp_fsm_advert(&f, T0 + SEC, 150, &m, SEC / 2, &out);
+	expect(&out, "T");
+	/* the learnt 0.5 s: 500000 + 156 * 500000 / 256 */
+	assert_int_equal(out.v[0].at, T0 + SEC + 500000 + 304687);
+	c.down_timer_adverts = 0;	/* the RFC's 3 */
+	vrrp_fsm_init(&f, &c, NULL);
+	assert_int_equal(vrrp_fsm_master_down_us(&f), 3609375);
+	c.down_timer_adverts = 100;
+	vrrp_fsm_init(&f, &c, NULL);
+	assert_int_equal(vrrp_fsm_master_down_us(&f), 100 * SEC + 609375);
 }
 
 static void test_equal_priority_tie(void **state)
@@ -613,6 +678,9 @@ int main(void)
 		cmocka_unit_test(test_want_master),
 		cmocka_unit_test(test_resume_master),
 		cmocka_unit_test(test_set_priority),
+		cmocka_unit_test(test_lower_prio_no_advert),
+		cmocka_unit_test(test_higher_prio_send_advert),
+		cmocka_unit_test(test_down_timer_adverts),
 		cmocka_unit_test(test_pair_graceful_handover),
 	};
 

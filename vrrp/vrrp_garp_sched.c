@@ -1,0 +1,191 @@
+/*
+ * When an instance announces its addresses (gratuitous ARP / unsolicited
+ * NA), following keepalived:
+ *
+ *   - on becoming master: garp_master_repeat announcements at once, the
+ *     same again after garp_master_delay, then garp_master_refresh_repeat
+ *     every garp_master_refresh when that is set;
+ *   - as master, on hearing a lower priority (someone else believes it is
+ *     master, and the neighbours may have followed it):
+ *     garp_lower_prio_repeat at once and again after garp_lower_prio_delay;
+ *   - as master, with garp_extra_if all SECS: every SECS, the addresses
+ *     that live on another interface than the instance's, whose MAC no
+ *     advert keeps fresh in the switches.
+ *
+ * Each schedule has its own one-shot sd-event timer, made when first
+ * needed (most instances never hear a lower priority), so the three never
+ * cancel each other.  Every instance setting falls back on global_defs'
+ * vrrp_garp_* (struct vrrp_inst_globals).  All timers stop when the
+ * instance leaves master.
+ */
+#include <stdlib.h>
+
+#include "lib/nl_link.h"
+#include "vrrp/vrrp_garp.h"
+#include "vrrp/vrrp_inst.h"
+
+/* The instance's garp_* setting, else global_defs' vrrp_garp_*. */
+#define PICK_US(f)	(vi->ci->f##_set ? vi->ci->f##_us : vi->g.f##_us)
+#define PICK_N(f)	(vi->ci->f##_set ? vi->ci->f : vi->g.f)
+
+enum { PH_OFF, PH_SECOND, PH_REFRESH };
+
+static uint64_t now_us(const struct vrrp_inst *vi)
+{
+	uint64_t t = 0;
+
+	sd_event_now(vi->env.e, CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+/* One announcement of each address in V; OTHER_ONLY: only those on
+ * another interface than the instance's. */
+static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
+		      bool other_only)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct nl_link_info li;
+		const uint8_t *mac = vi->mac;
+		int ifx = vrrp_inst_vip_ifindex(vi, &v[i]);
+
+		if (ifx <= 0 || (other_only && ifx == vi->ifindex))
+			continue;
+		if (ifx != vi->ifindex) {
+			if (nl_link_get(vi->env.nl, ifx, NULL, &li) < 0 ||
+			    li.hwaddr_len != 6)
+				continue;
+			mac = li.hwaddr;
+		}
+		if (v[i].addr.family == AF_INET)
+			vrrp_garp_send_arp(vi->env.garp, ifx, mac, &v[i].addr.u.v4);
+		else
+			vrrp_garp_send_na(vi->env.garp, ifx, mac,
+					  &v[i].addr.u.v6, NULL, false);
+	}
+}
+
+static void garp_burst(struct vrrp_inst *vi, unsigned times, bool other_only)
+{
+	if (!vi->env.garp || !vi->ifindex)
+		return;
+	for (unsigned k = 0; k < times; k++) {
+		garp_once(vi, vi->ci->vips, vi->ci->nvips, other_only);
+		garp_once(vi, vi->ci->evips, vi->ci->nevips, other_only);
+	}
+}
+
+/* Arm *SRC AFTER usec from now (0: stop it), making it on first use. */
+static void arm(struct vrrp_inst *vi, sd_event_source **src,
+		sd_event_time_handler_t fn, uint64_t after)
+{
+	if (!after) {
+		if (*src)
+			sd_event_source_set_enabled(*src, SD_EVENT_OFF);
+		return;
+	}
+	if (!*src && sd_event_add_time(vi->env.e, src, CLOCK_MONOTONIC, 0, 1,
+				       fn, vi) < 0) {
+		*src = NULL;
+		return;
+	}
+	sd_event_source_set_time(*src, now_us(vi) + after);
+	sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
+}
+
+static int on_master_timer(sd_event_source *s, uint64_t usec, void *data);
+
+static void master_arm(struct vrrp_inst *vi, uint64_t after, int phase)
+{
+	vi->garp_phase = phase;
+	arm(vi, &vi->garp_timer, on_master_timer, after);
+}
+
+static int on_master_timer(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_inst *vi = data;
+
+	(void)s; (void)usec;
+	if (vi->fsm.state != VRRP_STATE_MASTER)
+		return 0;
+	if (vi->garp_phase == PH_SECOND)
+		garp_burst(vi, PICK_N(garp_master_repeat), false);
+	else
+		garp_burst(vi, PICK_N(garp_master_refresh_repeat), false);
+	master_arm(vi, PICK_US(garp_master_refresh), PH_REFRESH);
+	return 0;
+}
+
+static int on_lower_timer(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_inst *vi = data;
+
+	(void)s; (void)usec;
+	if (vi->fsm.state == VRRP_STATE_MASTER)
+		garp_burst(vi, PICK_N(garp_lower_prio_repeat), false);
+	return 0;
+}
+
+static uint64_t extra_if_us(const struct vrrp_inst *vi)
+{
+	bool all = vi->ci->garp_extra_if_set ? vi->ci->garp_extra_if_all
+					     : vi->g.garp_extra_if_all;
+
+	/* Without 'all', VMAC interfaces only: tandem has none. */
+	return all ? PICK_US(garp_extra_if) : 0;
+}
+
+static int on_extra_timer(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_inst *vi = data;
+
+	(void)s; (void)usec;
+	if (vi->fsm.state != VRRP_STATE_MASTER)
+		return 0;
+	garp_burst(vi, 1, true);
+	arm(vi, &vi->garp_extra_timer, on_extra_timer, extra_if_us(vi));
+	return 0;
+}
+
+void vrrp_garp_sched_master(struct vrrp_inst *vi)
+{
+	uint64_t delay = PICK_US(garp_master_delay);
+
+	garp_burst(vi, PICK_N(garp_master_repeat), false);
+	if (delay)
+		master_arm(vi, delay, PH_SECOND);
+	else
+		master_arm(vi, PICK_US(garp_master_refresh), PH_REFRESH);
+	arm(vi, &vi->garp_extra_timer, on_extra_timer, extra_if_us(vi));
+}
+
+void vrrp_garp_sched_resume(struct vrrp_inst *vi)
+{
+	master_arm(vi, PICK_US(garp_master_refresh), PH_REFRESH);
+	arm(vi, &vi->garp_extra_timer, on_extra_timer, extra_if_us(vi));
+}
+
+void vrrp_garp_sched_lower_prio(struct vrrp_inst *vi)
+{
+	unsigned n = PICK_N(garp_lower_prio_repeat);
+
+	/* repeat 0: keepalived's way of turning the feature off */
+	if (!n)
+		return;
+	garp_burst(vi, n, false);
+	arm(vi, &vi->garp_lower_timer, on_lower_timer,
+	    PICK_US(garp_lower_prio_delay));
+}
+
+void vrrp_garp_sched_stop(struct vrrp_inst *vi)
+{
+	master_arm(vi, 0, PH_OFF);
+	arm(vi, &vi->garp_lower_timer, on_lower_timer, 0);
+	arm(vi, &vi->garp_extra_timer, on_extra_timer, 0);
+}
+
+void vrrp_garp_sched_free(struct vrrp_inst *vi)
+{
+	vi->garp_timer = sd_event_source_disable_unref(vi->garp_timer);
+	vi->garp_lower_timer = sd_event_source_disable_unref(vi->garp_lower_timer);
+	vi->garp_extra_timer = sd_event_source_disable_unref(vi->garp_extra_timer);
+}
