@@ -1,0 +1,216 @@
+#!/bin/sh
+# tandem and Debian's keepalived on the same VRID: the two implementations
+# must form a master/backup pair in both roles and fail over to each other.
+# d1 runs tandem -P, d2 runs keepalived's VRRP process only (-P, its own pid
+# files in the test's folder, so nothing under /run is touched; no service
+# manager runs here, and the test checks that no other keepalived runs).
+# Both read the same keepalived.conf, with @d1 / @d2 lines for what differs:
+# that the file means the same to both is part of what is tested.
+#
+# For each case (v3 IPv4, v3 IPv6, v3 IPv4 unicast, v2 without
+# authentication, v2 PASS, v2 AH): tandem at priority 150 and keepalived at
+# 100 -- tandem is MASTER with the VIP, keepalived stays BACKUP without it
+# for longer than its Master_Down_Interval (so it hears tandem's adverts);
+# TERM on tandem (priority-0 advert) hands the VIP to keepalived within
+# about a second.  Then tandem restarts at priority 50 -- it stays BACKUP
+# without the VIP, counts keepalived's adverts as received and none as an
+# error; TERM on keepalived hands the VIP to tandem.  keepalived's log must
+# not complain about any of tandem's packets.
+#
+# Root only; skips when keepalived is not installed.  Namespaces
+# vrrpk-{br,d1,d2}-PID, the temporary folder and every process this test
+# started (by PID) are removed by the EXIT trap.  Every wait is bounded.
+# Addresses are from 192.0.2.0/24 and 2001:db8::/32.
+
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/test/integration/lib.sh"
+
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/test/integration/vrrp-lab.sh"
+
+KEEPALIVED=$(command -v keepalived || echo /usr/sbin/keepalived)
+[ -x "$KEEPALIVED" ] || skip_all "keepalived not installed (scripts/install-deps)"
+KPID=""
+RUN_BEFORE=$(ls -d /run/keepalived* 2>/dev/null)
+
+is_keepalived() {
+	[ -n "$1" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = keepalived ]
+}
+interop_cleanup() {
+	set +e
+	if is_keepalived "$KPID"; then
+		kill -TERM "$KPID" 2>/dev/null
+		wait_until 50 eval "! alive $KPID" || kill -KILL "$KPID" 2>/dev/null
+	fi
+	if [ -n "$T" ]; then
+		for _f in "$T"/d2/ka*.pid; do
+			[ -f "$_f" ] || continue
+			_p=$(readpid "$_f")
+			is_keepalived "$_p" && kill -KILL "$_p" 2>/dev/null
+		done
+	fi
+	if [ "$FAILED" -gt 0 ] && [ -n "$T" ] && [ -f "$T/d2/ka.all" ]; then
+		diag "---- keepalived (d2) ----"
+		sed 's/^/# /' "$T/d2/ka.all"
+	fi
+	vrrp_lab_cleanup
+}
+
+vrrp_lab vrrpk
+trap interop_cleanup EXIT
+
+# A keepalived of the package started by its service would share nothing
+# with the namespaces here, but it must not be running at all.
+for _p in $(ls /proc | grep -E '^[0-9]+$'); do
+	is_keepalived "$_p" && skip_all "a keepalived (pid $_p) is already running"
+done
+
+CASES="v3-ipv4 v3-ipv6 v3-unicast v2-none v2-pass v2-ah"
+echo "1..$((6 * 8 + 2))"
+
+VIP6=2001:db8::100
+
+# conf CASE TANDEM_PRIO
+conf() {
+	_v=${1%%-*}; _v=${_v#v}; _k=${1#*-}
+	{
+		echo "global_defs {"
+		echo "    router_id vrrp_interop_test"
+		echo "    vrrp_garp_master_delay 1"
+		echo "}"
+		echo "vrrp_instance VI_1 {"
+		echo "    state BACKUP"
+		echo "    interface eth0"
+		echo "    virtual_router_id 57"
+		echo "    @d1 priority $2"
+		echo "    @d2 priority 100"
+		echo "    version $_v"
+		if [ "$_v" = 3 ]; then echo "    advert_int 0.2"; else echo "    advert_int 1"; fi
+		case $_k in
+		pass|ah)
+			echo "    authentication {"
+			echo "        auth_type $(echo "$_k" | tr a-z A-Z)"
+			echo "        auth_pass s3cret"
+			echo "    }" ;;
+		unicast)
+			echo "    @d1 unicast_src_ip 192.0.2.1"
+			echo "    @d2 unicast_src_ip 192.0.2.2"
+			echo "    unicast_peer {"
+			echo "        @d1 192.0.2.2"
+			echo "        @d2 192.0.2.1"
+			echo "    }" ;;
+		esac
+		echo "    virtual_ipaddress {"
+		if [ "$_k" = ipv6 ]; then echo "        $VIP6/64 -nodad"; else echo "        $VIP/24"; fi
+		echo "    }"
+		echo "}"
+	} >"$CONF"
+}
+
+holds() {	# holds NS: NS has this case's VIP
+	if [ "$KIND" = ipv6 ]; then
+		ip -n "$1" -6 addr show dev eth0 | grep -q "inet6 $VIP6/"
+	else
+		ip -n "$1" -4 addr show dev eth0 | grep -q "inet $VIP/"
+	fi
+}
+only_holds() {	# only_holds NS OTHER
+	holds "$1" && ! holds "$2"
+}
+
+start_ka() {
+	TMPDIR="$T/d2" ip netns exec "$D2" "$KEEPALIVED" -P -n -l -D -G -i d2 \
+		-f "$CONF" -p "$T/d2/ka.pid" -r "$T/d2/ka-vrrp.pid" \
+		-c "$T/d2/ka-check.pid" -b "$T/d2/ka-bfd.pid" >"$T/d2/ka.log" 2>&1 &
+	KPID=$!
+}
+# stop_ka sends TERM, reap_ka waits for keepalived's exit (bounded).
+stop_ka() { kill -TERM "$KPID" 2>/dev/null; }
+reap_ka() {
+	if wait_until 80 eval "! alive $KPID"; then wait "$KPID"; RC=$?
+	else kill -KILL "$KPID" 2>/dev/null; wait "$KPID" 2>/dev/null; RC=alive; fi
+	KPID=""
+	cat "$T/d2/ka.log" >>"$T/d2/ka.all"
+}
+ka_entered() { grep -c "Entering $1 STATE" "$T/d2/ka.log" 2>/dev/null || true; }
+# What keepalived says about a packet or a config line it did not like
+# (the words of its receive checks: bogus, invalid, mismatch, checksum...).
+ka_complaints() {
+	grep -i -E 'bogus|invalid|mismatch|wrong|bad |checksum|unknown|malformed|error|discard|ignor' \
+		"$T/d2/ka.log" | grep -v -i 'script' || true
+}
+# tandem_rx: "STATE RECEIVED ERRORS" from d1's JSON dump (every receive
+# error counter summed).
+tandem_rx() {
+	rm -f "$T/d1/tandem.json"
+	kill -s "$("$TANDEM" --signum JSON)" "$PID1" 2>/dev/null
+	wait_until 30 test -s "$T/d1/tandem.json"
+	python3 -c "
+import json
+s = json.load(open('$T/d1/tandem.json'))['vrrp'][0]
+st = s['stats']
+err = sum(st[k] for k in ('packet_len_err', 'advert_interval_err', 'ip_ttl_err',
+	'invalid_type_rcvd', 'addr_list_err', 'invalid_authtype', 'authtype_mismatch',
+	'auth_failure', 'checksum_err', 'version_err', 'discards'))
+print(s['data']['state'], st['advert_rcvd'], err)" 2>/dev/null
+}
+new_logs() {
+	[ ! -f "$T/d1/log" ] || cat "$T/d1/log" >>"$T/d1/old.log"
+	: >"$T/d1/log"
+}
+
+for c in $CASES; do
+	KIND=${c#*-}
+	# Long enough for a deaf backup to time out: 3 adverts plus skew.
+	if [ "${c%%-*}" = v2 ]; then steady=4.5; else steady=1.2; fi
+	new_logs
+
+	conf "$c" 150
+	start d1
+	wait_until 50 holds "$D1"
+	start_ka
+	wait_until 50 grep -q "Entering BACKUP STATE" "$T/d2/ka.log"
+	sleep "$steady"
+	check "$c: tandem MASTER with the VIP, keepalived BACKUP without it" \
+		sh -c "[ '$(ka_entered BACKUP)' -ge 1 ] && [ '$(ka_entered MASTER)' = 0 ] && $(only_holds "$D1" "$D2" && echo true || echo false)"
+	t0=$(ms)
+	kill -TERM "$PID1"
+	wait_until 30 holds "$D2"
+	t1=$(ms)
+	got=false; holds "$D2" && got=true
+	check "$c: TERM tandem, keepalived takes the VIP ($((t1 - t0)) ms)" \
+		sh -c "$got && [ $((t1 - t0)) -le 1500 ]"
+	wait_exit "$PID1" 80
+	PID1=""
+	check "$c: tandem exited 0 and released the VIP" \
+		sh -c "[ '$RC' = 0 ] && $(holds "$D1" && echo false || echo true)"
+
+	new_logs
+	conf "$c" 50
+	start d1
+	wait_until 50 grep -q "Entering BACKUP STATE" "$T/d1/log"
+	sleep "$steady"
+	check "$c: keepalived MASTER with the VIP, tandem BACKUP without it" \
+		sh -c "[ '$(entered d1 MASTER)' = 0 ] && $(only_holds "$D2" "$D1" && echo true || echo false)"
+	s=$(tandem_rx)
+	check "$c: tandem received keepalived's adverts, none in error ($s)" \
+		sh -c "echo '$s' | grep -q '^BACKUP [1-9][0-9]* 0$'"
+	t0=$(ms)
+	stop_ka
+	wait_until 30 holds "$D1"
+	t1=$(ms)
+	got=false; holds "$D1" && got=true
+	check "$c: TERM keepalived, tandem takes the VIP ($((t1 - t0)) ms)" \
+		sh -c "$got && [ $((t1 - t0)) -le 1500 ]"
+	reap_ka
+	check "$c: keepalived exited 0 and released the VIP" \
+		sh -c "[ '$RC' = 0 ] && $(holds "$D2" && echo false || echo true)"
+	k=$(ka_complaints)
+	[ -z "$k" ] || diag "keepalived: $k"
+	check "$c: keepalived logged no complaint (config or packets)" [ -z "$k" ]
+	stop d1
+done
+
+RUN_AFTER=$(ls -d /run/keepalived* 2>/dev/null)
+check "keepalived left nothing under /run" [ "$RUN_BEFORE" = "$RUN_AFTER" ]
+new_logs
+check "no sanitizer report in any process's log" \
+	sh -c "! cat '$T'/d1/old.log | grep -E -q 'Sanitizer|runtime error:'"
