@@ -7,8 +7,9 @@
 # Both read the same keepalived.conf, with @d1 / @d2 lines for what differs:
 # that the file means the same to both is part of what is tested.
 #
-# For each case (v3 IPv4, v3 IPv6, v3 IPv4 unicast, v2 without
-# authentication, v2 PASS, v2 AH): tandem at priority 150 and keepalived at
+# For each case (v3 IPv4, v3 IPv6, v3 IPv4 unicast, v3 with tandem at
+# advert_int 0.2 and keepalived at 1 -- each backup must learn the master's
+# interval --, v2 without authentication, v2 PASS, v2 AH): tandem at priority 150 and keepalived at
 # 100 -- tandem is MASTER with the VIP, keepalived stays BACKUP without it
 # for longer than its Master_Down_Interval (so it hears tandem's adverts);
 # TERM on tandem (priority-0 advert) hands the VIP to keepalived within
@@ -63,8 +64,8 @@ for _p in $(ls /proc | grep -E '^[0-9]+$'); do
 	is_keepalived "$_p" && skip_all "a keepalived (pid $_p) is already running"
 done
 
-CASES="v3-ipv4 v3-ipv6 v3-unicast v2-none v2-pass v2-ah"
-echo "1..$((6 * 8 + 2))"
+CASES="v3-ipv4 v3-ipv6 v3-unicast v3-learn v2-none v2-pass v2-ah"
+echo "1..$((7 * 8 + 2))"
 
 VIP6=2001:db8::100
 
@@ -83,7 +84,11 @@ conf() {
 		echo "    @d1 priority $2"
 		echo "    @d2 priority 100"
 		echo "    version $_v"
-		if [ "$_v" = 3 ]; then echo "    advert_int 0.2"; else echo "    advert_int 1"; fi
+		if [ "$_k" = learn ]; then
+			echo "    @d1 advert_int 0.2"
+			echo "    @d2 advert_int 1"
+		elif [ "$_v" = 3 ]; then echo "    advert_int 0.2"
+		else echo "    advert_int 1"; fi
 		case $_k in
 		pass|ah)
 			echo "    authentication {"
@@ -160,7 +165,7 @@ new_logs() {
 for c in $CASES; do
 	KIND=${c#*-}
 	# Long enough for a deaf backup to time out: 3 adverts plus skew.
-	if [ "${c%%-*}" = v2 ]; then steady=4.5; else steady=1.2; fi
+	case $c in v2-*) steady=4.2 ;; *-learn) steady=2.5 ;; *) steady=1.2 ;; esac
 	new_logs
 
 	conf "$c" 150
@@ -187,9 +192,17 @@ for c in $CASES; do
 	conf "$c" 50
 	start d1
 	wait_until 50 grep -q "Entering BACKUP STATE" "$T/d1/log"
+	m0=0
+	if [ "$KIND" = learn ]; then
+		# Until the first advert tandem times out on its own 0.2 s (RFC
+		# 5798 6.4.2) and may be master for an instant; after it, it must
+		# have learnt keepalived's 1 s, or it would time out every second.
+		sleep 1.2
+		m0=$(entered d1 MASTER)
+	fi
 	sleep "$steady"
 	check "$c: keepalived MASTER with the VIP, tandem BACKUP without it" \
-		sh -c "[ '$(entered d1 MASTER)' = 0 ] && $(only_holds "$D2" "$D1" && echo true || echo false)"
+		sh -c "[ '$(entered d1 MASTER)' = $m0 ] && $(only_holds "$D2" "$D1" && echo true || echo false)"
 	s=$(tandem_rx)
 	check "$c: tandem received keepalived's adverts, none in error ($s)" \
 		sh -c "echo '$s' | grep -q '^BACKUP [1-9][0-9]* 0$'"
