@@ -157,19 +157,6 @@ frr_show() {
 			END { print s, r }'
 }
 frr_masters() { grep -c "\[$1\] Backup -> Master" "$F/vrrpd.log" 2>/dev/null || true; }
-tandem_rx() {	# "STATE RECEIVED ERRORS" from d1's JSON dump
-	rm -f "$T/d1/tandem.json"
-	kill -s "$("$TANDEM" --signum JSON)" "$PID1" 2>/dev/null
-	wait_until 30 test -s "$T/d1/tandem.json"
-	python3 -c "
-import json
-s = json.load(open('$T/d1/tandem.json'))['vrrp'][0]
-st = s['stats']
-err = sum(st[k] for k in ('packet_len_err', 'advert_interval_err', 'ip_ttl_err',
-	'invalid_type_rcvd', 'addr_list_err', 'invalid_authtype', 'authtype_mismatch',
-	'auth_failure', 'checksum_err', 'version_err', 'discards'))
-print(s['data']['state'], st['advert_rcvd'], err)" 2>/dev/null
-}
 new_logs() {
 	[ ! -f "$T/d1/log" ] || cat "$T/d1/log" >>"$T/d1/old.log"
 	: >"$T/d1/log"
@@ -221,7 +208,7 @@ for c in $CASES; do
 	sleep "$steady"
 	check "$c: vrrpd Master with the VIP, tandem BACKUP without it" \
 		sh -c "[ '$(entered d1 MASTER)' = 0 ] && $(frr_holds && ! tandem_holds && echo true || echo false)"
-	s=$(tandem_rx)
+	s=$(json_rx d1)
 	check "$c: tandem received vrrpd's adverts, none in error ($s)" \
 		sh -c "echo '$s' | grep -q '^BACKUP [1-9][0-9]* 0$'"
 	t0=$(ms)
