@@ -12,10 +12,11 @@
 # interval --, v2 without authentication, v2 PASS, v2 AH): tandem at priority 150 and keepalived at
 # 100 -- tandem is MASTER with the VIP, keepalived stays BACKUP without it
 # for longer than its Master_Down_Interval (so it hears tandem's adverts);
-# TERM on tandem (priority-0 advert) hands the VIP to keepalived within
-# about a second.  Then tandem restarts at priority 50 -- it stays BACKUP
+# TERM on tandem hands the VIP to keepalived, which logs tandem's
+# priority-0 advert, well before its Master_Down_Interval.  Then tandem restarts at priority 50 -- it stays BACKUP
 # without the VIP, counts keepalived's adverts as received and none as an
-# error; TERM on keepalived hands the VIP to tandem.  keepalived's log must
+# error; TERM on keepalived hands the VIP to tandem, which counts
+# keepalived's priority-0 advert.  keepalived's log must
 # not complain about any of tandem's packets.
 #
 # Root only; skips when keepalived is not installed.  Namespaces
@@ -151,6 +152,10 @@ for c in $CASES; do
 	KIND=${c#*-}
 	# Long enough for a deaf backup to time out: 3 adverts plus skew.
 	case $c in v2-*) steady=4.2 ;; *-learn) steady=2.5 ;; *) steady=1.2 ;; esac
+	# A takeover must come well before Master_Down (3.6 s at v2's 1 s);
+	# at v3's 0.2 s it is short anyway: there the priority-0 advert must
+	# have been counted.
+	limit=1500; [ "${c%%-*}" = v2 ] && limit=3000
 	new_logs
 
 	conf "$c" 150
@@ -166,8 +171,8 @@ for c in $CASES; do
 	wait_until 30 holds "$D2"
 	t1=$(ms)
 	got=false; holds "$D2" && got=true
-	check "$c: TERM tandem, keepalived takes the VIP ($((t1 - t0)) ms)" \
-		sh -c "$got && [ $((t1 - t0)) -le 1500 ]"
+	check "$c: TERM tandem, keepalived takes the VIP ($((t1 - t0)) ms) on its priority-0 advert" \
+		sh -c "$got && [ $((t1 - t0)) -le $limit ] && grep -q 'received priority 0 advertisement' '$T/d2/ka.log'"
 	wait_exit "$PID1" 80
 	PID1=""
 	check "$c: tandem exited 0 and released the VIP" \
@@ -196,8 +201,9 @@ for c in $CASES; do
 	wait_until 30 holds "$D1"
 	t1=$(ms)
 	got=false; holds "$D1" && got=true
-	check "$c: TERM keepalived, tandem takes the VIP ($((t1 - t0)) ms)" \
-		sh -c "$got && [ $((t1 - t0)) -le 1500 ]"
+	s=$(json_state d1 pri_zero_rcvd)
+	check "$c: TERM keepalived, tandem takes the VIP ($((t1 - t0)) ms) on its priority-0 advert ($s)" \
+		sh -c "$got && [ $((t1 - t0)) -le $limit ] && echo '$s' | grep -q '^MASTER [1-9]'"
 	reap_ka
 	check "$c: keepalived exited 0 and released the VIP" \
 		sh -c "[ '$RC' = 0 ] && $(holds "$D2" && echo false || echo true)"
