@@ -12,6 +12,7 @@
 #   kill9 ID                   kill -9 of its parent and child
 #   has_vip NS, no_vip NS, only NS, entered ID STATE, json_state ID STAT,
 #   watch MS (poll who holds the VIP)
+#   json_rx ID
 
 VIP=192.0.2.100
 MADE=""
@@ -141,6 +142,22 @@ json_state() {
 	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
 	wait_until 30 test -s "$T/$1/tandem.json"
 	python3 -c "import json; d=json.load(open('$T/$1/tandem.json')); print(d['vrrp'][0]['data']['state'], d['vrrp'][0]['stats']['$2'])" 2>/dev/null
+}
+# json_rx ID: "STATE RECEIVED ERRORS" of director ID's first instance: its
+# adverts received and every receive error counter summed.
+json_rx() {
+	_p=$PID1; [ "$1" = d2 ] && _p=$PID2
+	rm -f "$T/$1/tandem.json"
+	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
+	wait_until 30 test -s "$T/$1/tandem.json"
+	python3 -c "
+import json
+s = json.load(open('$T/$1/tandem.json'))['vrrp'][0]
+st = s['stats']
+err = sum(st[k] for k in ('packet_len_err', 'advert_interval_err', 'ip_ttl_err',
+	'invalid_type_rcvd', 'addr_list_err', 'invalid_authtype', 'authtype_mismatch',
+	'auth_failure', 'checksum_err', 'version_err', 'discards'))
+print(s['data']['state'], st['advert_rcvd'], err)" 2>/dev/null
 }
 ms() { date +%s%3N; }
 # log_ms ID PATTERN: the time (ms) of the last log line of director ID
