@@ -5,10 +5,15 @@
 # changes one weight until the kernel shows it, SIGTERM until exit.
 #
 # It prints "BENCH daemon key epoch-seconds" lines and leaves the
-# arithmetic to the host.  The kernel is read through /proc/net/ip_vs with
-# busybox tools (static, cheap to start under TCG) so the polling steals
-# as little as possible of the one vCPU the daemons run on.  Every wait is
-# bounded; a wait that runs out is reported and fails the run.
+# arithmetic to the host.  Polling must not steal the one vCPU the daemon
+# runs on: under TCG one read of a full /proc/net/ip_vs costs over 0.1 s
+# and every exec tens of milliseconds.  So the waits use bash builtins
+# only: the daemon's log is followed through an open descriptor for the
+# line that says it is done (tandem: "N services wanted; M requests",
+# keepalived: "Startup complete" / "Reload complete"), naps are `read -t`
+# on a FIFO that never has data, and the exit is `wait`.  The kernel is
+# read once the daemon says it is done, and polled only if it lags.  Every
+# wait is bounded; a wait that runs out is reported and fails the run.
 cd /tmp || exit 1
 . /test/bench.env
 POLL=0.05
@@ -21,93 +26,111 @@ now() { echo "$EPOCHREALTIME"; }
 lines() { wc -l </proc/net/ip_vs; }
 base=$(lines)			# the header lines of an empty table
 want=$((base + NSVC + NSVC * NRS))
-
-wait_until() { # SECONDS CMD...: poll CMD until it succeeds or time runs out
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep $POLL
-	done
-}
 full() { [ "$(lines)" -ge "$want" ]; }
 changed() { grep -q "$CHANGED_DEST *Masq *$CHANGED_WEIGHT " /proc/net/ip_vs; }
-gone() { ! kill -0 "$pid" 2>/dev/null; }
 
-# Stamp of the Nth tandem log line "IPVS: N services wanted; M requests"
-# (the log is in UTC here: the guest has no time zone) and its count.
-tandem_applied() { # N
-	local n=$1 line
-	line=$(grep 'services wanted; [0-9]* requests' /tmp/tandem.log | sed -n "${n}p")
-	[ -n "$line" ] || return 1
-	set -- $line
-	echo "BENCH tandem applied$n $(date -u -d "$1 ${2%.*}" +%s).${2##*.}"
-	echo "BENCH tandem requests$n $(echo "$line" | sed 's/.*wanted; \([0-9]*\) requests.*/\1/')"
-}
+mkfifo /tmp/nap && exec 7<>/tmp/nap || exit 1
+nap() { read -r -t "$POLL" -u 7 _; }
 
-# watch SECONDS TAG-A CMD-A TAG-B CMD-B: poll both conditions in one loop
-# and print "BENCH who TAG stamp" for each when first seen.
-watch() {
-	local end=$((SECONDS + $1)) ta=$2 ca=$3 tb=$4 cb=$5 da=0 db=0
+# next_line SECONDS PATTERN: read the followed log (fd 6) until a line
+# holding PATTERN; it is left in $LINE.  A line still being written when
+# the reader reaches the end is kept and completed on the next round.
+LINE=
+next_line() {
+	local end=$((SECONDS + $1)) part= l
 	while :; do
-		[ $da = 1 ] || ! eval "$ca" || { da=1; echo "BENCH $who $ta $(now)"; }
-		[ $db = 1 ] || ! eval "$cb" || { db=1; echo "BENCH $who $tb $(now)"; }
-		[ $da$db = 11 ] && return 0
-		if [ $SECONDS -ge $end ]; then
-			echo "# $who: no $([ $da = 1 ] || echo "$ta ")$([ $db = 1 ] || echo "$tb ")after $1 s ($(lines) of $want lines)"
-			return 1
-		fi
-		sleep $POLL
+		while IFS= read -r -u 6 l; do
+			l=$part$l
+			part=
+			case $l in *"$2"*) LINE=$l; return 0 ;; esac
+		done
+		part=$part$l
+		[ $SECONDS -lt $end ] || return 1
+		nap
 	done
 }
-# The daemon's own word that it is done: tandem's log line per sync,
-# keepalived's "Startup complete" / "Reload complete".
-tandem_done() {
-	local c
-	c=$(grep -c 'services wanted; [0-9]* requests' /tmp/tandem.log 2>/dev/null)
-	[ "${c:-0}" -ge "$1" ]
-}
-keepalived_done() { grep -q "$1 complete" /tmp/keepalived.out; }
 
-run() { # NAME CMD...: the whole cycle for one daemon
-	local who=$1 t
-	shift
+# until_kernel SECONDS CMD: the stamp at which CMD (a look at the kernel)
+# holds: the moment of the first look if it holds then (a look is slow
+# under TCG and must not count), else polled.
+until_kernel() {
+	local end=$((SECONDS + $1)) t
+	t=$(now)
+	$2 && { echo "$t"; return 0; }
+	until $2; do
+		[ $SECONDS -lt $end ] || return 1
+		nap
+	done
+	now
+}
+
+# The ms stamp of a tandem log line (UTC: the guest has no time zone)
+# and its request count.
+tandem_line() { # N
+	local n=$1
+	set -- $LINE
+	echo "BENCH tandem applied$n $(date -u -d "$1 ${2%.*}" +%s).${2##*.}"
+	echo "BENCH tandem requests$n $(echo "$LINE" | sed 's/.*wanted; \([0-9]*\) requests.*/\1/')"
+}
+
+phase() { # NAME DONE-PATTERN KERNEL-CHECK N
+	local t
+	if next_line $LIMIT "$2"; then
+		echo "BENCH $who done$4 $(now)"
+		[ $who = tandem ] && tandem_line $4
+	else
+		echo "# $who: no \"$2\" in its log after $LIMIT s"
+		failed=1
+	fi
+	if t=$(until_kernel $LIMIT $3); then
+		echo "BENCH $who $1 $t"
+	else
+		echo "# $who: the kernel never showed the $1 table ($(lines) of $want lines)"
+		failed=1
+	fi
+}
+
+run() { # NAME LOG DONE-START DONE-RELOAD CMD...: one daemon's cycle
+	local who=$1 log=$2 d1=$3 d2=$4 dog
+	shift 4
 	ipvsadm -C
 	cp /test/bench-a.conf /tmp/bench.conf
+	: >/tmp/$who.out
+	: >"$log"
+	exec 6<"$log"
 	echo "BENCH $who start $(now)"
 	"$@" >/tmp/$who.out 2>&1 &
 	pid=$!
-	if [ $who = tandem ]; then d1='tandem_done 1' d2='tandem_done 2'
-	else d1='keepalived_done Startup' d2='keepalived_done Reload'; fi
-	watch $LIMIT full full done1 "$d1" || failed=1
-	[ $who = tandem ] && tandem_applied 1
+	phase full "$d1" full 1
 	# Same table from both daemons?  Outside the timed windows.
 	echo "BENCH $who table $(ipvsadm -Sn | LC_ALL=C sort | md5sum | cut -c1-12)"
 	sleep 1				# let the daemon settle before the reload
 	cp /test/bench-b.conf /tmp/bench.conf
 	echo "BENCH $who hup $(now)"
 	kill -HUP "$pid"
-	watch $LIMIT changed changed done2 "$d2" || failed=1
-	[ $who = tandem ] && tandem_applied 2
+	phase changed "$d2" changed 2
 	sleep 1
+	(sleep $LIMIT; kill -KILL "$pid" 2>/dev/null) &
+	dog=$!
 	echo "BENCH $who term $(now)"
 	kill -TERM "$pid"
-	if wait_until $LIMIT gone; then
-		echo "BENCH $who exited $(now)"
-	else
-		echo "# $who: did not exit on SIGTERM"
-		kill -KILL "$pid"
-		failed=1
-	fi
 	wait "$pid"
-	echo "# $who: exit status $?, $(($(lines) - base)) entries left"
-	cat /tmp/$who.out /tmp/$who.log 2>/dev/null | grep -i 'error\|warn\|fail' | head -n 5 | sed "s/^/# $who log: /"
-	[ "${VERBOSE:-0}" = 1 ] && cat /tmp/$who.out /tmp/$who.log 2>/dev/null | sed "s/^/# $who: /"
+	local rc=$?
+	echo "BENCH $who exited $(now)"
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	exec 6<&-
+	echo "# $who: exit status $rc, $(($(lines) - base)) entries left"
+	[ $rc = 0 ] || failed=1
+	cat /tmp/$who.out "$log" 2>/dev/null | grep -i 'error\|warn\|fail' | head -n 5 | sed "s/^/# $who log: /"
+	[ "${VERBOSE:-0}" = 1 ] && cat "$log" | sed "s/^/# $who: /"
 	pid=
 }
 
-run tandem /test/tandem -C -n -G -g/tmp/tandem.log -f /tmp/bench.conf \
+run tandem /tmp/tandem.log 'services wanted; ' 'services wanted; ' \
+	/test/tandem -C -n -G -g/tmp/tandem.log -f /tmp/bench.conf \
 	-p /tmp/t.pid -c /tmp/tc.pid -r /tmp/tv.pid
-run keepalived /test/keepalived -C -n -l -G -f /tmp/bench.conf \
+run keepalived /tmp/keepalived.out 'Startup complete' 'Reload complete' \
+	/test/keepalived -C -n -l -G -f /tmp/bench.conf \
 	-p /tmp/k.pid -c /tmp/kc.pid -r /tmp/kv.pid
 exit $failed
