@@ -22,7 +22,6 @@ failed=0
 pid=
 echo "BENCH guest poll $POLL"
 
-now() { echo "$EPOCHREALTIME"; }
 lines() { wc -l </proc/net/ip_vs; }
 base=$(lines)			# the header lines of an empty table
 want=$((base + NSVC + NSVC * NRS))
@@ -50,18 +49,19 @@ next_line() {
 	done
 }
 
-# until_kernel SECONDS CMD: the stamp at which CMD (a look at the kernel)
-# holds: the moment of the first look if it holds then (a look is slow
-# under TCG and must not count), else polled.
+# until_kernel SECONDS CMD: leave in $SEEN the stamp at which CMD (a look
+# at the kernel) holds: the moment of the first look if it holds then (a
+# look is slow under TCG and must not count), else polled.  Stamps come
+# from $EPOCHREALTIME: a $(...) would fork, which costs tens of ms here.
+SEEN=
 until_kernel() {
-	local end=$((SECONDS + $1)) t
-	t=$(now)
-	$2 && { echo "$t"; return 0; }
+	local end=$((SECONDS + $1))
+	SEEN=$EPOCHREALTIME
 	until $2; do
 		[ $SECONDS -lt $end ] || return 1
 		nap
+		SEEN=$EPOCHREALTIME
 	done
-	now
 }
 
 # The ms stamp of a tandem log line (UTC: the guest has no time zone)
@@ -73,21 +73,44 @@ tandem_line() { # N
 	echo "BENCH tandem requests$n $(echo "$LINE" | sed 's/.*wanted; \([0-9]*\) requests.*/\1/')"
 }
 
-phase() { # NAME DONE-PATTERN KERNEL-CHECK N
-	local t
+# Where tandem's time went, from its log (-D): the parent's parse, the
+# check child's parse of the parent's config, the diff and apply.
+log_stamp() { # LOG-LINE
+	set -- $1
+	echo "$(date -u -d "$1 ${2%.*}" +%s).${2##*.}"
+}
+tandem_phases() {
+	local key pat l
+	while read -r key pat; do
+		l=$(grep -m1 -- "$pat" /tmp/tandem.log) &&
+			echo "BENCH tandem $key $(log_stamp "$l")"
+	done <<'EOF'
+forked started check child
+reloading reloading /tmp/bench.conf
+received reload: [0-9]* bytes of config from the parent
+loaded reload: config loaded, applying it
+EOF
+}
+
+# phase NAME DONE-PATTERN KERNEL-CHECK N: wait for the daemon's word and
+# then the kernel; the log line is taken apart only after both, as that
+# forks.
+phase() {
+	local found=0
 	if next_line $LIMIT "$2"; then
-		echo "BENCH $who done$4 $(now)"
-		[ $who = tandem ] && tandem_line $4
+		echo "BENCH $who done$4 $EPOCHREALTIME"
+		found=1
 	else
 		echo "# $who: no \"$2\" in its log after $LIMIT s"
 		failed=1
 	fi
-	if t=$(until_kernel $LIMIT $3); then
-		echo "BENCH $who $1 $t"
+	if until_kernel $LIMIT $3; then
+		echo "BENCH $who $1 $SEEN"
 	else
 		echo "# $who: the kernel never showed the $1 table ($(lines) of $want lines)"
 		failed=1
 	fi
+	[ $who = tandem ] && [ $found = 1 ] && tandem_line $4
 }
 
 run() { # NAME LOG DONE-START DONE-RELOAD CMD...: one daemon's cycle
@@ -98,7 +121,7 @@ run() { # NAME LOG DONE-START DONE-RELOAD CMD...: one daemon's cycle
 	: >/tmp/$who.out
 	: >"$log"
 	exec 6<"$log"
-	echo "BENCH $who start $(now)"
+	echo "BENCH $who start $EPOCHREALTIME"
 	"$@" >/tmp/$who.out 2>&1 &
 	pid=$!
 	phase full "$d1" full 1
@@ -106,21 +129,22 @@ run() { # NAME LOG DONE-START DONE-RELOAD CMD...: one daemon's cycle
 	echo "BENCH $who table $(ipvsadm -Sn | LC_ALL=C sort | md5sum | cut -c1-12)"
 	sleep 1				# let the daemon settle before the reload
 	cp /test/bench-b.conf /tmp/bench.conf
-	echo "BENCH $who hup $(now)"
+	echo "BENCH $who hup $EPOCHREALTIME"
 	kill -HUP "$pid"
 	phase changed "$d2" changed 2
 	sleep 1
 	(sleep $LIMIT; kill -KILL "$pid" 2>/dev/null) &
 	dog=$!
-	echo "BENCH $who term $(now)"
+	echo "BENCH $who term $EPOCHREALTIME"
 	kill -TERM "$pid"
 	wait "$pid"
 	local rc=$?
-	echo "BENCH $who exited $(now)"
+	echo "BENCH $who exited $EPOCHREALTIME"
 	kill "$dog" 2>/dev/null
 	wait "$dog" 2>/dev/null
 	exec 6<&-
 	echo "# $who: exit status $rc, $(($(lines) - base)) entries left"
+	[ $who = tandem ] && tandem_phases
 	[ $rc = 0 ] || failed=1
 	cat /tmp/$who.out "$log" 2>/dev/null | grep -i 'error\|warn\|fail' | head -n 5 | sed "s/^/# $who log: /"
 	[ "${VERBOSE:-0}" = 1 ] && cat "$log" | sed "s/^/# $who: /"
@@ -128,7 +152,7 @@ run() { # NAME LOG DONE-START DONE-RELOAD CMD...: one daemon's cycle
 }
 
 run tandem /tmp/tandem.log 'services wanted; ' 'services wanted; ' \
-	/test/tandem -C -n -G -g/tmp/tandem.log -f /tmp/bench.conf \
+	/test/tandem -C -n -D -G -g/tmp/tandem.log -f /tmp/bench.conf \
 	-p /tmp/t.pid -c /tmp/tc.pid -r /tmp/tv.pid
 run keepalived /tmp/keepalived.out 'Startup complete' 'Reload complete' \
 	/test/keepalived -C -n -l -G -f /tmp/bench.conf \

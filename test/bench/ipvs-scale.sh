@@ -165,6 +165,11 @@ END {
 		v["tandem.requests1"], v["tandem.requests2"], v["tandem.requests2"] == 1 ? "met" : "MISSED"
 	printf "tandem log stamps: install applied %s after exec, reload applied %s after SIGHUP\n",
 		sec(d("tandem", "start", "applied1")), sec(d("tandem", "hup", "applied2"))
+	printf "tandem install: parent parse %s, then check child: read the kernel, diff, %s requests %s\n",
+		sec(d("tandem", "start", "forked")), v["tandem.requests1"], sec(d("tandem", "forked", "applied1"))
+	printf "tandem reload: parent parse and dump %s, check child parse %s, diff and apply %s\n",
+		sec(d("tandem", "reloading", "received")), sec(d("tandem", "received", "loaded")),
+		sec(d("tandem", "loaded", "applied2"))
 	printf "same table from both daemons (ipvsadm -Sn): %s\n",
 		v["tandem.table"] != "" && v["tandem.table"] == v["keepalived.table"] ? "yes" : "NO"
 	printf "(wall times in a 1-vCPU TCG guest; each daemon logs to a file, followed every %s s;\n", v["guest.poll"]
