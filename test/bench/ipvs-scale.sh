@@ -17,7 +17,7 @@
 #   BENCH_SERVICES (1000), BENCH_REALS (10)   the size of the table
 #   TANDEM_BENCH_CACHE     where keepalived's package is fetched and
 #                          unpacked (default /var/cache/tandem-kvm/keepalived)
-#   TANDEM_VM_TIMEOUT      wall-clock limit of the VM in seconds (900)
+#   TANDEM_VM_TIMEOUT      wall-clock limit of the VM in seconds (1200)
 #   BENCH_VERBOSE=1        also print both daemons' logs
 #
 # What it measures, for each daemon (guest part: ipvs-scale-guest.sh):
@@ -125,7 +125,7 @@ EOF
 echo "# ipvs-scale: $nsvc virtual services x $nrs real servers, tandem $("$tandem" -v 2>&1 | head -n1 | awk '{ print $NF }') vs keepalived $kver" >&2
 out=$work/out
 set +e
-"$src/test/kernel/vm.sh" -t "${TANDEM_VM_TIMEOUT:-900}" \
+"$src/test/kernel/vm.sh" -t "${TANDEM_VM_TIMEOUT:-1200}" \
 	-i "$tandem" -i "$kbin" -i "$work/bench-a.conf" -i "$work/bench-b.conf" \
 	-i "$work/bench.env" "$here/ipvs-scale-guest.sh" >"$out"
 rc=$?
@@ -170,6 +170,9 @@ END {
 	printf "tandem reload: parent parse and dump %s, check child parse %s, diff and apply %s\n",
 		sec(d("tandem", "reloading", "received")), sec(d("tandem", "received", "loaded")),
 		sec(d("tandem", "loaded", "applied2"))
+	if (v["tandem.restarts"] > 0)
+		printf "WARNING: tandem restarted its check child %d time(s) (killed as hung: see the log\n" \
+		       "  lines above), so its figures include the restarts\n", v["tandem.restarts"]
 	printf "same table from both daemons (ipvsadm -Sn): %s\n",
 		v["tandem.table"] != "" && v["tandem.table"] == v["keepalived.table"] ? "yes" : "NO"
 	printf "(wall times in a 1-vCPU TCG guest; each daemon logs to a file, followed every %s s;\n", v["guest.poll"]
