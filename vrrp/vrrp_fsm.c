@@ -119,6 +119,27 @@ static void become_backup(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions 
 	set_state(f, out, VRRP_STATE_BACKUP);
 }
 
+/* The first Master_Down_Timer after Startup.  The RFC's Skew_Time
+ * separates two backups by (difference of priorities) / 256 of the
+ * interval: 20 ms between priorities 150 and 100 at 0.1 s, less than two
+ * directors started together (or a daemon starting 1,000 instances one
+ * after the other) differ by.  Counted on an interval of at least
+ * STARTUP_SKEW_BASE, the skew keeps the priorities apart by 195 ms there,
+ * so the lower one still hears the higher one's first advert in time.
+ * Only this first wait is longer; a running backup keeps the RFC's
+ * Master_Down_Interval, so failover times are the RFC's. */
+#define STARTUP_SKEW_BASE	USEC_PER_SEC
+
+static uint64_t startup_down(const struct vrrp_fsm *f)
+{
+	uint64_t base = f->master_adver_int_us;
+
+	if (base < STARTUP_SKEW_BASE)
+		base = STARTUP_SKEW_BASE;
+	return 3u * f->master_adver_int_us +
+	       vrrp_skew_us(f->cfg.version, f->cfg.priority, base);
+}
+
 /* §6.4.1 Initialize, on Startup (also the way out of Fault). */
 static void start(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
 {
@@ -139,7 +160,8 @@ static void start(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
 		arm(f, out, now);
 		set_state(f, out, VRRP_STATE_BACKUP);
 	} else {
-		become_backup(f, now, out);
+		arm(f, out, now + startup_down(f));
+		set_state(f, out, VRRP_STATE_BACKUP);
 	}
 }
 

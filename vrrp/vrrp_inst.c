@@ -8,6 +8,14 @@
  * sends its priority-0 advert before it drops the addresses), and the
  * rest of this file only feeds events in.
  *
+ * A new master sends its advert at once but adds its VIPs and sends its
+ * gratuitous ARP from a deferred event of lower priority than the
+ * timers and the sockets: when a thousand instances take over together,
+ * every due advert leaves before the slow part (a netlink round trip and
+ * a burst of ARP per instance) of any of them, so no peer's
+ * Master_Down_Timer runs out behind our backlog.  Removing VIPs is never
+ * deferred.
+ *
  * Gratuitous ARP follows keepalived: garp_master_repeat announcements at
  * once on becoming master, the same again after garp_master_delay, then
  * garp_master_refresh_repeat every garp_master_refresh when that is set.
@@ -276,6 +284,29 @@ static void garp_start(struct vrrp_inst *vi)
 /* ------------------------------------------------------------------ */
 /* Carrying out the state machine's actions                             */
 
+static int on_post(sd_event_source *s, void *data)
+{
+	struct vrrp_inst *vi = data;
+	bool add = vi->post_vips, garp = vi->post_garp;
+
+	(void)s;
+	vi->post_vips = vi->post_garp = false;
+	if (vi->fsm.state != VRRP_STATE_MASTER)
+		return 0;
+	if (add)
+		vips_all(vi, true, false);
+	if (garp)
+		garp_start(vi);
+	return 0;
+}
+
+static void post(struct vrrp_inst *vi, bool *flag)
+{
+	*flag = true;
+	if (!vi->post || sd_event_source_set_enabled(vi->post, SD_EVENT_ONESHOT) < 0)
+		on_post(NULL, vi);
+}
+
 static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 {
 	for (size_t i = 0; i < acts->n; i++) {
@@ -286,14 +317,15 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 			send_advert(vi, a->priority);
 			break;
 		case VRRP_ACT_ADD_VIPS:
-			vips_all(vi, true, false);
+			post(vi, &vi->post_vips);
 			break;
 		case VRRP_ACT_DEL_VIPS:
+			vi->post_vips = vi->post_garp = false;
 			if (vi->release)
 				vips_all(vi, false, false);
 			break;
 		case VRRP_ACT_SEND_GARP:
-			garp_start(vi);
+			post(vi, &vi->post_garp);
 			break;
 		case VRRP_ACT_TIMER:
 			if (!vi->timer)
@@ -324,6 +356,10 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 	struct vrrp_actions acts;
 
 	(void)s;
+	/* An advert already queued for us must be heard before we decide
+	 * that the master is gone. */
+	if (vi->fsm.state == VRRP_STATE_BACKUP && vi->env.drain && vi->sock_ref)
+		vi->env.drain(vi->sock_ref);
 	vrrp_fsm_timer(&vi->fsm, usec, &acts);
 	exec(vi, &acts);
 	return 0;
@@ -498,6 +534,10 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	if (r >= 0)
 		r = sd_event_add_time(env->e, &vi->garp_timer, CLOCK_MONOTONIC,
 				      0, 1, on_garp_timer, vi);
+	if (r >= 0 && (r = sd_event_add_defer(env->e, &vi->post, on_post, vi)) >= 0) {
+		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+		r = sd_event_source_set_priority(vi->post, SD_EVENT_PRIORITY_NORMAL + 1);
+	}
 	if (r < 0) {
 		vrrp_inst_free(vi);
 		return r;
@@ -552,6 +592,7 @@ static bool resume_master(struct vrrp_inst *vi)
 void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 {
 	struct vrrp_actions acts;
+	uint64_t now;
 
 	vi->sock = sock;
 	vi->last_transition = realtime_us();
@@ -565,7 +606,10 @@ void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 	}
 	if (resume && resume_master(vi))
 		return;
-	vrrp_fsm_startup(&vi->fsm, now_us(vi), &acts);
+	now = now_us(vi);
+	if (vi->env.started && vi->env.started < now)
+		now = vi->env.started;
+	vrrp_fsm_startup(&vi->fsm, now, &acts);
 	exec(vi, &acts);
 	/* A VIP left behind by a run that was killed must not stay on a
 	 * backup: two directors would answer for it. */
@@ -637,6 +681,7 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 		return;
 	sd_event_source_disable_unref(vi->timer);
 	sd_event_source_disable_unref(vi->garp_timer);
+	sd_event_source_disable_unref(vi->post);
 	free(vi->peers);
 	free(vi);
 }

@@ -42,11 +42,21 @@ struct vrrp_inst_globals {
 	bool v3_checksum_as_v2;
 };
 
-/* What the runtime lends every instance. */
+/* What the runtime lends every instance.  DRAIN (may be NULL) reads and
+ * dispatches whatever the instance's socket has queued: a backup whose
+ * Master_Down_Timer fires calls it first, so an advert that is already
+ * here keeps it from taking over. */
 struct vrrp_inst_env {
 	sd_event *e;
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
+	void (*drain)(void *sock_ref);
+	/* CLOCK_MONOTONIC usec at which the process began starting its
+	 * instances (0: now).  Instances started in that first batch count
+	 * their first Master_Down_Timer from it, together, so a daemon that
+	 * needs a while to start 1,000 of them does not give its last ones
+	 * a later deadline than its peer's. */
+	uint64_t started;
 };
 
 struct vrrp_inst {
@@ -81,6 +91,8 @@ struct vrrp_inst {
 	sd_event_source *timer;
 	sd_event_source *garp_timer;
 	int garp_phase;			/* 1: after delay; 2: refresh */
+	sd_event_source *post;		/* VIPs and ARP of a new master, */
+	bool post_vips, post_garp;	/* after every advert that is due */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	bool release;			/* remove VIPs when stopping */
 };

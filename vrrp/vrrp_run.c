@@ -37,6 +37,7 @@ struct vrrp_run {
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
 	struct vrrp_router_stats rstats;
+	uint64_t t0;			/* CLOCK_MONOTONIC at vrrp_run_new() */
 };
 
 static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
@@ -83,6 +84,12 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 		dispatch(rs, &rx);
 	}
 	return 0;
+}
+
+/* The instances' drain hook: what on_io would read next, read now. */
+static void drain(void *sock_ref)
+{
+	on_io(NULL, -1, 0, sock_ref);
 }
 
 static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
@@ -161,6 +168,7 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	if (!run)
 		return -ENOMEM;
 	run->e = sd_event_ref(e);
+	sd_event_now(e, CLOCK_MONOTONIC, &run->t0);
 	if (!(run->nl = nl_rtnl_open())) {
 		r = errno ? -errno : -EIO;
 		goto fail;
@@ -182,13 +190,18 @@ fail:
 int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		 const struct vrrp_inst_globals *g, bool resume)
 {
-	struct vrrp_inst_env env = { .e = run->e, .nl = run->nl, .garp = run->garp };
+	struct vrrp_inst_env env = { .e = run->e, .nl = run->nl, .garp = run->garp,
+				     .drain = drain };
+	uint64_t iter = 0;
 	struct vrrp_inst *vi;
 	struct run_sock *rs;
 	int r = vrrp_inst_new(&env, ci, g, &vi);
 
 	if (r < 0)
 		return r;
+	/* Before the event loop first runs, this is the start-up batch. */
+	if (sd_event_get_iteration(run->e, &iter) >= 0 && iter == 0)
+		vi->env.started = run->t0;
 	if (!(rs = sock_get(run, vi))) {
 		vrrp_inst_free(vi);
 		return -EIO;

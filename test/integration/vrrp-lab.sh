@@ -6,6 +6,9 @@
 # the logs when a check failed.  Addresses are from 192.0.2.0/24.
 #
 #   vrrp_lab PREFIX [client]   make the lab; sets BR D1 D2 [CL] T CONF
+#   vrrp_lab_net N             one more segment: bridge brN, ethN on d1 and
+#                              d2 (10.N.255.1/24, 10.N.255.2/24), for tests
+#                              that need more than 255 VRIDs a family
 #   start ID / stop ID         tandem -P for director d1 or d2
 #   has_vip NS, no_vip NS, only NS, entered ID STATE, json_state ID STAT
 
@@ -73,6 +76,18 @@ vrrp_lab_port() {	# NS NAME ADDR
 	ip -n "$BR" link set "p-$2" master br0 up
 	ip -n "$1" addr add "$3/24" dev eth0
 	ip -n "$1" link set eth0 up
+}
+
+vrrp_lab_net() {	# N
+	ip -n "$BR" link add "br$1" type bridge mcast_snooping 0
+	ip -n "$BR" link set "br$1" up
+	for _d in 1 2; do
+		eval "_ln=\$D$_d"
+		ip -n "$BR" link add "p-d$_d-$1" type veth peer name "eth$1" netns "$_ln"
+		ip -n "$BR" link set "p-d$_d-$1" master "br$1" up
+		ip -n "$_ln" addr add "10.$1.255.$_d/24" dev "eth$1"
+		ip -n "$_ln" link set "eth$1" up
+	done
 }
 
 # start ID: tandem -P for director ID in its namespace; sets PID1 / PID2.
