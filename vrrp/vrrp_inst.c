@@ -358,7 +358,8 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 	(void)s;
 	/* An advert already queued for us must be heard before we decide
 	 * that the master is gone. */
-	if (vi->fsm.state == VRRP_STATE_BACKUP && vi->env.drain && vi->sock_ref)
+	if (vi->fsm.state == VRRP_STATE_BACKUP && usec >= vi->fsm.timer_at &&
+	    vi->env.drain && vi->sock_ref)
 		vi->env.drain(vi->sock_ref);
 	vrrp_fsm_timer(&vi->fsm, usec, &acts);
 	exec(vi, &acts);
@@ -430,17 +431,22 @@ static void link_info(struct vrrp_inst *vi)
 		memcpy(vi->mac, li.hwaddr, 6);
 }
 
-static void pack_vips(struct vrrp_inst *vi)
+static int pack_vips(struct vrrp_inst *vi)
 {
 	size_t l = vrrp_ip_len(vi->family);
+	size_t n = vi->ci->nvips < 255 ? vi->ci->nvips : 255;
 
 	vi->nvips = 0;
+	/* One byte even for none, so NULL means only "not allocated". */
+	if (!(vi->vips = malloc(n ? n * l : 1)))
+		return -ENOMEM;
 	for (size_t i = 0; i < vi->ci->nvips && vi->nvips < 255; i++) {
 		if (vi->ci->vips[i].addr.family != vi->family)
 			continue;
 		memcpy(vi->vips + vi->nvips * l, &vi->ci->vips[i].addr.u, l);
 		vi->nvips++;
 	}
+	return 0;
 }
 
 static void rx_config(struct vrrp_inst *vi)
@@ -516,7 +522,11 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	else
 		vi->group = vrrp_sock_default_group(vi->family);
 	find_primary(vi);
-	pack_vips(vi);
+	if (pack_vips(vi) < 0) {
+		free(vi->peers);
+		free(vi);
+		return -ENOMEM;
+	}
 	rx_config(vi);
 
 	memset(&fc, 0, sizeof(fc));
@@ -682,6 +692,7 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 	sd_event_source_disable_unref(vi->timer);
 	sd_event_source_disable_unref(vi->garp_timer);
 	sd_event_source_disable_unref(vi->post);
+	free(vi->vips);
 	free(vi->peers);
 	free(vi);
 }

@@ -80,7 +80,9 @@ struct vrrp_inst {
 	struct vrrp_stats stats;
 	uint64_t adverts_sent;
 	uint32_t release_master;
-	uint8_t vips[VRRP_CONF_MAX_VIPS * 16];	/* packed, instance family */
+	uint8_t *vips;			/* packed, instance family; sized to
+					 * fit: 1,000 instances of one VIP
+					 * each stay small */
 	uint8_t nvips;
 	uint8_t auth_key[VRRP_AUTH_LEN];
 	uint32_t ah_seq;

@@ -6,6 +6,15 @@
  * keeps one instance on it keeps the socket too.  Receive errors that
  * cannot be put down to an instance (bad length, bad checksum, unknown
  * VRID) go to the router-wide counters.
+ *
+ * A backup of 1,000 instances at 0.1 s hears 10,000 adverts a second;
+ * woken for each, it spends its time waking up.  So each socket is read
+ * at most once per RX_BATCH_US (sd-event's rate limit): the first packet
+ * after a quiet spell is read at once, the ones that follow gather and
+ * are read together.  An advert waits at most that long (a priority-0
+ * one too); none is lost to it, since a Master_Down_Timer that runs out
+ * drains its socket before it acts.  The per-VRID table makes each
+ * packet's dispatch one step.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -18,6 +27,8 @@
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_sock.h"
 
+#define RX_BATCH_US	1000
+
 struct run_sock {
 	struct run_sock *next;
 	struct vrrp_run *run;
@@ -27,6 +38,9 @@ struct run_sock {
 	sa_family_t family;
 	uint8_t proto;
 	unsigned refs;
+	/* The instance of each VRID on this socket: a packet finds its
+	 * instance in one step, not by a walk of every instance. */
+	struct vrrp_inst *by_vrid[256];
 };
 
 struct vrrp_run {
@@ -44,6 +58,7 @@ static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
 {
 	struct vrrp_run *run = rs->run;
 	struct vrrp_advert a;
+	struct vrrp_inst *vi;
 	enum vrrp_rx_reason r = rx->reason;
 
 	if (r == VRRP_RX_OK)
@@ -52,17 +67,36 @@ static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
 		vrrp_stats_count_rx(NULL, &run->rstats, r, NULL);
 		return;
 	}
-	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next) {
-		if (vi->sock_ref != rs || vi->ci->vrid != a.vrid ||
-		    vi->family != a.family)
-			continue;
-		/* Our own advert, looped back by a peer-less bridge. */
-		if (!vrrp_ip_cmp(&rx->ip.src, &vi->primary))
-			return;
-		vrrp_inst_rx(vi, &a, rx);
+	vi = rs->by_vrid[a.vrid];
+	if (!vi || vi->family != a.family) {
+		vrrp_stats_count_rx(NULL, &run->rstats, VRRP_RX_VRID, &a);
 		return;
 	}
-	vrrp_stats_count_rx(NULL, &run->rstats, VRRP_RX_VRID, &a);
+	/* Our own advert, looped back by a peer-less bridge. */
+	if (!vrrp_ip_cmp(&rx->ip.src, &vi->primary))
+		return;
+	vrrp_inst_rx(vi, &a, rx);
+}
+
+/* Keep by_vrid right when VI joins or leaves its socket. */
+static void vrid_index(struct vrrp_run *run, struct vrrp_inst *vi, bool add)
+{
+	struct run_sock *rs = vi->sock_ref;
+	uint8_t v = (uint8_t)vi->ci->vrid;
+
+	if (add) {
+		if (!rs->by_vrid[v])
+			rs->by_vrid[v] = vi;
+		return;
+	}
+	if (rs->by_vrid[v] != vi)
+		return;
+	rs->by_vrid[v] = NULL;
+	for (struct vrrp_inst *o = run->insts; o; o = o->next)
+		if (o != vi && o->sock_ref == rs && o->ci->vrid == v) {
+			rs->by_vrid[v] = o;
+			break;
+		}
 }
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
@@ -116,6 +150,9 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 	if (r >= 0)
 		r = sd_event_add_io(run->e, &rs->io, vrrp_sock_fd(rs->sock),
 				    EPOLLIN, on_io, rs);
+	/* See the top of the file. */
+	if (r >= 0)
+		r = sd_event_source_set_ratelimit(rs->io, RX_BATCH_US, 1);
 	if (r < 0) {
 		log_err("VRRP_Instance(%s) cannot open its socket on %s: %s",
 			vi->ci->name, vi->ci->interface, strerror(-r));
@@ -209,6 +246,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	vi->sock_ref = rs;
 	vi->next = run->insts;
 	run->insts = vi;
+	vrid_index(run, vi, true);
 	vrrp_inst_start(vi, rs->sock, resume);
 	return 0;
 }
@@ -233,6 +271,7 @@ void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
 			*p = vi->next;
 			break;
 		}
+	vrid_index(run, vi, false);
 	vrrp_inst_stop(vi, release);
 	sock_put(run, vi->sock_ref);
 	vrrp_inst_free(vi);
