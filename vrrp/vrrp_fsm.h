@@ -16,9 +16,9 @@
  *   v2: Skew_Time = (256 - Priority) / 256 s
  *   Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time
  * and a v3 Backup takes Master_Adver_Interval from the master's adverts.
- * The first wait after Startup (and after Fault) counts Skew_Time on an
- * interval of at least 1 s, so that directors started together with
- * sub-second intervals still elect by priority (see startup_down()).
+ * With a sub-second interval, the first wait after Startup (and after
+ * Fault) counts Skew_Time on 2 s, so that directors started together
+ * still elect by priority (see startup_down()).
  *
  * Beyond the RFC, as keepalived users expect: `nopreempt`,
  * `preempt_delay` (a Backup with preemption accepts a lower-priority master

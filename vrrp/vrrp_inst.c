@@ -9,12 +9,14 @@
  * rest of this file only feeds events in.
  *
  * A new master sends its advert at once but adds its VIPs and sends its
- * gratuitous ARP from a deferred event of lower priority than the
- * timers and the sockets: when a thousand instances take over together,
- * every due advert leaves before the slow part (a netlink round trip and
- * a burst of ARP per instance) of any of them, so no peer's
- * Master_Down_Timer runs out behind our backlog.  Removing VIPs is never
- * deferred.
+ * gratuitous ARP from a deferred event of lower priority than the timers
+ * and the sockets: when a thousand instances take over together, every
+ * due advert (the first ones and the next ones) leaves before the slow
+ * part (a netlink round trip and a burst of ARP per instance) of any of
+ * them, so no peer's Master_Down_Timer runs out behind our backlog.  A
+ * process too busy to ever reach that priority does the work right after
+ * the instance's next advert instead, so the wait is one interval at
+ * most.  Removing VIPs is never deferred.
  *
  * Gratuitous ARP follows keepalived: garp_master_repeat announcements at
  * once on becoming master, the same again after garp_master_delay, then
@@ -290,6 +292,8 @@ static int on_post(sd_event_source *s, void *data)
 	bool add = vi->post_vips, garp = vi->post_garp;
 
 	(void)s;
+	if (vi->post)
+		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
 	vi->post_vips = vi->post_garp = false;
 	if (vi->fsm.state != VRRP_STATE_MASTER)
 		return 0;
@@ -363,6 +367,11 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 		vi->env.drain(vi->sock_ref);
 	vrrp_fsm_timer(&vi->fsm, usec, &acts);
 	exec(vi, &acts);
+	/* The next advert of a new master is out: a post still waiting has
+	 * waited long enough (see the top of the file). */
+	if (vi->fsm.state == VRRP_STATE_MASTER && (vi->post_vips || vi->post_garp) &&
+	    !(acts.n && acts.v[acts.n - 1].kind == VRRP_ACT_STATE))
+		on_post(NULL, vi);
 	return 0;
 }
 
@@ -554,6 +563,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	}
 	sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
 	sd_event_source_set_enabled(vi->garp_timer, SD_EVENT_OFF);
+	sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
 	*out = vi;
 	return 0;
 }

@@ -86,6 +86,8 @@ sleep 3
 check "d2 never entered MASTER ($(entered d2 MASTER) times)" [ "$(entered d2 MASTER)" = 0 ]
 check "d1 entered MASTER once per instance ($(entered d1 MASTER))" [ "$(entered d1 MASTER)" = "$TOTAL" ]
 watch_stop
+rawdrops() { ip netns exec "$1" awk 'NR > 1 { s += $NF } END { print s + 0 }' /proc/net/raw; }
+diag "raw socket drops: d1 $(rawdrops "$D1"), d2 $(rawdrops "$D2")"
 n=$(grep -c ' inet 10\.[0-9]*\.[0-9]*\.[0-9]*/32 ' "$T/d2/monitor" || true)
 check "the rtnetlink monitor saw no VIP on d2 ($n events)" [ "$n" = 0 ]
 check "d2 holds no VIP now" [ "$(vips "$D2")" = 0 ]
