@@ -13,6 +13,9 @@
 #   has_vip NS, no_vip NS, only NS, entered ID STATE, json_state ID STAT,
 #   watch MS (poll who holds the VIP)
 #   json_rx ID
+#   vrrp_lab_net N             one more segment: bridge brN, ethN on d1 and
+#                              d2 (10.N.255.1/24, 10.N.255.2/24), for tests
+#                              that need more than 255 VRIDs a family
 
 VIP=192.0.2.100
 MADE=""
@@ -91,6 +94,18 @@ vrrp_lab_port() {	# NS NAME ADDR
 	ip -n "$BR" link set "p-$2" master br0 up
 	ip -n "$1" addr add "$3/24" dev eth0
 	ip -n "$1" link set eth0 up
+}
+
+vrrp_lab_net() {	# N
+	ip -n "$BR" link add "br$1" type bridge mcast_snooping 0
+	ip -n "$BR" link set "br$1" up
+	for _d in 1 2; do
+		eval "_ln=\$D$_d"
+		ip -n "$BR" link add "p-d$_d-$1" type veth peer name "eth$1" netns "$_ln"
+		ip -n "$BR" link set "p-d$_d-$1" master "br$1" up
+		ip -n "$_ln" addr add "10.$1.255.$_d/24" dev "eth$1"
+		ip -n "$_ln" link set "eth$1" up
+	done
 }
 
 # lab_ns ID / lab_pid ID: the namespace / the running tandem of director ID.
