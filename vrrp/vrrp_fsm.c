@@ -72,11 +72,16 @@ static void set_state(struct vrrp_fsm *f, struct vrrp_actions *out, enum vrrp_st
 	push(out, (struct vrrp_action){ .kind = VRRP_ACT_STATE, .from = from, .to = to });
 }
 
+/* The adverts a Master_Down_Interval waits for: the RFC's 3, or
+ * keepalived's down_timer_adverts. */
+static uint64_t down_adverts(const struct vrrp_fsm *f)
+{
+	return f->cfg.down_timer_adverts ? f->cfg.down_timer_adverts : 3u;
+}
+
 uint64_t vrrp_fsm_master_down_us(const struct vrrp_fsm *f)
 {
-	uint64_t n = f->cfg.down_timer_adverts ? f->cfg.down_timer_adverts : 3u;
-
-	return n * f->master_adver_int_us +
+	return down_adverts(f) * f->master_adver_int_us +
 	       vrrp_skew_us(f->cfg.version, f->cfg.priority, f->master_adver_int_us);
 }
 
@@ -146,7 +151,7 @@ static uint64_t startup_down(const struct vrrp_fsm *f)
 
 	if (base < USEC_PER_SEC)
 		base = STARTUP_SKEW_BASE;
-	return 3u * f->master_adver_int_us +
+	return down_adverts(f) * f->master_adver_int_us +
 	       vrrp_skew_us(f->cfg.version, f->cfg.priority, base);
 }
 
