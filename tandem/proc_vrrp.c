@@ -37,6 +37,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
 
 static struct {
@@ -45,6 +46,7 @@ static struct {
 	struct vrrp_run *run;
 	struct vrrp_inst_globals g;
 	sd_event *e;
+	const struct tandem_config *cfg;	/* for static_*: alive till stop */
 	char *out;			/* state lines not sent yet */
 	size_t outlen;
 	sd_event_source *flush;		/* defer or retry timer, while queued */
@@ -204,6 +206,8 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	log_info("starting %zu VRRP instance%s%s", cfg->vrrp.ninst,
 		 cfg->vrrp.ninst == 1 ? "" : "s",
 		 pv.respawned ? " after a restart of this process" : "");
+	pv.cfg = cfg;
+	vrrp_static_set(NULL, &cfg->vrrp, NULL);
 	start_all(cfg, pv.respawned);
 	return 0;
 }
@@ -245,6 +249,8 @@ static int pv_reload(const struct tandem_config *old,
 	}
 	log_info("reload: %u VRRP instance%s kept, %u stopped or restarted",
 		 kept, kept == 1 ? "" : "s", stopped);
+	pv.cfg = new_cfg;
+	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
 	return 0;
 }
@@ -253,6 +259,10 @@ static void pv_stop(void)
 {
 	vrrp_run_free(pv.run, !pv.keep_vips);
 	pv.run = NULL;
+	/* static_* go with the process, unless the VIPs are kept too */
+	if (pv.cfg && !pv.keep_vips)
+		vrrp_static_set(NULL, NULL, &pv.cfg->vrrp);
+	pv.cfg = NULL;
 	pv.flush = sd_event_source_disable_unref(pv.flush);
 	free(pv.out);
 	pv.out = NULL;

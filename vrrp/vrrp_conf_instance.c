@@ -310,6 +310,10 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	FLAG("no_virtual_ipaddress", no_virtual_ipaddress),
 	FLAG("promote_secondaries", promote_secondaries),
 	FLAG("accept", accept),
+	LIST("virtual_routes", vrrp_conf_h_vroute,
+	     "a block of routes in `ip route` syntax"),
+	LIST("virtual_rules", vrrp_conf_h_vrule,
+	     "a block of rules in `ip rule` syntax"),
 
 	/* gratuitous ARP / unsolicited NA */
 	TIMEH("garp_master_delay", garp_master_delay_us, 0, MAXT,
@@ -358,8 +362,6 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	NOTIMPL("notify_master_rx_lower_pri"),
 	NOTIMPL("notify_priority_changes"),
 	NOTIMPL("smtp_alert"),
-	NOTIMPL("virtual_routes"),
-	NOTIMPL("virtual_rules"),
 	NOTIMPL("no_accept"),
 	NOTIMPL("old_unicast_checksum"),
 	NOTIMPL("timer_expired_backup"),
@@ -441,6 +443,7 @@ static void inst_free(struct vrrp_conf_instance *in)
 	for (size_t i = 0; i < in->nevips; i++)
 		vrrp_vip_free(&in->evips[i]);
 	free(in->evips);
+	vrrp_conf_routes_free(in);
 	free(in);
 }
 
@@ -468,5 +471,6 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 		free(g);
 	}
 	free(vc->groups);
+	vrrp_conf_static_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

@@ -29,6 +29,7 @@
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_auth.h"
 #include "vrrp/vrrp_inst.h"
+#include "vrrp/vrrp_routes.h"
 
 static uint64_t now_us(const struct vrrp_inst *vi)
 {
@@ -189,10 +190,15 @@ static void vips_apply(struct vrrp_inst *vi, const struct vrrp_vip *v,
 	}
 }
 
+/* virtual_routes / virtual_rules follow the VIPs (vrrp_routes.c). */
 static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
 {
+	if (!add)
+		vrrp_routes_inst(vi, false, quiet);
 	vips_apply(vi, vi->ci->vips, vi->ci->nvips, add, quiet);
 	vips_apply(vi, vi->ci->evips, vi->ci->nevips, add, quiet);
+	if (add)
+		vrrp_routes_inst(vi, true, quiet);
 }
 
 /* ------------------------------------------------------------------ */
