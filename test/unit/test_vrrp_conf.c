@@ -638,8 +638,6 @@ static void test_notimpl(void **state)
 	       "implement yet");
 	refuse("use_vmac", "use_vmac", "not implement yet");
 	refuse("notify_master /bin/true", "notify_master", "not implement yet");
-	refuse("virtual_routes {\n0.0.0.0/0 via 192.0.2.254\n}",
-	       "virtual_routes", "not implement yet");
 	refuse("no_accept", "no_accept", "not implement yet");
 	refuse("smtp_alert", "smtp_alert", "not implement yet");
 	refuse("track_interface {\neth1\n}", "track_interface",
@@ -745,6 +743,8 @@ static const struct {
 	  "2001:db8::5/64\n}" },
 	{ "no_virtual_ipaddress", "no_virtual_ipaddress" },
 	{ "accept", "accept" },
+	{ "virtual_routes", "virtual_routes {\n198.51.100.0/24 via 192.0.2.254\n}" },
+	{ "virtual_rules", "virtual_rules {\nfrom 192.0.2.1 table 10\n}" },
 	{ "garp_master_delay", "garp_master_delay 5" },
 	{ "garp_master_repeat", "garp_master_repeat 5" },
 	{ "garp_master_refresh", "garp_master_refresh 30" },
