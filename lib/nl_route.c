@@ -82,9 +82,9 @@ static int spec_to_rtnl(const struct nl_route_spec *s, bool del,
 	rtnl_route_set_family(rt, s->family);
 	rtnl_route_set_table(rt, s->table ? s->table : RT_TABLE_MAIN);
 	rtnl_route_set_type(rt, type);
-	if (!del)
-		rtnl_route_set_protocol(rt, s->protocol ? s->protocol
-							: RTPROT_BOOT);
+	/* on delete too: the kernel matches a given protocol, and libnl
+	 * always sends one (RTPROT_STATIC unless told) */
+	rtnl_route_set_protocol(rt, s->protocol ? s->protocol : RTPROT_BOOT);
 	if (s->tos)
 		rtnl_route_set_tos(rt, s->tos);
 	if (s->scope >= 0)
