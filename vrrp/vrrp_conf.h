@@ -161,6 +161,11 @@ struct vrrp_conf_instance {
 	bool no_virtual_ipaddress;
 	bool promote_secondaries;
 	bool accept;
+	/* use_vmac [NAME]: a macvlan with the VRRP MAC carries the VIPs;
+	 * vmac_name NULL: vrrp.VRID (vrrp6.VRID for IPv6) */
+	bool use_vmac;
+	char *vmac_name;
+	bool vmac_xmit_base;		/* adverts on the base interface */
 	struct vrrp_route *vroutes;	/* virtual_routes */
 	size_t nvroutes;
 	struct vrrp_rule *vrules;	/* virtual_rules */
@@ -284,6 +289,8 @@ void vrrp_conf_routes_free(struct vrrp_conf_instance *in);
 void vrrp_conf_static_free(struct vrrp_conf *vc);
 
 /* Internal to vrrp_conf*.c. */
+int vrrp_conf_h_use_vmac(struct conf_ctx *c, const struct conf_node *n,
+			 void *obj);
 int vrrp_conf_h_vroute(struct conf_ctx *c, const struct conf_node *n,
 		       void *obj);
 int vrrp_conf_h_vrule(struct conf_ctx *c, const struct conf_node *n,

@@ -310,6 +310,8 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	FLAG("no_virtual_ipaddress", no_virtual_ipaddress),
 	FLAG("promote_secondaries", promote_secondaries),
 	FLAG("accept", accept),
+	CUSTOM("use_vmac", vrrp_conf_h_use_vmac, "[INTERFACE_NAME]"),
+	FLAG("vmac_xmit_base", vmac_xmit_base),
 	LIST("virtual_routes", vrrp_conf_h_vroute,
 	     "a block of routes in `ip route` syntax"),
 	LIST("virtual_rules", vrrp_conf_h_vrule,
@@ -342,9 +344,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	UINT("debug", debug, 0, 4),
 
 	/* issue 4 and the rest keepalived has: refused with an error */
-	NOTIMPL("use_vmac"),
 	NOTIMPL("use_vmac_addr"),
-	NOTIMPL("vmac_xmit_base"),
 	NOTIMPL("use_ipvlan"),
 	NOTIMPL("vrf"),
 	NOTIMPL("track_interface"),
@@ -444,6 +444,7 @@ static void inst_free(struct vrrp_conf_instance *in)
 		vrrp_vip_free(&in->evips[i]);
 	free(in->evips);
 	vrrp_conf_routes_free(in);
+	free(in->vmac_name);
 	free(in);
 }
 

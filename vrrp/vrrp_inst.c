@@ -30,6 +30,7 @@
 #include "vrrp/vrrp_auth.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_routes.h"
+#include "vrrp/vrrp_vmac.h"
 
 static uint64_t now_us(const struct vrrp_inst *vi)
 {
@@ -128,7 +129,9 @@ static void send_advert(struct vrrp_inst *vi, uint8_t prio)
 
 int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 {
-	return v->dev ? (int)if_nametoindex(v->dev) : vi->ifindex;
+	if (v->dev)
+		return (int)if_nametoindex(v->dev);
+	return vi->vmac.ifindex > 0 ? vi->vmac.ifindex : vi->ifindex;
 }
 
 static void vip_spec(const struct vrrp_inst *vi, const struct vrrp_vip *v,
@@ -468,6 +471,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
 	if (vi->ifindex)
 		promote(vi);
+	vrrp_vmac_up(vi);
 	*out = vi;
 	return 0;
 }
@@ -619,6 +623,7 @@ void vrrp_inst_if_found(struct vrrp_inst *vi, int ifindex)
 	vi->ifindex = ifindex;
 	link_info(vi);
 	promote(vi);
+	vrrp_vmac_up(vi);
 	/* The link's state is the runtime's next word (vrrp_inst_link). */
 	vi->link_up = false;
 	if (!vi->ci->dont_track_primary)
@@ -633,6 +638,7 @@ void vrrp_inst_if_gone(struct vrrp_inst *vi)
 	if (!was)
 		return;
 	unpromote(vi, true);
+	vrrp_vmac_down(vi, true);
 	/* Index 0 first: the addresses went with the interface, and only
 	 * those on other interfaces (dev) are left to remove. */
 	vi->ifindex = 0;
@@ -664,6 +670,9 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 		return;
 	sd_event_source_disable_unref(vi->timer);
 	vrrp_garp_sched_free(vi);
+	/* -X (release false) keeps the VIPs, so their interface too */
+	if (vi->release)
+		vrrp_vmac_down(vi, false);
 	unpromote(vi, false);
 	free(vi->peers);
 	free(vi);

@@ -117,6 +117,12 @@ struct vrrp_inst {
 	bool promoted;			/* holds promote_secondaries */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	bool release;			/* remove VIPs when stopping */
+	struct {			/* use_vmac (vrrp_vmac.c) */
+		int ifindex;		/* 0: none */
+		int saved_arp_ignore;	/* the base's, -1: unknown */
+		int saved_arp_announce;
+		char name[16];
+	} vmac;
 };
 
 /* Resolve the interface and our address, pack the addresses, prepare the

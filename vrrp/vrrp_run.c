@@ -28,6 +28,7 @@
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_vmac.h"
 
 struct run_sock {
 	struct run_sock *next;
@@ -167,8 +168,10 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 	struct vrrp_sock_opts o;
 	int r;
 
+	int ifindex = vrrp_vmac_sock_ifindex(vi);
+
 	for (rs = run->socks; rs; rs = rs->next)
-		if (rs->ifindex == vi->ifindex && rs->family == vi->family &&
+		if (rs->ifindex == ifindex && rs->family == vi->family &&
 		    rs->proto == vi->proto) {
 			rs->refs++;
 			sock_rcvbuf(run, rs, vi);
@@ -178,7 +181,7 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 		return NULL;
 	memset(&o, 0, sizeof(o));
 	o.family = vi->family;
-	o.ifindex = vi->ifindex;
+	o.ifindex = ifindex;
 	o.proto = vi->proto;
 	o.join = vi->npeers == 0;
 	o.group = vi->group;
@@ -194,7 +197,7 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 		return NULL;
 	}
 	rs->run = run;
-	rs->ifindex = vi->ifindex;
+	rs->ifindex = ifindex;
 	rs->family = vi->family;
 	rs->proto = vi->proto;
 	rs->refs = 1;

@@ -302,7 +302,7 @@ static void test_garp(void **state)
 	refuse("garp_extra_if all", "garp_extra_if", "after 'all'");
 	refuse("garp_extra_if 5 6", "garp_extra_if", "'6'");
 	tv_free(tv_warn(tv_inst("garp_extra_if 60"), 1, "vrrp_instance",
-			"VMAC interfaces only"));
+			"VMAC instances only"));
 	tv_free(tv_warn(tv_inst("vmac_garp_intvl all 60"), 2, "vmac_garp_intvl",
 			"deprecated"));
 }
@@ -636,7 +636,7 @@ static void test_notimpl(void **state)
 	refuse("track_script {\nchk_nginx\n}", "track_script",
 	       "'track_script' is a keepalived keyword that tandem does not "
 	       "implement yet");
-	refuse("use_vmac", "use_vmac", "not implement yet");
+	refuse("use_vmac_addr", "use_vmac_addr", "not implement yet");
 	refuse("notify_master /bin/true", "notify_master", "not implement yet");
 	refuse("no_accept", "no_accept", "not implement yet");
 	refuse("smtp_alert", "smtp_alert", "not implement yet");
@@ -651,7 +651,7 @@ static void test_all_errors(void **state)
 {
 	struct conf_diag d;
 	struct vrrp_conf *vc = tv_load(tv_inst("priority 0\nversion 9\n"
-					       "use_vmac"), &d);
+					       "use_vmac_addr"), &d);
 
 	(void)state;
 	assert_true(d.errors >= 3);
@@ -743,6 +743,8 @@ static const struct {
 	  "2001:db8::5/64\n}" },
 	{ "no_virtual_ipaddress", "no_virtual_ipaddress" },
 	{ "accept", "accept" },
+	{ "use_vmac", "use_vmac vrrp.51" },
+	{ "vmac_xmit_base", "use_vmac\nvmac_xmit_base" },
 	{ "virtual_routes", "virtual_routes {\n198.51.100.0/24 via 192.0.2.254\n}" },
 	{ "virtual_rules", "virtual_rules {\nfrom 192.0.2.1 table 10\n}" },
 	{ "garp_master_delay", "garp_master_delay 5" },

@@ -2,7 +2,8 @@
  * The `ip route` / `ip rule` syntax of virtual_routes and virtual_rules
  * (and, through the same parsers, static_routes / static_rules): each
  * option stored as written, the route types, next hops, tables by name,
- * and each malformed line refused at its line with the word named.
+ * and each malformed line refused at its line with the word named; and
+ * use_vmac's interface name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -269,6 +270,27 @@ static void test_lists(void **state)
 	tv_free(vc);
 }
 
+/* use_vmac [NAME] and vmac_xmit_base (vrrp_conf_vmac.c). */
+static void test_vmac(void **state)
+{
+	struct vrrp_conf *vc;
+
+	(void)state;
+	vc = tv_ok(tv_inst("use_vmac"));
+	assert_true(vc->inst[0]->use_vmac);
+	assert_null(vc->inst[0]->vmac_name);
+	assert_false(vc->inst[0]->vmac_xmit_base);
+	tv_free(vc);
+	vc = tv_ok(tv_inst("use_vmac vmac7\nvmac_xmit_base"));
+	assert_string_equal(vc->inst[0]->vmac_name, "vmac7");
+	assert_true(vc->inst[0]->vmac_xmit_base);
+	tv_free(vc);
+	tv_refuse(tv_inst("use_vmac a/b"), 2, "use_vmac", "interface name");
+	tv_refuse(tv_inst("use_vmac sixteen-chars-xx"), 2, "use_vmac",
+		  "1..15 characters");
+	tv_refuse(tv_inst("use_vmac a b"), 2, "use_vmac", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_rule_forms),
 		cmocka_unit_test(test_rule_bad),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_vmac),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
