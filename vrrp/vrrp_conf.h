@@ -160,7 +160,9 @@ struct vrrp_conf_instance {
 	size_t nevips;
 	bool no_virtual_ipaddress;
 	bool promote_secondaries;
-	bool accept;
+	/* accept / no_accept: after vrrp_conf_check(), accept is the
+	 * effective mode (default: accept, but no_accept in strict mode) */
+	bool accept, accept_given, no_accept;
 	/* use_vmac [NAME]: a macvlan with the VRRP MAC carries the VIPs;
 	 * vmac_name NULL: vrrp.VRID (vrrp6.VRID for IPv6) */
 	bool use_vmac;
@@ -231,6 +233,9 @@ struct vrrp_conf_globals {
 	unsigned vrrp_version;		/* 2 or 3 (keepalived's default 2) */
 	bool vrrp_strict;
 	const char *default_interface;	/* NULL: not given */
+	/* vrrp_iptables without nftables: the firewall no_accept would
+	 * need is not implemented */
+	bool iptables_only;
 };
 
 void vrrp_conf_init(struct vrrp_conf *vc);
