@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -136,6 +137,11 @@ static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals 
 		VRRP_RXB_DEFAULT;
 	g->rx_bufs_size = gd->vrrp_rx_bufs_size;
 	g->rx_bufs_multiplier = gd->vrrp_rx_bufs_multiplier;
+	/* no_accept uses nftables even when global_defs does not ask */
+	snprintf(g->nft_table, sizeof(g->nft_table), "%s",
+		 gd->nftables ? gd->nftables : "tandem");
+	g->nft_priority = gd->nftables_priority;
+	g->nft_counters = gd->nftables_counters;
 }
 
 static const struct conf_node *inst_node(const struct tandem_config *cfg,

@@ -54,9 +54,15 @@ struct vrrp_inst_globals {
 			    VRRP_RXB_SIZE } rx_bufs_policy;
 	unsigned rx_bufs_size;			/* VRRP_RXB_SIZE */
 	unsigned rx_bufs_multiplier;
+	/* the no_accept firewall: global_defs nftables (default "tandem"),
+	 * nftables_priority, nftables_counters */
+	char nft_table[64];
+	int nft_priority;
+	bool nft_counters;
 };
 
 struct vrrp_promote;
+struct vrrp_nft;
 
 struct vrrp_inst;
 typedef void (*vrrp_state_cb)(const struct vrrp_inst *vi, enum vrrp_state from,
@@ -72,6 +78,7 @@ struct vrrp_inst_env {
 	vrrp_state_cb on_state;
 	void *state_arg;
 	struct vrrp_promote *promote;	/* promote_secondaries holds */
+	struct vrrp_nft *nft;		/* no_accept firewall; may be NULL */
 };
 
 /* Why an instance is in FAULT (any bit set). */

@@ -27,6 +27,7 @@
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_run.h"
+#include "vrrp/vrrp_nft.h"
 #include "vrrp/vrrp_sock.h"
 #include "vrrp/vrrp_vmac.h"
 
@@ -46,6 +47,7 @@ struct vrrp_run {
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
 	struct vrrp_promote *promote;
+	struct vrrp_nft *nft;		/* made by the first no_accept instance */
 	struct nl_link_watch *lw;
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
@@ -316,9 +318,19 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	};
 	struct vrrp_inst *vi;
 	struct run_sock *rs = NULL;
-	int r = vrrp_inst_new(&env, ci, g, &vi);
+	int r;
 
-	if (r < 0)
+	/* no_accept: the firewall first, so the instance's VIPs never go
+	 * unfiltered; without it the instance does not run */
+	if (!ci->accept && ci->priority < 255 && !run->nft &&
+	    (r = vrrp_nft_new(g->nft_table, g->nft_priority, g->nft_counters,
+			      &run->nft)) < 0) {
+		log_err("VRRP_Instance(%s) has no_accept and no firewall: not "
+			"started", ci->name);
+		return r;
+	}
+	env.nft = run->nft;
+	if ((r = vrrp_inst_new(&env, ci, g, &vi)) < 0)
 		return r;
 	/* No interface yet: no socket either, until it appears. */
 	if (vi->ifindex && !(rs = sock_get(run, vi))) {
@@ -363,6 +375,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 		return;
 	while (run->insts)
 		vrrp_run_remove(run, run->insts, release);
+	vrrp_nft_free(run->nft, !release);
 	nl_link_watch_free(run->lw);
 	vrrp_promote_free(run->promote);
 	vrrp_garp_close(run->garp);
