@@ -49,7 +49,6 @@ int nl_macvlan_add(struct nl_sock *sk, const char *name, int base,
 	rtnl_link_set_name(l, name);
 	rtnl_link_set_link(l, base);
 	rtnl_link_set_addr(l, a);
-	rtnl_link_set_flags(l, IFF_UP);
 	r = rtnl_link_macvlan_set_mode(l, MACVLAN_MODE_PRIVATE);
 	if (r >= 0)
 		r = rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL);
@@ -67,6 +66,24 @@ out:
 		nl_addr_put(a);
 	if (l)
 		rtnl_link_put(l);
+	return r;
+}
+
+int nl_link_set_up(struct nl_sock *sk, int ifindex)
+{
+	struct rtnl_link *old = rtnl_link_alloc(), *req = rtnl_link_alloc();
+	int r = -ENOMEM;
+
+	if (old && req) {
+		rtnl_link_set_ifindex(old, ifindex);
+		rtnl_link_set_ifindex(req, ifindex);
+		rtnl_link_set_flags(req, IFF_UP);
+		r = nl_err_to_errno(rtnl_link_change(sk, old, req, 0));
+	}
+	if (old)
+		rtnl_link_put(old);
+	if (req)
+		rtnl_link_put(req);
 	return r;
 }
 

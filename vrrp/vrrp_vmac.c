@@ -8,7 +8,11 @@
  * replies carry the virtual MAC and a failover needs no ARP cache to
  * change.  Adverts go out of it too (their source MAC is then the
  * virtual one, as the RFCs say) unless vmac_xmit_base keeps them on the
- * base interface.
+ * base interface.  It is made down, its IPv6 address generation turned
+ * off (every router's VMAC has the same MAC, so the same EUI-64
+ * link-local, which would fail DAD), then brought up; an IPv6 instance
+ * puts its base interface's link-local address, its adverts' source, on
+ * it.
  *
  * The base interface would also answer ARP for the VIPs with its own
  * MAC (Linux answers for any local address on any interface), and would
@@ -22,24 +26,29 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_addr.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/nl_addr.h"
 #include "lib/nl_macvlan.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_vmac.h"
 
-/* Set net.ipv4.conf.IFNAME.KEY to SET (-1: only read); the old value. */
-static int ipv4_conf(const char *ifname, const char *key, int set)
+/* Set net.FAM.conf.IFNAME.KEY to SET (-1: only read); the old value, -1
+ * when there is no such setting. */
+static int net_conf(const char *fam, const char *ifname, const char *key,
+		    int set)
 {
 	char path[128], buf[16];
 	ssize_t n;
 	int fd, old = -1;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname,
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", fam, ifname,
 		 key);
 	if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
 		return -1;
@@ -55,6 +64,35 @@ static int ipv4_conf(const char *ifname, const char *key, int set)
 	}
 	close(fd);
 	return old;
+}
+
+static int ipv4_conf(const char *ifname, const char *key, int set)
+{
+	return net_conf("ipv4", ifname, key, set);
+}
+
+/* IPv6 on the VMAC: no address of its own (the virtual MAC's EUI-64
+ * link-local would be the same on every router, and fail DAD), but the
+ * base's link-local, the source of an IPv6 instance's adverts, which
+ * must be on the interface they leave by. */
+static void vmac_ipv6(struct vrrp_inst *vi)
+{
+	struct nl_addr_spec s;
+	int r;
+
+	net_conf("ipv6", vi->vmac.name, "addr_gen_mode", 1);
+	if (vi->family != AF_INET6 || vi->primary.family != AF_INET6 ||
+	    !IN6_IS_ADDR_LINKLOCAL(&vi->primary.u.v6))
+		return;
+	memset(&s, 0, sizeof(s));
+	s.ifindex = vi->vmac.ifindex;
+	s.family = AF_INET6;
+	memcpy(s.addr, &vi->primary.u.v6, 16);
+	s.prefixlen = 64;
+	s.flags = IFA_F_NODAD;
+	if ((r = nl_addr_add(vi->env.nl, &s)) < 0)
+		log_warn("VRRP_Instance(%s) cannot put the link-local source on "
+			 "%s: %s", vi->ci->name, vi->vmac.name, strerror(-r));
 }
 
 int vrrp_vmac_up(struct vrrp_inst *vi)
@@ -81,6 +119,10 @@ int vrrp_vmac_up(struct vrrp_inst *vi)
 		return r;
 	}
 	vi->vmac.ifindex = r;
+	vmac_ipv6(vi);
+	if ((r = nl_link_set_up(vi->env.nl, vi->vmac.ifindex)) < 0)
+		log_warn("VRRP_Instance(%s) cannot bring %s up: %s", ci->name,
+			 vi->vmac.name, strerror(-r));
 	vi->vmac.saved_arp_ignore = ipv4_conf(ci->interface, "arp_ignore", 1);
 	vi->vmac.saved_arp_announce = ipv4_conf(ci->interface, "arp_announce",
 						2);

@@ -25,7 +25,7 @@ ip -n "$D1" link add vmtest link eth0 type macvlan mode private 2>/dev/null ||
 	skip_all "no macvlan support"
 ip -n "$D1" link del vmtest
 
-echo "1..19"
+echo "1..23"
 MAC=00:00:5e:00:01:35
 
 # conf VMAC_LINE [EXTRA]
@@ -97,3 +97,31 @@ check "with vmac_xmit_base d2 hears the adverts on eth0 and stays backup" \
 	[ "$(entered d2 MASTER)" = "$m2" ]
 stop d1
 check "d2 takes over the VIP on its vmac1" wait_until 40 vip_on "$D2" vmac1
+stop d2
+
+# IPv6: vrrp6.VRID with 00:00:5e:00:02:VRID
+VIP6=2001:db8::100
+{
+	echo "vrrp_instance VI_6 {"
+	echo "    interface eth0"
+	echo "    virtual_router_id 55"
+	echo "    @d1 priority 150"
+	echo "    @d2 priority 100"
+	echo "    advert_int 0.5"
+	echo "    use_vmac"
+	echo "    virtual_ipaddress {"
+	echo "        $VIP6/64"
+	echo "    }"
+	echo "}"
+} >"$CONF"
+m2=$(entered d2 MASTER)
+start d1
+start d2
+MAC=00:00:5e:00:02:37
+check "IPv6: vrrp6.55 with MAC $MAC" wait_until 30 vmac_ok "$D1" vrrp6.55
+check "IPv6: d1 master with the VIP on vrrp6.55" wait_until 80 sh -c \
+	"ip -n '$D1' -6 addr show dev vrrp6.55 | grep -q '$VIP6/64'"
+sleep 2
+check "IPv6: d2 hears d1's adverts and stays backup" [ "$(entered d2 MASTER)" = "$m2" ]
+check "IPv6: the client reaches the VIP through the virtual MAC" sh -c \
+	"ip -n '$CL' addr add 2001:db8::10/64 dev eth0 nodad 2>/dev/null; wait_n=30; while [ \$wait_n -gt 0 ]; do ip netns exec '$CL' ping -6 -c 1 -W 1 $VIP6 >/dev/null 2>&1 && break; wait_n=\$((wait_n-1)); sleep 0.2; done; ip -n '$CL' -6 neigh show $VIP6 | grep -q '$MAC'"
