@@ -30,7 +30,7 @@ command -v nft >/dev/null 2>&1 || skip_all "nft (nftables) not installed"
 command -v ping >/dev/null 2>&1 || skip_all "ping not installed"
 ip netns exec "$D1" nft list tables >/dev/null 2>&1 || skip_all "no nf_tables"
 
-echo "1..24"
+echo "1..25"
 
 # conf GLOBAL_LINES INSTANCE_LINES
 conf() {
@@ -128,3 +128,5 @@ check "nftables_counters: the drop rule counted the pings" sh -c \
 	"ip netns exec '$D1' nft list chain inet vrrptest input | grep 'vips4' | grep -q 'counter packets [1-9]'"
 stop d1
 check "the named table is deleted at stop" no_table "$D1" vrrptest
+check "no sanitizer report in the directors' logs" sh -c \
+	"! cat '$T'/d1/*log* '$T'/d2/*log* 2>/dev/null | grep -E -q 'Sanitizer|runtime error:'"

@@ -24,7 +24,7 @@ SRC="${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}"
 
 vrrp_lab vrrpr
 
-echo "1..22"
+echo "1..23"
 
 # conf EXTRA_STATIC_ROUTE
 conf() {
@@ -130,3 +130,5 @@ stop d2
 stop d1
 check "both stopped: no virtual or static route is left" sh -c \
 	"[ -z \"\$(ip -n '$D1' route show table 100; ip -n '$D2' route show table 100; ip -n '$D1' route show table 200; ip -n '$D2' route show table 200)\" ]"
+check "no sanitizer report in the directors' logs" sh -c \
+	"! cat '$T'/d1/*log* '$T'/d2/*log* 2>/dev/null | grep -E -q 'Sanitizer|runtime error:'"

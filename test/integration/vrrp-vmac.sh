@@ -25,7 +25,7 @@ ip -n "$D1" link add vmtest link eth0 type macvlan mode private 2>/dev/null ||
 	skip_all "no macvlan support"
 ip -n "$D1" link del vmtest
 
-echo "1..23"
+echo "1..24"
 MAC=00:00:5e:00:01:35
 
 # conf VMAC_LINE [EXTRA]
@@ -125,3 +125,7 @@ sleep 2
 check "IPv6: d2 hears d1's adverts and stays backup" [ "$(entered d2 MASTER)" = "$m2" ]
 check "IPv6: the client reaches the VIP through the virtual MAC" sh -c \
 	"ip -n '$CL' addr add 2001:db8::10/64 dev eth0 nodad 2>/dev/null; wait_n=30; while [ \$wait_n -gt 0 ]; do ip netns exec '$CL' ping -6 -c 1 -W 1 $VIP6 >/dev/null 2>&1 && break; wait_n=\$((wait_n-1)); sleep 0.2; done; ip -n '$CL' -6 neigh show $VIP6 | grep -q '$MAC'"
+stop d1
+stop d2
+check "no sanitizer report in the directors' logs" sh -c \
+	"! cat '$T'/d1/*log* '$T'/d2/*log* 2>/dev/null | grep -E -q 'Sanitizer|runtime error:'"
