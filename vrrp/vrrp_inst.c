@@ -708,6 +708,13 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, "   Last transition = %llu (%s)\n",
 		(unsigned long long)t, tb);
 	fprintf(out, "   Interface = %s\n", ci->interface);
+	if (vi->vmac.ifindex > 0)
+		fprintf(out, "   Use VMAC = %s%s\n", vi->vmac.name,
+			ci->vmac_xmit_base ? ", xmit base" : "");
+	if (ci->nvroutes || ci->nvrules)
+		fprintf(out, "   Virtual routes = %zu, virtual rules = %zu\n",
+			ci->nvroutes, ci->nvrules);
+	fprintf(out, "   Accept = %s\n", ci->accept ? "enabled" : "disabled");
 	fprintf(out, "   Using src_ip = %s\n", ip_str(&vi->primary, buf, sizeof(buf)));
 	fprintf(out, "   Virtual Router ID = %u\n", ci->vrid);
 	fprintf(out, "   Priority = %u\n", ci->priority);
@@ -769,6 +776,10 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 	json_object_object_add(d, "state",
 			       json_object_new_string(vrrp_state_str(vi->fsm.state)));
 	json_object_object_add(d, "ifp_ifname", json_object_new_string(ci->interface));
+	if (vi->vmac.ifindex > 0)
+		json_object_object_add(d, "vmac_ifname",
+				       json_object_new_string(vi->vmac.name));
+	json_object_object_add(d, "accept", json_object_new_boolean(ci->accept));
 	/* why FAULT: "link", "no_interface", "no_peer" (empty otherwise) */
 	json_object_object_add(d, "fault", fault);
 	if (vi->fault & VRRP_FAULT_LINK)

@@ -25,7 +25,7 @@ ip -n "$D1" link add vmtest link eth0 type macvlan mode private 2>/dev/null ||
 	skip_all "no macvlan support"
 ip -n "$D1" link del vmtest
 
-echo "1..24"
+echo "1..25"
 MAC=00:00:5e:00:01:35
 
 # conf VMAC_LINE [EXTRA]
@@ -59,6 +59,12 @@ no_link() { ! ip -n "$1" link show dev "$2" >/dev/null 2>&1; }
 vip_on() { ip -n "$1" -4 addr show dev "$2" 2>/dev/null | grep -q "inet $VIP/"; }
 ping_vip() { ip netns exec "$CL" ping -c 1 -W 1 "$VIP" >/dev/null 2>&1; }
 cl_mac() { ip -n "$CL" neigh show "$VIP" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p'; }
+json_vmac() {
+	rm -f "$T/d1/tandem.json"
+	kill -s "$("$TANDEM" --signum JSON)" "$PID1" 2>/dev/null
+	wait_until 30 test -s "$T/d1/tandem.json"
+	python3 -c "import json; print(json.load(open('$T/d1/tandem.json'))['vrrp'][0]['data'].get('vmac_ifname'))" 2>/dev/null
+}
 arp_ignore() { ip netns exec "$1" cat /proc/sys/net/ipv4/conf/eth0/arp_ignore; }
 
 conf "use_vmac"
@@ -66,6 +72,7 @@ start d1
 check "d1 creates vrrp.53 with MAC $MAC in private mode" wait_until 30 vmac_ok "$D1" vrrp.53
 check "d1 becomes master with the VIP on the VMAC" wait_until 60 vip_on "$D1" vrrp.53
 check "the VIP is not on d1's eth0" no_vip "$D1"
+check "the JSON dump names the VMAC" [ "$(json_vmac)" = vrrp.53 ]
 check "arp_ignore is 1 on d1's eth0 while the VMAC exists" [ "$(arp_ignore "$D1")" = 1 ]
 start d2
 check "d2 creates its VMAC too, as backup" wait_until 30 vmac_ok "$D2" vrrp.53
