@@ -115,16 +115,16 @@ int vrrp_nft_vip(struct vrrp_nft *n, const struct vrrp_ip *ip, bool add)
 	return run(n, cmd, !add);
 }
 
-bool vrrp_nft_wanted(const struct vrrp_inst *vi)
+bool vrrp_nft_wanted(const struct vrrp_conf_instance *ci)
 {
-	return !vi->ci->accept && vi->ci->priority < 255;
+	return !ci->accept && ci->priority < 255;
 }
 
 void vrrp_nft_inst(struct vrrp_inst *vi, bool add)
 {
 	const struct vrrp_conf_instance *ci = vi->ci;
 
-	if (!vi->env.nft || !vrrp_nft_wanted(vi))
+	if (!vi->env.nft || !vrrp_nft_wanted(ci))
 		return;
 	for (size_t i = 0; i < ci->nvips + ci->nevips; i++) {
 		const struct vrrp_vip *v = i < ci->nvips ? &ci->vips[i]

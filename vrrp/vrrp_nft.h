@@ -10,6 +10,7 @@
 struct vrrp_nft;
 struct vrrp_inst;
 struct vrrp_ip;
+struct vrrp_conf_instance;
 
 /* Create table inet TABLE afresh (a stale one from a run that died is
  * replaced), its input chain at PRIORITY, with counters if COUNTERS.
@@ -20,8 +21,9 @@ int vrrp_nft_new(const char *table, int priority, bool counters,
 void vrrp_nft_free(struct vrrp_nft *n, bool keep);
 /* Drop (ADD) or stop dropping traffic to IP. */
 int vrrp_nft_vip(struct vrrp_nft *n, const struct vrrp_ip *ip, bool add);
-/* Whether VI filters its VIPs: no_accept and not the address owner. */
-bool vrrp_nft_wanted(const struct vrrp_inst *vi);
+/* Whether an instance filters its VIPs: no_accept and not the address
+ * owner. */
+bool vrrp_nft_wanted(const struct vrrp_conf_instance *ci);
 /* Every VIP of VI into (ADD) or out of the set, if it filters them. */
 void vrrp_nft_inst(struct vrrp_inst *vi, bool add);
 

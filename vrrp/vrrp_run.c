@@ -322,7 +322,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 
 	/* no_accept: the firewall first, so the instance's VIPs never go
 	 * unfiltered; without it the instance does not run */
-	if (!ci->accept && ci->priority < 255 && !run->nft &&
+	if (vrrp_nft_wanted(ci) && !run->nft &&
 	    (r = vrrp_nft_new(g->nft_table, g->nft_priority, g->nft_counters,
 			      &run->nft)) < 0) {
 		log_err("VRRP_Instance(%s) has no_accept and no firewall: not "
