@@ -610,6 +610,13 @@ int vrrp_conf_h_static_addr(struct conf_ctx *c, const struct conf_node *n,
 	struct vrrp_conf *vc = obj;
 	struct vrrp_vip v, *grown;
 
+	for (size_t i = 0; i < n->nargs; i++)
+		if (!strcmp(n->args[i], "track_group")) {
+			conf_err(c, n, "'track_group' on a static address is a "
+				 "keepalived option that tandem does not "
+				 "implement yet");
+			return -1;
+		}
 	if (vrrp_conf_parse_vip(c, n, &v) < 0)
 		return -1;
 	if (!v.dev) {

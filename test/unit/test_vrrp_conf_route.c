@@ -7,6 +7,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -270,6 +271,82 @@ static void test_lists(void **state)
 	tv_free(vc);
 }
 
+/* The static_* lists, through a top level of their own (as
+ * tandem/conf_top.c wires them). */
+static const struct conf_keyword static_kw[] = {
+	{ .name = "static_ipaddress", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_h_static_addr, .flags = CONF_KW_MULTI },
+	{ .name = "static_routes", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_h_static_route, .flags = CONF_KW_MULTI },
+	{ .name = "static_rules", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_h_static_rule, .flags = CONF_KW_MULTI },
+	{ .name = NULL },
+};
+
+static const struct conf_block static_top = {
+	.name = "the top level",
+	.keywords = static_kw,
+};
+
+static struct vrrp_conf *static_load(const char *text, struct conf_diag *d)
+{
+	struct conf_tree *t = NULL;
+	struct vrrp_conf *vc = calloc(1, sizeof(*vc));
+
+	assert_non_null(vc);
+	vrrp_conf_init(vc);
+	conf_diag_init(d);
+	if (conf_read_buffer("s.conf", text, strlen(text), NULL, d, &t) == 0)
+		conf_apply(t, &static_top, vc, d);
+	conf_tree_free(t);
+	return vc;
+}
+
+static void static_bad(const char *text, const char *needle)
+{
+	struct conf_diag d;
+	struct vrrp_conf *vc = static_load(text, &d);
+	bool found = false;
+
+	for (size_t i = 0; i < d.n; i++)
+		if (d.v[i].sev == CONF_ERROR && d.v[i].line == 2 &&
+		    strstr(d.v[i].msg, needle))
+			found = true;
+	if (!found)
+		fail_msg("no error with \"%s\" at line 2 for:\n%s", needle, text);
+	conf_diag_free(&d);
+	tv_free(vc);
+}
+
+static void test_static(void **state)
+{
+	struct conf_diag d;
+	struct vrrp_conf *vc;
+
+	(void)state;
+	vc = static_load("static_ipaddress {\n10.1.0.1/24 dev lo\n"
+			 "2001:db8::7 dev eth0\n}\nstatic_routes {\n"
+			 "198.51.100.0/24 via 10.1.0.254 table 7\n}\n"
+			 "static_rules {\nfrom 10.1.0.0/24 table 7\n}\n", &d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(vc->nsvips, 2);
+	assert_string_equal(vc->svips[0].dev, "lo");
+	assert_int_equal(vc->svips[0].prefix, 24);
+	assert_int_equal(vc->svips[1].addr.family, AF_INET6);
+	assert_int_equal(vc->nsroutes, 1);
+	assert_int_equal(vc->sroutes[0].s.table, 7);
+	assert_int_equal(vc->nsrules, 1);
+	assert_int_equal(vc->srules[0].s.table, 7);
+	conf_diag_free(&d);
+	tv_free(vc);
+
+	static_bad("static_ipaddress {\n10.1.0.1/24\n}\n", "needs 'dev IF'");
+	static_bad("static_ipaddress {\n10.1.0.1/24 dev lo track_group g\n}\n",
+		   "not implement yet");
+	static_bad("static_routes {\n198.51.100.0/24\n}\n", "'via' or 'dev'");
+	static_bad("static_rules {\nfrom 10.1.0.1\n}\n", "needs an action");
+}
+
 /* use_vmac [NAME] and vmac_xmit_base (vrrp_conf_vmac.c). */
 static void test_vmac(void **state)
 {
@@ -302,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_rule_bad),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_vmac),
+		cmocka_unit_test(test_static),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
