@@ -2,8 +2,8 @@
 # virtual_routes / virtual_rules follow mastership, static_* follow the
 # process: two directors of the shared lab (d1 priority 150, d2 100) run
 # one instance with routes in table 100 (a gateway route, a device route
-# with the VIP as its source, a blackhole, a two-hop route) and a rule
-# from the VIP, plus static_ipaddress / static_routes / static_rules.
+# with the VIP as its source, a blackhole, a two-hop route, an IPv6
+# unreachable) and rules (from the VIP, to an IPv6 prefix), plus static_ipaddress / static_routes / static_rules.
 #
 #   - the master holds every virtual route and rule, the backup none;
 #   - the static entries are on both while they run;
@@ -57,9 +57,11 @@ conf() {
 		echo "        src $VIP to 203.0.113.0/24 dev eth0 table 100"
 		echo "        blackhole 10.99.0.0/16 table 100"
 		echo "        default table 100 nexthop via 192.0.2.253 nexthop via 192.0.2.252 weight 3"
+		echo "        unreachable 2001:db8:2::/48 table 100"
 		echo "    }"
 		echo "    virtual_rules {"
 		echo "        from $VIP table 100 priority 1000"
+		echo "        to 2001:db8:3::/48 table 100 priority 1001"
 		echo "    }"
 		echo "}"
 	} >"$CONF"
@@ -73,9 +75,14 @@ has_routes() {
 	echo "$_r" | grep -q "^203.0.113.0/24 dev eth0 .*src $VIP" &&
 	echo "$_r" | grep -q "^blackhole 10.99.0.0/16" &&
 	echo "$_r" | grep -q "^default" &&
-	[ "$(ip -n "$1" route show table 100 default | grep -c nexthop)" = 2 ]
+	[ "$(ip -n "$1" route show table 100 default | grep -c nexthop)" = 2 ] &&
+	ip -n "$1" -6 route show table 100 | grep -q "^unreachable 2001:db8:2::/48" &&
+	ip -n "$1" -6 rule show | grep -q "^1001:.*to 2001:db8:3::/48 lookup 100"
 }
-no_routes() { [ -z "$(routes "$1")" ]; }
+no_routes() {
+	[ -z "$(routes "$1")" ] && [ -z "$(ip -n "$1" -6 route show table 100 2>/dev/null)" ] &&
+	! ip -n "$1" -6 rule show | grep -q "lookup 100"
+}
 has_rule() { ip -n "$1" rule show | grep -q "^1000:.*from $VIP lookup 100"; }
 no_rule() { ! has_rule "$1"; }
 has_static() {
