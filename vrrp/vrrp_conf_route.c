@@ -15,7 +15,8 @@
  *          [table|lookup N | goto N | blackhole | unreachable | prohibit]
  *          [no_track] [inet6]
  *
- * Tables are numbers or main, local, default.  As for addresses, a line
+ * Tables are numbers, main, local, default, or names from iproute2's
+ * /etc/iproute2/rt_tables (and rt_tables.d), read when the file is.  As for addresses, a line
  * is all or nothing: the first problem is a located error naming the
  * word, and nothing of the line is kept.  A route or rule of either
  * family may sit in an instance of the other, as keepalived allows.
@@ -23,6 +24,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -85,6 +87,38 @@ static int num(struct conf_ctx *c, struct words *w, uint32_t max,
 	return 0;
 }
 
+/* A table name from iproute2's files (rt_tables, rt_tables.d/NAME.conf):
+ * "NUMBER NAME" lines, '#' comments.  0 when not found. */
+static uint32_t rt_table_file(const char *path, const char *name)
+{
+	char line[256], nm[128];
+	uint32_t found = 0;
+	unsigned long id;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (line[0] != '#' && sscanf(line, "%lu %127s", &id, nm) == 2 &&
+		    !strcmp(nm, name) && id > 0 && id <= UINT32_MAX)
+			found = (uint32_t)id;
+	fclose(f);
+	return found;
+}
+
+static uint32_t rt_table_named(const char *name)
+{
+	uint32_t id = rt_table_file("/etc/iproute2/rt_tables", name);
+	glob_t g;
+
+	if (id || glob("/etc/iproute2/rt_tables.d/*.conf", 0, NULL, &g))
+		return id;
+	for (size_t i = 0; !id && i < g.gl_pathc; i++)
+		id = rt_table_file(g.gl_pathv[i], name);
+	globfree(&g);
+	return id;
+}
+
 static int table(struct conf_ctx *c, struct words *w, uint32_t *out)
 {
 	const char *k = word_at(w, w->i), *v = value(c, w);
@@ -97,9 +131,11 @@ static int table(struct conf_ctx *c, struct words *w, uint32_t *out)
 		*out = RT_TABLE_LOCAL;
 	else if (!strcmp(v, "default"))
 		*out = RT_TABLE_DEFAULT;
-	else if (parse_u32(v, out) < 0 || *out == 0) {
-		conf_err(c, w->n, "expected a table 1..%u, main, local or "
-			 "default after '%s', got '%s'", UINT32_MAX, k, v);
+	else if ((parse_u32(v, out) < 0 && !(*out = rt_table_named(v))) ||
+		 *out == 0) {
+		conf_err(c, w->n, "expected a table 1..%u, main, local, default "
+			 "or a name of /etc/iproute2/rt_tables after '%s', got "
+			 "'%s'", UINT32_MAX, k, v);
 		return -1;
 	}
 	return 0;
