@@ -94,11 +94,13 @@ check "d2 deleted its VMAC" no_link "$D2" vrrp.53
 
 # a named VMAC, adverts on the base interface
 conf "use_vmac vmac1" "vmac_xmit_base"
-m2=$(entered d2 MASTER)
 start d1
-start d2
 check "a named VMAC (vmac1) on d1" wait_until 30 vmac_ok "$D1" vmac1
 check "d1 master with the VIP on vmac1" wait_until 60 vip_on "$D1" vmac1
+# d2 starts once d1 is master, so only lost adverts could make it master
+m2=$(entered d2 MASTER)
+start d2
+wait_until 30 vmac_ok "$D2" vmac1
 sleep 2
 check "with vmac_xmit_base d2 hears the adverts on eth0 and stays backup" \
 	[ "$(entered d2 MASTER)" = "$m2" ]
@@ -121,13 +123,14 @@ VIP6=2001:db8::100
 	echo "    }"
 	echo "}"
 } >"$CONF"
-m2=$(entered d2 MASTER)
 start d1
-start d2
 MAC=00:00:5e:00:02:37
 check "IPv6: vrrp6.55 with MAC $MAC" wait_until 30 vmac_ok "$D1" vrrp6.55
 check "IPv6: d1 master with the VIP on vrrp6.55" wait_until 80 sh -c \
 	"ip -n '$D1' -6 addr show dev vrrp6.55 | grep -q '$VIP6/64'"
+m2=$(entered d2 MASTER)
+start d2
+wait_until 30 vmac_ok "$D2" vrrp6.55
 sleep 2
 check "IPv6: d2 hears d1's adverts and stays backup" [ "$(entered d2 MASTER)" = "$m2" ]
 check "IPv6: the client reaches the VIP through the virtual MAC" sh -c \
