@@ -274,7 +274,8 @@ void vrrp_vip_free(struct vrrp_vip *v);
 /* "ADDR/PREFIX" */
 const char *vrrp_conf_ip_str(const struct vrrp_ip *ip, char *buf, size_t len);
 
-/* vrrp_conf_route.c: one line of `ip route` / `ip rule` syntax; 0, or -1
+/* vrrp_conf_route.c, vrrp_conf_rule.c: one line of `ip route` / `ip rule`
+ * syntax; 0, or -1
  * after a located error. */
 int vrrp_conf_parse_route(struct conf_ctx *c, const struct conf_node *n,
 			  struct vrrp_route *out);
