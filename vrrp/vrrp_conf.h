@@ -6,7 +6,9 @@
  * vrrp_conf_inst_check.c (the checks one instance can make alone),
  * vrrp_conf_addr.c (the `ip addr`
  * syntax of virtual_ipaddress, virtual_ipaddress_excluded and the lines of
- * unicast_peer) and vrrp_conf_sync.c (sync groups and the checks that need
+ * unicast_peer), vrrp_conf_route.c / vrrp_conf_rule.c (virtual_routes,
+ * virtual_rules and the static_* lists), vrrp_conf_vmac.c (use_vmac) and
+ * vrrp_conf_sync.c (sync groups and the checks that need
  * every instance and global_defs: duplicate VRIDs, group members, the
  * version that global_defs gives).
  *
@@ -275,8 +277,7 @@ void vrrp_vip_free(struct vrrp_vip *v);
 const char *vrrp_conf_ip_str(const struct vrrp_ip *ip, char *buf, size_t len);
 
 /* vrrp_conf_route.c, vrrp_conf_rule.c: one line of `ip route` / `ip rule`
- * syntax; 0, or -1
- * after a located error. */
+ * syntax; 0, or -1 after a located error. */
 int vrrp_conf_parse_route(struct conf_ctx *c, const struct conf_node *n,
 			  struct vrrp_route *out);
 int vrrp_conf_parse_rule(struct conf_ctx *c, const struct conf_node *n,
