@@ -5,9 +5,11 @@
  * Single values use lib/conf's typed kinds; the few handlers either record
  * that a keyword was given (its default otherwise comes from global_defs,
  * which vrrp_conf_check() resolves) or check what a type cannot say.
- * Keywords of the tracking, notification, VMAC, routing and firewall work
- * (issue 4) are CONF_T_NOTIMPL: a file using them is refused with an error
- * that says so, never half obeyed.
+ * Keywords of the tracking and notification work (issue 4) are
+ * CONF_T_NOTIMPL: a file using them is refused with an error that says
+ * so, never half obeyed.  The routes, rules and use_vmac lines have
+ * parsers of their own (vrrp_conf_route.c, vrrp_conf_rule.c,
+ * vrrp_conf_vmac.c).
  *
  * The block's close() is in vrrp_conf_inst_check.c; the checks that need
  * global_defs or other instances are vrrp_conf_check() in
