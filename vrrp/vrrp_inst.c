@@ -39,6 +39,9 @@
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_auth.h"
 #include "vrrp/vrrp_inst.h"
+#include "vrrp/vrrp_nft.h"
+#include "vrrp/vrrp_routes.h"
+#include "vrrp/vrrp_vmac.h"
 
 static uint64_t now_us(const struct vrrp_inst *vi)
 {
@@ -137,7 +140,9 @@ static void send_advert(struct vrrp_inst *vi, uint8_t prio)
 
 int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 {
-	return v->dev ? (int)if_nametoindex(v->dev) : vi->ifindex;
+	if (v->dev)
+		return (int)if_nametoindex(v->dev);
+	return vi->vmac.ifindex > 0 ? vi->vmac.ifindex : vi->ifindex;
 }
 
 static void vip_spec(const struct vrrp_inst *vi, const struct vrrp_vip *v,
@@ -199,10 +204,21 @@ static void vips_apply(struct vrrp_inst *vi, const struct vrrp_vip *v,
 	}
 }
 
+/* virtual_routes / virtual_rules follow the VIPs (vrrp_routes.c). */
+/* The no_accept set holds a VIP before it is added and until it is gone
+ * (vrrp_nft.c). */
 static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
 {
+	if (add)
+		vrrp_nft_inst(vi, true);
+	else
+		vrrp_routes_inst(vi, false, quiet);
 	vips_apply(vi, vi->ci->vips, vi->ci->nvips, add, quiet);
 	vips_apply(vi, vi->ci->evips, vi->ci->nevips, add, quiet);
+	if (add)
+		vrrp_routes_inst(vi, true, quiet);
+	else
+		vrrp_nft_inst(vi, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -522,6 +538,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	if (vi->ifindex)
 		promote(vi);
 	sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+	vrrp_vmac_up(vi);
 	*out = vi;
 	return 0;
 }
@@ -677,6 +694,7 @@ void vrrp_inst_if_found(struct vrrp_inst *vi, int ifindex)
 	vi->ifindex = ifindex;
 	link_info(vi);
 	promote(vi);
+	vrrp_vmac_up(vi);
 	/* The link's state is the runtime's next word (vrrp_inst_link). */
 	vi->link_up = false;
 	if (!vi->ci->dont_track_primary)
@@ -691,6 +709,7 @@ void vrrp_inst_if_gone(struct vrrp_inst *vi)
 	if (!was)
 		return;
 	unpromote(vi, true);
+	vrrp_vmac_down(vi, true);
 	/* Index 0 first: the addresses went with the interface, and only
 	 * those on other interfaces (dev) are left to remove. */
 	vi->ifindex = 0;
@@ -722,6 +741,9 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 		return;
 	sd_event_source_disable_unref(vi->timer);
 	vrrp_garp_sched_free(vi);
+	/* -X (release false) keeps the VIPs, so their interface too */
+	if (vi->release)
+		vrrp_vmac_down(vi, false);
 	unpromote(vi, false);
 	sd_event_source_disable_unref(vi->post);
 	free(vi->vips);
@@ -752,6 +774,13 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, "   Last transition = %llu (%s)\n",
 		(unsigned long long)t, tb);
 	fprintf(out, "   Interface = %s\n", ci->interface);
+	if (vi->vmac.ifindex > 0)
+		fprintf(out, "   Use VMAC = %s%s\n", vi->vmac.name,
+			ci->vmac_xmit_base ? ", xmit base" : "");
+	if (ci->nvroutes || ci->nvrules)
+		fprintf(out, "   Virtual routes = %zu, virtual rules = %zu\n",
+			ci->nvroutes, ci->nvrules);
+	fprintf(out, "   Accept = %s\n", ci->accept ? "enabled" : "disabled");
 	fprintf(out, "   Using src_ip = %s\n", ip_str(&vi->primary, buf, sizeof(buf)));
 	fprintf(out, "   Virtual Router ID = %u\n", ci->vrid);
 	fprintf(out, "   Priority = %u\n", ci->priority);
@@ -813,6 +842,10 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 	json_object_object_add(d, "state",
 			       json_object_new_string(vrrp_state_str(vi->fsm.state)));
 	json_object_object_add(d, "ifp_ifname", json_object_new_string(ci->interface));
+	if (vi->vmac.ifindex > 0)
+		json_object_object_add(d, "vmac_ifname",
+				       json_object_new_string(vi->vmac.name));
+	json_object_object_add(d, "accept", json_object_new_boolean(ci->accept));
 	/* why FAULT: "link", "no_interface", "no_peer" (empty otherwise) */
 	json_object_object_add(d, "fault", fault);
 	if (vi->fault & VRRP_FAULT_LINK)

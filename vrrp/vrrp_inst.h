@@ -54,9 +54,15 @@ struct vrrp_inst_globals {
 			    VRRP_RXB_SIZE } rx_bufs_policy;
 	unsigned rx_bufs_size;			/* VRRP_RXB_SIZE */
 	unsigned rx_bufs_multiplier;
+	/* the no_accept firewall: global_defs nftables (default "tandem"),
+	 * nftables_priority, nftables_counters */
+	char nft_table[64];
+	int nft_priority;
+	bool nft_counters;
 };
 
 struct vrrp_promote;
+struct vrrp_nft;
 
 struct vrrp_inst;
 typedef void (*vrrp_state_cb)(const struct vrrp_inst *vi, enum vrrp_state from,
@@ -82,6 +88,7 @@ struct vrrp_inst_env {
 	 * needs a while to start 1,000 of them does not give its last ones
 	 * a later deadline than its peer's. */
 	uint64_t started;
+	struct vrrp_nft *nft;		/* no_accept firewall; may be NULL */
 };
 
 /* Why an instance is in FAULT (any bit set). */
@@ -131,6 +138,12 @@ struct vrrp_inst {
 	bool post_vips, post_garp;	/* after every advert that is due */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	bool release;			/* remove VIPs when stopping */
+	struct {			/* use_vmac (vrrp_vmac.c) */
+		int ifindex;		/* 0: none */
+		int saved_arp_ignore;	/* the base's, -1: unknown */
+		int saved_arp_announce;
+		char name[16];
+	} vmac;
 };
 
 /* Resolve the interface and our address, pack the addresses, prepare the

@@ -36,7 +36,9 @@
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_run.h"
+#include "vrrp/vrrp_nft.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_vmac.h"
 
 #define RX_BATCH_US	1000
 
@@ -59,6 +61,7 @@ struct vrrp_run {
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
 	struct vrrp_promote *promote;
+	struct vrrp_nft *nft;		/* made by the first no_accept instance */
 	struct nl_link_watch *lw;
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
@@ -212,8 +215,10 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 	struct vrrp_sock_opts o;
 	int r;
 
+	int ifindex = vrrp_vmac_sock_ifindex(vi);
+
 	for (rs = run->socks; rs; rs = rs->next)
-		if (rs->ifindex == vi->ifindex && rs->family == vi->family &&
+		if (rs->ifindex == ifindex && rs->family == vi->family &&
 		    rs->proto == vi->proto) {
 			rs->refs++;
 			sock_rcvbuf(run, rs, vi);
@@ -223,7 +228,7 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 		return NULL;
 	memset(&o, 0, sizeof(o));
 	o.family = vi->family;
-	o.ifindex = vi->ifindex;
+	o.ifindex = ifindex;
 	o.proto = vi->proto;
 	o.join = vi->npeers == 0;
 	o.group = vi->group;
@@ -242,7 +247,7 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 		return NULL;
 	}
 	rs->run = run;
-	rs->ifindex = vi->ifindex;
+	rs->ifindex = ifindex;
 	rs->family = vi->family;
 	rs->proto = vi->proto;
 	rs->refs = 1;
@@ -366,9 +371,19 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	uint64_t iter = 0;
 	struct vrrp_inst *vi;
 	struct run_sock *rs = NULL;
-	int r = vrrp_inst_new(&env, ci, g, &vi);
+	int r;
 
-	if (r < 0)
+	/* no_accept: the firewall first, so the instance's VIPs never go
+	 * unfiltered; without it the instance does not run */
+	if (vrrp_nft_wanted(ci) && !run->nft &&
+	    (r = vrrp_nft_new(g->nft_table, g->nft_priority, g->nft_counters,
+			      &run->nft)) < 0) {
+		log_err("VRRP_Instance(%s) has no_accept and no firewall: not "
+			"started", ci->name);
+		return r;
+	}
+	env.nft = run->nft;
+	if ((r = vrrp_inst_new(&env, ci, g, &vi)) < 0)
 		return r;
 	/* Before the event loop first runs, this is the start-up batch. */
 	if (sd_event_get_iteration(run->e, &iter) >= 0 && iter == 0)
@@ -419,6 +434,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 		return;
 	while (run->insts)
 		vrrp_run_remove(run, run->insts, release);
+	vrrp_nft_free(run->nft, !release);
 	nl_link_watch_free(run->lw);
 	vrrp_promote_free(run->promote);
 	vrrp_garp_close(run->garp);
