@@ -34,6 +34,7 @@
 #include "tandem/ipc.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
+#include "tandem/proc_sched.h"
 #include "tandem/proc_vrrp.h"
 #include "tandem/signals.h"
 
@@ -398,6 +399,18 @@ static int on_term(sd_event_source *src, const struct signalfd_siginfo *si,
 	return 0;
 }
 
+/* The global_defs settings of this kind of child (vrrp_*, checker_*). */
+static const struct gd_proc *child_proc_settings(enum child_type t,
+						 const struct global_defs *gd)
+{
+#ifdef WITH_VRRP
+	if (t == CHILD_VRRP)
+		return &gd->vrrp_proc;
+#endif
+	(void)t;
+	return &gd->checker_proc;
+}
+
 /* ------------------------------------------------------------------ */
 
 _Noreturn void child_main(const struct child_start *s)
@@ -435,6 +448,7 @@ _Noreturn void child_main(const struct child_start *s)
 		c.load_opts.config_id = id;
 	}
 	set_title(s, c.ops->name);
+	proc_sched_apply(child_proc_settings(s->type, &c.cfg->gd), c.ops->name);
 	c.started = time(NULL);
 
 	/* Orders come as messages; TERM (parent death, or an operator)

@@ -14,7 +14,9 @@
 # added there, even for a moment, fails the test.
 #
 # It holds at full scale in the sanitizer build too (ASan), and with two
-# CPU hogs beside the directors on 2 cores.  RACE_IFS (segments) and
+# CPU hogs beside the directors on 2 cores; the vrrp children run at
+# vrrp_priority -10 so that the rest of a parallel make check cannot
+# starve them (no VRRP daemon keeps its elections without the CPU).  RACE_IFS (segments) and
 # RACE_PER (instances per segment, 1-255) change the scale.
 #
 # Root only.  Namespaces vrace-{br,d1,d2}-PID, the temporary folder and
@@ -42,7 +44,11 @@ python3 - "$CONF" "$NIF" "$PER" <<'EOF'
 import sys
 path, nif, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 with open(path, "w") as o:
-    o.write("global_defs {\n    router_id vrrp_race_test\n}\n")
+    # make check runs other tests beside this one (a qemu VM among
+    # them) on the same two cores: the directors get the CPU a director
+    # has in production, through keepalived's own vrrp_priority.
+    o.write("global_defs {\n    router_id vrrp_race_test\n"
+            "    vrrp_priority -10\n}\n")
     for i in range(1, nif + 1):
         for v in range(1, per + 1):
             o.write("vrrp_instance VI_%d_%d {\n"
