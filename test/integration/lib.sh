@@ -33,9 +33,13 @@ alive() {
 readpid() { cat "$1" 2>/dev/null || true; }
 
 # wait_until TENTHS command...: poll every 0.1 s, at most TENTHS times.
-# (Helpers use their own variable names: sh has no local variables.)
+# The count is local (dash and bash have `local`): a command that itself
+# waits with wait_until must not reset the outer count, or a condition
+# that never holds would be polled forever.  (Other helpers use their own
+# variable names.)
 wait_until() {
-	_wu_n=$1; shift
+	local _wu_n=$1
+	shift
 	while [ "$_wu_n" -gt 0 ]; do
 		if "$@"; then return 0; fi
 		sleep 0.1
