@@ -139,6 +139,9 @@ static void transfer_reason(struct http_run *r, CURLcode rc, char *why,
 		snprintf(why, len, "%s: %s", r->resp.sock_what,
 			 strerror(r->resp.sock_errno));
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
+		/* curl counts a TLS connection as made once its handshake
+		 * is done: a stalled handshake is a connect timeout, as
+		 * keepalived words it too. */
 		snprintf(why, len, conn ? "timeout after %.1f s waiting for the "
 			 "response" : "connect timeout after %.1f s", tmo);
 	} else if (rc == CURLE_COULDNT_CONNECT) {
