@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "check/check_checker.h"
@@ -242,6 +244,78 @@ static void warnings(void **state)
 	check_conf_free(&cc);
 }
 
+/* The SSL block, through a top table that holds it as tandem's does. */
+static void *ssl_open_t(struct conf_ctx *c, const struct conf_node *n,
+			void *parent)
+{
+	return check_ssl_open(c, n, parent);
+}
+
+static const struct conf_block ssl_t = {
+	.name = "SSL", .keywords = check_ssl_keywords,
+	.open = ssl_open_t, .close = check_ssl_close,
+};
+
+static const struct conf_keyword ssl_top_kw[] = {
+	{ .name = "SSL", .type = CONF_T_BLOCK, .block = &ssl_t,
+	  .flags = CONF_KW_MULTI },
+	{ .name = NULL },
+};
+
+static const struct conf_block ssl_top = {
+	.name = "the top level", .keywords = ssl_top_kw,
+};
+
+static int parse_ssl(const char *text, struct check_conf *cc,
+		     struct conf_diag *d)
+{
+	struct conf_tree *t = NULL;
+	int r;
+
+	check_conf_init(cc);
+	conf_diag_init(d);
+	r = conf_read_buffer("t.conf", text, strlen(text), NULL, d, &t);
+	if (conf_apply(t, &ssl_top, cc, d) < 0)
+		r = -1;
+	conf_tree_free(t);
+	return r;
+}
+
+static void ssl_block(void **state)
+{
+	char path[] = "/tmp/test_check_http.XXXXXX", text[512];
+	struct check_conf cc;
+	struct conf_diag d;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(text, sizeof(text), "SSL {\n password secret\n ca %s\n"
+		 " certificate %s\n key %s\n}\n", path, path, path);
+	assert_int_equal(parse_ssl(text, &cc, &d), 0);
+	assert_non_null(cc.ssl);
+	assert_string_equal(cc.ssl->password, "secret");
+	assert_string_equal(cc.ssl->ca, path);
+	assert_string_equal(cc.ssl->certificate, path);
+	assert_string_equal(cc.ssl->key, path);
+	conf_diag_free(&d);
+	check_conf_free(&cc);
+
+	assert_int_not_equal(parse_ssl("SSL {\n ca /nonexistent/ca.pem\n}\n",
+				       &cc, &d), 0);
+	assert_true(has_diag(&d, CONF_ERROR, 2, "cannot read \"/nonexistent/ca.pem\""));
+	conf_diag_free(&d);
+	check_conf_free(&cc);
+
+	snprintf(text, sizeof(text), "SSL {\n key %s\n}\n", path);
+	assert_int_not_equal(parse_ssl(text, &cc, &d), 0);
+	assert_true(has_diag(&d, CONF_ERROR, 1, "needs its certificate"));
+	conf_diag_free(&d);
+	check_conf_free(&cc);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +325,7 @@ int main(void)
 		cmocka_unit_test(same_urls),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(warnings),
+		cmocka_unit_test(ssl_block),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
