@@ -41,6 +41,11 @@ openssl req -newkey rsa:2048 -nodes -subj "/CN=srv" -keyout "$T/srv.key" \
 openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.crt" -CAkey "$T/ca.key" \
 	-CAcreateserial -days 2 -out "$T/srv.crt" >/dev/null 2>&1 || \
 	skip_all "openssl cannot make certificates"
+# A client certificate whose key is encrypted (the SSL block's password).
+openssl req -newkey rsa:2048 -passout pass:s3cret -subj "/CN=client" \
+	-keyout "$T/client.key" -out "$T/client.csr" >/dev/null 2>&1
+openssl x509 -req -in "$T/client.csr" -CA "$T/ca.crt" -CAkey "$T/ca.key" \
+	-CAcreateserial -days 2 -out "$T/client.crt" >/dev/null 2>&1
 
 mkdir -p "$T/www" "$T/ngx"
 printf 'hello from the real server\n' >"$T/www/index.html"
@@ -67,6 +72,15 @@ http {
 		root $T/www;
 		location = /vh { return 404; }
 		location = /sni { return 200 "sni=\$ssl_server_name\n"; }
+		location = /src { return 200 "\$remote_addr\n"; }
+	}
+	server {
+		listen 8444 ssl;
+		ssl_certificate $T/srv.crt;
+		ssl_certificate_key $T/srv.key;
+		ssl_client_certificate $T/ca.crt;
+		ssl_verify_client on;
+		location = /client { return 200 "client=\$ssl_client_s_dn\n"; }
 	}
 	server {
 		listen 8080;
@@ -94,6 +108,9 @@ conf() { # CA-FILE
 	write_conf \
 	"SSL {" \
 	"  ca $1" \
+	"  certificate $T/client.crt" \
+	"  key $T/client.key" \
+	"  password s3cret" \
 	"}" \
 	"virtual_server 10.0.0.1 80 {" \
 	"  delay_loop 0.3" \
@@ -149,6 +166,24 @@ conf() { # CA-FILE
 	"      }" \
 	"      enable_sni" \
 	"      sni_name sni.example" \
+	"    }" \
+	"  }" \
+	"  real_server 127.0.0.9 8444 {" \
+	"    SSL_GET {" \
+	"      url {" \
+	"        path /client" \
+	"        regex \"client=CN *= *client\"" \
+	"      }" \
+	"    }" \
+	"  }" \
+	"  real_server 127.0.0.10 8080 {" \
+	"    HTTP_GET {" \
+	"      bindto 127.0.0.42" \
+	"      url {" \
+	"        path /src" \
+	"        regex \"^127.0.0.42\$\"" \
+	"        regex_options multiline" \
+	"      }" \
 	"    }" \
 	"  }" \
 	"  real_server 10.98.0.2 80 {" \
@@ -212,6 +247,10 @@ check "the virtual host inherited from the real server is sent as Host" \
 	wait_until 30 is 127.0.0.7:8080 "up failed" "true 0"
 check "enable_sni sends sni_name" \
 	wait_until 30 is 127.0.0.8:8443 "up failed" "true 0"
+check "the SSL block's client certificate (key with password) is presented" \
+	wait_until 30 is 127.0.0.9:8444 "up failed" "true 0"
+check "bindto: the request comes from that address" \
+	wait_until 30 is 127.0.0.10:8080 "up failed" "true 0"
 check "an address nobody answers: connect timeout" \
 	wait_until 30 is 10.98.0.2:80 "up reason" "false connect timeout after 0.3 s"
 
