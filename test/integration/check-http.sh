@@ -186,6 +186,12 @@ conf() { # CA-FILE
 	"      }" \
 	"    }" \
 	"  }" \
+	"  real_server 127.0.0.11 8080 {" \
+	"    HTTP_GET {" \
+	"      fwmark 42" \
+	"      url { path /index.html }" \
+	"    }" \
+	"  }" \
 	"  real_server 10.98.0.2 80 {" \
 	"    HTTP_GET {" \
 	"      url { path / }" \
@@ -251,6 +257,24 @@ check "the SSL block's client certificate (key with password) is presented" \
 	wait_until 30 is 127.0.0.9:8444 "up failed" "true 0"
 check "bindto: the request comes from that address" \
 	wait_until 30 is 127.0.0.10:8080 "up failed" "true 0"
+if command -v nft >/dev/null 2>&1 &&
+   ip netns exec "$NS" nft -f - <<'NFT' 2>/dev/null
+table inet tandem_test {
+	chain out {
+		type filter hook output priority 0;
+		ip daddr 127.0.0.11 meta mark 42 counter
+	}
+}
+NFT
+then
+	marked() {
+		ip netns exec "$NS" nft list chain inet tandem_test out |
+			grep -Eq 'counter packets [1-9]'
+	}
+	check "fwmark: the checker's packets carry the mark" wait_until 30 marked
+else
+	ok "fwmark: the checker's packets carry the mark # SKIP no nftables"
+fi
 check "an address nobody answers: connect timeout" \
 	wait_until 30 is 10.98.0.2:80 "up reason" "false connect timeout after 0.3 s"
 
