@@ -316,6 +316,47 @@ static void ssl_block(void **state)
 	unlink(path);
 }
 
+/* Is every keyword of TABLE (and of the blocks it opens) in the man page
+ * TEXT, set in bold? */
+static void all_documented(const char *text, const struct conf_keyword *kw,
+			   const char *where)
+{
+	static const char *const pre[] = { ".B ", ".BR ", ".BI ", "\\fB", "\" " };
+
+	for (; kw->name; kw++) {
+		bool found = false;
+		char pat[80];
+
+		for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]) && !found; i++) {
+			snprintf(pat, sizeof(pat), "%s%s", pre[i], kw->name);
+			found = strstr(text, pat) != NULL;
+		}
+		if (!found)
+			fail_msg("%s: '%s' is not in tandem.conf(5)", where, kw->name);
+		if (kw->type == CONF_T_BLOCK && kw->block)
+			all_documented(text, kw->block->keywords, kw->name);
+	}
+}
+
+static void documented(void **state)
+{
+	const char *srcdir = getenv("top_srcdir");
+	char path[4096], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/doc/tandem.conf.5",
+		 srcdir ? srcdir : "..");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_true(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	all_documented(text, check_http_block.keywords, "HTTP_GET");
+	all_documented(text, check_ssl_keywords, "SSL");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +367,7 @@ int main(void)
 		cmocka_unit_test(errors),
 		cmocka_unit_test(warnings),
 		cmocka_unit_test(ssl_block),
+		cmocka_unit_test(documented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
