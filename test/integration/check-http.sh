@@ -8,7 +8,8 @@
 # address nobody answers: connect timeout; TLS to a plain port, and a
 # certificate the SSL block's ca does not vouch for); and recovery.
 # Also the Host header (virtualhost inherited from the real server), SNI
-# (enable_sni, sni_name), and genhash's digest against md5sum of the
+# (enable_sni, sni_name), IPv6, the SSL block's client certificate,
+# bindto and fwmark, and genhash's digest against md5sum of the
 # file served (and, when keepalived's genhash is installed, against its
 # digest of a chunked body).
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +67,7 @@ http {
 	default_type text/plain;
 	server {
 		listen 8080 default_server;
+		listen [::1]:8080 default_server;
 		listen 8443 ssl default_server;
 		ssl_certificate $T/srv.crt;
 		ssl_certificate_key $T/srv.key;
@@ -73,6 +75,7 @@ http {
 		location = /vh { return 404; }
 		location = /sni { return 200 "sni=\$ssl_server_name\n"; }
 		location = /src { return 200 "\$remote_addr\n"; }
+		location = /host { return 200 "host=\$http_host\n"; }
 	}
 	server {
 		listen 8444 ssl;
@@ -198,6 +201,17 @@ conf() { # CA-FILE
 	"      connect_timeout 0.3" \
 	"    }" \
 	"  }" \
+	"}" \
+	"virtual_server 2001:db8::1 80 {" \
+	"  delay_loop 0.3" \
+	"  real_server ::1 8080 {" \
+	"    HTTP_GET {" \
+	"      url {" \
+	"        path /host" \
+	"        regex \"host=\\\\[::1\\\\]:8080\"" \
+	"      }" \
+	"    }" \
+	"  }" \
 	"}"
 }
 
@@ -275,6 +289,8 @@ then
 else
 	ok "fwmark: the checker's packets carry the mark # SKIP no nftables"
 fi
+check "IPv6: up, with Host [::1]:8080 as keepalived sends it" \
+	wait_until 30 is "[::1]:8080" "up failed" "true 0"
 check "an address nobody answers: connect timeout" \
 	wait_until 30 is 10.98.0.2:80 "up reason" "false connect timeout after 0.3 s"
 
@@ -354,6 +370,8 @@ check "the plain HTTP servers kept their state across both reloads" \
 gh() { ip netns exec "$NS" "$GENHASH" "$@"; }
 check "genhash prints md5sum's digest of the file served" \
 	eval '[ "$(gh -s 127.0.0.1 -p 8080 -u /index.html)" = "$MD5" ]'
+check "genhash over IPv6 prints the same digest" \
+	eval '[ "$(gh -s ::1 -p 8080 -u /index.html)" = "$MD5" ]'
 check "genhash -S (TLS) prints the same digest" \
 	eval '[ "$(gh -S -s 127.0.0.1 -p 8443 -u /index.html)" = "$MD5" ]'
 check "tandem --genhash prints the same digest" \
