@@ -4,7 +4,8 @@
  * options and offsets), the checker keywords, keepalived's 3 s
  * delay_before_retry default, virtualhost inherited url -> checker ->
  * real server -> virtual server, the regex verdicts, when two configs are
- * the same check, the SSL block, and a located error for each bad input.
+ * the same check, the SSL block, a located error for each bad input, and
+ * the shared digest (against md5sum's) and Host forms of lib/.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,10 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 
 #include "check/check_checker.h"
 #include "check/check_http.h"
+#include "lib/http_digest.h"
+#include "lib/http_get.h"
 #include "test/unit/check_test_util.h"
 
 static void ok_parse(const char *text, struct check_conf *cc)
@@ -316,6 +321,46 @@ static void ssl_block(void **state)
 	unlink(path);
 }
 
+/* lib/http_digest and the Host form of lib/http_get, which HTTP_GET and
+ * genhash share. */
+static void digest_and_host(void **state)
+{
+	struct http_digest d;
+	char hex[HTTP_DIGEST_HEX], p[HTTP_DIGEST_HEX], hp[64];
+	struct sockaddr_storage ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+	(void)state;
+	assert_int_equal(http_digest_init(&d), 0);
+	http_digest_update(&d, "hello ", 6);
+	http_digest_update(&d, "world\n", 6);
+	assert_int_equal(d.bytes, 12);
+	assert_int_equal(http_digest_final(&d, hex), 0);
+	assert_string_equal(hex, "6f5902ac237024bdd0c176cb93063dc4");	/* md5sum */
+	assert_int_equal(http_digest_init(&d), 0);
+	assert_int_equal(http_digest_final(&d, hex), 0);
+	assert_string_equal(hex, "d41d8cd98f00b204e9800998ecf8427e");	/* empty */
+	assert_true(http_digest_parse("6F5902AC237024BDD0C176CB93063DC4", p));
+	assert_string_equal(p, "6f5902ac237024bdd0c176cb93063dc4");
+	assert_false(http_digest_parse("6f5902ac237024bdd0c176cb93063dc", p));
+	assert_false(http_digest_parse("6f5902ac237024bdd0c176cb93063dc44", p));
+	assert_false(http_digest_parse("6f5902ac237024bdd0c176cb93063dcg", p));
+
+	memset(&ss, 0, sizeof(ss));
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(8080);
+	inet_pton(AF_INET, "192.0.2.7", &s4->sin_addr);
+	http_get_hostport(&ss, hp, sizeof(hp));
+	assert_string_equal(hp, "192.0.2.7:8080");
+	memset(&ss, 0, sizeof(ss));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(443);
+	inet_pton(AF_INET6, "2001:db8::1", &s6->sin6_addr);
+	http_get_hostport(&ss, hp, sizeof(hp));
+	assert_string_equal(hp, "[2001:db8::1]:443");
+}
+
 /* Is every keyword of TABLE (and of the blocks it opens) in the man page
  * TEXT, set in bold? */
 static void all_documented(const char *text, const struct conf_keyword *kw,
@@ -368,6 +413,7 @@ int main(void)
 		cmocka_unit_test(warnings),
 		cmocka_unit_test(ssl_block),
 		cmocka_unit_test(documented),
+		cmocka_unit_test(digest_and_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
