@@ -27,6 +27,8 @@
 
 enum check_kind {
 	CHECK_K_TCP,
+	CHECK_K_HTTP,		/* HTTP_GET */
+	CHECK_K_SSL,		/* SSL_GET */
 	CHECK_K_NTYPES
 };
 
@@ -48,6 +50,7 @@ struct check_checker {
 	uint64_t connect_timeout;		/* usec; 0: the default */
 	int log_all_failures;			/* -1: the global default */
 	struct check_inherit inh;		/* delay_loop, retry, ... */
+	struct check_http *http;		/* HTTP_GET, SSL_GET (check_http.h) */
 };
 
 /* The address a check goes to, resolved against its real server. */
@@ -91,6 +94,11 @@ struct check_probe {
 	sd_event_source *io, *timer;
 	void (*sock_complete)(struct check_probe *p, int err);
 	int early;			/* errno connect() decided at once */
+	/* The servers checked (for settings a type inherits, such as
+	 * virtualhost), and a type's own state while a check runs. */
+	const struct check_rs *rs;
+	const struct check_vs *vs;
+	void *priv;
 };
 
 struct check_type {
@@ -102,10 +110,15 @@ struct check_type {
 	int (*start)(struct check_probe *p);
 	/* Abandon a check in flight (done is not called). */
 	void (*cancel)(struct check_probe *p);
+	/* Optional: the type's own settings compared and freed. */
+	bool (*same)(const struct check_checker *a, const struct check_checker *b);
+	void (*free)(struct check_checker *ck);
+	uint64_t delay_before_retry;		/* its default; 0: the common one */
 };
 
 extern const struct check_type *const check_types[CHECK_K_NTYPES];
 extern const struct check_type check_type_tcp;
+extern const struct check_type check_type_http, check_type_ssl;
 
 /* ------------------------------------------------------------------ */
 /* Config                                                              */
@@ -151,6 +164,7 @@ void *check_ck_open(struct conf_ctx *c, const struct conf_node *n,
 int check_ck_close(struct conf_ctx *c, const struct conf_node *n, void *obj);
 
 extern const struct conf_block check_tcp_block;
+extern const struct conf_block check_http_block, check_ssl_block;
 
 /* The checker blocks, for the real_server table. */
 #define CHECK_CHECKER_BLOCK(nm, b) \

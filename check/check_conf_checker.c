@@ -20,6 +20,8 @@
 
 const struct check_type *const check_types[CHECK_K_NTYPES] = {
 	[CHECK_K_TCP] = &check_type_tcp,
+	[CHECK_K_HTTP] = &check_type_http,
+	[CHECK_K_SSL] = &check_type_ssl,
 };
 
 int check_ck_h_alpha(struct conf_ctx *c, const struct conf_node *n, void *obj)
@@ -149,6 +151,8 @@ void check_checker_timing(const struct check_checker *ck,
 	t->delay_before_retry = pick_time(ck->inh.delay_before_retry,
 					  rs->inh.delay_before_retry,
 					  vs->inh.delay_before_retry,
+					  check_types[ck->kind]->delay_before_retry ?
+					  check_types[ck->kind]->delay_before_retry :
 					  CHECK_DEFAULT_DELAY_BEFORE_RETRY);
 	t->warmup = pick_time(ck->inh.warmup, rs->inh.warmup, vs->inh.warmup, 0);
 	t->connect_timeout = ck->connect_timeout ? ck->connect_timeout
@@ -181,13 +185,16 @@ bool check_checker_same(const struct check_checker *a,
 	       a->inh.delay_loop == b->inh.delay_loop &&
 	       a->inh.delay_before_retry == b->inh.delay_before_retry &&
 	       a->inh.warmup == b->inh.warmup && a->inh.retry == b->inh.retry &&
-	       a->inh.alpha == b->inh.alpha;
+	       a->inh.alpha == b->inh.alpha &&
+	       (!check_types[a->kind]->same || check_types[a->kind]->same(a, b));
 }
 
 void check_checker_free(struct check_checker *ck)
 {
 	if (!ck)
 		return;
+	if (check_types[ck->kind]->free)
+		check_types[ck->kind]->free(ck);
 	free(ck->loc.file);
 	free(ck->bind_if);
 	check_inherit_free(&ck->inh);

@@ -86,7 +86,8 @@ static const struct conf_keyword rs_keywords[] = {
 	  .min = 0, .max = 1000000 },
 	/* checkers tandem does not run yet */
 	CHECK_CHECKER_BLOCK("TCP_CHECK", check_tcp_block),
-	NOTIMPL("HTTP_GET"), NOTIMPL("SSL_GET"),
+	CHECK_CHECKER_BLOCK("HTTP_GET", check_http_block),
+	CHECK_CHECKER_BLOCK("SSL_GET", check_ssl_block),
 	NOTIMPL("MISC_CHECK"), NOTIMPL("SMTP_CHECK"), NOTIMPL("DNS_CHECK"),
 	NOTIMPL("UDP_CHECK"), NOTIMPL("PING_CHECK"), NOTIMPL("FILE_CHECK"),
 	NOTIMPL("BFD_CHECK"),

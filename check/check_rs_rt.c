@@ -367,6 +367,8 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 		check_checker_timing(c->ck, rs, vs, &c->t);
 		c->probe.e = rt->e;
 		c->probe.ck = c->ck;
+		c->probe.rs = rs;
+		c->probe.vs = vs;
 		c->probe.fd = -1;
 		c->probe.done = on_done;
 		c->probe.userdata = c;

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "check/check_checker.h"
+#include "check/check_http.h"
 #include "check/check_vs_conf.h"
 
 #define VS(f) offsetof(struct check_vs, f)
@@ -452,5 +453,6 @@ void check_conf_free(struct check_conf *cc)
 		free(g);
 	}
 	free(cc->vsg);
+	check_ssl_free(cc->ssl);
 	memset(cc, 0, sizeof(*cc));
 }

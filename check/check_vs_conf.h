@@ -26,6 +26,7 @@
 
 struct check_checker;
 struct check_rs_rt;
+struct check_ssl;
 
 /* Where an object was defined (file is owned). */
 struct check_loc {
@@ -167,6 +168,7 @@ struct check_conf {
 	/* lvs_sync_daemon is set (global_defs, which check/ cannot see:
 	 * tandem/ sets this before check_conf_finish). */
 	bool sync_daemon;
+	struct check_ssl *ssl;		/* the SSL block; NULL: none */
 };
 
 void check_conf_init(struct check_conf *cc);

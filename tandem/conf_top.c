@@ -22,6 +22,9 @@
 #include "lib/conf.h"
 #include "tandem/config.h"
 #include "tandem/global_defs.h"
+#ifdef WITH_LVS
+#include "check/check_http.h"
+#endif
 
 #define CFG(f)		offsetof(struct tandem_config, f)
 #define NOTIMPL(n)	{ .name = n, .type = CONF_T_NOTIMPL, \
@@ -86,11 +89,27 @@ static int vsg_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
 	return check_conf_vsg_stmt(c, n, &((struct tandem_config *)obj)->check);
 }
+/* SSL: the TLS files of SSL_GET, kept in the check config. */
+static void *ssl_open(struct conf_ctx *c, const struct conf_node *n,
+		      void *parent)
+{
+	return check_ssl_open(c, n, &((struct tandem_config *)parent)->check);
+}
+
+static const struct conf_block top_ssl_block = {
+	.name = "SSL",
+	.keywords = check_ssl_keywords,
+	.open = ssl_open,
+	.close = check_ssl_close,
+};
+#define SSL_BLOCK { .name = "SSL", .type = CONF_T_BLOCK, \
+		    .block = &top_ssl_block, .flags = CONF_KW_MULTI }
 #define VS_BLOCK { .name = "virtual_server", .type = CONF_T_BLOCK, \
 		   .block = &top_vs_block, .flags = CONF_KW_MULTI }
 #define VSG_BLOCK { .name = "virtual_server_group", .type = CONF_T_CUSTOM, \
 		    .handler = vsg_stmt, .flags = CONF_KW_MULTI }
 #else
+#define SSL_BLOCK NOTIMPL("SSL")
 #define VS_BLOCK NOTIMPL("virtual_server")
 #define VSG_BLOCK NOTIMPL("virtual_server_group")
 #endif
@@ -170,7 +189,7 @@ static const struct conf_keyword top_keywords[] = {
 	/* checker process: check/ and ipvs/ */
 	VS_BLOCK,
 	VSG_BLOCK,
-	NOTIMPL("SSL"),
+	SSL_BLOCK,
 
 	/* BFD process */
 	NOTIMPL("bfd_instance"),

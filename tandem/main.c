@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "genhash/genhash.h"
 #include "lib/log.h"
 #include "tandem/config.h"
 #include "tandem/opts.h"
@@ -166,6 +167,13 @@ int main(int argc, char **argv)
 	pid_t holder;
 	int code, pidfd = -1, r;
 
+	/* keepalived's --genhash / -T: the rest of the line is genhash's. */
+	if (argc > 1 && (!strcmp(argv[1], "--genhash") || !strcmp(argv[1], "-T"))) {
+		static char name[] = "tandem --genhash";	/* for its messages */
+
+		argv[1] = name;
+		return genhash_main(argc - 1, argv + 1);
+	}
 	if (opts_parse(&o, argc, argv) < 0)
 		return TANDEM_EXIT_USAGE;
 	if (o.help) {

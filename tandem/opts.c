@@ -73,6 +73,7 @@ void opts_usage(const char *prog, bool to_stderr)
 "  -s, --namespace=NAME       run in network namespace NAME\n"
 "      --signum=SIGFUNC       print the signal number of RELOAD, STOP, DATA,\n"
 "                             STATS or JSON and exit\n"
+"  -T, --genhash ARGS...      run genhash(1) with ARGS (first option only)\n"
 "  -v, --version              print the version and exit\n"
 "  -h, --help                 print this help and exit\n",
 		prog, TANDEM_DEFAULT_CONF, TANDEM_DEFAULT_LOG_FILE,

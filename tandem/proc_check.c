@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check/check_http.h"
 #include "check/check_ipvs.h"
 #include "check/check_rs_rt.h"
 #include "ipvs/ipvs_nl.h"
@@ -197,6 +198,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 
 	pc.e = e;
 	pc.cfg = cfg;
+	check_http_set_ssl(cfg->check.ssl);
 	r = check_rt_new(e, verdicts_changed, NULL, &pc.rt);
 	if (r == 0) {
 		check_rt_log_all_failures(pc.rt, cfg->gd.checker_log_all_failures);
@@ -225,6 +227,7 @@ static int pc_reload(const struct tandem_config *old,
 		return -ENOMEM;
 	}
 	pc.cfg = new_cfg;
+	check_http_set_ssl(new_cfg->check.ssl);
 	watch_addrs(new_cfg);
 	make_opts(new_cfg);
 	if (!pc.ipvs)
