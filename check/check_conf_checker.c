@@ -20,6 +20,7 @@
 
 const struct check_type *const check_types[CHECK_K_NTYPES] = {
 	[CHECK_K_TCP] = &check_type_tcp,
+	[CHECK_K_MISC] = &check_type_misc,
 };
 
 int check_ck_h_alpha(struct conf_ctx *c, const struct conf_node *n, void *obj)
@@ -151,10 +152,15 @@ void check_checker_timing(const struct check_checker *ck,
 					  vs->inh.delay_before_retry,
 					  CHECK_DEFAULT_DELAY_BEFORE_RETRY);
 	t->warmup = pick_time(ck->inh.warmup, rs->inh.warmup, vs->inh.warmup, 0);
+	const struct check_type *ty = check_types[ck->kind];
+
 	t->connect_timeout = ck->connect_timeout ? ck->connect_timeout
-						 : CHECK_DEFAULT_CONNECT_TIMEOUT;
+			   : ty && ty->timeout_is_delay_loop ? t->delay_loop
+			   : CHECK_DEFAULT_CONNECT_TIMEOUT;
 	t->retry = (unsigned)pick_int(ck->inh.retry, rs->inh.retry,
-				      vs->inh.retry, CHECK_DEFAULT_RETRY);
+				      vs->inh.retry,
+				      ty && ty->no_retry_default ? 0
+								 : CHECK_DEFAULT_RETRY);
 	t->alpha = pick_int(ck->inh.alpha, rs->inh.alpha, vs->inh.alpha, 0) > 0;
 }
 
@@ -181,7 +187,11 @@ bool check_checker_same(const struct check_checker *a,
 	       a->inh.delay_loop == b->inh.delay_loop &&
 	       a->inh.delay_before_retry == b->inh.delay_before_retry &&
 	       a->inh.warmup == b->inh.warmup && a->inh.retry == b->inh.retry &&
-	       a->inh.alpha == b->inh.alpha;
+	       a->inh.alpha == b->inh.alpha &&
+	       str_same(a->misc.path, b->misc.path) &&
+	       a->misc.dynamic == b->misc.dynamic &&
+	       str_same(a->misc.user, b->misc.user) &&
+	       str_same(a->misc.group, b->misc.group);
 }
 
 void check_checker_free(struct check_checker *ck)
@@ -190,6 +200,9 @@ void check_checker_free(struct check_checker *ck)
 		return;
 	free(ck->loc.file);
 	free(ck->bind_if);
+	free(ck->misc.path);
+	free(ck->misc.user);
+	free(ck->misc.group);
 	check_inherit_free(&ck->inh);
 	free(ck);
 }

@@ -87,7 +87,8 @@ static const struct conf_keyword rs_keywords[] = {
 	/* checkers tandem does not run yet */
 	CHECK_CHECKER_BLOCK("TCP_CHECK", check_tcp_block),
 	NOTIMPL("HTTP_GET"), NOTIMPL("SSL_GET"),
-	NOTIMPL("MISC_CHECK"), NOTIMPL("SMTP_CHECK"), NOTIMPL("DNS_CHECK"),
+	CHECK_CHECKER_BLOCK("MISC_CHECK", check_misc_block),
+	NOTIMPL("SMTP_CHECK"), NOTIMPL("DNS_CHECK"),
 	NOTIMPL("UDP_CHECK"), NOTIMPL("PING_CHECK"), NOTIMPL("FILE_CHECK"),
 	NOTIMPL("BFD_CHECK"),
 	{ .name = NULL },
