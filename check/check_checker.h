@@ -101,6 +101,7 @@ struct check_probe {
 	/* script_user and enable_script_security, for script checks. */
 	const struct script_opts *script;
 	struct script_run *run;		/* a script check in flight */
+	bool warned;			/* a lasting problem was logged */
 	/* The type's own state while a check runs (check_sock.c). */
 	int fd;				/* -1: none */
 	sd_event_source *io, *timer;

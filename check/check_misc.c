@@ -88,6 +88,8 @@ static void misc_done(const struct script_result *r, void *ud)
 	char why[CHECK_REASON_MAX];
 
 	p->run = NULL;			/* the runner is done with it */
+	if (r->end != SCRIPT_REFUSED)
+		p->warned = false;
 	switch (r->end) {
 	case SCRIPT_EXITED:
 		if (r->status == 0) {
@@ -112,8 +114,10 @@ static void misc_done(const struct script_result *r, void *ud)
 	case SCRIPT_REFUSED:
 	default:
 		/* A config problem the user must see, whatever the
-		 * checker's state: logged at every attempt. */
-		log_warn("MISC_CHECK %s: %s", m->path, r->why);
+		 * checker's state: logged once until it goes away. */
+		if (!p->warned)
+			log_warn("MISC_CHECK %s: %s", m->path, r->why);
+		p->warned = true;
 		snprintf(why, sizeof(why), "%.*s", (int)sizeof(why) - 1, r->why);
 		break;
 	}
