@@ -489,6 +489,8 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 	check_quorum_init_notify(rt->vsv, rt->nvs,
 				 check_notify_init_notifies(rt->notify)
 					 ? rt->notify : NULL);
+	/* A kept virtual server whose quorum or hysteresis changed. */
+	check_quorum_eval(rt->vsv, rt->nvs, rt->notify);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < v[i]->ncks; k++)
 			schedule(&v[i]->cks[k], v[i]->cks[k].next_at);

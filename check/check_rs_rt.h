@@ -19,6 +19,14 @@
  * the time of its next check; every other one starts afresh.  When a
  * verdict changes the owner is told once per loop iteration (however
  * many servers changed) to recompute the table.
+ *
+ * A check may also report a weight (MISC_CHECK with misc_dynamic, in the
+ * probe's weight before done()); the real server is then in the table at
+ * that weight instead of its configured one, until a check reports none.
+ * Every verdict change is told through check_notify (notify_up /
+ * notify_down, FIFO lines), and before the table is recomputed the
+ * virtual servers' quorums are evaluated again (check_quorum.c), which
+ * decides whether a sorry server stands in.
  */
 #ifndef TANDEM_CHECK_RS_RT_H
 #define TANDEM_CHECK_RS_RT_H

@@ -224,6 +224,19 @@ check "the virtual server's quorum stayed (live weight 9 >= 8)" \
 dump_json
 diag "notify: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["notify"])' "$T/tandem_check.json")"
 
+# A reload of the same file keeps every state: verdicts, the dynamic
+# weight, the quorum; nothing is told again.
+lines=$(wc -l <"$T/notify.log")
+kill -HUP "$TANDEM_PID"
+check "reload" wait_until 50 log_has "reload complete"
+check "every real server kept its state" \
+	log_has "checkers: 7 real servers, 7 kept their state"
+check "the dynamic weight and the quorum are kept" \
+	eval 'dump_json && [ "$(rs 127.0.0.1:7003 weight)" = 8 ] &&
+	      [ "$(vs quorum_up transitions)" = "true 2" ]'
+check "no notify script ran for the reload" \
+	eval '[ "$(wc -l <"$T/notify.log")" = "$lines" ]'
+
 stop_pid "$TANDEM_PID"
 check "tandem stops" eval '! alive "$TANDEM_PID"'
 check "omega: quorum_down ran at shutdown" \
