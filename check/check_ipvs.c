@@ -150,6 +150,7 @@ int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 		return r;
 	}
 	ipvs_set_failure_handler(ci->nl, on_failure, ci);
+	ipvs_set_progress(ci->nl, o->progress, NULL);
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
 	sync_table(ci, cc, &o->table, true, o->flush, true, false);

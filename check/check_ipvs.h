@@ -35,6 +35,9 @@ struct check_ipvs_opts {
 	/* Sync daemons to run (lvs_sync_daemon): ndaemons 0..2. */
 	struct ipvs_daemon daemons[2];
 	size_t ndaemons;
+	/* Called while a long plan goes out (ipvs_set_progress); may be
+	 * NULL. */
+	void (*progress)(void *arg);
 	/* Which services are wanted now (ha_suspend: only those whose
 	 * address is configured here).  Zeroed: all of them. */
 	struct check_table_opts table;

@@ -61,6 +61,8 @@ struct ipvs_nl {
 	int family;
 	ipvs_failure_fn fail_fn;
 	void *fail_arg;
+	void (*progress_fn)(void *arg);
+	void *progress_arg;
 	char errmsg[IPVS_ERRMSG_MAX];
 	unsigned long requests;
 
@@ -263,6 +265,18 @@ void ipvs_set_failure_handler(struct ipvs_nl *nl, ipvs_failure_fn fn, void *arg)
 {
 	nl->fail_fn = fn;
 	nl->fail_arg = arg;
+}
+
+void ipvs_set_progress(struct ipvs_nl *nl, void (*fn)(void *arg), void *arg)
+{
+	nl->progress_fn = fn;
+	nl->progress_arg = arg;
+}
+
+void ipvs_progress(struct ipvs_nl *nl)
+{
+	if (nl->progress_fn)
+		nl->progress_fn(nl->progress_arg);
 }
 
 const char *ipvs_last_error(const struct ipvs_nl *nl)

@@ -41,6 +41,12 @@ int ipvs_open(struct ipvs_nl **out, char *err, size_t errlen);
 void ipvs_close(struct ipvs_nl *nl);
 
 void ipvs_set_failure_handler(struct ipvs_nl *nl, ipvs_failure_fn fn, void *arg);
+/* Called now and then while a long series of requests goes out (every
+ * IPVS_PROGRESS_EVERY of a plan), so the owner can show it is alive: a
+ * supervisor must not take eleven thousand requests for a hang. */
+#define IPVS_PROGRESS_EVERY 256
+void ipvs_set_progress(struct ipvs_nl *nl, void (*fn)(void *arg), void *arg);
+void ipvs_progress(struct ipvs_nl *nl);
 /* The message of the last failure, "" when none yet. */
 const char *ipvs_last_error(const struct ipvs_nl *nl);
 /* Requests sent to the kernel since ipvs_open (acknowledged ones). */

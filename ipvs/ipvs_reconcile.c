@@ -241,6 +241,8 @@ int ipvs_plan_apply(struct ipvs_nl *nl, const struct ipvs_plan *plan)
 		case IPVS_ACT_DEST_ADD: ipvs_dest_add(nl, &a->svc, &a->dest); break;
 		case IPVS_ACT_DEST_SET: ipvs_dest_set(nl, &a->svc, &a->dest); break;
 		}
+		if (i % IPVS_PROGRESS_EVERY == IPVS_PROGRESS_EVERY - 1)
+			ipvs_progress(nl);
 	}
 	return ipvs_batch_end(nl);
 }

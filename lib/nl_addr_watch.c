@@ -26,13 +26,16 @@ struct nl_addr_watch {
 	bool changed;
 };
 
-static void watch_change(struct nl_cache *cache, struct nl_object *o,
-			 int action, void *data)
+static void watch_change(struct nl_cache *cache, struct nl_object *old_obj,
+			 struct nl_object *new_obj, uint64_t diff, int action,
+			 void *data)
 {
 	struct nl_addr_watch *w = data;
 
 	(void)cache;
-	(void)o;
+	(void)old_obj;
+	(void)new_obj;
+	(void)diff;
 	(void)action;
 	w->changed = true;
 }
@@ -86,27 +89,15 @@ int nl_addr_watch_new(sd_event *e, nl_addr_watch_cb cb, void *userdata,
 		return -ENOMEM;
 	w->cb = cb;
 	w->userdata = userdata;
-	r = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, 0, &w->mngr);
-	if (r < 0)
-		goto nlfail;
 	r = rtnl_addr_alloc_cache(NULL, &w->cache);
 	if (r < 0)
 		goto nlfail;
-	r = nl_cache_mngr_add_cache(w->mngr, w->cache, watch_change, w);
+	r = nl_mngr_watch(e, w->cache, watch_change, w, watch_io,
+			  "nl-addr-watch", &w->mngr, &w->io);
 	if (r < 0) {
-		nl_cache_free(w->cache);
 		w->cache = NULL;
-		goto nlfail;
-	}
-	/* A master adding thousands of VIPs at once would overrun libnl's
-	 * default 32 KiB; an overrun is survivable but costs a refill. */
-	(void)setsockopt(nl_cache_mngr_get_fd(w->mngr), SOL_SOCKET, SO_RCVBUF,
-			 &(int){ 1 << 20 }, sizeof(int));
-	r = sd_event_add_io(e, &w->io, nl_cache_mngr_get_fd(w->mngr), EPOLLIN,
-			    watch_io, w);
-	if (r < 0)
 		goto fail;
-	(void)sd_event_source_set_description(w->io, "nl-addr-watch");
+	}
 	*out = w;
 	return 0;
 nlfail:

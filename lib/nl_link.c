@@ -262,6 +262,30 @@ static int watch_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 	return 0;
 }
 
+int nl_mngr_watch(sd_event *e, struct nl_cache *cache, nl_mngr_change_fn change,
+		  void *data, sd_event_io_handler_t io_fn, const char *desc,
+		  struct nl_cache_mngr **mngr, sd_event_source **io)
+{
+	int r = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, 0, mngr);
+
+	if (r >= 0)
+		r = nl_cache_mngr_add_cache_v2(*mngr, cache, change, data);
+	if (r < 0) {
+		nl_cache_free(cache);
+		return nl_err_to_errno(r);
+	}
+	/* Overruns are survivable but cost a resync: make them rare when a
+	 * burst of changes comes (thousands of VIPs, a bridge of veths). */
+	(void)setsockopt(nl_cache_mngr_get_fd(*mngr), SOL_SOCKET, SO_RCVBUF,
+			 &(int){ 1 << 20 }, sizeof(int));
+	r = sd_event_add_io(e, io, nl_cache_mngr_get_fd(*mngr), EPOLLIN, io_fn,
+			    data);
+	if (r < 0)
+		return r;
+	(void)sd_event_source_set_description(*io, desc);
+	return 0;
+}
+
 int nl_link_watch_new(sd_event *e, nl_link_cb cb, void *userdata,
 		      struct nl_link_watch **out)
 {
@@ -275,28 +299,17 @@ int nl_link_watch_new(sd_event *e, nl_link_cb cb, void *userdata,
 		return -ENOMEM;
 	w->cb = cb;
 	w->userdata = userdata;
-	r = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, 0, &w->mngr);
-	if (r < 0)
-		goto nlfail;
 	r = rtnl_link_alloc_cache(NULL, AF_UNSPEC, &w->cache);
 	if (r < 0)
 		goto nlfail;
-	r = nl_cache_mngr_add_cache_v2(w->mngr, w->cache, watch_change, w);
-	if (r < 0) {
-		nl_cache_free(w->cache);
-		w->cache = NULL;
-		goto nlfail;
-	}
 	/* libnl's 32 KiB overruns when many links change at once (a
-	 * bridge full of veths going down); overruns are survivable but
-	 * cost a resync. */
-	(void)setsockopt(nl_cache_mngr_get_fd(w->mngr), SOL_SOCKET, SO_RCVBUF,
-			 &(int){ 1 << 20 }, sizeof(int));
-	r = sd_event_add_io(e, &w->io, nl_cache_mngr_get_fd(w->mngr), EPOLLIN,
-			    watch_io, w);
-	if (r < 0)
+	 * bridge full of veths going down); nl_mngr_watch() asks for more. */
+	r = nl_mngr_watch(e, w->cache, watch_change, w, watch_io,
+			  "nl-link-watch", &w->mngr, &w->io);
+	if (r < 0) {
+		w->cache = NULL;
 		goto fail;
-	(void)sd_event_source_set_description(w->io, "nl-link-watch");
+	}
 	*out = w;
 	return 0;
 nlfail:

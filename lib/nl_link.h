@@ -37,6 +37,22 @@ struct nl_link_info {
 	bool up;			/* IFF_UP and IFF_RUNNING */
 };
 
+struct nl_cache;
+struct nl_cache_mngr;
+struct nl_object;
+
+/* Put CACHE (filled from the kernel, then owned by the manager; freed on
+ * failure) in a new NETLINK_ROUTE cache manager whose socket IO_FN(DATA)
+ * reads on loop E; CHANGE(..., DATA) hears of each change.  *MNGR may be
+ * set even on failure (free it).  0 or a negative errno. */
+typedef void (*nl_mngr_change_fn)(struct nl_cache *, struct nl_object *old_obj,
+				  struct nl_object *new_obj, uint64_t diff,
+				  int action, void *data);
+int nl_mngr_watch(sd_event *e, struct nl_cache *cache,
+		  nl_mngr_change_fn change, void *data,
+		  sd_event_io_handler_t io_fn, const char *desc,
+		  struct nl_cache_mngr **mngr, sd_event_source **io);
+
 /* A libnl error (positive or negative NLE_*) as a negative errno. */
 int nl_err_to_errno(int nlerr);
 

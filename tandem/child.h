@@ -70,6 +70,11 @@ struct child_start {
 	unsigned restarts;		/* how often this kind was restarted */
 };
 
+/* A long piece of work is under way and the loop does not run: tell the
+ * parent this child is alive (at most every quarter of a heartbeat
+ * period), so the supervisor does not take it for hung. */
+void child_alive(void *unused);
+
 /* This child's end of the socket to the parent, for a subsystem that
  * reports to it (the vrrp child's state changes); -1 outside a child. */
 int child_parent_sock(void);

@@ -107,8 +107,28 @@ static int vi_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 
 #define VI_BLOCK { .name = "vrrp_instance", .type = CONF_T_CUSTOM, \
 		   .handler = vi_stmt, .flags = CONF_KW_MULTI }
+
+/* static_ipaddress, static_routes, static_rules: lines into the VRRP
+ * config, whose process sets them. */
+#define STATIC_WRAP(fn, h) \
+	static int fn(struct conf_ctx *c, const struct conf_node *n, void *obj) \
+	{ return h(c, n, &((struct tandem_config *)obj)->vrrp); }
+STATIC_WRAP(st_addr, vrrp_conf_h_static_addr)
+STATIC_WRAP(st_route, vrrp_conf_h_static_route)
+STATIC_WRAP(st_rule, vrrp_conf_h_static_rule)
+#define STATIC_LIST(n, h, e) { .name = n, .type = CONF_T_LIST, .handler = h, \
+			       .flags = CONF_KW_MULTI, .expect = e }
+#define ST_ADDR STATIC_LIST("static_ipaddress", st_addr, \
+			    "a block of addresses with dev")
+#define ST_ROUTES STATIC_LIST("static_routes", st_route, \
+			      "a block of routes in `ip route` syntax")
+#define ST_RULES STATIC_LIST("static_rules", st_rule, \
+			     "a block of rules in `ip rule` syntax")
 #else
 #define VI_BLOCK NOTIMPL("vrrp_instance")
+#define ST_ADDR NOTIMPL("static_ipaddress")
+#define ST_ROUTES NOTIMPL("static_routes")
+#define ST_RULES NOTIMPL("static_rules")
 #endif
 
 static const struct conf_keyword top_keywords[] = {
@@ -141,9 +161,9 @@ static const struct conf_keyword top_keywords[] = {
 	{ .name = "vrrp_track_file", .alias_of = "track_file" },
 	NOTIMPL("garp_group"),
 	NOTIMPL("track_group"),
-	NOTIMPL("static_ipaddress"),
-	NOTIMPL("static_routes"),
-	NOTIMPL("static_rules"),
+	ST_ADDR,
+	ST_ROUTES,
+	ST_RULES,
 	NOTIMPL("linkbeat_interfaces"),
 	NOTIMPL("interface_up_down_delays"),
 

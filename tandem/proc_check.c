@@ -177,6 +177,7 @@ static void make_opts(const struct tandem_config *cfg)
 	struct check_ipvs_opts *o = &pc.o;
 
 	memset(o, 0, sizeof(*o));
+	o->progress = child_alive;
 	o->flush = gd->lvs_flush;
 	if (pc.keep_ipvs)
 		o->on_stop = CHECK_IPVS_STOP_KEEP;

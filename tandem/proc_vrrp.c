@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -37,6 +38,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
 
 static struct {
@@ -45,6 +47,7 @@ static struct {
 	struct vrrp_run *run;
 	struct vrrp_inst_globals g;
 	sd_event *e;
+	const struct tandem_config *cfg;	/* for static_*: alive till stop */
 	char *out;			/* state lines not sent yet */
 	size_t outlen;
 	sd_event_source *flush;		/* defer or retry timer, while queued */
@@ -134,6 +137,11 @@ static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals 
 		VRRP_RXB_DEFAULT;
 	g->rx_bufs_size = gd->vrrp_rx_bufs_size;
 	g->rx_bufs_multiplier = gd->vrrp_rx_bufs_multiplier;
+	/* no_accept uses nftables even when global_defs does not ask */
+	snprintf(g->nft_table, sizeof(g->nft_table), "%s",
+		 gd->nftables ? gd->nftables : "tandem");
+	g->nft_priority = gd->nftables_priority;
+	g->nft_counters = gd->nftables_counters;
 }
 
 static const struct conf_node *inst_node(const struct tandem_config *cfg,
@@ -204,6 +212,8 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	log_info("starting %zu VRRP instance%s%s", cfg->vrrp.ninst,
 		 cfg->vrrp.ninst == 1 ? "" : "s",
 		 pv.respawned ? " after a restart of this process" : "");
+	pv.cfg = cfg;
+	vrrp_static_set(NULL, &cfg->vrrp, NULL);
 	start_all(cfg, pv.respawned);
 	return 0;
 }
@@ -245,6 +255,8 @@ static int pv_reload(const struct tandem_config *old,
 	}
 	log_info("reload: %u VRRP instance%s kept, %u stopped or restarted",
 		 kept, kept == 1 ? "" : "s", stopped);
+	pv.cfg = new_cfg;
+	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
 	return 0;
 }
@@ -253,6 +265,10 @@ static void pv_stop(void)
 {
 	vrrp_run_free(pv.run, !pv.keep_vips);
 	pv.run = NULL;
+	/* static_* go with the process, unless the VIPs are kept too */
+	if (pv.cfg && !pv.keep_vips)
+		vrrp_static_set(NULL, NULL, &pv.cfg->vrrp);
+	pv.cfg = NULL;
 	pv.flush = sd_event_source_disable_unref(pv.flush);
 	free(pv.out);
 	pv.out = NULL;

@@ -6,7 +6,9 @@
  * vrrp_conf_inst_check.c (the checks one instance can make alone),
  * vrrp_conf_addr.c (the `ip addr`
  * syntax of virtual_ipaddress, virtual_ipaddress_excluded and the lines of
- * unicast_peer) and vrrp_conf_sync.c (sync groups and the checks that need
+ * unicast_peer), vrrp_conf_route.c / vrrp_conf_rule.c (virtual_routes,
+ * virtual_rules and the static_* lists), vrrp_conf_vmac.c (use_vmac) and
+ * vrrp_conf_sync.c (sync groups and the checks that need
  * every instance and global_defs: duplicate VRIDs, group members, the
  * version that global_defs gives).
  *
@@ -32,6 +34,8 @@
 #include <sys/socket.h>
 
 #include "lib/conf.h"
+#include "lib/nl_route.h"
+#include "lib/nl_rule.h"
 #include "vrrp/vrrp_csum.h"
 
 #define VRRP_CONF_IFNAME_MAX	15	/* IFNAMSIZ - 1 */
@@ -82,6 +86,22 @@ struct vrrp_vip {
 	bool has_preferred_lft;	/* not given: 0 for an IPv6 /128, else
 				 * forever (the runtime applies it) */
 	uint32_t preferred_lft;	/* seconds or VRRP_CONF_LFT_FOREVER */
+	struct vrrp_conf_loc loc;
+};
+
+/* One line of virtual_routes / static_routes (vrrp_conf_route.c).  The
+ * next hops' interfaces are names here; the runtime resolves them. */
+struct vrrp_route {
+	struct nl_route_spec s;		/* nh[].ifindex 0 until resolved */
+	char *dev[NL_ROUTE_MAX_NH];	/* NULL: none given */
+	bool no_track;
+	struct vrrp_conf_loc loc;
+};
+
+/* One line of virtual_rules / static_rules. */
+struct vrrp_rule {
+	struct nl_rule_spec s;
+	bool no_track;
 	struct vrrp_conf_loc loc;
 };
 
@@ -142,7 +162,18 @@ struct vrrp_conf_instance {
 	size_t nevips;
 	bool no_virtual_ipaddress;
 	bool promote_secondaries;
-	bool accept;
+	/* accept / no_accept: after vrrp_conf_check(), accept is the
+	 * effective mode (default: accept, but no_accept in strict mode) */
+	bool accept, accept_given, no_accept;
+	/* use_vmac [NAME]: a macvlan with the VRRP MAC carries the VIPs;
+	 * vmac_name NULL: vrrp.VRID (vrrp6.VRID for IPv6) */
+	bool use_vmac;
+	char *vmac_name;
+	bool vmac_xmit_base;		/* adverts on the base interface */
+	struct vrrp_route *vroutes;	/* virtual_routes */
+	size_t nvroutes;
+	struct vrrp_rule *vrules;	/* virtual_rules */
+	size_t nvrules;
 
 	/* gratuitous ARP / NA: *_set false means global_defs' value */
 	uint64_t garp_master_delay_us;
@@ -189,6 +220,14 @@ struct vrrp_conf {
 	size_t ninst;
 	struct vrrp_conf_sync_group **groups;
 	size_t ngroups;
+	/* static_ipaddress, static_routes, static_rules: set while the vrrp
+	 * process runs, whatever the instances' states */
+	struct vrrp_vip *svips;
+	size_t nsvips;
+	struct vrrp_route *sroutes;
+	size_t nsroutes;
+	struct vrrp_rule *srules;
+	size_t nsrules;
 };
 
 /* What vrrp_conf_check() needs from global_defs. */
@@ -196,6 +235,9 @@ struct vrrp_conf_globals {
 	unsigned vrrp_version;		/* 2 or 3 (keepalived's default 2) */
 	bool vrrp_strict;
 	const char *default_interface;	/* NULL: not given */
+	/* vrrp_iptables without nftables: the firewall no_accept would
+	 * need is not implemented */
+	bool iptables_only;
 };
 
 void vrrp_conf_init(struct vrrp_conf *vc);
@@ -234,7 +276,32 @@ void vrrp_vip_free(struct vrrp_vip *v);
 /* "ADDR/PREFIX" */
 const char *vrrp_conf_ip_str(const struct vrrp_ip *ip, char *buf, size_t len);
 
+/* vrrp_conf_route.c, vrrp_conf_rule.c: one line of `ip route` / `ip rule`
+ * syntax; 0, or -1 after a located error. */
+int vrrp_conf_parse_route(struct conf_ctx *c, const struct conf_node *n,
+			  struct vrrp_route *out);
+int vrrp_conf_parse_rule(struct conf_ctx *c, const struct conf_node *n,
+			 struct vrrp_rule *out);
+void vrrp_route_free(struct vrrp_route *r);
+/* The top-level static_* lists: CONF_T_LIST handlers whose obj is the
+ * struct vrrp_conf. */
+int vrrp_conf_h_static_addr(struct conf_ctx *c, const struct conf_node *n,
+			    void *obj);
+int vrrp_conf_h_static_route(struct conf_ctx *c, const struct conf_node *n,
+			     void *obj);
+int vrrp_conf_h_static_rule(struct conf_ctx *c, const struct conf_node *n,
+			    void *obj);
+/* Frees an instance's or the config's routes, rules and static lists. */
+void vrrp_conf_routes_free(struct vrrp_conf_instance *in);
+void vrrp_conf_static_free(struct vrrp_conf *vc);
+
 /* Internal to vrrp_conf*.c. */
+int vrrp_conf_h_use_vmac(struct conf_ctx *c, const struct conf_node *n,
+			 void *obj);
+int vrrp_conf_h_vroute(struct conf_ctx *c, const struct conf_node *n,
+		       void *obj);
+int vrrp_conf_h_vrule(struct conf_ctx *c, const struct conf_node *n,
+		      void *obj);
 int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 			 void *obj);
 int vrrp_conf_loc_set(struct vrrp_conf_loc *l, const struct conf_node *n);

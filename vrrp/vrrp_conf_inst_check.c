@@ -175,11 +175,18 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 	}
 	/* Without 'all' keepalived announces on VMAC interfaces only. */
 	if (in->garp_extra_if_set && in->garp_extra_if_us &&
-	    !in->garp_extra_if_all)
+	    !in->garp_extra_if_all && !in->use_vmac)
 		conf_warn(c, n, "instance '%s': garp_extra_if without 'all' "
-			  "applies to VMAC interfaces only, and tandem has "
-			  "none (use_vmac is not implemented yet): no effect",
-			  in->name);
+			  "applies to VMAC instances only, and this one has no "
+			  "use_vmac: no effect", in->name);
+	if (in->vmac_xmit_base && !in->use_vmac)
+		conf_warn(c, n, "instance '%s': vmac_xmit_base without use_vmac "
+			  "has no effect", in->name);
+	if (in->use_vmac && in->vmac_name && in->interface &&
+	    !strcmp(in->vmac_name, in->interface))
+		conf_err(c, n, "instance '%s': the use_vmac interface cannot be "
+			 "the instance's own interface %s", in->name,
+			 in->interface);
 
 	/* IPv6 is VRRPv3 only (RFC 5798); v2 is IPv4 only. */
 	if (in->version_set && in->version == 2 && in->family == AF_INET6)

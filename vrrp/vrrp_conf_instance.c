@@ -5,9 +5,11 @@
  * Single values use lib/conf's typed kinds; the few handlers either record
  * that a keyword was given (its default otherwise comes from global_defs,
  * which vrrp_conf_check() resolves) or check what a type cannot say.
- * Keywords of the tracking, notification, VMAC, routing and firewall work
- * (issue 4) are CONF_T_NOTIMPL: a file using them is refused with an error
- * that says so, never half obeyed.
+ * Keywords of the tracking and notification work (issue 4) are
+ * CONF_T_NOTIMPL: a file using them is refused with an error that says
+ * so, never half obeyed.  The routes, rules and use_vmac lines have
+ * parsers of their own (vrrp_conf_route.c, vrrp_conf_rule.c,
+ * vrrp_conf_vmac.c).
  *
  * The block's close() is in vrrp_conf_inst_check.c; the checks that need
  * global_defs or other instances are vrrp_conf_check() in
@@ -309,7 +311,14 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	     "a block of addresses"),
 	FLAG("no_virtual_ipaddress", no_virtual_ipaddress),
 	FLAG("promote_secondaries", promote_secondaries),
-	FLAG("accept", accept),
+	{ .name = "accept", .type = CONF_T_FLAG, .offset = VI(accept_given) },
+	FLAG("no_accept", no_accept),
+	CUSTOM("use_vmac", vrrp_conf_h_use_vmac, "[INTERFACE_NAME]"),
+	FLAG("vmac_xmit_base", vmac_xmit_base),
+	LIST("virtual_routes", vrrp_conf_h_vroute,
+	     "a block of routes in `ip route` syntax"),
+	LIST("virtual_rules", vrrp_conf_h_vrule,
+	     "a block of rules in `ip rule` syntax"),
 
 	/* gratuitous ARP / unsolicited NA */
 	TIMEH("garp_master_delay", garp_master_delay_us, 0, MAXT,
@@ -338,9 +347,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	UINT("debug", debug, 0, 4),
 
 	/* issue 4 and the rest keepalived has: refused with an error */
-	NOTIMPL("use_vmac"),
 	NOTIMPL("use_vmac_addr"),
-	NOTIMPL("vmac_xmit_base"),
 	NOTIMPL("use_ipvlan"),
 	NOTIMPL("vrf"),
 	NOTIMPL("track_interface"),
@@ -358,9 +365,6 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	NOTIMPL("notify_master_rx_lower_pri"),
 	NOTIMPL("notify_priority_changes"),
 	NOTIMPL("smtp_alert"),
-	NOTIMPL("virtual_routes"),
-	NOTIMPL("virtual_rules"),
-	NOTIMPL("no_accept"),
 	NOTIMPL("old_unicast_checksum"),
 	NOTIMPL("timer_expired_backup"),
 	NOTIMPL("lvs_sync_daemon_interface"),
@@ -441,6 +445,8 @@ static void inst_free(struct vrrp_conf_instance *in)
 	for (size_t i = 0; i < in->nevips; i++)
 		vrrp_vip_free(&in->evips[i]);
 	free(in->evips);
+	vrrp_conf_routes_free(in);
+	free(in->vmac_name);
 	free(in);
 }
 
@@ -468,5 +474,6 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 		free(g);
 	}
 	free(vc->groups);
+	vrrp_conf_static_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

@@ -154,6 +154,19 @@ static const char *fam(int f)
 	return f == AF_INET6 ? "IPv6" : "IPv4";
 }
 
+static void vdiag_at(struct conf_diag *d, enum conf_severity sev,
+		     const struct vrrp_conf_loc *l,
+		     const struct vrrp_conf_loc *fallback, const char *kw,
+		     const char *fmt, va_list ap)
+{
+	char buf[512];
+
+	if (!l->file)
+		l = fallback;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	conf_diag_add(d, sev, l->file, l->line, "%s: %s", kw, buf);
+}
+
 static void err_at(struct conf_diag *d, const struct vrrp_conf_loc *l,
 		   const struct vrrp_conf_loc *fallback, const char *kw,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -162,15 +175,26 @@ static void err_at(struct conf_diag *d, const struct vrrp_conf_loc *l,
 		   const struct vrrp_conf_loc *fallback, const char *kw,
 		   const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 
-	if (!l->file)
-		l = fallback;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vdiag_at(d, CONF_ERROR, l, fallback, kw, fmt, ap);
 	va_end(ap);
-	conf_diag_add(d, CONF_ERROR, l->file, l->line, "%s: %s", kw, buf);
+}
+
+static void warn_at(struct conf_diag *d, const struct vrrp_conf_loc *l,
+		    const struct vrrp_conf_loc *fallback, const char *kw,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void warn_at(struct conf_diag *d, const struct vrrp_conf_loc *l,
+		    const struct vrrp_conf_loc *fallback, const char *kw,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag_at(d, CONF_WARNING, l, fallback, kw, fmt, ap);
+	va_end(ap);
 }
 
 static bool share_peer(const struct vrrp_conf_instance *a,
@@ -282,10 +306,22 @@ static void check_instance(struct vrrp_conf_instance *in,
 			err_at(d, &in->loc, &in->loc, "vrrp_instance",
 			       "instance '%s' needs a virtual_ipaddress in "
 			       "strict mode (%s)", in->name, why);
-		err_at(d, &in->loc, &in->loc, "vrrp_instance",
-		       "strict mode (%s) implies no_accept, which tandem does "
-		       "not implement yet", why);
+		if (in->accept_given)
+			warn_at(d, &in->loc, &in->loc, "accept",
+				"instance '%s': strict mode (%s) requires "
+				"no_accept; accept is ignored", in->name, why);
 	}
+	/* keepalived: accept unless no_accept, or strict mode, says not */
+	in->accept = !strict && !in->no_accept;
+	if (in->accept_given && in->no_accept)
+		err_at(d, &in->loc, &in->loc, "no_accept",
+		       "instance '%s' has both accept and no_accept",
+		       in->name);
+	if (!in->accept && in->priority < 255 && g->iptables_only)
+		err_at(d, &in->loc, &in->loc, "no_accept",
+		       "instance '%s' needs a firewall for no_accept, and "
+		       "vrrp_iptables / vrrp_ipsets are not implemented yet: "
+		       "give global_defs nftables", in->name);
 }
 
 int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,

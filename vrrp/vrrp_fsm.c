@@ -72,11 +72,16 @@ static void set_state(struct vrrp_fsm *f, struct vrrp_actions *out, enum vrrp_st
 	push(out, (struct vrrp_action){ .kind = VRRP_ACT_STATE, .from = from, .to = to });
 }
 
+/* The adverts a Master_Down_Interval waits for: the RFC's 3, or
+ * keepalived's down_timer_adverts. */
+static uint64_t down_adverts(const struct vrrp_fsm *f)
+{
+	return f->cfg.down_timer_adverts ? f->cfg.down_timer_adverts : 3u;
+}
+
 uint64_t vrrp_fsm_master_down_us(const struct vrrp_fsm *f)
 {
-	uint64_t n = f->cfg.down_timer_adverts ? f->cfg.down_timer_adverts : 3u;
-
-	return n * f->master_adver_int_us +
+	return down_adverts(f) * f->master_adver_int_us +
 	       vrrp_skew_us(f->cfg.version, f->cfg.priority, f->master_adver_int_us);
 }
 
@@ -127,6 +132,29 @@ static void become_backup(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions 
 	set_state(f, out, VRRP_STATE_BACKUP);
 }
 
+/* The first Master_Down_Timer after Startup.  The RFC's Skew_Time
+ * separates two backups by (difference of priorities) / 256 of the
+ * interval: 20 ms between priorities 150 and 100 at 0.1 s, less than two
+ * directors started together (or a daemon starting 1,000 instances one
+ * after the other, on a busy machine) differ by.  For a sub-second
+ * interval the skew of this first wait is counted on STARTUP_SKEW_BASE
+ * (2 s) instead, which keeps those two 390 ms apart, so the lower one
+ * still hears the higher one's first advert in time.  Intervals of 1 s
+ * and more keep the RFC's figure; and only this first wait is longer: a
+ * running backup keeps the RFC's Master_Down_Interval, so failover
+ * times are the RFC's. */
+#define STARTUP_SKEW_BASE	(2 * USEC_PER_SEC)
+
+static uint64_t startup_down(const struct vrrp_fsm *f)
+{
+	uint64_t base = f->master_adver_int_us;
+
+	if (base < USEC_PER_SEC)
+		base = STARTUP_SKEW_BASE;
+	return down_adverts(f) * f->master_adver_int_us +
+	       vrrp_skew_us(f->cfg.version, f->cfg.priority, base);
+}
+
 /* §6.4.1 Initialize, on Startup (also the way out of Fault). */
 static void start(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
 {
@@ -147,7 +175,8 @@ static void start(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
 		arm(f, out, now);
 		set_state(f, out, VRRP_STATE_BACKUP);
 	} else {
-		become_backup(f, now, out);
+		arm(f, out, now + startup_down(f));
+		set_state(f, out, VRRP_STATE_BACKUP);
 	}
 }
 

@@ -17,6 +17,9 @@
  *   Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time
  * and a v3 Backup takes Master_Adver_Interval from the master's adverts.
  * keepalived's down_timer_adverts replaces the 3.
+ * With a sub-second interval, the first wait after Startup (and after
+ * Fault) counts Skew_Time on 2 s, so that directors started together
+ * still elect by priority (see startup_down()).
  *
  * Beyond the RFC, as keepalived users expect: `nopreempt`,
  * `preempt_delay` (a Backup with preemption accepts a lower-priority master

@@ -130,8 +130,9 @@ static uint64_t extra_if_us(const struct vrrp_inst *vi)
 	bool all = vi->ci->garp_extra_if_set ? vi->ci->garp_extra_if_all
 					     : vi->g.garp_extra_if_all;
 
-	/* Without 'all', VMAC interfaces only: tandem has none. */
-	return all ? PICK_US(garp_extra_if) : 0;
+	/* Without 'all', VMAC instances only (their VIPs are on another
+	 * interface than the instance's, so they are the ones announced). */
+	return all || vi->vmac.ifindex > 0 ? PICK_US(garp_extra_if) : 0;
 }
 
 static int on_extra_timer(sd_event_source *s, uint64_t usec, void *data)

@@ -14,6 +14,16 @@
  * (it may appear later: the instance then takes it up), no unicast peer
  * under unicast_fault_no_peer.  The machine sees one fault: it enters
  * FAULT when the first reason appears and leaves when the last one goes.
+ *
+ * A new master sends its advert at once but adds its VIPs and sends its
+ * gratuitous ARP from a deferred event of lower priority than the timers
+ * and the sockets: when a thousand instances take over together, every
+ * due advert (the first ones and the next ones) leaves before the slow
+ * part (a netlink round trip and a burst of ARP per instance) of any of
+ * them, so no peer's Master_Down_Timer runs out behind our backlog.  A
+ * process too busy to ever reach that priority does the work right after
+ * the instance's next advert instead, so the wait is one interval at
+ * most.  Removing VIPs is never deferred.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -29,6 +39,9 @@
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_auth.h"
 #include "vrrp/vrrp_inst.h"
+#include "vrrp/vrrp_nft.h"
+#include "vrrp/vrrp_routes.h"
+#include "vrrp/vrrp_vmac.h"
 
 static uint64_t now_us(const struct vrrp_inst *vi)
 {
@@ -127,7 +140,9 @@ static void send_advert(struct vrrp_inst *vi, uint8_t prio)
 
 int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 {
-	return v->dev ? (int)if_nametoindex(v->dev) : vi->ifindex;
+	if (v->dev)
+		return (int)if_nametoindex(v->dev);
+	return vi->vmac.ifindex > 0 ? vi->vmac.ifindex : vi->ifindex;
 }
 
 static void vip_spec(const struct vrrp_inst *vi, const struct vrrp_vip *v,
@@ -189,14 +204,50 @@ static void vips_apply(struct vrrp_inst *vi, const struct vrrp_vip *v,
 	}
 }
 
+/* virtual_routes / virtual_rules follow the VIPs (vrrp_routes.c). */
+/* The no_accept set holds a VIP before it is added and until it is gone
+ * (vrrp_nft.c). */
 static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
 {
+	if (add)
+		vrrp_nft_inst(vi, true);
+	else
+		vrrp_routes_inst(vi, false, quiet);
 	vips_apply(vi, vi->ci->vips, vi->ci->nvips, add, quiet);
 	vips_apply(vi, vi->ci->evips, vi->ci->nevips, add, quiet);
+	if (add)
+		vrrp_routes_inst(vi, true, quiet);
+	else
+		vrrp_nft_inst(vi, false);
 }
 
 /* ------------------------------------------------------------------ */
 /* Carrying out the state machine's actions                             */
+
+static int on_post(sd_event_source *s, void *data)
+{
+	struct vrrp_inst *vi = data;
+	bool add = vi->post_vips, garp = vi->post_garp;
+
+	(void)s;
+	if (vi->post)
+		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+	vi->post_vips = vi->post_garp = false;
+	if (vi->fsm.state != VRRP_STATE_MASTER)
+		return 0;
+	if (add)
+		vips_all(vi, true, false);
+	if (garp)
+		vrrp_garp_sched_master(vi);
+	return 0;
+}
+
+static void post(struct vrrp_inst *vi, bool *flag)
+{
+	*flag = true;
+	if (!vi->post || sd_event_source_set_enabled(vi->post, SD_EVENT_ONESHOT) < 0)
+		on_post(NULL, vi);
+}
 
 static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 {
@@ -208,14 +259,15 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 			send_advert(vi, a->priority);
 			break;
 		case VRRP_ACT_ADD_VIPS:
-			vips_all(vi, true, false);
+			post(vi, &vi->post_vips);
 			break;
 		case VRRP_ACT_DEL_VIPS:
+			vi->post_vips = vi->post_garp = false;
 			if (vi->release)
 				vips_all(vi, false, false);
 			break;
 		case VRRP_ACT_SEND_GARP:
-			vrrp_garp_sched_master(vi);
+			post(vi, &vi->post_garp);
 			break;
 		case VRRP_ACT_RX_LOWER:
 			vrrp_garp_sched_lower_prio(vi);
@@ -252,8 +304,18 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 	struct vrrp_actions acts;
 
 	(void)s;
+	/* An advert already queued for us must be heard before we decide
+	 * that the master is gone. */
+	if (vi->fsm.state == VRRP_STATE_BACKUP && usec >= vi->fsm.timer_at &&
+	    vi->env.drain && vi->sock_ref)
+		vi->env.drain(vi->sock_ref);
 	vrrp_fsm_timer(&vi->fsm, usec, &acts);
 	exec(vi, &acts);
+	/* The next advert of a new master is out: a post still waiting has
+	 * waited long enough (see the top of the file). */
+	if (vi->fsm.state == VRRP_STATE_MASTER && (vi->post_vips || vi->post_garp) &&
+	    !(acts.n && acts.v[acts.n - 1].kind == VRRP_ACT_STATE))
+		on_post(NULL, vi);
 	return 0;
 }
 
@@ -337,17 +399,22 @@ static void unpromote(struct vrrp_inst *vi, bool gone)
 	vi->promoted = false;
 }
 
-static void pack_vips(struct vrrp_inst *vi)
+static int pack_vips(struct vrrp_inst *vi)
 {
 	size_t l = vrrp_ip_len(vi->family);
+	size_t n = vi->ci->nvips < 255 ? vi->ci->nvips : 255;
 
 	vi->nvips = 0;
+	/* One byte even for none, so NULL means only "not allocated". */
+	if (!(vi->vips = malloc(n ? n * l : 1)))
+		return -ENOMEM;
 	for (size_t i = 0; i < vi->ci->nvips && vi->nvips < 255; i++) {
 		if (vi->ci->vips[i].addr.family != vi->family)
 			continue;
 		memcpy(vi->vips + vi->nvips * l, &vi->ci->vips[i].addr.u, l);
 		vi->nvips++;
 	}
+	return 0;
 }
 
 static void rx_config(struct vrrp_inst *vi)
@@ -430,7 +497,11 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	else
 		vi->group = vrrp_sock_default_group(vi->family);
 	find_primary(vi);
-	pack_vips(vi);
+	if (pack_vips(vi) < 0) {
+		free(vi->peers);
+		free(vi);
+		return -ENOMEM;
+	}
 	rx_config(vi);
 
 	memset(&fc, 0, sizeof(fc));
@@ -455,6 +526,10 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 
 	r = sd_event_add_time(env->e, &vi->timer, CLOCK_MONOTONIC, 0, 1,
 			      on_timer, vi);
+	if (r >= 0 && (r = sd_event_add_defer(env->e, &vi->post, on_post, vi)) >= 0) {
+		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+		r = sd_event_source_set_priority(vi->post, SD_EVENT_PRIORITY_NORMAL + 1);
+	}
 	if (r < 0) {
 		vrrp_inst_free(vi);
 		return r;
@@ -462,6 +537,8 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
 	if (vi->ifindex)
 		promote(vi);
+	sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+	vrrp_vmac_up(vi);
 	*out = vi;
 	return 0;
 }
@@ -547,6 +624,7 @@ static void set_fault(struct vrrp_inst *vi, unsigned bits, bool on)
 void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 {
 	struct vrrp_actions acts;
+	uint64_t now;
 
 	vi->sock = sock;
 	vi->last_transition = realtime_us();
@@ -559,7 +637,10 @@ void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 	}
 	if (resume && resume_master(vi))
 		return;
-	vrrp_fsm_startup(&vi->fsm, now_us(vi), &acts);
+	now = now_us(vi);
+	if (vi->env.started && vi->env.started < now)
+		now = vi->env.started;
+	vrrp_fsm_startup(&vi->fsm, now, &acts);
 	exec(vi, &acts);
 	/* A VIP left behind by a run that was killed must not stay on a
 	 * backup: two directors would answer for it. */
@@ -613,6 +694,7 @@ void vrrp_inst_if_found(struct vrrp_inst *vi, int ifindex)
 	vi->ifindex = ifindex;
 	link_info(vi);
 	promote(vi);
+	vrrp_vmac_up(vi);
 	/* The link's state is the runtime's next word (vrrp_inst_link). */
 	vi->link_up = false;
 	if (!vi->ci->dont_track_primary)
@@ -627,6 +709,7 @@ void vrrp_inst_if_gone(struct vrrp_inst *vi)
 	if (!was)
 		return;
 	unpromote(vi, true);
+	vrrp_vmac_down(vi, true);
 	/* Index 0 first: the addresses went with the interface, and only
 	 * those on other interfaces (dev) are left to remove. */
 	vi->ifindex = 0;
@@ -658,7 +741,12 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 		return;
 	sd_event_source_disable_unref(vi->timer);
 	vrrp_garp_sched_free(vi);
+	/* -X (release false) keeps the VIPs, so their interface too */
+	if (vi->release)
+		vrrp_vmac_down(vi, false);
 	unpromote(vi, false);
+	sd_event_source_disable_unref(vi->post);
+	free(vi->vips);
 	free(vi->peers);
 	free(vi);
 }
@@ -686,6 +774,13 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, "   Last transition = %llu (%s)\n",
 		(unsigned long long)t, tb);
 	fprintf(out, "   Interface = %s\n", ci->interface);
+	if (vi->vmac.ifindex > 0)
+		fprintf(out, "   Use VMAC = %s%s\n", vi->vmac.name,
+			ci->vmac_xmit_base ? ", xmit base" : "");
+	if (ci->nvroutes || ci->nvrules)
+		fprintf(out, "   Virtual routes = %zu, virtual rules = %zu\n",
+			ci->nvroutes, ci->nvrules);
+	fprintf(out, "   Accept = %s\n", ci->accept ? "enabled" : "disabled");
 	fprintf(out, "   Using src_ip = %s\n", ip_str(&vi->primary, buf, sizeof(buf)));
 	fprintf(out, "   Virtual Router ID = %u\n", ci->vrid);
 	fprintf(out, "   Priority = %u\n", ci->priority);
@@ -747,6 +842,10 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 	json_object_object_add(d, "state",
 			       json_object_new_string(vrrp_state_str(vi->fsm.state)));
 	json_object_object_add(d, "ifp_ifname", json_object_new_string(ci->interface));
+	if (vi->vmac.ifindex > 0)
+		json_object_object_add(d, "vmac_ifname",
+				       json_object_new_string(vi->vmac.name));
+	json_object_object_add(d, "accept", json_object_new_boolean(ci->accept));
 	/* why FAULT: "link", "no_interface", "no_peer" (empty otherwise) */
 	json_object_object_add(d, "fault", fault);
 	if (vi->fault & VRRP_FAULT_LINK)

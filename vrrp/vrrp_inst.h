@@ -54,15 +54,24 @@ struct vrrp_inst_globals {
 			    VRRP_RXB_SIZE } rx_bufs_policy;
 	unsigned rx_bufs_size;			/* VRRP_RXB_SIZE */
 	unsigned rx_bufs_multiplier;
+	/* the no_accept firewall: global_defs nftables (default "tandem"),
+	 * nftables_priority, nftables_counters */
+	char nft_table[64];
+	int nft_priority;
+	bool nft_counters;
 };
 
 struct vrrp_promote;
+struct vrrp_nft;
 
 struct vrrp_inst;
 typedef void (*vrrp_state_cb)(const struct vrrp_inst *vi, enum vrrp_state from,
 			      enum vrrp_state to, void *arg);
 
-/* What the runtime lends every instance. */
+/* What the runtime lends every instance.  DRAIN (may be NULL) reads and
+ * dispatches whatever the instance's socket has queued: a backup whose
+ * Master_Down_Timer fires calls it first, so an advert that is already
+ * here keeps it from taking over. */
 struct vrrp_inst_env {
 	sd_event *e;
 	struct nl_sock *nl;
@@ -72,6 +81,14 @@ struct vrrp_inst_env {
 	vrrp_state_cb on_state;
 	void *state_arg;
 	struct vrrp_promote *promote;	/* promote_secondaries holds */
+	void (*drain)(void *sock_ref);
+	/* CLOCK_MONOTONIC usec at which the process began starting its
+	 * instances (0: now).  Instances started in that first batch count
+	 * their first Master_Down_Timer from it, together, so a daemon that
+	 * needs a while to start 1,000 of them does not give its last ones
+	 * a later deadline than its peer's. */
+	uint64_t started;
+	struct vrrp_nft *nft;		/* no_accept firewall; may be NULL */
 };
 
 /* Why an instance is in FAULT (any bit set). */
@@ -100,7 +117,9 @@ struct vrrp_inst {
 	struct vrrp_stats stats;
 	uint64_t adverts_sent;
 	uint32_t release_master;
-	uint8_t vips[VRRP_CONF_MAX_VIPS * 16];	/* packed, instance family */
+	uint8_t *vips;			/* packed, instance family; sized to
+					 * fit: 1,000 instances of one VIP
+					 * each stay small */
 	uint8_t nvips;
 	uint8_t auth_key[VRRP_AUTH_LEN];
 	uint32_t ah_seq;
@@ -115,8 +134,16 @@ struct vrrp_inst {
 	int garp_phase;
 	unsigned fault;			/* VRRP_FAULT_* */
 	bool promoted;			/* holds promote_secondaries */
+	sd_event_source *post;		/* VIPs and ARP of a new master, */
+	bool post_vips, post_garp;	/* after every advert that is due */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	bool release;			/* remove VIPs when stopping */
+	struct {			/* use_vmac (vrrp_vmac.c) */
+		int ifindex;		/* 0: none */
+		int saved_arp_ignore;	/* the base's, -1: unknown */
+		int saved_arp_announce;
+		char name[16];
+	} vmac;
 };
 
 /* Resolve the interface and our address, pack the addresses, prepare the

@@ -15,6 +15,15 @@
  * An instance whose interface does not exist is kept without a socket;
  * the link watcher's "new" event for its name brings it one, and a
  * "del" takes it away again (the instance waits in FAULT meanwhile).
+ *
+ * A backup of 1,000 instances at 0.1 s hears 10,000 adverts a second;
+ * woken for each, it spends its time waking up.  So each socket is read
+ * at most once per RX_BATCH_US (sd-event's rate limit): the first packet
+ * after a quiet spell is read at once, the ones that follow gather and
+ * are read together.  An advert waits at most that long (a priority-0
+ * one too); none is lost to it, since a Master_Down_Timer that runs out
+ * drains its socket before it acts.  The per-VRID table makes each
+ * packet's dispatch one step.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -27,7 +36,11 @@
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_run.h"
+#include "vrrp/vrrp_nft.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_vmac.h"
+
+#define RX_BATCH_US	1000
 
 struct run_sock {
 	struct run_sock *next;
@@ -38,6 +51,9 @@ struct run_sock {
 	sa_family_t family;
 	uint8_t proto;
 	unsigned refs;
+	/* The instance of each VRID on this socket: a packet finds its
+	 * instance in one step, not by a walk of every instance. */
+	struct vrrp_inst *by_vrid[256];
 };
 
 struct vrrp_run {
@@ -45,12 +61,14 @@ struct vrrp_run {
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
 	struct vrrp_promote *promote;
+	struct vrrp_nft *nft;		/* made by the first no_accept instance */
 	struct nl_link_watch *lw;
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
 	struct vrrp_router_stats rstats;
 	vrrp_state_cb on_state;
 	void *state_arg;
+	uint64_t t0;			/* CLOCK_MONOTONIC at vrrp_run_new() */
 };
 
 static struct vrrp_inst *find_inst(struct run_sock *rs, uint8_t vrid,
@@ -66,8 +84,8 @@ static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
 {
 	struct vrrp_run *run = rs->run;
 	struct vrrp_advert a;
-	enum vrrp_rx_reason r = rx->reason;
 	struct vrrp_inst *vi;
+	enum vrrp_rx_reason r = rx->reason;
 
 	if (r == VRRP_RX_OK) {
 		r = vrrp_packet_decode(rx->msg, rx->len, &rx->ip, &a);
@@ -85,14 +103,38 @@ static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
 		vrrp_stats_count_rx(NULL, &run->rstats, r, NULL);
 		return;
 	}
-	if ((vi = find_inst(rs, a.vrid, a.family))) {
-		/* Our own advert, looped back by a peer-less bridge. */
-		if (!vrrp_ip_cmp(&rx->ip.src, &vi->primary))
-			return;
-		vrrp_inst_rx(vi, &a, rx);
+	vi = rs->by_vrid[a.vrid];
+	if (!vi || vi->family != a.family) {
+		vrrp_stats_count_rx(NULL, &run->rstats, VRRP_RX_VRID, &a);
 		return;
 	}
-	vrrp_stats_count_rx(NULL, &run->rstats, VRRP_RX_VRID, &a);
+	/* Our own advert, looped back by a peer-less bridge. */
+	if (!vrrp_ip_cmp(&rx->ip.src, &vi->primary))
+		return;
+	vrrp_inst_rx(vi, &a, rx);
+}
+
+/* Keep by_vrid right when VI joins or leaves its socket. */
+static void vrid_index(struct vrrp_run *run, struct vrrp_inst *vi, bool add)
+{
+	struct run_sock *rs = vi->sock_ref;
+	uint8_t v = (uint8_t)vi->ci->vrid;
+
+	if (!rs)
+		return;		/* waiting for its interface: no socket */
+	if (add) {
+		if (!rs->by_vrid[v])
+			rs->by_vrid[v] = vi;
+		return;
+	}
+	if (rs->by_vrid[v] != vi)
+		return;
+	rs->by_vrid[v] = NULL;
+	for (struct vrrp_inst *o = run->insts; o; o = o->next)
+		if (o != vi && o->sock_ref == rs && o->ci->vrid == v) {
+			rs->by_vrid[v] = o;
+			break;
+		}
 }
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
@@ -161,14 +203,22 @@ static void sock_rcvbuf(struct vrrp_run *run, struct run_sock *rs,
 			 "%d bytes: %m", vi->ci->name, v);
 }
 
+/* The instances' drain hook: what on_io would read next, read now. */
+static void drain(void *sock_ref)
+{
+	on_io(NULL, -1, 0, sock_ref);
+}
+
 static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 {
 	struct run_sock *rs;
 	struct vrrp_sock_opts o;
 	int r;
 
+	int ifindex = vrrp_vmac_sock_ifindex(vi);
+
 	for (rs = run->socks; rs; rs = rs->next)
-		if (rs->ifindex == vi->ifindex && rs->family == vi->family &&
+		if (rs->ifindex == ifindex && rs->family == vi->family &&
 		    rs->proto == vi->proto) {
 			rs->refs++;
 			sock_rcvbuf(run, rs, vi);
@@ -178,7 +228,7 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 		return NULL;
 	memset(&o, 0, sizeof(o));
 	o.family = vi->family;
-	o.ifindex = vi->ifindex;
+	o.ifindex = ifindex;
 	o.proto = vi->proto;
 	o.join = vi->npeers == 0;
 	o.group = vi->group;
@@ -186,6 +236,9 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 	if (r >= 0)
 		r = sd_event_add_io(run->e, &rs->io, vrrp_sock_fd(rs->sock),
 				    EPOLLIN, on_io, rs);
+	/* See the top of the file. */
+	if (r >= 0)
+		r = sd_event_source_set_ratelimit(rs->io, RX_BATCH_US, 1);
 	if (r < 0) {
 		log_err("VRRP_Instance(%s) cannot open its socket on %s: %s",
 			vi->ci->name, vi->ci->interface, strerror(-r));
@@ -194,7 +247,7 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 		return NULL;
 	}
 	rs->run = run;
-	rs->ifindex = vi->ifindex;
+	rs->ifindex = ifindex;
 	rs->family = vi->family;
 	rs->proto = vi->proto;
 	rs->refs = 1;
@@ -231,6 +284,7 @@ static void inst_found(struct vrrp_run *run, struct vrrp_inst *vi,
 		return;
 	}
 	vi->sock_ref = rs;
+	vrid_index(run, vi, true);
 	vrrp_inst_set_sock(vi, rs->sock);
 }
 
@@ -238,7 +292,9 @@ static void inst_gone(struct vrrp_run *run, struct vrrp_inst *vi)
 {
 	struct run_sock *rs = vi->sock_ref;
 
+	vrid_index(run, vi, false);
 	vrrp_inst_if_gone(vi);
+	vi->sock_ref = NULL;
 	sock_put(run, rs);
 }
 
@@ -275,6 +331,7 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	if (!run)
 		return -ENOMEM;
 	run->e = sd_event_ref(e);
+	sd_event_now(e, CLOCK_MONOTONIC, &run->t0);
 	if (!(run->nl = nl_rtnl_open())) {
 		r = errno ? -errno : -EIO;
 		goto fail;
@@ -308,15 +365,29 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 {
 	struct vrrp_inst_env env = {
 		.e = run->e, .nl = run->nl, .garp = run->garp,
-		.promote = run->promote,
+		.promote = run->promote, .drain = drain,
 		.on_state = run->on_state, .state_arg = run->state_arg,
 	};
+	uint64_t iter = 0;
 	struct vrrp_inst *vi;
 	struct run_sock *rs = NULL;
-	int r = vrrp_inst_new(&env, ci, g, &vi);
+	int r;
 
-	if (r < 0)
+	/* no_accept: the firewall first, so the instance's VIPs never go
+	 * unfiltered; without it the instance does not run */
+	if (vrrp_nft_wanted(ci) && !run->nft &&
+	    (r = vrrp_nft_new(g->nft_table, g->nft_priority, g->nft_counters,
+			      &run->nft)) < 0) {
+		log_err("VRRP_Instance(%s) has no_accept and no firewall: not "
+			"started", ci->name);
 		return r;
+	}
+	env.nft = run->nft;
+	if ((r = vrrp_inst_new(&env, ci, g, &vi)) < 0)
+		return r;
+	/* Before the event loop first runs, this is the start-up batch. */
+	if (sd_event_get_iteration(run->e, &iter) >= 0 && iter == 0)
+		vi->env.started = run->t0;
 	/* No interface yet: no socket either, until it appears. */
 	if (vi->ifindex && !(rs = sock_get(run, vi))) {
 		vrrp_inst_free(vi);
@@ -325,6 +396,8 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	vi->sock_ref = rs;
 	vi->next = run->insts;
 	run->insts = vi;
+	if (rs)
+		vrid_index(run, vi, true);
 	vrrp_inst_start(vi, rs ? rs->sock : NULL, resume);
 	return 0;
 }
@@ -349,6 +422,7 @@ void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
 			*p = vi->next;
 			break;
 		}
+	vrid_index(run, vi, false);
 	vrrp_inst_stop(vi, release);
 	sock_put(run, vi->sock_ref);
 	vrrp_inst_free(vi);
@@ -360,6 +434,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 		return;
 	while (run->insts)
 		vrrp_run_remove(run, run->insts, release);
+	vrrp_nft_free(run->nft, !release);
 	nl_link_watch_free(run->lw);
 	vrrp_promote_free(run->promote);
 	vrrp_garp_close(run->garp);

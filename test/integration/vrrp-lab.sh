@@ -12,6 +12,10 @@
 #   kill9 ID                   kill -9 of its parent and child
 #   has_vip NS, no_vip NS, only NS, entered ID STATE, json_state ID STAT,
 #   watch MS (poll who holds the VIP)
+#   json_rx ID
+#   vrrp_lab_net N             one more segment: bridge brN, ethN on d1 and
+#                              d2 (10.N.255.1/24, 10.N.255.2/24), for tests
+#                              that need more than 255 VRIDs a family
 
 VIP=192.0.2.100
 MADE=""
@@ -92,6 +96,18 @@ vrrp_lab_port() {	# NS NAME ADDR
 	ip -n "$1" link set eth0 up
 }
 
+vrrp_lab_net() {	# N
+	ip -n "$BR" link add "br$1" type bridge mcast_snooping 0
+	ip -n "$BR" link set "br$1" up
+	for _d in 1 2; do
+		eval "_ln=\$D$_d"
+		ip -n "$BR" link add "p-d$_d-$1" type veth peer name "eth$1" netns "$_ln"
+		ip -n "$BR" link set "p-d$_d-$1" master "br$1" up
+		ip -n "$_ln" addr add "10.$1.255.$_d/24" dev "eth$1"
+		ip -n "$_ln" link set "eth$1" up
+	done
+}
+
 # lab_ns ID / lab_pid ID: the namespace / the running tandem of director ID.
 lab_ns() { case $1 in d1) echo "$D1" ;; d2) echo "$D2" ;; *) echo "$D3" ;; esac; }
 lab_pid() { case $1 in d1) echo "$PID1" ;; d2) echo "$PID2" ;; *) echo "$PID3" ;; esac; }
@@ -141,6 +157,22 @@ json_state() {
 	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
 	wait_until 30 test -s "$T/$1/tandem.json"
 	python3 -c "import json; d=json.load(open('$T/$1/tandem.json')); print(d['vrrp'][0]['data']['state'], d['vrrp'][0]['stats']['$2'])" 2>/dev/null
+}
+# json_rx ID: "STATE RECEIVED ERRORS" of director ID's first instance: its
+# adverts received and every receive error counter summed.
+json_rx() {
+	_p=$PID1; [ "$1" = d2 ] && _p=$PID2
+	rm -f "$T/$1/tandem.json"
+	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
+	wait_until 30 test -s "$T/$1/tandem.json"
+	python3 -c "
+import json
+s = json.load(open('$T/$1/tandem.json'))['vrrp'][0]
+st = s['stats']
+err = sum(st[k] for k in ('packet_len_err', 'advert_interval_err', 'ip_ttl_err',
+	'invalid_type_rcvd', 'addr_list_err', 'invalid_authtype', 'authtype_mismatch',
+	'auth_failure', 'checksum_err', 'version_err', 'discards'))
+print(s['data']['state'], st['advert_rcvd'], err)" 2>/dev/null
 }
 ms() { date +%s%3N; }
 # log_ms ID PATTERN: the time (ms) of the last log line of director ID

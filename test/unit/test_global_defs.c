@@ -671,7 +671,10 @@ static void test_not_implemented(void **state)
 #endif
 		"vrrp_sync_group VG",
 		"vrrp_script chk",
-		"static_ipaddress", "static_routes", "bfd_instance b",
+#ifndef WITH_VRRP
+		"static_ipaddress", "static_routes",
+#endif
+		"bfd_instance b",
 		"track_file f", "SSL", "garp_group", "vrrp_track_process p",
 	};
 

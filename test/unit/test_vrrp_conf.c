@@ -302,7 +302,7 @@ static void test_garp(void **state)
 	refuse("garp_extra_if all", "garp_extra_if", "after 'all'");
 	refuse("garp_extra_if 5 6", "garp_extra_if", "'6'");
 	tv_free(tv_warn(tv_inst("garp_extra_if 60"), 1, "vrrp_instance",
-			"VMAC interfaces only"));
+			"VMAC instances only"));
 	tv_free(tv_warn(tv_inst("vmac_garp_intvl all 60"), 2, "vmac_garp_intvl",
 			"deprecated"));
 }
@@ -556,21 +556,32 @@ static void test_strict(void **state)
 	struct vrrp_conf *vc;
 
 	(void)state;
-	/* strict implies no_accept, which issue 4 implements */
-	tv_refuse(tv_inst("strict_mode"), 1, "vrrp_instance", "no_accept");
+	/* strict implies no_accept */
+	vc = ok("strict_mode");
+	assert_false(vc->inst[0]->accept);
+	tv_free(vc);
+	tv_free(tv_warn(tv_inst("strict_mode\naccept"), 1, "accept",
+			"requires no_accept"));
 	tv_refuse(tv_inst("strict_mode on\nauthentication {\nauth_type PASS\n"
 			  "auth_pass x\n}"), 3, "authentication",
 		  "strict mode (strict_mode)");
 	tv_refuse(tv_inst("strict_mode\nunicast_peer {\n192.0.2.9\n}"), 4,
 		  "unicast_peer", "strict");
 	tv_globals.vrrp_strict = true;
-	tv_refuse(tv_inst(""), 1, "vrrp_instance", "global_defs vrrp_strict");
+	tv_refuse(tv_inst("no_virtual_ipaddress"), 1, "vrrp_instance",
+		  "global_defs vrrp_strict");
+	vc = ok("");
+	assert_false(vc->inst[0]->accept);
+	tv_free(vc);
 	vc = ok("strict_mode off");
+	assert_true(vc->inst[0]->accept);
 	assert_true(vc->inst[0]->strict_mode_set);
 	assert_false(vc->inst[0]->strict_mode);
 	tv_free(vc);
 }
 
+/* keepalived: accept by default, no_accept when asked (or strict);
+ * vrrp_iptables alone cannot provide the firewall. */
 static void test_accept(void **state)
 {
 	struct vrrp_conf *vc = ok("accept");
@@ -578,6 +589,20 @@ static void test_accept(void **state)
 	(void)state;
 	assert_true(vc->inst[0]->accept);
 	tv_free(vc);
+	vc = ok("");
+	assert_true(vc->inst[0]->accept);
+	tv_free(vc);
+	vc = ok("no_accept");
+	assert_false(vc->inst[0]->accept);
+	tv_free(vc);
+	tv_refuse(tv_inst("accept\nno_accept"), 1, "no_accept", "both");
+	tv_globals.iptables_only = true;
+	tv_refuse(tv_inst("no_accept"), 1, "no_accept", "give global_defs "
+		  "nftables");
+	/* the address owner is never filtered: no firewall needed */
+	tv_free(tv_ok(tv_inst("no_accept\npriority 255\nstate MASTER")));
+	tv_free(tv_ok(tv_inst("")));
+	tv_globals.iptables_only = false;
 }
 
 static void test_sync_group(void **state)
@@ -636,11 +661,8 @@ static void test_notimpl(void **state)
 	refuse("track_script {\nchk_nginx\n}", "track_script",
 	       "'track_script' is a keepalived keyword that tandem does not "
 	       "implement yet");
-	refuse("use_vmac", "use_vmac", "not implement yet");
+	refuse("use_vmac_addr", "use_vmac_addr", "not implement yet");
 	refuse("notify_master /bin/true", "notify_master", "not implement yet");
-	refuse("virtual_routes {\n0.0.0.0/0 via 192.0.2.254\n}",
-	       "virtual_routes", "not implement yet");
-	refuse("no_accept", "no_accept", "not implement yet");
 	refuse("smtp_alert", "smtp_alert", "not implement yet");
 	refuse("track_interface {\neth1\n}", "track_interface",
 	       "not implement yet");
@@ -653,7 +675,7 @@ static void test_all_errors(void **state)
 {
 	struct conf_diag d;
 	struct vrrp_conf *vc = tv_load(tv_inst("priority 0\nversion 9\n"
-					       "use_vmac"), &d);
+					       "use_vmac_addr"), &d);
 
 	(void)state;
 	assert_true(d.errors >= 3);
@@ -745,6 +767,11 @@ static const struct {
 	  "2001:db8::5/64\n}" },
 	{ "no_virtual_ipaddress", "no_virtual_ipaddress" },
 	{ "accept", "accept" },
+	{ "no_accept", "no_accept" },
+	{ "use_vmac", "use_vmac vrrp.51" },
+	{ "vmac_xmit_base", "use_vmac\nvmac_xmit_base" },
+	{ "virtual_routes", "virtual_routes {\n198.51.100.0/24 via 192.0.2.254\n}" },
+	{ "virtual_rules", "virtual_rules {\nfrom 192.0.2.1 table 10\n}" },
 	{ "garp_master_delay", "garp_master_delay 5" },
 	{ "garp_master_repeat", "garp_master_repeat 5" },
 	{ "garp_master_refresh", "garp_master_refresh 30" },

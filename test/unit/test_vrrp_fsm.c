@@ -655,6 +655,33 @@ static void test_pair_graceful_handover(void **state)
 	assert_int_equal(b.state, VRRP_STATE_MASTER);
 }
 
+/* Sub-second intervals: the first wait after Startup counts Skew_Time on
+ * 2 s, so priorities 150 and 100 at 0.1 s are 390 ms apart instead of
+ * 20 ms; once a master is heard the RFC's Master_Down_Interval applies. */
+static void test_startup_skew_subsecond(void **state)
+{
+	struct vrrp_fsm a, b;
+	struct vrrp_actions out;
+	struct vrrp_fsm_config ca = cfg(3, 150), cb = cfg(3, 100);
+	struct vrrp_ip m = ip4("10.0.0.9");
+
+	(void)state;
+	ca.adver_int_us = cb.adver_int_us = SEC / 10;
+	vrrp_fsm_init(&a, &ca, NULL);
+	vrrp_fsm_init(&b, &cb, NULL);
+	vrrp_fsm_startup(&a, T0, &out);
+	assert_int_equal(a.timer_at, T0 + 300000 + 828125);
+	vrrp_fsm_startup(&b, T0, &out);
+	assert_int_equal(b.timer_at, T0 + 300000 + 1218750);
+	vrrp_fsm_advert(&b, T0 + SEC / 2, 150, &m, SEC / 10, &out);
+	assert_int_equal(b.timer_at, T0 + SEC / 2 + vrrp_master_down_us(3, 100, SEC / 10));
+	assert_int_equal(vrrp_master_down_us(3, 100, SEC / 10), 360937);
+	/* Leaving Fault is a start-up too. */
+	vrrp_fsm_if_down(&b, T0 + SEC, &out);
+	vrrp_fsm_if_up(&b, T0 + 2 * SEC, &out);
+	assert_int_equal(b.timer_at, T0 + 2 * SEC + 1518750);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -682,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_higher_prio_send_advert),
 		cmocka_unit_test(test_down_timer_adverts),
 		cmocka_unit_test(test_pair_graceful_handover),
+		cmocka_unit_test(test_startup_skew_subsecond),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

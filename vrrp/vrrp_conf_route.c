@@ -1,0 +1,379 @@
+/*
+ * Route lines in keepalived's `ip route` syntax: virtual_routes of a
+ * vrrp_instance and the top-level static_routes; and the lists of
+ * routes, rules and static addresses (static_ipaddress lines are
+ * virtual_ipaddress's, with a dev).
+ *
+ *   [TYPE] [src ADDR] [to] PREFIX|default [via|gw ADDR] [dev IF]
+ *          [table N] [metric|priority|preference N] [scope SCOPE]
+ *          [proto N] [tos N] [mtu N] [onlink] [no_track]
+ *          [nexthop [via ADDR] [dev IF] [weight 1..256] [onlink]]...
+ *   TYPE := unicast | blackhole | unreachable | prohibit | throw
+ *
+ * As for addresses, a line is all or nothing: the first problem is a
+ * located error naming the word, and nothing of the line is kept.  A
+ * route of either family may sit in an instance of the other, as
+ * keepalived allows.  The rules are vrrp_conf_rule.c's.
+ */
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/conf.h"
+#include "vrrp/vrrp_conf.h"
+#include "vrrp/vrrp_conf_words.h"
+
+static int scope_word(const char *s)
+{
+	static const struct { const char *w; int v; } sc[] = {
+		{ "global", RT_SCOPE_UNIVERSE }, { "universe", RT_SCOPE_UNIVERSE },
+		{ "site", RT_SCOPE_SITE }, { "link", RT_SCOPE_LINK },
+		{ "host", RT_SCOPE_HOST }, { "nowhere", RT_SCOPE_NOWHERE },
+	};
+	uint32_t v;
+
+	for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++)
+		if (!strcmp(s, sc[i].w))
+			return sc[i].v;
+	return cw_u32(s, &v) == 0 && v <= 255 ? (int)v : -1;
+}
+
+static int type_word(const char *s)
+{
+	if (!strcmp(s, "unicast")) return RTN_UNICAST;
+	if (!strcmp(s, "blackhole")) return RTN_BLACKHOLE;
+	if (!strcmp(s, "unreachable")) return RTN_UNREACHABLE;
+	if (!strcmp(s, "prohibit")) return RTN_PROHIBIT;
+	if (!strcmp(s, "throw")) return RTN_THROW;
+	return -1;
+}
+
+void vrrp_route_free(struct vrrp_route *r)
+{
+	for (unsigned i = 0; i < NL_ROUTE_MAX_NH; i++)
+		free(r->dev[i]);
+	free(r->loc.file);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One next hop's words (via, gw, dev, weight, onlink) at w->i; *used
+ * false when the word is none of them. */
+static int nh_word(struct conf_ctx *c, struct cw_words *w, struct vrrp_route *r,
+		   unsigned h, bool in_nexthop, bool *used)
+{
+	const char *k = cw_word(w, w->i), *v;
+	struct nl_route_nh *nh = &r->s.nh[h];
+	uint32_t u;
+
+	*used = true;
+	if (!strcmp(k, "via") || !strcmp(k, "gw")) {
+		if (nh->has_gw) {
+			conf_err(c, w->n, "'%s' given twice for one next hop",
+				 k);
+			return -1;
+		}
+		if (!(v = cw_value(c, w)))
+			return -1;
+		/* `via inet6 ADDR` as ip route writes it */
+		if ((!strcmp(v, "inet") || !strcmp(v, "inet6")) &&
+		    !(v = cw_value(c, w)))
+			return -1;
+		nh->gw_family = AF_UNSPEC;
+		if (cw_host(c, w->n, "a gateway", v, &nh->gw_family, nh->gw) < 0)
+			return -1;
+		nh->has_gw = true;
+	} else if (!strcmp(k, "dev") || !strcmp(k, "oif")) {
+		if (r->dev[h]) {
+			conf_err(c, w->n, "'%s' given twice for one next hop",
+				 k);
+			return -1;
+		}
+		if (!(v = cw_value(c, w)) || cw_ifname(c, w->n, k, v) < 0)
+			return -1;
+		if (!(r->dev[h] = strdup(v))) {
+			conf_err(c, w->n, "out of memory");
+			return -1;
+		}
+	} else if (!strcmp(k, "onlink")) {
+		nh->onlink = true;
+	} else if (in_nexthop && !strcmp(k, "weight")) {
+		if (cw_num(c, w, 256, &u) < 0)
+			return -1;
+		if (!u) {
+			conf_err(c, w->n, "expected a weight 1..256");
+			return -1;
+		}
+		/* the kernel's rtnh_hops is the weight less one */
+		nh->weight = (uint8_t)(u - 1);
+	} else {
+		*used = false;
+	}
+	return 0;
+}
+
+int vrrp_conf_parse_route(struct conf_ctx *c, const struct conf_node *n,
+			  struct vrrp_route *out)
+{
+	struct vrrp_route r;
+	struct cw_words w = { .n = n, .len = n->nargs + 1 };
+	bool have_dst = false, multipath = false;
+	uint32_t u;
+	int t;
+
+	memset(&r, 0, sizeof(r));
+	r.s.scope = -1;
+	for (w.i = 0; w.i < w.len; w.i++) {
+		const char *k = cw_word(&w, w.i), *v;
+		bool used;
+
+		if (multipath && strcmp(k, "nexthop")) {
+			if (nh_word(c, &w, &r, r.s.nnh - 1, true, &used) < 0)
+				goto fail;
+			if (used)
+				continue;
+		} else if (!multipath) {
+			if (nh_word(c, &w, &r, 0, false, &used) < 0)
+				goto fail;
+			if (used) {
+				r.s.nnh = 1;
+				continue;
+			}
+		}
+		if (!strcmp(k, "nexthop")) {
+			if (!multipath && r.s.nnh) {
+				conf_err(c, n, "'nexthop' cannot follow a "
+					 "single next hop (via / dev) on the "
+					 "same line");
+				goto fail;
+			}
+			if (r.s.nnh == NL_ROUTE_MAX_NH) {
+				conf_err(c, n, "at most %d next hops",
+					 NL_ROUTE_MAX_NH);
+				goto fail;
+			}
+			multipath = true;
+			r.s.nnh++;
+		} else if ((t = type_word(k)) >= 0 && !have_dst && !r.s.type) {
+			r.s.type = (uint8_t)t;
+		} else if (!strcmp(k, "src")) {
+			if (r.s.has_src || !(v = cw_value(c, &w)) ||
+			    cw_host(c, n, "a source", v, &r.s.family, r.s.src) < 0) {
+				if (r.s.has_src)
+					conf_err(c, n, "'src' given twice");
+				goto fail;
+			}
+			r.s.has_src = true;
+		} else if (!strcmp(k, "table")) {
+			if (cw_table(c, &w, &r.s.table) < 0)
+				goto fail;
+		} else if (!strcmp(k, "metric") || !strcmp(k, "priority") ||
+			   !strcmp(k, "preference")) {
+			if (cw_num(c, &w, UINT32_MAX, &r.s.metric) < 0)
+				goto fail;
+			r.s.has_metric = true;
+		} else if (!strcmp(k, "scope")) {
+			if (!(v = cw_value(c, &w)))
+				goto fail;
+			if ((r.s.scope = scope_word(v)) < 0) {
+				conf_err(c, n, "expected a scope (global, site, "
+					 "link, host, nowhere or 0..255), got "
+					 "'%s'", v);
+				goto fail;
+			}
+		} else if (!strcmp(k, "proto") || !strcmp(k, "protocol")) {
+			if (cw_num(c, &w, 255, &u) < 0)
+				goto fail;
+			r.s.protocol = (uint8_t)u;
+		} else if (!strcmp(k, "tos") || !strcmp(k, "dsfield")) {
+			if (cw_num(c, &w, 255, &u) < 0)
+				goto fail;
+			r.s.tos = (uint8_t)u;
+		} else if (!strcmp(k, "mtu")) {
+			if (cw_num(c, &w, 65535, &r.s.mtu) < 0)
+				goto fail;
+		} else if (!strcmp(k, "no_track")) {
+			r.no_track = true;
+		} else if (!have_dst) {
+			if (!strcmp(k, "to") && !(k = cw_value(c, &w)))
+				goto fail;
+			if (cw_prefix(c, n, "a destination", k, true, &r.s.family,
+				   r.s.dst, &r.s.dst_len) < 0)
+				goto fail;
+			have_dst = true;
+		} else {
+			conf_err(c, n, "unknown word '%s' in a route (expected "
+				 "src, via, dev, table, metric, scope, proto, "
+				 "tos, mtu, onlink, nexthop or no_track)", k);
+			goto fail;
+		}
+	}
+	if (!have_dst) {
+		conf_err(c, n, "a route needs a destination (PREFIX or "
+			 "'default')");
+		goto fail;
+	}
+	if (r.s.family == AF_UNSPEC)	/* `default` alone */
+		r.s.family = r.s.nnh && r.s.nh[0].has_gw ? r.s.nh[0].gw_family
+							 : AF_INET;
+	for (unsigned i = 0; i < r.s.nnh; i++) {
+		if (r.s.nh[i].has_gw && r.s.nh[i].gw_family != r.s.family) {
+			conf_err(c, n, "the gateway is not of the route's "
+				 "family");
+			goto fail;
+		}
+		if (multipath && !r.s.nh[i].has_gw && !r.dev[i]) {
+			conf_err(c, n, "next hop %u has neither 'via' nor "
+				 "'dev'", i + 1);
+			goto fail;
+		}
+	}
+	if (r.s.type && r.s.type != RTN_UNICAST && r.s.nnh) {
+		conf_err(c, n, "a %s route has no next hop (via / dev)",
+			 cw_word(&w, 0));
+		goto fail;
+	}
+	if ((!r.s.type || r.s.type == RTN_UNICAST) && !r.s.nnh) {
+		conf_err(c, n, "a unicast route needs 'via' or 'dev'");
+		goto fail;
+	}
+	if (vrrp_conf_loc_set(&r.loc, n) < 0) {
+		conf_err(c, n, "out of memory");
+		goto fail;
+	}
+	*out = r;
+	return 0;
+fail:
+	vrrp_route_free(&r);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The lists                                                            */
+
+static int add_route(struct conf_ctx *c, const struct conf_node *n,
+		     struct vrrp_route **arr, size_t *len)
+{
+	struct vrrp_route r, *grown;
+
+	if (vrrp_conf_parse_route(c, n, &r) < 0)
+		return -1;
+	if (!(grown = realloc(*arr, (*len + 1) * sizeof(*grown)))) {
+		vrrp_route_free(&r);
+		conf_err(c, n, "out of memory");
+		return -1;
+	}
+	grown[(*len)++] = r;
+	*arr = grown;
+	return 0;
+}
+
+static int add_rule(struct conf_ctx *c, const struct conf_node *n,
+		    struct vrrp_rule **arr, size_t *len)
+{
+	struct vrrp_rule r, *grown;
+
+	if (vrrp_conf_parse_rule(c, n, &r) < 0)
+		return -1;
+	if (!(grown = realloc(*arr, (*len + 1) * sizeof(*grown)))) {
+		free(r.loc.file);
+		conf_err(c, n, "out of memory");
+		return -1;
+	}
+	grown[(*len)++] = r;
+	*arr = grown;
+	return 0;
+}
+
+int vrrp_conf_h_vroute(struct conf_ctx *c, const struct conf_node *n,
+		       void *obj)
+{
+	struct vrrp_conf_instance *in = obj;
+
+	return add_route(c, n, &in->vroutes, &in->nvroutes);
+}
+
+int vrrp_conf_h_vrule(struct conf_ctx *c, const struct conf_node *n,
+		      void *obj)
+{
+	struct vrrp_conf_instance *in = obj;
+
+	return add_rule(c, n, &in->vrules, &in->nvrules);
+}
+
+int vrrp_conf_h_static_route(struct conf_ctx *c, const struct conf_node *n,
+			     void *obj)
+{
+	struct vrrp_conf *vc = obj;
+
+	return add_route(c, n, &vc->sroutes, &vc->nsroutes);
+}
+
+int vrrp_conf_h_static_rule(struct conf_ctx *c, const struct conf_node *n,
+			    void *obj)
+{
+	struct vrrp_conf *vc = obj;
+
+	return add_rule(c, n, &vc->srules, &vc->nsrules);
+}
+
+/* A static address has no instance to lend it an interface. */
+int vrrp_conf_h_static_addr(struct conf_ctx *c, const struct conf_node *n,
+			    void *obj)
+{
+	struct vrrp_conf *vc = obj;
+	struct vrrp_vip v, *grown;
+
+	for (size_t i = 0; i < n->nargs; i++)
+		if (!strcmp(n->args[i], "track_group")) {
+			conf_err(c, n, "'track_group' on a static address is a "
+				 "keepalived option that tandem does not "
+				 "implement yet");
+			return -1;
+		}
+	if (vrrp_conf_parse_vip(c, n, &v) < 0)
+		return -1;
+	if (!v.dev) {
+		conf_err(c, n, "a static address needs 'dev IF' (%s)", n->word);
+		vrrp_vip_free(&v);
+		return -1;
+	}
+	if (!(grown = realloc(vc->svips, (vc->nsvips + 1) * sizeof(*grown)))) {
+		vrrp_vip_free(&v);
+		conf_err(c, n, "out of memory");
+		return -1;
+	}
+	grown[vc->nsvips++] = v;
+	vc->svips = grown;
+	return 0;
+}
+
+static void free_lists(struct vrrp_route *ro, size_t nro, struct vrrp_rule *ru,
+		       size_t nru)
+{
+	for (size_t i = 0; i < nro; i++)
+		vrrp_route_free(&ro[i]);
+	free(ro);
+	for (size_t i = 0; i < nru; i++)
+		free(ru[i].loc.file);
+	free(ru);
+}
+
+void vrrp_conf_routes_free(struct vrrp_conf_instance *in)
+{
+	free_lists(in->vroutes, in->nvroutes, in->vrules, in->nvrules);
+	in->vroutes = NULL;
+	in->vrules = NULL;
+	in->nvroutes = in->nvrules = 0;
+}
+
+void vrrp_conf_static_free(struct vrrp_conf *vc)
+{
+	for (size_t i = 0; i < vc->nsvips; i++)
+		vrrp_vip_free(&vc->svips[i]);
+	free(vc->svips);
+	free_lists(vc->sroutes, vc->nsroutes, vc->srules, vc->nsrules);
+	vc->svips = NULL;
+	vc->sroutes = NULL;
+	vc->srules = NULL;
+	vc->nsvips = vc->nsroutes = vc->nsrules = 0;
+}
