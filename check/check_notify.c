@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +103,24 @@ static void fifo_close(struct fifo *f)
 	f->fd = -1;
 }
 
-static void fifo_open(struct fifo *f, const char *path)
+/* A FIFO created here belongs to its configured user and group, so that
+ * an unprivileged reader can open it. */
+static void fifo_chown(const char *path, const char *user, const char *group)
+{
+	struct passwd *pw = user ? getpwnam(user) : NULL;
+	struct group *gr = group ? getgrnam(group) : NULL;
+	uid_t uid = pw ? pw->pw_uid : (uid_t)-1;
+	gid_t gid = gr ? gr->gr_gid : pw ? pw->pw_gid : (gid_t)-1;
+
+	if ((user && !pw) || (group && !gr))
+		log_warn("FIFO %s: no user %s or group %s; left to root", path,
+			 user ? user : "-", group ? group : "-");
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0)
+		log_warn("FIFO %s: chown: %s", path, strerror(errno));
+}
+
+static void fifo_open(struct fifo *f, const char *path, const char *user,
+		      const char *group)
 {
 	struct stat st;
 
@@ -114,6 +133,7 @@ static void fifo_open(struct fifo *f, const char *path)
 			return;
 		}
 		f->created = true;
+		fifo_chown(path, user, group);
 	} else if (!S_ISFIFO(st.st_mode)) {
 		log_err("%s is not a FIFO: no notify lines are written to it",
 			path);
@@ -124,13 +144,14 @@ static void fifo_open(struct fifo *f, const char *path)
 		log_err("cannot open FIFO %s: %s", path, strerror(errno));
 }
 
-static void fifo_set(struct fifo *f, const char *path)
+static void fifo_set(struct fifo *f, const char *path, const char *user,
+		     const char *group)
 {
 	if ((!path && !f->path) || (path && f->path && !strcmp(path, f->path)))
 		return;
 	fifo_close(f);
 	if (path)
-		fifo_open(f, path);
+		fifo_open(f, path, user, group);
 }
 
 static void fifo_line(struct check_notify *n, const char *line)
@@ -300,8 +321,9 @@ void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
 		  strcmp(o->lvs_notify_fifo, n->fifo[1].path) ||
 		  !o->lvs_fifo_script || !n->fifo_script ||
 		  strcmp(o->lvs_fifo_script, n->fifo_script);
-	fifo_set(&n->fifo[0], o->notify_fifo);
-	fifo_set(&n->fifo[1], o->lvs_notify_fifo);
+	fifo_set(&n->fifo[0], o->notify_fifo, o->fifo_user[0], o->fifo_group[0]);
+	fifo_set(&n->fifo[1], o->lvs_notify_fifo, o->fifo_user[1],
+		 o->fifo_group[1]);
 	if (!restart && n->reader)
 		return;
 	script_cancel(n->reader);

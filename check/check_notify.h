@@ -35,6 +35,8 @@ struct check_notify_opts {
 	struct script_opts script;	/* script_user, enable_script_security */
 	const char *notify_fifo;	/* NULL: none */
 	const char *lvs_notify_fifo;
+	/* Owners of a FIFO created here (NULL: root's). */
+	const char *fifo_user[2], *fifo_group[2];
 	const char *lvs_fifo_script;	/* lvs_notify_fifo_script */
 	bool rs_init_notifies;
 };

@@ -66,6 +66,8 @@ static void notify_opts(const struct tandem_config *cfg)
 		.notify_fifo = gd->notify_fifo.path,
 		.lvs_notify_fifo = gd->lvs_notify_fifo.path,
 		.lvs_fifo_script = gd->lvs_notify_fifo.script.cmd,
+		.fifo_user = { gd->notify_fifo.user, gd->lvs_notify_fifo.user },
+		.fifo_group = { gd->notify_fifo.group, gd->lvs_notify_fifo.group },
 		.rs_init_notifies = gd->rs_init_notifies,
 	};
 

@@ -47,7 +47,7 @@ write_conf \
 "  script_user root" \
 "  enable_script_security" \
 "  rs_init_notifies" \
-"  lvs_notify_fifo $T/lvs.fifo" \
+"  lvs_notify_fifo $T/lvs.fifo nobody" \
 "  lvs_notify_fifo_script $T/reader.sh" \
 "}" \
 "virtual_server 10.0.0.1 80 {" \
@@ -185,6 +185,8 @@ check "rs_init_notifies: the initial states were told" \
 	wait_until 30 fifo_has "RS [127.0.0.1]:tcp:7001 [10.0.0.1]:tcp:80 UP"
 check "  and the quorum's" fifo_has "VS [10.0.0.1]:tcp:80 UP"
 check "  and the scripts ran" eval 'head -n 1 "$T/notify.log" | grep -qx "up 7001"'
+check "the FIFO was created, owned by its user" \
+	eval '[ "$(stat -c "%F %U %a" "$T/lvs.fifo")" = "fifo nobody 600" ]'
 check "the FIFO has the down line of the failing server" \
 	fifo_has "RS [127.0.0.1]:tcp:7002 [10.0.0.1]:tcp:80 DOWN"
 
