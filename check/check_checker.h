@@ -29,6 +29,7 @@ enum check_kind {
 	CHECK_K_TCP,
 	CHECK_K_HTTP,		/* HTTP_GET */
 	CHECK_K_SSL,		/* SSL_GET */
+	CHECK_K_MISC,
 	CHECK_K_NTYPES
 };
 
@@ -51,6 +52,12 @@ struct check_checker {
 	int log_all_failures;			/* -1: the global default */
 	struct check_inherit inh;		/* delay_loop, retry, ... */
 	struct check_http *http;		/* HTTP_GET, SSL_GET (check_http.h) */
+	/* MISC_CHECK (check_misc.c); misc_timeout is connect_timeout. */
+	struct check_misc {
+		char *path;			/* the command line */
+		bool dynamic;			/* misc_dynamic */
+		char *user, *group;		/* NULL: script_user */
+	} misc;
 };
 
 /* The address a check goes to, resolved against its real server. */
@@ -75,6 +82,7 @@ void check_checker_timing(const struct check_checker *ck,
 #define CHECK_REASON_MAX 128
 
 struct check_probe;
+struct script_opts;
 /* Called once per started check, from the loop (never from start()):
  * OK, and when not OK a short reason ("connection refused", "timeout
  * after 2.0 s", ...). */
@@ -89,6 +97,14 @@ struct check_probe {
 	uint64_t timeout;			/* usec */
 	check_done_fn done;
 	void *userdata;
+	/* A weight the check found, set before done() (misc_dynamic's exit
+	 * status - 2); -1, as the runtime sets it before each check: the
+	 * real server's configured weight. */
+	int weight;
+	/* script_user and enable_script_security, for script checks. */
+	const struct script_opts *script;
+	struct script_run *run;		/* a script check in flight */
+	bool warned;			/* a lasting problem was logged */
 	/* The type's own state while a check runs (check_sock.c). */
 	int fd;				/* -1: none */
 	sd_event_source *io, *timer;
@@ -114,11 +130,15 @@ struct check_type {
 	bool (*same)(const struct check_checker *a, const struct check_checker *b);
 	void (*free)(struct check_checker *ck);
 	uint64_t delay_before_retry;		/* its default; 0: the common one */
+	/* keepalived's defaults that differ for this type: no retry, and a
+	 * timeout of delay_loop when none is given (MISC_CHECK). */
+	bool no_retry_default, timeout_is_delay_loop;
 };
 
 extern const struct check_type *const check_types[CHECK_K_NTYPES];
 extern const struct check_type check_type_tcp;
 extern const struct check_type check_type_http, check_type_ssl;
+extern const struct check_type check_type_misc;
 
 /* ------------------------------------------------------------------ */
 /* Config                                                              */
@@ -128,7 +148,10 @@ int check_ck_h_alpha(struct conf_ctx *c, const struct conf_node *n, void *obj);
 int check_ck_h_log(struct conf_ctx *c, const struct conf_node *n, void *obj);
 int check_ck_h_port(struct conf_ctx *c, const struct conf_node *n, void *obj);
 #define CK_(f) offsetof(struct check_checker, f)
-#define CHECK_COMMON_KEYWORDS \
+/* Every type's: the connection keywords, then the timing ones (a type
+ * that connects nowhere, MISC_CHECK, takes only the timing ones). */
+#define CHECK_COMMON_KEYWORDS CHECK_CONN_KEYWORDS, CHECK_TIMING_KEYWORDS
+#define CHECK_CONN_KEYWORDS \
 	{ .name = "connect_ip", .type = CONF_T_ADDR, .offset = CK_(connect_ip) }, \
 	{ .name = "connect_port", .type = CONF_T_CUSTOM, \
 	  .handler = check_ck_h_port, .expect = "a port (1-65535)" }, \
@@ -140,7 +163,8 @@ int check_ck_h_port(struct conf_ctx *c, const struct conf_node *n, void *obj);
 	  .min = 1, .max = UINT32_MAX }, \
 	{ .name = "connect_timeout", .type = CONF_T_TIME, \
 	  .offset = CK_(connect_timeout), .min = 1000, \
-	  .max = (int64_t)3600 * 1000000 }, \
+	  .max = (int64_t)3600 * 1000000 }
+#define CHECK_TIMING_KEYWORDS \
 	{ .name = "retry", .type = CONF_T_INT, .offset = CK_(inh.retry), \
 	  .min = 0, .max = 1000000 }, \
 	{ .name = "nb_get_retry", .alias_of = "retry" }, \
@@ -165,6 +189,7 @@ int check_ck_close(struct conf_ctx *c, const struct conf_node *n, void *obj);
 
 extern const struct conf_block check_tcp_block;
 extern const struct conf_block check_http_block, check_ssl_block;
+extern const struct conf_block check_misc_block;
 
 /* The checker blocks, for the real_server table. */
 #define CHECK_CHECKER_BLOCK(nm, b) \

@@ -22,6 +22,7 @@ const struct check_type *const check_types[CHECK_K_NTYPES] = {
 	[CHECK_K_TCP] = &check_type_tcp,
 	[CHECK_K_HTTP] = &check_type_http,
 	[CHECK_K_SSL] = &check_type_ssl,
+	[CHECK_K_MISC] = &check_type_misc,
 };
 
 int check_ck_h_alpha(struct conf_ctx *c, const struct conf_node *n, void *obj)
@@ -146,19 +147,23 @@ void check_checker_timing(const struct check_checker *ck,
 			  const struct check_rs *rs, const struct check_vs *vs,
 			  struct check_timing *t)
 {
+	const struct check_type *ty = check_types[ck->kind];
+
 	t->delay_loop = pick_time(ck->inh.delay_loop, rs->inh.delay_loop,
 				  vs->inh.delay_loop, CHECK_DEFAULT_DELAY_LOOP);
 	t->delay_before_retry = pick_time(ck->inh.delay_before_retry,
 					  rs->inh.delay_before_retry,
 					  vs->inh.delay_before_retry,
-					  check_types[ck->kind]->delay_before_retry ?
-					  check_types[ck->kind]->delay_before_retry :
+					  ty->delay_before_retry ?
+					  ty->delay_before_retry :
 					  CHECK_DEFAULT_DELAY_BEFORE_RETRY);
 	t->warmup = pick_time(ck->inh.warmup, rs->inh.warmup, vs->inh.warmup, 0);
 	t->connect_timeout = ck->connect_timeout ? ck->connect_timeout
-						 : CHECK_DEFAULT_CONNECT_TIMEOUT;
+			   : ty->timeout_is_delay_loop ? t->delay_loop
+			   : CHECK_DEFAULT_CONNECT_TIMEOUT;
 	t->retry = (unsigned)pick_int(ck->inh.retry, rs->inh.retry,
-				      vs->inh.retry, CHECK_DEFAULT_RETRY);
+				      vs->inh.retry,
+				      ty->no_retry_default ? 0 : CHECK_DEFAULT_RETRY);
 	t->alpha = pick_int(ck->inh.alpha, rs->inh.alpha, vs->inh.alpha, 0) > 0;
 }
 
@@ -186,6 +191,10 @@ bool check_checker_same(const struct check_checker *a,
 	       a->inh.delay_before_retry == b->inh.delay_before_retry &&
 	       a->inh.warmup == b->inh.warmup && a->inh.retry == b->inh.retry &&
 	       a->inh.alpha == b->inh.alpha &&
+	       str_same(a->misc.path, b->misc.path) &&
+	       a->misc.dynamic == b->misc.dynamic &&
+	       str_same(a->misc.user, b->misc.user) &&
+	       str_same(a->misc.group, b->misc.group) &&
 	       (!check_types[a->kind]->same || check_types[a->kind]->same(a, b));
 }
 
@@ -197,6 +206,9 @@ void check_checker_free(struct check_checker *ck)
 		check_types[ck->kind]->free(ck);
 	free(ck->loc.file);
 	free(ck->bind_if);
+	free(ck->misc.path);
+	free(ck->misc.user);
+	free(ck->misc.group);
 	check_inherit_free(&ck->inh);
 	free(ck);
 }

@@ -84,11 +84,12 @@ static const struct conf_keyword rs_keywords[] = {
 	  .min = 0, .max = (int64_t)86400 * 1000000 },
 	{ .name = "retry", .type = CONF_T_INT, .offset = RS(inh.retry),
 	  .min = 0, .max = 1000000 },
-	/* checkers tandem does not run yet */
+	/* the checkers (the types tandem does not run yet are refused) */
 	CHECK_CHECKER_BLOCK("TCP_CHECK", check_tcp_block),
 	CHECK_CHECKER_BLOCK("HTTP_GET", check_http_block),
 	CHECK_CHECKER_BLOCK("SSL_GET", check_ssl_block),
-	NOTIMPL("MISC_CHECK"), NOTIMPL("SMTP_CHECK"), NOTIMPL("DNS_CHECK"),
+	CHECK_CHECKER_BLOCK("MISC_CHECK", check_misc_block),
+	NOTIMPL("SMTP_CHECK"), NOTIMPL("DNS_CHECK"),
 	NOTIMPL("UDP_CHECK"), NOTIMPL("PING_CHECK"), NOTIMPL("FILE_CHECK"),
 	NOTIMPL("BFD_CHECK"),
 	{ .name = NULL },

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <json-c/json.h>
 
+#include "check/check_notify.h"
+#include "check/check_quorum.h"
 #include "check/check_rs_rt.h"
 #include "lib/log.h"
 
@@ -30,7 +32,10 @@ struct check_rt {
 	sd_event_source *defer;		/* a changed() is due */
 	struct check_rs_rt **v;
 	size_t n;
+	struct check_vs_rt **vsv;	/* quorum states (check_quorum.c) */
+	size_t nvs;
 	bool log_all;			/* checker_log_all_failures */
+	struct check_notify *notify;	/* NULL: nothing is told */
 };
 
 static uint64_t mono_now(const struct check_rt *rt)
@@ -100,6 +105,8 @@ static int on_defer(sd_event_source *s, void *ud)
 
 	(void)s;
 	rt->defer = sd_event_source_disable_unref(rt->defer);
+	/* Quorums first: the table depends on them. */
+	check_quorum_eval(rt->vsv, rt->nvs, rt->notify);
 	rt->changed(rt->arg);
 	return 0;
 }
@@ -123,6 +130,7 @@ static void rs_update(struct check_rs_rt *r)
 	if (up == r->up)
 		return;
 	r->up = up;
+	check_notify_rs(r->rt->notify, r->vs, r->rs, up);
 	r->since = real_now();
 	r->transitions++;
 	vs_str(r->vs, v, sizeof(v));
@@ -143,6 +151,25 @@ static void rs_update(struct check_rs_rt *r)
 	table_due(r->rt);
 }
 
+/* A checker reported a new dynamic weight: the first checker with one
+ * decides. */
+static void rs_weight_update(struct check_rs_rt *r)
+{
+	int w = -1;
+	char v[80], s[64];
+
+	for (size_t i = 0; i < r->ncks && w < 0; i++)
+		w = r->cks[i].weight;
+	if (w == r->weight)
+		return;
+	r->weight = w;
+	vs_str(r->vs, v, sizeof(v));
+	rs_str(r->rs, s, sizeof(s));
+	log_info("real server %s of %s: weight %d (%s)", s, v,
+		 w >= 0 ? w : r->rs->weight, w >= 0 ? "dynamic" : "configured");
+	table_due(r->rt);
+}
+
 static void schedule(struct check_ck_rt *c, uint64_t at);
 
 static void on_done(struct check_probe *p, bool ok, const char *reason)
@@ -157,6 +184,10 @@ static void on_done(struct check_probe *p, bool ok, const char *reason)
 	if (ok) {
 		c->failures = 0;
 		c->reason[0] = '\0';
+		if (c->weight != p->weight) {
+			c->weight = p->weight;
+			rs_weight_update(c->rs);
+		}
 		if (!c->up) {
 			c->up = true;
 			rs_update(c->rs);
@@ -210,6 +241,8 @@ static int on_next(sd_event_source *s, uint64_t usec, void *ud)
 		return 0;
 	}
 	c->probe.timeout = c->t.connect_timeout;
+	c->probe.weight = -1;
+	c->probe.script = check_notify_script_opts(r->rt->notify);
 	c->running = true;
 	e = c->type->start(&c->probe);
 	if (e < 0) {
@@ -298,15 +331,6 @@ static bool same_checkers(const struct check_rs *a, const struct check_rs *b)
 	return true;
 }
 
-static bool same_vs(const struct check_vs *a, const struct check_vs *b)
-{
-	return a->kind == b->kind && a->af == b->af && a->port == b->port &&
-	       a->protocol == b->protocol && a->fwmark == b->fwmark &&
-	       !memcmp(&a->addr, &b->addr, sizeof(a->addr)) &&
-	       (a->group == b->group ||
-		(a->group && b->group && !strcmp(a->group, b->group)));
-}
-
 static struct check_rs_rt *take_old(struct keyed *old, size_t n,
 				    const struct check_vs *vs,
 				    const struct check_rs *rs)
@@ -324,7 +348,7 @@ static struct check_rs_rt *take_old(struct keyed *old, size_t n,
 	while (f > old && !cmp_keyed(f - 1, &k))
 		f--;
 	for (; f < old + n && !cmp_keyed(f, &k); f++)
-		if (!f->taken && same_vs(f->r->vs, vs) &&
+		if (!f->taken && check_vs_same(f->r->vs, vs) &&
 		    f->r->rs->port_set == rs->port_set &&
 		    same_checkers(f->r->rs, rs)) {
 			f->taken = true;
@@ -372,6 +396,7 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 		c->probe.fd = -1;
 		c->probe.done = on_done;
 		c->probe.userdata = c;
+		c->probe.weight = c->weight = -1;
 		if (old) {
 			const struct check_ck_rt *o = &old->cks[i];
 
@@ -382,6 +407,7 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 			c->last_ok = o->last_ok;
 			c->last_at = o->last_at;
 			memcpy(c->reason, o->reason, sizeof(c->reason));
+			c->weight = o->weight;
 			/* A check that was in flight is made again now. */
 			c->next_at = o->running ? now : o->next_at;
 		} else {
@@ -390,10 +416,12 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 				(uint64_t)random() % c->t.warmup : 0);
 		}
 	}
+	r->weight = -1;
 	if (old) {
 		r->up = old->up;
 		r->since = old->since;
 		r->transitions = old->transitions;
+		r->weight = old->weight;
 	} else {
 		r->up = true;
 		for (size_t i = 0; i < r->ncks; i++)
@@ -438,8 +466,16 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 				return -ENOMEM;
 			}
 			kept += o != NULL;
+			r->fresh = o == NULL;
 			v[n++] = r;
 		}
+	}
+	if (check_quorum_apply(&rt->vsv, &rt->nvs, cc) < 0) {
+		for (size_t k = 0; k < n; k++)
+			rs_rt_free(v[k]);
+		free(v);
+		free(old);
+		return -ENOMEM;
 	}
 	for (size_t i = 0; i < rt->n; i++)
 		rs_rt_free(rt->v[i]);
@@ -447,6 +483,16 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 	free(old);
 	rt->v = v;
 	rt->n = n;
+	/* rs_init_notifies: the servers new here tell their first state
+	 * (kept ones told theirs when it changed). */
+	for (size_t i = 0; check_notify_init_notifies(rt->notify) && i < n; i++)
+		if (v[i]->fresh)
+			check_notify_rs(rt->notify, v[i]->vs, v[i]->rs, v[i]->up);
+	check_quorum_init_notify(rt->vsv, rt->nvs,
+				 check_notify_init_notifies(rt->notify)
+					 ? rt->notify : NULL);
+	/* A kept virtual server whose quorum or hysteresis changed. */
+	check_quorum_eval(rt->vsv, rt->nvs, rt->notify);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < v[i]->ncks; k++)
 			schedule(&v[i]->cks[k], v[i]->cks[k].next_at);
@@ -458,6 +504,26 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 void check_rt_log_all_failures(struct check_rt *rt, bool on)
 {
 	rt->log_all = on;
+}
+
+void check_rt_set_notify(struct check_rt *rt, struct check_notify *n)
+{
+	rt->notify = n;
+}
+
+void check_rt_stopping(struct check_rt *rt)
+{
+	if (!rt)
+		return;
+	check_notify_stopping(rt->notify);
+	/* omega: what is up is told down, as keepalived does at shutdown. */
+	for (size_t i = 0; i < rt->n; i++) {
+		const struct check_rs_rt *r = rt->v[i];
+
+		if (r->vs->omega && r->up)
+			check_notify_rs(rt->notify, r->vs, r->rs, false);
+	}
+	check_quorum_stopping(rt->vsv, rt->nvs, rt->notify);
 }
 
 int check_rt_new(sd_event *e, void (*changed)(void *arg), void *arg,
@@ -481,6 +547,7 @@ void check_rt_free(struct check_rt *rt)
 	for (size_t i = 0; i < rt->n; i++)
 		rs_rt_free(rt->v[i]);
 	free(rt->v);
+	check_quorum_free(rt->vsv, rt->nvs);
 	sd_event_source_disable_unref(rt->defer);
 	sd_event_unref(rt->e);
 	free(rt);
@@ -494,7 +561,7 @@ int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs)
 	int inhibit;
 
 	if (!rs->rt || rs->rt->up)
-		return rs->weight;
+		return rs->rt && rs->rt->weight >= 0 ? rs->rt->weight : rs->weight;
 	inhibit = rs->inh.inhibit_on_failure >= 0 ? rs->inh.inhibit_on_failure
 						  : vs->inh.inhibit_on_failure;
 	return inhibit > 0 ? 0 : -1;
@@ -541,6 +608,13 @@ void check_rt_dump(const struct check_rt *rt, FILE *out)
 				c->last_ok || !c->last_at ? "" : c->reason);
 		}
 	}
+	if (rt)
+		check_quorum_dump(rt->vsv, rt->nvs, out);
+}
+
+struct json_object *check_rt_vs_json(const struct check_rt *rt)
+{
+	return check_quorum_json(rt ? rt->vsv : NULL, rt ? rt->nvs : 0);
 }
 
 struct json_object *check_rt_json(const struct check_rt *rt)
@@ -578,6 +652,8 @@ struct json_object *check_rt_json(const struct check_rt *rt)
 				!c->last_at ? "none" : c->last_ok ? "ok" : "failed"));
 			json_object_object_add(co, "reason", json_object_new_string(c->reason));
 			json_object_object_add(co, "last_usec", json_object_new_int64((int64_t)c->last_at));
+			json_object_object_add(co, "dynamic_weight", c->weight >= 0
+					       ? json_object_new_int(c->weight) : NULL);
 			json_object_array_add(cs, co);
 		}
 		json_object_object_add(o, "checkers", cs);

@@ -19,6 +19,14 @@
  * the time of its next check; every other one starts afresh.  When a
  * verdict changes the owner is told once per loop iteration (however
  * many servers changed) to recompute the table.
+ *
+ * A check may also report a weight (MISC_CHECK with misc_dynamic, in the
+ * probe's weight before done()); the real server is then in the table at
+ * that weight instead of its configured one, until a check reports none.
+ * Every verdict change is told through check_notify (notify_up /
+ * notify_down, FIFO lines), and before the table is recomputed the
+ * virtual servers' quorums are evaluated again (check_quorum.c), which
+ * decides whether a sorry server stands in.
  */
 #ifndef TANDEM_CHECK_RS_RT_H
 #define TANDEM_CHECK_RS_RT_H
@@ -48,6 +56,7 @@ struct check_ck_rt {
 	bool last_ok;
 	uint64_t last_at;		/* CLOCK_REALTIME usec; 0: never */
 	char reason[CHECK_REASON_MAX];	/* of the last failure */
+	int weight;			/* the check's dynamic weight; -1: none */
 };
 
 struct check_rs_rt {
@@ -59,9 +68,24 @@ struct check_rs_rt {
 	bool up;
 	uint64_t since;			/* CLOCK_REALTIME usec of the last change */
 	uint64_t transitions;
+	/* The weight a checker reported (misc_dynamic: the first checker
+	 * that reports one wins); -1: the configured weight. */
+	int weight;
+	bool fresh;			/* new in the last apply, not kept */
+};
+
+/* A virtual server's quorum while the check process runs: lost when the
+ * live weight (check_vs_live_weight) drops below quorum - hysteresis,
+ * regained when it reaches quorum + hysteresis. */
+struct check_vs_rt {
+	const struct check_vs *vs;
+	bool quorum_up;
+	bool fresh;			/* new in the last apply, not kept */
+	uint64_t since, transitions;
 };
 
 struct check_rt;
+struct check_notify;
 
 /* CHANGED runs from the loop after verdicts changed. */
 int check_rt_new(sd_event *e, void (*changed)(void *arg), void *arg,
@@ -74,18 +98,31 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc);
  * does not say log_all_failures itself, not only the ones of an up
  * checker (a down one fails on every check). */
 void check_rt_log_all_failures(struct check_rt *rt, bool on);
+/* Where changes are told (notify scripts, FIFOs; check_notify.h), and
+ * the script settings MISC_CHECK runs with.  Set before check_rt_apply;
+ * N outlives RT. */
+void check_rt_set_notify(struct check_rt *rt, struct check_notify *n);
+/* The process stops: with omega, a virtual server's quorum_down and its
+ * real servers' notify_down run now for what is up. */
+void check_rt_stopping(struct check_rt *rt);
 /* Stop every check and free; the attached config's rt fields are
  * cleared.  NULL is fine. */
 void check_rt_free(struct check_rt *rt);
 
 /* The weight RS has in the table now, or -1 when it is out of it: the
- * configured weight when up, 0 when down with inhibit_on_failure. */
+ * configured (or dynamic) weight when up, 0 when down with
+ * inhibit_on_failure. */
 int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs);
 /* Is every real server up?  (For the quorum: the sum of the weights of
  * those that are up.) */
 uint64_t check_vs_live_weight(const struct check_vs *vs);
+/* Has VS its quorum?  Outside a running check process (no runtime):
+ * whether the live weight reaches the quorum. */
+bool check_vs_quorum_up(const struct check_vs *vs);
 
 void check_rt_dump(const struct check_rt *rt, FILE *out);
 struct json_object *check_rt_json(const struct check_rt *rt);
+/* The virtual servers' quorum states. */
+struct json_object *check_rt_vs_json(const struct check_rt *rt);
 
 #endif

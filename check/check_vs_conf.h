@@ -27,6 +27,7 @@
 struct check_checker;
 struct check_rs_rt;
 struct check_ssl;
+struct check_vs_rt;
 
 /* Where an object was defined (file is owned). */
 struct check_loc {
@@ -140,6 +141,9 @@ struct check_vs {
 
 	struct check_rs **rs;
 	size_t nrs;
+	/* The quorum state while the check process runs (check_rs_rt.h);
+	 * NULL in a config that only was read. */
+	struct check_vs_rt *rt;
 };
 
 /* One line of a virtual_server_group. */

@@ -10,9 +10,12 @@
  * port defaults to its service's, its forwarding method to the virtual
  * server's.  A real server's checkers decide whether it is in the table
  * (check_rs_weight: its weight when up, out or at weight 0 with
- * inhibit_on_failure when down; always up without checkers or outside a
- * running check process); when the weights of those up add up to less
- * than the quorum, a sorry server, if there is one, replaces them.
+ * inhibit_on_failure when down, at a dynamic weight when a checker gave
+ * one; always up without checkers or outside a running check process);
+ * when the virtual server lost its quorum (check_vs_quorum_up: with
+ * hysteresis in a running check process, else the weights of those up
+ * adding up to less than the quorum), a sorry server, if there is one,
+ * replaces them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,6 +23,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "check/check_quorum.h"
 #include "check/check_rs_rt.h"
 #include "check/check_vs_conf.h"
 
@@ -175,12 +179,10 @@ static int add_vs(const struct check_vs *vs, const struct ipvs_service *s,
 {
 	struct ipvs_vs *v = ipvs_table_add_service(t, s);
 	struct ipvs_dest d;
-	uint64_t live = 0;
 
 	if (!v)
 		return -ENOMEM;
-	live = check_vs_live_weight(vs);
-	if (live < vs->quorum && vs->sorry.set) {
+	if (!check_vs_quorum_up(vs) && vs->sorry.set) {
 		const struct check_sorry *so = &vs->sorry;
 
 		fill_dest(&d, so->af, &so->addr,

@@ -117,7 +117,7 @@ struct global_defs {
 	uint64_t startup_script_timeout;	/* usec; default 10 s */
 	struct gd_script shutdown_script;
 	uint64_t shutdown_script_timeout;	/* usec; default 10 s */
-	char *script_user;		/* NULL: keepalived_script or root */
+	char *script_user;		/* NULL: keepalived_script, else nobody */
 	char *script_group;
 	bool enable_script_security;
 	unsigned umask;			/* default 0177 */

@@ -29,6 +29,7 @@
 
 #include "check/check_http.h"
 #include "check/check_ipvs.h"
+#include "check/check_notify.h"
 #include "check/check_rs_rt.h"
 #include "ipvs/ipvs_nl.h"
 #include "lib/log.h"
@@ -49,7 +50,30 @@ static struct {
 	struct nl_addr_watch *addrs;	/* while ha_suspend is used */
 	struct vrrp_states states;	/* relayed from the vrrp child */
 	struct check_rt *rt;		/* the checkers */
+	struct check_notify *notify;	/* notify scripts and FIFOs */
 } pc;
+
+/* script_user, enable_script_security, the FIFOs, rs_init_notifies. */
+static void notify_opts(const struct tandem_config *cfg)
+{
+	const struct global_defs *gd = &cfg->gd;
+	struct check_notify_opts o = {
+		.script = {
+			.user = gd->script_user,
+			.group = gd->script_group,
+			.supplementary_groups = gd->set_supplementary_groups,
+			.secure = gd->enable_script_security,
+		},
+		.notify_fifo = gd->notify_fifo.path,
+		.lvs_notify_fifo = gd->lvs_notify_fifo.path,
+		.lvs_fifo_script = gd->lvs_notify_fifo.script.cmd,
+		.fifo_user = { gd->notify_fifo.user, gd->lvs_notify_fifo.user },
+		.fifo_group = { gd->notify_fifo.group, gd->lvs_notify_fifo.group },
+		.rs_init_notifies = gd->rs_init_notifies,
+	};
+
+	check_notify_set(pc.notify, &o);
+}
 
 /* A checker verdict changed: the table follows at once. */
 static void verdicts_changed(void *arg)
@@ -199,8 +223,12 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 	pc.e = e;
 	pc.cfg = cfg;
 	check_http_set_ssl(cfg->check.ssl);
-	r = check_rt_new(e, verdicts_changed, NULL, &pc.rt);
+	r = check_notify_new(e, &pc.notify);
+	if (r == 0)
+		r = check_rt_new(e, verdicts_changed, NULL, &pc.rt);
 	if (r == 0) {
+		notify_opts(cfg);
+		check_rt_set_notify(pc.rt, pc.notify);
 		check_rt_log_all_failures(pc.rt, cfg->gd.checker_log_all_failures);
 		/* The runtime hangs its state off the config's real
 		 * servers: this child owns the config, so it may. */
@@ -222,6 +250,7 @@ static int pc_reload(const struct tandem_config *old,
 	(void)old;
 	/* While the old config still lives: states carry over. */
 	check_rt_log_all_failures(pc.rt, new_cfg->gd.checker_log_all_failures);
+	notify_opts(new_cfg);
 	if (check_rt_apply(pc.rt, (struct check_conf *)&new_cfg->check) < 0) {
 		log_err("checkers: out of memory; keeping the running config");
 		return -ENOMEM;
@@ -256,8 +285,11 @@ static void pc_message(uint32_t type, const char *payload, size_t len)
 
 static void pc_stop(void)
 {
+	check_rt_stopping(pc.rt);
 	check_rt_free(pc.rt);
 	pc.rt = NULL;
+	check_notify_free(pc.notify);
+	pc.notify = NULL;
 	check_ipvs_stop(pc.ipvs, &pc.o);
 	pc.ipvs = NULL;
 	nl_addr_watch_free(pc.addrs);
@@ -275,6 +307,8 @@ static void pc_dump_data(FILE *out)
 static void pc_dump_json(struct json_object *o)
 {
 	json_object_object_add(o, "real_servers", check_rt_json(pc.rt));
+	json_object_object_add(o, "virtual_servers", check_rt_vs_json(pc.rt));
+	json_object_object_add(o, "notify", check_notify_json(pc.notify));
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 

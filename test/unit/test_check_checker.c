@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "check/check_checker.h"
+#include "check/check_quorum.h"
 #include "check/check_rs_rt.h"
 #include "test/unit/check_test_util.h"
 
@@ -189,7 +190,8 @@ static void target_and_same(void **state)
 static void weight_from_verdict(void **state)
 {
 	struct check_conf cc;
-	struct check_rs_rt down = { .up = false }, up = { .up = true };
+	struct check_rs_rt down = { .up = false, .weight = -1 };
+	struct check_rs_rt up = { .up = true, .weight = -1 };
 	struct check_rs *rs0, *rs1;
 
 	(void)state;
@@ -210,7 +212,121 @@ static void weight_from_verdict(void **state)
 	rs1->rt = &up;
 	assert_int_equal(check_rs_weight(cc.vs[0], rs1), 7);
 	assert_int_equal(check_vs_live_weight(cc.vs[0]), 7);
+	/* A dynamic weight (misc_dynamic) replaces the configured one
+	 * while up, 0 included. */
+	up.weight = 3;
+	assert_int_equal(check_rs_weight(cc.vs[0], rs1), 3);
+	up.weight = 0;
+	assert_int_equal(check_rs_weight(cc.vs[0], rs1), 0);
+	assert_int_equal(check_vs_live_weight(cc.vs[0]), 0);
 	rs0->rt = rs1->rt = NULL;
+	check_conf_free(&cc);
+}
+
+/* quorum 5, hysteresis 2, weights 3+3+3: lost below 3, back at 7. */
+static void quorum_hysteresis(void **state)
+{
+	struct check_conf cc;
+	struct check_rs_rt r[3] = {
+		{ .up = true, .weight = -1 }, { .up = true, .weight = -1 },
+		{ .up = true, .weight = -1 },
+	};
+	struct check_vs_rt **v = NULL;
+	size_t n = 0;
+	struct check_vs *vs;
+
+	(void)state;
+	ok_parse("virtual_server 10.0.0.1 80 {\n quorum 5\n hysteresis 2\n"
+		 " sorry_server 10.0.9.9 80\n"
+		 " real_server 10.0.1.1 80 {\n  weight 3\n }\n"
+		 " real_server 10.0.1.2 80 {\n  weight 3\n }\n"
+		 " real_server 10.0.1.3 80 {\n  weight 3\n }\n}\n", &cc);
+	vs = cc.vs[0];
+	for (int i = 0; i < 3; i++)
+		vs->rs[i]->rt = &r[i];
+	assert_int_equal(check_quorum_apply(&v, &n, &cc), 0);
+	assert_int_equal(n, 1);
+	assert_true(check_vs_quorum_up(vs));
+	r[0].up = false;			/* 6: still >= 5 - 2 */
+	check_quorum_eval(v, n, NULL);
+	assert_true(check_vs_quorum_up(vs));
+	r[1].up = false;			/* 3: not below 3 */
+	check_quorum_eval(v, n, NULL);
+	assert_true(check_vs_quorum_up(vs));
+	r[2].weight = 2;			/* 2 < 3: lost */
+	check_quorum_eval(v, n, NULL);
+	assert_false(check_vs_quorum_up(vs));
+	assert_int_equal(v[0]->transitions, 1);
+	r[2].weight = -1;
+	r[1].up = true;				/* 6: below 5 + 2, still lost */
+	check_quorum_eval(v, n, NULL);
+	assert_false(check_vs_quorum_up(vs));
+	r[0].up = true;				/* 9 >= 7: regained */
+	check_quorum_eval(v, n, NULL);
+	assert_true(check_vs_quorum_up(vs));
+	assert_int_equal(v[0]->transitions, 2);
+	/* A reload keeps the state of the same service. */
+	r[0].up = r[1].up = false;		/* 3: lost, not evaluated yet */
+	v[0]->quorum_up = false;
+	assert_int_equal(check_quorum_apply(&v, &n, &cc), 0);
+	assert_false(check_vs_quorum_up(vs));
+	assert_false(v[0]->fresh);
+	check_quorum_free(v, n);
+	assert_null(vs->rt);
+	for (int i = 0; i < 3; i++)
+		vs->rs[i]->rt = NULL;
+	check_conf_free(&cc);
+}
+
+static void misc_keywords(void **state)
+{
+	struct check_conf cc;
+	const struct check_checker *ck;
+	struct check_timing t;
+	struct conf_diag d;
+
+	(void)state;
+	ok_parse("virtual_server 10.0.0.1 80 {\n delay_loop 4\n"
+		 " real_server 10.0.1.1 80 {\n"
+		 "  MISC_CHECK {\n"
+		 "   misc_path \"/bin/check.sh 'a b' c\"\n"
+		 "   misc_timeout 2.5\n misc_dynamic\n user nobody nogroup\n"
+		 "  }\n"
+		 "  MISC_CHECK {\n   misc_path /bin/true\n  }\n"
+		 " }\n}\n", &cc);
+	ck = cc.vs[0]->rs[0]->checkers[0];
+	assert_int_equal(ck->kind, CHECK_K_MISC);
+	assert_string_equal(ck->misc.path, "/bin/check.sh 'a b' c");
+	assert_true(ck->misc.dynamic);
+	assert_string_equal(ck->misc.user, "nobody");
+	assert_string_equal(ck->misc.group, "nogroup");
+	check_checker_timing(ck, cc.vs[0]->rs[0], cc.vs[0], &t);
+	assert_int_equal(t.connect_timeout, 2500000);
+	/* keepalived's defaults for MISC_CHECK: no retry, and delay_loop
+	 * as the timeout. */
+	ck = cc.vs[0]->rs[0]->checkers[1];
+	check_checker_timing(ck, cc.vs[0]->rs[0], cc.vs[0], &t);
+	assert_int_equal(t.retry, 0);
+	assert_int_equal(t.connect_timeout, 4000000);
+	assert_false(ck->misc.dynamic);
+	assert_null(ck->misc.user);
+	assert_false(check_checker_same(cc.vs[0]->rs[0]->checkers[0], ck));
+	check_conf_free(&cc);
+	/* No script, or a connection keyword: located errors. */
+	assert_int_not_equal(parse("virtual_server 10.0.0.1 80 {\n"
+				   " real_server 10.0.1.1 80 {\n"
+				   "  MISC_CHECK {\n   misc_timeout 3\n  }\n"
+				   " }\n}\n", &cc, &d), 0);
+	assert_true(has_diag(&d, CONF_ERROR, 3, "misc_path: expected the script"));
+	conf_diag_free(&d);
+	check_conf_free(&cc);
+	assert_int_not_equal(parse("virtual_server 10.0.0.1 80 {\n"
+				   " real_server 10.0.1.1 80 {\n"
+				   "  MISC_CHECK {\n   misc_path /bin/true\n"
+				   "   connect_port 80\n  }\n"
+				   " }\n}\n", &cc, &d), 0);
+	assert_true(has_diag(&d, CONF_ERROR, 5, "unknown keyword"));
+	conf_diag_free(&d);
 	check_conf_free(&cc);
 }
 
@@ -223,6 +339,8 @@ int main(void)
 		cmocka_unit_test(deprecated_alias),
 		cmocka_unit_test(target_and_same),
 		cmocka_unit_test(weight_from_verdict),
+		cmocka_unit_test(misc_keywords),
+		cmocka_unit_test(quorum_hysteresis),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,417 @@
+/*
+ * Notify scripts and FIFO lines of the check process (see
+ * check_notify.h).
+ *
+ * The scripts wait in a queue and run one at a time through the script
+ * runner, so "notify_down, then notify_up" reaches the scripts in that
+ * order even when a server flaps faster than a script runs.  The FIFOs
+ * are opened read-write and non-blocking: opening does not wait for a
+ * reader, and a write never blocks the loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+#include <json-c/json.h>
+
+#include "check/check_notify.h"
+#include "lib/log.h"
+
+struct job {
+	struct job *next;
+	char *cmd;
+};
+
+struct fifo {
+	char *path;
+	int fd;				/* -1: not open */
+	bool created;
+	uint64_t lines, dropped;
+};
+
+struct check_notify {
+	sd_event *e;
+	struct script_opts so;
+	char *user, *group;		/* so's strings, owned */
+	bool init_notifies, stopping;
+	struct fifo fifo[2];		/* notify_fifo, lvs_notify_fifo */
+	char *fifo_script;
+	struct script_run *reader;	/* lvs_notify_fifo_script */
+	struct job *head, **tail;
+	struct script_run *running;
+	uint64_t scripts, failed;
+};
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+
+static const char *proto_name(int p)
+{
+	return p == CHECK_PROTO_UDP ? "udp" : p == CHECK_PROTO_SCTP ? "sctp"
+					    : "tcp";
+}
+
+static void trio(int af, const union ipvs_addr *a, int proto, unsigned port,
+		 char *buf, size_t len)
+{
+	char t[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(af == AF_INET6 ? AF_INET6 : AF_INET, a->raw, t, sizeof(t));
+	snprintf(buf, len, "[%s]:%s:%u", t, proto_name(proto), port);
+}
+
+void check_notify_vs_name(const struct check_vs *vs, char *buf, size_t len)
+{
+	switch (vs->kind) {
+	case CHECK_VS_ADDR:
+		trio(vs->af, &vs->addr, vs->protocol, vs->port, buf, len);
+		break;
+	case CHECK_VS_FWMARK:
+		snprintf(buf, len, "FWM %u", vs->fwmark);
+		break;
+	default:
+		snprintf(buf, len, "[%s]:0", vs->group ? vs->group : "");
+	}
+}
+
+void check_notify_rs_name(const struct check_vs *vs, const struct check_rs *rs,
+			  char *buf, size_t len)
+{
+	unsigned port = rs->port_set ? rs->port
+		      : vs->kind == CHECK_VS_ADDR ? vs->port : 0;
+
+	trio(rs->af, &rs->addr, vs->protocol, port, buf, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* FIFOs                                                               */
+
+static void fifo_close(struct fifo *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->created && f->path)
+		unlink(f->path);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+}
+
+/* A FIFO created here belongs to its configured user and group, so that
+ * an unprivileged reader can open it. */
+static void fifo_chown(const char *path, const char *user, const char *group)
+{
+	struct passwd *pw = user ? getpwnam(user) : NULL;
+	struct group *gr = group ? getgrnam(group) : NULL;
+	uid_t uid = pw ? pw->pw_uid : (uid_t)-1;
+	gid_t gid = gr ? gr->gr_gid : pw ? pw->pw_gid : (gid_t)-1;
+
+	if ((user && !pw) || (group && !gr))
+		log_warn("FIFO %s: no user %s or group %s; left to root", path,
+			 user ? user : "-", group ? group : "-");
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0)
+		log_warn("FIFO %s: chown: %s", path, strerror(errno));
+}
+
+static void fifo_open(struct fifo *f, const char *path, const char *user,
+		      const char *group)
+{
+	struct stat st;
+
+	f->path = strdup(path);
+	if (!f->path)
+		return;
+	if (stat(path, &st) < 0) {
+		if (mkfifo(path, 0600) < 0) {
+			log_err("cannot create FIFO %s: %s", path, strerror(errno));
+			return;
+		}
+		f->created = true;
+		fifo_chown(path, user, group);
+	} else if (!S_ISFIFO(st.st_mode)) {
+		log_err("%s is not a FIFO: no notify lines are written to it",
+			path);
+		return;
+	}
+	f->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (f->fd < 0)
+		log_err("cannot open FIFO %s: %s", path, strerror(errno));
+}
+
+static void fifo_set(struct fifo *f, const char *path, const char *user,
+		     const char *group)
+{
+	if ((!path && !f->path) || (path && f->path && !strcmp(path, f->path)))
+		return;
+	fifo_close(f);
+	if (path)
+		fifo_open(f, path, user, group);
+}
+
+static void fifo_line(struct check_notify *n, const char *line)
+{
+	size_t len = strlen(line);
+
+	for (int i = 0; i < 2; i++) {
+		struct fifo *f = &n->fifo[i];
+
+		if (f->fd < 0)
+			continue;
+		if (write(f->fd, line, len) == (ssize_t)len) {
+			f->lines++;
+		} else {
+			if (!f->dropped)
+				log_warn("FIFO %s: line dropped (%s)", f->path,
+					 strerror(errno));
+			f->dropped++;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Scripts                                                             */
+
+static void run_next(struct check_notify *n);
+
+static void on_script(const struct script_result *r, void *ud)
+{
+	struct check_notify *n = ud;
+
+	n->running = NULL;
+	if (r->end != SCRIPT_EXITED || r->status != 0) {
+		n->failed++;
+		log_warn("notify script failed: %s", r->why);
+	}
+	run_next(n);
+}
+
+static void run_next(struct check_notify *n)
+{
+	while (!n->running && n->head) {
+		struct job *j = n->head;
+		struct script_opts o = n->so;
+		int r;
+
+		n->head = j->next;
+		if (!n->head)
+			n->tail = &n->head;
+		o.timeout = CHECK_NOTIFY_TIMEOUT;
+		n->scripts++;
+		r = script_run(n->e, j->cmd, &o, on_script, n, &n->running);
+		if (r < 0) {
+			n->running = NULL;
+			n->failed++;
+			log_err("cannot run notify script %s: %s", j->cmd,
+				strerror(-r));
+		}
+		free(j->cmd);
+		free(j);
+	}
+}
+
+static void script(struct check_notify *n, const char *cmd)
+{
+	struct job *j;
+
+	if (!cmd || !*cmd)
+		return;
+	if (n->stopping) {
+		char why[SCRIPT_WHY_MAX];
+
+		n->scripts++;
+		if (script_spawn_detached(cmd, &n->so, why, sizeof(why)) < 0) {
+			n->failed++;
+			log_warn("notify script failed: %s", why);
+		}
+		return;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j || !(j->cmd = strdup(cmd))) {
+		free(j);
+		n->failed++;
+		log_err("notify script %s: out of memory", cmd);
+		return;
+	}
+	*n->tail = j;
+	n->tail = &j->next;
+	run_next(n);
+}
+
+void check_notify_rs(struct check_notify *n, const struct check_vs *vs,
+		     const struct check_rs *rs, bool up)
+{
+	char v[INET6_ADDRSTRLEN + 300], s[INET6_ADDRSTRLEN + 20];
+	char line[sizeof(v) + sizeof(s) + 16];
+
+	if (!n)
+		return;
+	check_notify_vs_name(vs, v, sizeof(v));
+	check_notify_rs_name(vs, rs, s, sizeof(s));
+	snprintf(line, sizeof(line), "RS %s %s %s\n", s, v, up ? "UP" : "DOWN");
+	fifo_line(n, line);
+	script(n, up ? rs->notify_up : rs->notify_down);
+}
+
+void check_notify_vs(struct check_notify *n, const struct check_vs *vs,
+		     bool up)
+{
+	char v[INET6_ADDRSTRLEN + 300], line[sizeof(v) + 16];
+
+	if (!n)
+		return;
+	check_notify_vs_name(vs, v, sizeof(v));
+	snprintf(line, sizeof(line), "VS %s %s\n", v, up ? "UP" : "DOWN");
+	fifo_line(n, line);
+	script(n, up ? vs->quorum_up : vs->quorum_down);
+}
+
+/* ------------------------------------------------------------------ */
+/* Life cycle                                                          */
+
+int check_notify_new(sd_event *e, struct check_notify **out)
+{
+	struct check_notify *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	n->e = sd_event_ref(e);
+	n->tail = &n->head;
+	n->fifo[0].fd = n->fifo[1].fd = -1;
+	*out = n;
+	return 0;
+}
+
+static int dup_or_null(char **dst, const char *src)
+{
+	char *c = src ? strdup(src) : NULL;
+
+	if (src && !c)
+		return -ENOMEM;
+	free(*dst);
+	*dst = c;
+	return 0;
+}
+
+static void on_reader(const struct script_result *r, void *ud)
+{
+	struct check_notify *n = ud;
+
+	n->reader = NULL;
+	log_warn("lvs_notify_fifo_script ended: %s", r->why);
+}
+
+void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
+{
+	bool restart;
+
+	n->so = o->script;
+	if (dup_or_null(&n->user, o->script.user) < 0 ||
+	    dup_or_null(&n->group, o->script.group) < 0)
+		log_err("notify: out of memory");
+	n->so.user = n->user;
+	n->so.group = n->group;
+	n->init_notifies = o->rs_init_notifies;
+	restart = !o->lvs_notify_fifo || !n->fifo[1].path ||
+		  strcmp(o->lvs_notify_fifo, n->fifo[1].path) ||
+		  !o->lvs_fifo_script || !n->fifo_script ||
+		  strcmp(o->lvs_fifo_script, n->fifo_script);
+	fifo_set(&n->fifo[0], o->notify_fifo, o->fifo_user[0], o->fifo_group[0]);
+	fifo_set(&n->fifo[1], o->lvs_notify_fifo, o->fifo_user[1],
+		 o->fifo_group[1]);
+	if (!restart && n->reader)
+		return;
+	script_cancel(n->reader);
+	n->reader = NULL;
+	if (dup_or_null(&n->fifo_script, o->lvs_fifo_script) < 0)
+		log_err("notify: out of memory");
+	if (n->fifo_script && n->fifo[1].path) {
+		size_t len = strlen(n->fifo_script) + strlen(n->fifo[1].path) + 4;
+		char *cmd = malloc(len);
+		struct script_opts so = n->so;
+
+		so.timeout = 0;		/* it reads for as long as we run */
+		if (cmd) {
+			/* The FIFO's path as its one argument, quoted. */
+			snprintf(cmd, len, "%s '%s'", n->fifo_script,
+				 n->fifo[1].path);
+			if (script_run(n->e, cmd, &so, on_reader, n, &n->reader) < 0)
+				n->reader = NULL;
+		}
+		free(cmd);
+	}
+}
+
+const struct script_opts *check_notify_script_opts(const struct check_notify *n)
+{
+	return n ? &n->so : NULL;
+}
+
+bool check_notify_init_notifies(const struct check_notify *n)
+{
+	return n && n->init_notifies;
+}
+
+void check_notify_stopping(struct check_notify *n)
+{
+	if (!n)
+		return;
+	n->stopping = true;
+	while (n->head) {
+		struct job *j = n->head;
+
+		n->head = j->next;
+		free(j->cmd);
+		free(j);
+	}
+	n->tail = &n->head;
+}
+
+void check_notify_free(struct check_notify *n)
+{
+	if (!n)
+		return;
+	check_notify_stopping(n);
+	script_cancel(n->running);
+	script_cancel(n->reader);
+	fifo_close(&n->fifo[0]);
+	fifo_close(&n->fifo[1]);
+	free(n->fifo_script);
+	free(n->user);
+	free(n->group);
+	sd_event_unref(n->e);
+	free(n);
+}
+
+struct json_object *check_notify_json(const struct check_notify *n)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!n)
+		return o;
+	json_object_object_add(o, "scripts_run",
+			       json_object_new_int64((int64_t)n->scripts));
+	json_object_object_add(o, "scripts_failed",
+			       json_object_new_int64((int64_t)n->failed));
+	for (int i = 0; i < 2; i++) {
+		const struct fifo *f = &n->fifo[i];
+		struct json_object *fo;
+
+		if (!f->path)
+			continue;
+		fo = json_object_new_object();
+		json_object_object_add(fo, "path", json_object_new_string(f->path));
+		json_object_object_add(fo, "open", json_object_new_boolean(f->fd >= 0));
+		json_object_object_add(fo, "lines",
+				       json_object_new_int64((int64_t)f->lines));
+		json_object_object_add(fo, "dropped",
+				       json_object_new_int64((int64_t)f->dropped));
+		json_object_object_add(o, i ? "lvs_notify_fifo" : "notify_fifo", fo);
+	}
+	return o;
+}
