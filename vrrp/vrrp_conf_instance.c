@@ -5,7 +5,7 @@
  * Single values use lib/conf's typed kinds; the few handlers either record
  * that a keyword was given (its default otherwise comes from global_defs,
  * which vrrp_conf_check() resolves) or check what a type cannot say.
- * Keywords of the tracking, notification, VMAC, routing and firewall work
+ * Keywords of the notification, VMAC, routing and firewall work
  * (issue 4) are CONF_T_NOTIMPL: a file using them is refused with an error
  * that says so, never half obeyed.
  *
@@ -343,9 +343,12 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	NOTIMPL("vmac_xmit_base"),
 	NOTIMPL("use_ipvlan"),
 	NOTIMPL("vrf"),
-	NOTIMPL("track_interface"),
+	/* trackers: vrrp_conf_track.c */
+	LIST("track_interface", vrrp_conf_h_track_if,
+	     "a block of INTERFACE [weight -253..253 [reverse]]"),
+	LIST("track_file", vrrp_conf_h_track_file,
+	     "a block of TRACK_FILE [weight -254..254 [reverse|noreverse]]"),
 	NOTIMPL("track_script"),
-	NOTIMPL("track_file"),
 	NOTIMPL("track_process"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("track_src_ip"),
@@ -441,6 +444,7 @@ static void inst_free(struct vrrp_conf_instance *in)
 	for (size_t i = 0; i < in->nevips; i++)
 		vrrp_vip_free(&in->evips[i]);
 	free(in->evips);
+	vrrp_conf_tracks_free(in->tracks, in->ntracks);
 	free(in);
 }
 
@@ -463,10 +467,12 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 		}
 		free(g->members);
 		free(g->member_loc);
+		vrrp_conf_tracks_free(g->tracks, g->ntracks);
 		free(g->name);
 		free(g->loc.file);
 		free(g);
 	}
 	free(vc->groups);
+	vrrp_conf_track_files_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

@@ -28,6 +28,8 @@
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_sync.h"
+#include "vrrp/vrrp_track.h"
 
 struct run_sock {
 	struct run_sock *next;
@@ -49,6 +51,8 @@ struct vrrp_run {
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
 	struct vrrp_router_stats rstats;
+	struct vrrp_tfiles *tfiles;	/* track_file watcher */
+	struct vrrp_sync *syncs;	/* sync groups of running instances */
 	vrrp_state_cb on_state;
 	void *state_arg;
 };
@@ -249,6 +253,7 @@ static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 	bool up = (ev == NL_LINK_UP || ev == NL_LINK_NEW) && link->up;
 
 	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next) {
+		vrrp_track_link(vi, ev, link);
 		/* "up" too: a socket that could not be opened when the
 		 * link appeared is tried again. */
 		if ((ev == NL_LINK_NEW || ev == NL_LINK_UP) && !vi->ifindex &&
@@ -265,6 +270,14 @@ static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 		if (!vi->ci->dont_track_primary)
 			vrrp_inst_link(vi, up);
 	}
+}
+
+static void on_tfile(struct vrrp_tfile *tf, void *data)
+{
+	struct vrrp_run *run = data;
+
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next)
+		vrrp_track_file_changed(vi, tf);
 }
 
 int vrrp_run_new(sd_event *e, struct vrrp_run **out)
@@ -289,6 +302,8 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	}
 	if ((r = nl_link_watch_new(e, on_link, run, &run->lw)) < 0)
 		goto fail;
+	if ((r = vrrp_tfiles_new(e, on_tfile, run, &run->tfiles)) < 0)
+		goto fail;
 	*out = run;
 	return 0;
 fail:
@@ -308,7 +323,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 {
 	struct vrrp_inst_env env = {
 		.e = run->e, .nl = run->nl, .garp = run->garp,
-		.promote = run->promote,
+		.promote = run->promote, .tfiles = run->tfiles,
 		.on_state = run->on_state, .state_arg = run->state_arg,
 	};
 	struct vrrp_inst *vi;
@@ -325,6 +340,9 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	vi->sock_ref = rs;
 	vi->next = run->insts;
 	run->insts = vi;
+	if ((r = vrrp_sync_join(&run->syncs, vi)) < 0)
+		log_err("VRRP_Instance(%s) cannot join its sync group: %s",
+			ci->name, strerror(-r));
 	vrrp_inst_start(vi, rs ? rs->sock : NULL, resume);
 	return 0;
 }
@@ -350,6 +368,7 @@ void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
 			break;
 		}
 	vrrp_inst_stop(vi, release);
+	vrrp_sync_leave(&run->syncs, vi);
 	sock_put(run, vi->sock_ref);
 	vrrp_inst_free(vi);
 }
@@ -361,6 +380,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	while (run->insts)
 		vrrp_run_remove(run, run->insts, release);
 	nl_link_watch_free(run->lw);
+	vrrp_tfiles_free(run->tfiles);
 	vrrp_promote_free(run->promote);
 	vrrp_garp_close(run->garp);
 	if (run->nl)
