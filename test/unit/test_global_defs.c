@@ -669,10 +669,12 @@ static void test_not_implemented(void **state)
 #ifndef WITH_VRRP
 		"vrrp_instance VI_1",
 #endif
-		"vrrp_sync_group VG",
+#ifndef WITH_VRRP
+		"vrrp_sync_group VG", "track_file f",
+#endif
 		"vrrp_script chk",
 		"static_ipaddress", "static_routes", "bfd_instance b",
-		"track_file f", "SSL", "garp_group", "vrrp_track_process p",
+		"SSL", "garp_group", "vrrp_track_process p",
 	};
 
 	(void)state;

@@ -642,7 +642,7 @@ static void test_notimpl(void **state)
 	       "virtual_routes", "not implement yet");
 	refuse("no_accept", "no_accept", "not implement yet");
 	refuse("smtp_alert", "smtp_alert", "not implement yet");
-	refuse("track_interface {\neth1\n}", "track_interface",
+	refuse("track_process {\np\n}", "track_process",
 	       "not implement yet");
 	refuse("bogus_keyword 1", "bogus_keyword", "unknown keyword");
 	refuse("prority 100", "prority", "did you mean 'priority'");
@@ -762,6 +762,8 @@ static const struct {
 	{ "lower_prio_no_advert", "lower_prio_no_advert" },
 	{ "higher_prio_send_advert", "higher_prio_send_advert" },
 	{ "debug", "debug 0" },
+	{ "track_interface", "track_interface {\neth1\neth2 weight -10\n}" },
+	{ "track_file", "track_file {\nTF weight 2 noreverse\n}" },
 };
 
 static const char *sample_of(const char *kw)
@@ -774,7 +776,7 @@ static const char *sample_of(const char *kw)
 
 static void test_every_keyword(void **state)
 {
-	char body[256];
+	char body[256], full[9000];
 	size_t n_impl = 0, n_notimpl = 0;
 
 	(void)state;
@@ -798,7 +800,10 @@ static void test_every_keyword(void **state)
 			if (!s)
 				fprintf(stderr, "no sample for %s\n", k->name);
 			assert_non_null(s);
-			tv_free(tv_ok(tv_inst(s)));
+			/* a track_file block for the lines that name one */
+			snprintf(full, sizeof(full), "track_file TF {\nfile "
+				 "/tmp/x\n}\n%s", tv_inst(s));
+			tv_free(tv_ok(full));
 			n_impl++;
 		}
 	}
@@ -816,10 +821,31 @@ static void test_every_keyword(void **state)
 			snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\n"
 				 "group {\nA B\n}\n%s x\n}\n", insts, k->name);
 			tv_refuse(buf, 15, k->name, "does not implement yet");
-		} else {
-			assert_string_equal(k->name, "group");
+		} else if (!strcmp(k->name, "global_tracking")) {
 			snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\n"
-				 "group {\nA\nB\n}\n}\n", insts);
+				 "group {\nA\nB\n}\nglobal_tracking\n}\n",
+				 insts);
+			tv_free(tv_warn(buf, 16, k->name, "deprecated"));
+		} else {
+			static const char *const gbody[][2] = {
+				{ "group", "" },
+				{ "track_interface", "track_interface {\n"
+				  "eth1 weight 5 reverse\n}\n" },
+				{ "track_file", "track_file {\nTF\n}\n" },
+				{ "sync_group_tracking_weight",
+				  "sync_group_tracking_weight\n" },
+			};
+			const char *b = NULL;
+
+			for (size_t i = 0; i < 4; i++)
+				if (!strcmp(gbody[i][0], k->name))
+					b = gbody[i][1];
+			if (!b)
+				fprintf(stderr, "no sample for %s\n", k->name);
+			assert_non_null(b);
+			snprintf(buf, sizeof(buf), "%s%svrrp_sync_group G {\n"
+				 "group {\nA\nB\n}\n%s}\n",
+				 "track_file TF {\nfile /tmp/x\n}\n", insts, b);
 			tv_free(tv_ok(buf));
 		}
 	}
