@@ -115,6 +115,14 @@ static int tf_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 					 &((struct tandem_config *)obj)->vrrp);
 }
 
+static int tp_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return vrrp_conf_track_process_stmt(c, n,
+					    &((struct tandem_config *)obj)->vrrp);
+}
+
+#define TP_BLOCK { .name = "vrrp_track_process", .type = CONF_T_CUSTOM, \
+		   .handler = tp_stmt, .flags = CONF_KW_MULTI }
 #define VI_BLOCK { .name = "vrrp_instance", .type = CONF_T_CUSTOM, \
 		   .handler = vi_stmt, .flags = CONF_KW_MULTI }
 #define SG_BLOCK { .name = "vrrp_sync_group", .type = CONF_T_CUSTOM, \
@@ -125,6 +133,7 @@ static int tf_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 #define VI_BLOCK NOTIMPL("vrrp_instance")
 #define SG_BLOCK NOTIMPL("vrrp_sync_group")
 #define TF_BLOCK NOTIMPL("track_file")
+#define TP_BLOCK NOTIMPL("vrrp_track_process")
 #endif
 
 static const struct conf_keyword top_keywords[] = {
@@ -152,7 +161,7 @@ static const struct conf_keyword top_keywords[] = {
 	VI_BLOCK,
 	SG_BLOCK,
 	NOTIMPL("vrrp_script"),
-	NOTIMPL("vrrp_track_process"),
+	TP_BLOCK,
 	TF_BLOCK,
 	{ .name = "vrrp_track_file", .alias_of = "track_file" },
 	NOTIMPL("garp_group"),

@@ -176,12 +176,14 @@ static bool inst_same(const struct tandem_config *old,
 }
 
 /* The blocks every instance may depend on besides its own: sync groups
- * (membership, shared trackers) and track_file blocks.  Any change to
+ * (membership, shared trackers), track_file and vrrp_track_process
+ * blocks.  Any change to
  * them restarts every instance, the simple and safe answer. */
 static bool shared_word(const char *w)
 {
 	return !strcmp(w, "vrrp_sync_group") || !strcmp(w, "track_file") ||
-	       !strcmp(w, "vrrp_track_file");
+	       !strcmp(w, "vrrp_track_file") ||
+	       !strcmp(w, "vrrp_track_process");
 }
 
 static const struct conf_node *next_shared(const struct conf_node *n)

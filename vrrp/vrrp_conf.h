@@ -97,6 +97,29 @@ struct vrrp_conf_peer {
 enum vrrp_conf_track_kind {
 	VRRP_TRACK_IF = 0,
 	VRRP_TRACK_FILE,
+	VRRP_TRACK_PROCESS,
+};
+
+/* vrrp_conf_track_proc.c: a vrrp_track_process block. */
+enum vrrp_param_match {
+	VRRP_PM_EXACT = 0,	/* every parameter, no more */
+	VRRP_PM_INITIAL,	/* the last one may be longer */
+	VRRP_PM_PARTIAL,	/* the first ones; more may follow */
+};
+
+struct vrrp_conf_track_process {
+	char *name;
+	char **argv;			/* process [params...]; NULL: not given */
+	size_t nargv;
+	int param_match;		/* enum vrrp_param_match */
+	bool param_match_set;		/* match parameters even if none */
+	int weight;			/* default 0 */
+	bool reverse;
+	unsigned quorum;		/* default 1 */
+	unsigned quorum_max;		/* default UINT_MAX: no limit */
+	uint64_t fork_delay_us, terminate_delay_us;
+	bool full_command;
+	struct vrrp_conf_loc loc;
 };
 
 struct vrrp_conf_track_file {
@@ -121,6 +144,7 @@ struct vrrp_conf_track {
 	 * as keepalived's manual says; the line then has no effect. */
 	bool ignored;
 	const struct vrrp_conf_track_file *file;	/* resolved (FILE) */
+	const struct vrrp_conf_track_process *proc;	/* resolved (PROCESS) */
 	struct vrrp_conf_loc loc;
 };
 
@@ -233,6 +257,8 @@ struct vrrp_conf {
 	size_t ngroups;
 	struct vrrp_conf_track_file **track_files;
 	size_t ntrack_files;
+	struct vrrp_conf_track_process **track_procs;
+	size_t ntrack_procs;
 };
 
 /* What vrrp_conf_check() needs from global_defs. */
@@ -263,6 +289,10 @@ int vrrp_conf_sync_group_stmt(struct conf_ctx *c, const struct conf_node *n,
  * alias); obj is the struct vrrp_conf to fill. */
 int vrrp_conf_track_file_stmt(struct conf_ctx *c, const struct conf_node *n,
 			      void *obj);
+
+/* Top-level vrrp_track_process NAME { }; obj is the struct vrrp_conf. */
+int vrrp_conf_track_process_stmt(struct conf_ctx *c, const struct conf_node *n,
+				 void *obj);
 
 /* The checks that need every block and the globals: unique instance and
  * group names, group members that exist and belong to one group, the
@@ -301,6 +331,11 @@ int vrrp_conf_sg_h_track_if(struct conf_ctx *c, const struct conf_node *n,
 			    void *obj);
 int vrrp_conf_sg_h_track_file(struct conf_ctx *c, const struct conf_node *n,
 			      void *obj);
+int vrrp_conf_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
+			   void *obj);
+int vrrp_conf_sg_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
+			      void *obj);
+void vrrp_conf_track_procs_free(struct vrrp_conf *vc);
 void vrrp_conf_tracks_free(struct vrrp_conf_track *t, size_t n);
 void vrrp_conf_track_files_free(struct vrrp_conf *vc);
 /* Resolve track_file names, apply keepalived's rules on weights in sync

@@ -348,8 +348,9 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	     "a block of INTERFACE [weight -253..253 [reverse]]"),
 	LIST("track_file", vrrp_conf_h_track_file,
 	     "a block of TRACK_FILE [weight -254..254 [reverse|noreverse]]"),
+	LIST("track_process", vrrp_conf_h_track_proc,
+	     "a block of TRACK_PROCESS [weight -254..254 [reverse|noreverse]]"),
 	NOTIMPL("track_script"),
-	NOTIMPL("track_process"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("track_src_ip"),
 	NOTIMPL("notify_master"),
@@ -474,5 +475,6 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 	}
 	free(vc->groups);
 	vrrp_conf_track_files_free(vc);
+	vrrp_conf_track_procs_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

@@ -95,8 +95,11 @@ const struct conf_keyword vrrp_sync_group_keywords[] = {
 	  .offset = offsetof(struct vrrp_conf_sync_group, tracking_weight),
 	  .handler = h_global_tracking },
 	/* issue 4: the rest of the group's tracking, its notifications */
+	{ .name = "track_process", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_sg_h_track_proc, .flags = CONF_KW_MULTI,
+	  .expect = "a block of TRACK_PROCESS [weight -254..254 "
+		    "[reverse|noreverse]]" },
 	NOTIMPL("track_script"),
-	NOTIMPL("track_process"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("notify_master"),
 	NOTIMPL("notify_backup"),

@@ -32,6 +32,7 @@ static int track_line(struct conf_ctx *c, const struct conf_node *n,
 		      struct vrrp_conf_track **list, size_t *count, int kind)
 {
 	int64_t lim = kind == VRRP_TRACK_IF ? 253 : 254;
+	bool noreverse_ok = kind != VRRP_TRACK_IF;
 	struct vrrp_conf_track t, *grown;
 	int64_t w = 0;
 	size_t i = 0;
@@ -62,12 +63,12 @@ static int track_line(struct conf_ctx *c, const struct conf_node *n,
 	for (; i < n->nargs; i++) {
 		if (!strcmp(n->args[i], "reverse") && t.reverse < 0) {
 			t.reverse = 1;
-		} else if (kind == VRRP_TRACK_FILE &&
+		} else if (noreverse_ok &&
 			   !strcmp(n->args[i], "noreverse") && t.reverse < 0) {
 			t.reverse = 0;
 		} else {
 			conf_err(c, n, "expected 'reverse'%s after the weight, "
-				 "got '%s'", kind == VRRP_TRACK_FILE ?
+				 "got '%s'", noreverse_ok ?
 				 " or 'noreverse'" : "", n->args[i]);
 			return -1;
 		}
@@ -121,6 +122,22 @@ int vrrp_conf_sg_h_track_file(struct conf_ctx *c, const struct conf_node *n,
 	struct vrrp_conf_sync_group *g = obj;
 
 	return track_line(c, n, &g->tracks, &g->ntracks, VRRP_TRACK_FILE);
+}
+
+int vrrp_conf_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
+			   void *obj)
+{
+	struct vrrp_conf_instance *in = obj;
+
+	return track_line(c, n, &in->tracks, &in->ntracks, VRRP_TRACK_PROCESS);
+}
+
+int vrrp_conf_sg_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
+			      void *obj)
+{
+	struct vrrp_conf_sync_group *g = obj;
+
+	return track_line(c, n, &g->tracks, &g->ntracks, VRRP_TRACK_PROCESS);
 }
 
 void vrrp_conf_tracks_free(struct vrrp_conf_track *t, size_t n)
@@ -273,13 +290,16 @@ void vrrp_conf_track_files_free(struct vrrp_conf *vc)
 
 static const char *kw(const struct vrrp_conf_track *t)
 {
-	return t->kind == VRRP_TRACK_IF ? "track_interface" : "track_file";
+	return t->kind == VRRP_TRACK_IF ? "track_interface" :
+	       t->kind == VRRP_TRACK_FILE ? "track_file" : "track_process";
 }
 
 static int weight_of(const struct vrrp_conf_track *t)
 {
 	if (t->kind == VRRP_TRACK_FILE && !t->weight_set)
 		return t->file ? t->file->weight : 0;
+	if (t->kind == VRRP_TRACK_PROCESS && !t->weight_set)
+		return t->proc ? t->proc->weight : 0;
 	return t->weight;
 }
 
@@ -287,6 +307,18 @@ static void resolve(struct vrrp_conf *vc, struct vrrp_conf_track *t,
 		    size_t n, struct conf_diag *d)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (t[i].kind == VRRP_TRACK_PROCESS) {
+			t[i].proc = NULL;
+			for (size_t j = 0; j < vc->ntrack_procs && !t[i].proc; j++)
+				if (!strcmp(vc->track_procs[j]->name, t[i].name))
+					t[i].proc = vc->track_procs[j];
+			if (!t[i].proc)
+				conf_diag_add(d, CONF_ERROR, t[i].loc.file,
+					      t[i].loc.line, "track_process: '%s' "
+					      "is not a vrrp_track_process block",
+					      t[i].name);
+			continue;
+		}
 		if (t[i].kind != VRRP_TRACK_FILE)
 			continue;
 		t[i].file = NULL;

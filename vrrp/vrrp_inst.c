@@ -463,7 +463,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		return r;
 	}
 	sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
-	if ((r = vrrp_track_new(vi, env->tfiles)) < 0) {
+	if ((r = vrrp_track_new(vi, env->tfiles, env->tprocs)) < 0) {
 		vrrp_inst_free(vi);
 		return r;
 	}

@@ -73,6 +73,7 @@ struct vrrp_inst_env {
 	void *state_arg;
 	struct vrrp_promote *promote;	/* promote_secondaries holds */
 	struct vrrp_tfiles *tfiles;	/* track_file watcher; may be NULL */
+	struct vrrp_tprocs *tprocs;	/* track_process watcher; may be NULL */
 };
 
 /* Why an instance is in FAULT (any bit set). */

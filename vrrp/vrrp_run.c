@@ -52,6 +52,7 @@ struct vrrp_run {
 	struct vrrp_inst *insts;
 	struct vrrp_router_stats rstats;
 	struct vrrp_tfiles *tfiles;	/* track_file watcher */
+	struct vrrp_tprocs *tprocs;	/* track_process watcher */
 	struct vrrp_sync *syncs;	/* sync groups of running instances */
 	vrrp_state_cb on_state;
 	void *state_arg;
@@ -280,6 +281,14 @@ static void on_tfile(struct vrrp_tfile *tf, void *data)
 		vrrp_track_file_changed(vi, tf);
 }
 
+static void on_tproc(struct vrrp_tproc *tp, void *data)
+{
+	struct vrrp_run *run = data;
+
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next)
+		vrrp_track_proc_changed(vi, tp);
+}
+
 int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 {
 	struct vrrp_run *run = calloc(1, sizeof(*run));
@@ -302,7 +311,8 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	}
 	if ((r = nl_link_watch_new(e, on_link, run, &run->lw)) < 0)
 		goto fail;
-	if ((r = vrrp_tfiles_new(e, on_tfile, run, &run->tfiles)) < 0)
+	if ((r = vrrp_tfiles_new(e, on_tfile, run, &run->tfiles)) < 0 ||
+	    (r = vrrp_tprocs_new(e, on_tproc, run, &run->tprocs)) < 0)
 		goto fail;
 	*out = run;
 	return 0;
@@ -324,6 +334,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	struct vrrp_inst_env env = {
 		.e = run->e, .nl = run->nl, .garp = run->garp,
 		.promote = run->promote, .tfiles = run->tfiles,
+		.tprocs = run->tprocs,
 		.on_state = run->on_state, .state_arg = run->state_arg,
 	};
 	struct vrrp_inst *vi;
@@ -381,6 +392,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 		vrrp_run_remove(run, run->insts, release);
 	nl_link_watch_free(run->lw);
 	vrrp_tfiles_free(run->tfiles);
+	vrrp_tprocs_free(run->tprocs);
 	vrrp_promote_free(run->promote);
 	vrrp_garp_close(run->garp);
 	if (run->nl)

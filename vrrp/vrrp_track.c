@@ -32,11 +32,13 @@ struct trk {
 	int ifindex;
 	bool up;
 	struct vrrp_tfile *tf;
+	struct vrrp_tproc *tp;
 	struct vrrp_track_effect eff;
 };
 
 struct vrrp_tracks {
 	struct vrrp_tfiles *files;
+	struct vrrp_tprocs *procs;
 	size_t n;
 	struct trk v[];
 };
@@ -52,6 +54,12 @@ static void resolve(const struct vrrp_inst *vi, struct trk *t)
 			t->weight = ct->file->weight;
 		if (ct->reverse < 0)
 			t->reverse = ct->file->reverse;
+	}
+	if (ct->kind == VRRP_TRACK_PROCESS && ct->proc) {
+		if (!ct->weight_set)
+			t->weight = ct->proc->weight;
+		if (ct->reverse < 0)
+			t->reverse = ct->proc->reverse;
 	}
 	t->ignored = ct->ignored || (t->weight && vi->ci->priority == 255);
 }
@@ -69,7 +77,9 @@ static void apply(struct vrrp_inst *vi)
 		vals[i] = (struct vrrp_track_val){
 			.is_file = t->ct->kind == VRRP_TRACK_FILE,
 			.weight = t->weight, .reverse = t->reverse,
-			.ignored = t->ignored, .up = t->up,
+			.ignored = t->ignored,
+			/* a process is "up" while its quorum holds */
+			.up = t->tp ? vrrp_tproc_ok(t->tp) : t->up,
 			.value = t->tf ? vrrp_tfile_value(t->tf) : 0,
 		};
 		t->eff = vrrp_track_effect(&vals[i]);
@@ -91,7 +101,8 @@ static const struct vrrp_conf_track *conf_at(const struct vrrp_inst *vi,
 			   : &vi->ci->tracks[i];
 }
 
-int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files)
+int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files,
+		   struct vrrp_tprocs *procs)
 {
 	size_t n = count(vi);
 	struct vrrp_tracks *ts;
@@ -101,6 +112,7 @@ int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files)
 	if (!(ts = calloc(1, sizeof(*ts) + n * sizeof(ts->v[0]))))
 		return -ENOMEM;
 	ts->files = files;
+	ts->procs = procs;
 	ts->n = n;
 	vi->tracks = ts;
 	for (size_t i = 0; i < n; i++) {
@@ -118,8 +130,12 @@ int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files)
 					 "%s not found: down until it appears",
 					 vi->ci->name, t->ct->name);
 			}
-		} else if (t->ct->file && files) {
+		} else if (t->ct->kind == VRRP_TRACK_FILE && t->ct->file &&
+			   files) {
 			t->tf = vrrp_tfile_get(files, t->ct->file);
+		} else if (t->ct->kind == VRRP_TRACK_PROCESS && t->ct->proc &&
+			   procs) {
+			t->tp = vrrp_tproc_get(procs, t->ct->proc);
 		}
 	}
 	apply(vi);
@@ -132,9 +148,12 @@ void vrrp_track_free(struct vrrp_inst *vi)
 
 	if (!ts)
 		return;
-	for (size_t i = 0; i < ts->n; i++)
+	for (size_t i = 0; i < ts->n; i++) {
 		if (ts->v[i].tf)
 			vrrp_tfile_put(ts->files, ts->v[i].tf);
+		if (ts->v[i].tp)
+			vrrp_tproc_put(ts->procs, ts->v[i].tp);
+	}
 	free(ts);
 	vi->tracks = NULL;
 }
@@ -181,6 +200,17 @@ void vrrp_track_file_changed(struct vrrp_inst *vi, struct vrrp_tfile *tf)
 		}
 }
 
+void vrrp_track_proc_changed(struct vrrp_inst *vi, struct vrrp_tproc *tp)
+{
+	struct vrrp_tracks *ts = vi->tracks;
+
+	for (size_t i = 0; ts && i < ts->n; i++)
+		if (ts->v[i].tp == tp) {
+			apply(vi);
+			return;
+		}
+}
+
 /* The new config reads the same, line for line: only the pointers move. */
 void vrrp_track_set_conf(struct vrrp_inst *vi)
 {
@@ -188,21 +218,31 @@ void vrrp_track_set_conf(struct vrrp_inst *vi)
 
 	if (!ts || ts->n != count(vi))
 		return;
-	for (size_t i = 0; i < ts->n; i++)
+	for (size_t i = 0; i < ts->n; i++) {
 		ts->v[i].ct = conf_at(vi, i, &ts->v[i].from_group);
+		if (ts->v[i].tp && ts->v[i].ct->proc)
+			vrrp_tproc_set_conf(ts->v[i].tp, ts->v[i].ct->proc);
+	}
 }
 
 /* ------------------------------------------------------------------ */
 
 static const char *kind_str(const struct trk *t)
 {
-	return t->ct->kind == VRRP_TRACK_IF ? "interface" : "file";
+	return t->ct->kind == VRRP_TRACK_IF ? "interface" :
+	       t->ct->kind == VRRP_TRACK_FILE ? "file" : "process";
 }
 
 static const char *state_str(const struct trk *t, char *buf, size_t len)
 {
 	if (t->ct->kind == VRRP_TRACK_IF)
 		return t->up ? "up" : "down";
+	if (t->ct->kind == VRRP_TRACK_PROCESS) {
+		snprintf(buf, len, "%s, %zu running", t->tp &&
+			 vrrp_tproc_ok(t->tp) ? "up" : "down",
+			 t->tp ? vrrp_tproc_count(t->tp) : 0);
+		return buf;
+	}
 	snprintf(buf, len, "value %lld", t->tf ? vrrp_tfile_value(t->tf) : 0);
 	return buf;
 }
@@ -220,7 +260,7 @@ static const char *effect_str(const struct trk *t, char *buf, size_t len)
 void vrrp_track_dump(const struct vrrp_inst *vi, FILE *out)
 {
 	const struct vrrp_tracks *ts = vi->tracks;
-	char sb[32], eb[16];
+	char sb[48], eb[16];
 
 	if (!ts)
 		return;
@@ -253,6 +293,11 @@ struct json_object *vrrp_track_json(const struct vrrp_inst *vi)
 		json_object_object_add(o, "name", json_object_new_string(t->ct->name));
 		if (t->ct->kind == VRRP_TRACK_IF) {
 			json_object_object_add(o, "up", json_object_new_boolean(t->up));
+		} else if (t->ct->kind == VRRP_TRACK_PROCESS) {
+			json_object_object_add(o, "up", json_object_new_boolean(
+				t->tp && vrrp_tproc_ok(t->tp)));
+			json_object_object_add(o, "running", json_object_new_int64(
+				t->tp ? (int64_t)vrrp_tproc_count(t->tp) : 0));
 		} else {
 			json_object_object_add(o, "path", json_object_new_string(
 				t->tf ? vrrp_tfile_path(t->tf) : ""));

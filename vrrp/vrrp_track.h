@@ -73,19 +73,49 @@ long long vrrp_tfile_value(const struct vrrp_tfile *tf);
 const char *vrrp_tfile_path(const struct vrrp_tfile *tf);
 
 /* ------------------------------------------------------------------ */
+/* Processes (vrrp_track_proc.c): the kernel's process connector, one
+ * socket opened when the first tracked process is asked for, and one
+ * scan of /proc per block.  A block is "up" while quorum <= count <=
+ * quorum_max, after fork_delay / terminate_delay. */
+
+struct vrrp_conf_track_process;
+struct vrrp_tprocs;
+struct vrrp_tproc;
+
+typedef void (*vrrp_tproc_cb)(struct vrrp_tproc *tp, void *arg);
+
+int vrrp_tprocs_new(sd_event *e, vrrp_tproc_cb cb, void *arg,
+		    struct vrrp_tprocs **out);
+void vrrp_tprocs_free(struct vrrp_tprocs *s);	/* NULL fine */
+/* Shared by block name, counted; NULL on error. */
+struct vrrp_tproc *vrrp_tproc_get(struct vrrp_tprocs *s,
+				  const struct vrrp_conf_track_process *c);
+void vrrp_tproc_put(struct vrrp_tprocs *s, struct vrrp_tproc *tp);
+/* An identical block of the new config (reload). */
+void vrrp_tproc_set_conf(struct vrrp_tproc *tp,
+			 const struct vrrp_conf_track_process *c);
+bool vrrp_tproc_ok(const struct vrrp_tproc *tp);
+size_t vrrp_tproc_count(const struct vrrp_tproc *tp);
+/* Does a process of name COMM and command line ARGV match the block? */
+bool vrrp_tproc_match(const struct vrrp_conf_track_process *c,
+		      const char *comm, char *const *argv, size_t argc);
+
+/* ------------------------------------------------------------------ */
 /* An instance's trackers (vrrp_track.c). */
 
 struct vrrp_tracks;
 
 /* Build VI's trackers from its config and its sync group's, read their
  * state now and apply it (before vrrp_inst_start).  0 or -ENOMEM. */
-int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files);
+int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files,
+		   struct vrrp_tprocs *procs);
 void vrrp_track_free(struct vrrp_inst *vi);
 /* A link event (from the runtime's link watcher). */
 void vrrp_track_link(struct vrrp_inst *vi, enum nl_link_event ev,
 		     const struct nl_link_info *link);
-/* A watched file changed. */
+/* A watched file changed; a tracked process's status changed. */
 void vrrp_track_file_changed(struct vrrp_inst *vi, struct vrrp_tfile *tf);
+void vrrp_track_proc_changed(struct vrrp_inst *vi, struct vrrp_tproc *tp);
 /* The instance was repointed at an identical config (reload). */
 void vrrp_track_set_conf(struct vrrp_inst *vi);
 

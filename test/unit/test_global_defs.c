@@ -674,7 +674,10 @@ static void test_not_implemented(void **state)
 #endif
 		"vrrp_script chk",
 		"static_ipaddress", "static_routes", "bfd_instance b",
-		"SSL", "garp_group", "vrrp_track_process p",
+		"SSL", "garp_group",
+#ifndef WITH_VRRP
+		"vrrp_track_process p",
+#endif
 	};
 
 	(void)state;

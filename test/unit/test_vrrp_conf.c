@@ -642,8 +642,7 @@ static void test_notimpl(void **state)
 	       "virtual_routes", "not implement yet");
 	refuse("no_accept", "no_accept", "not implement yet");
 	refuse("smtp_alert", "smtp_alert", "not implement yet");
-	refuse("track_process {\np\n}", "track_process",
-	       "not implement yet");
+	refuse("track_bfd {\nb\n}", "track_bfd", "not implement yet");
 	refuse("bogus_keyword 1", "bogus_keyword", "unknown keyword");
 	refuse("prority 100", "prority", "did you mean 'priority'");
 }
@@ -764,6 +763,7 @@ static const struct {
 	{ "debug", "debug 0" },
 	{ "track_interface", "track_interface {\neth1\neth2 weight -10\n}" },
 	{ "track_file", "track_file {\nTF weight 2 noreverse\n}" },
+	{ "track_process", "track_process {\nTP weight -2 reverse\n}" },
 };
 
 static const char *sample_of(const char *kw)
@@ -802,7 +802,8 @@ static void test_every_keyword(void **state)
 			assert_non_null(s);
 			/* a track_file block for the lines that name one */
 			snprintf(full, sizeof(full), "track_file TF {\nfile "
-				 "/tmp/x\n}\n%s", tv_inst(s));
+				 "/tmp/x\n}\nvrrp_track_process TP {\nprocess "
+				 "x\n}\n%s", tv_inst(s));
 			tv_free(tv_ok(full));
 			n_impl++;
 		}
@@ -832,12 +833,13 @@ static void test_every_keyword(void **state)
 				{ "track_interface", "track_interface {\n"
 				  "eth1 weight 5 reverse\n}\n" },
 				{ "track_file", "track_file {\nTF\n}\n" },
+				{ "track_process", "track_process {\nTP\n}\n" },
 				{ "sync_group_tracking_weight",
 				  "sync_group_tracking_weight\n" },
 			};
 			const char *b = NULL;
 
-			for (size_t i = 0; i < 4; i++)
+			for (size_t i = 0; i < 5; i++)
 				if (!strcmp(gbody[i][0], k->name))
 					b = gbody[i][1];
 			if (!b)
@@ -845,7 +847,9 @@ static void test_every_keyword(void **state)
 			assert_non_null(b);
 			snprintf(buf, sizeof(buf), "%s%svrrp_sync_group G {\n"
 				 "group {\nA\nB\n}\n%s}\n",
-				 "track_file TF {\nfile /tmp/x\n}\n", insts, b);
+				 "track_file TF {\nfile /tmp/x\n}\n"
+				 "vrrp_track_process TP {\nprocess x\n}\n",
+				 insts, b);
 			tv_free(tv_ok(buf));
 		}
 	}

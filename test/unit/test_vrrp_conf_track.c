@@ -230,6 +230,79 @@ static void test_owner(void **state)
 	tv_free(vc);
 }
 
+static void test_track_process(void **state)
+{
+	struct vrrp_conf *vc;
+	const struct vrrp_conf_track_process *tp;
+
+	(void)state;
+	vc = tv_ok(with_file("vrrp_track_process P {\nprocess haproxy\n}",
+			     "track_process {\nP\n}"));
+	assert_int_equal(vc->ntrack_procs, 1);
+	tp = vc->track_procs[0];
+	assert_int_equal(tp->nargv, 1);
+	assert_string_equal(tp->argv[0], "haproxy");
+	assert_int_equal(tp->quorum, 1);
+	assert_int_equal(tp->quorum_max, 0xffffffffu);
+	assert_int_equal(tp->weight, 0);
+	assert_false(tp->full_command);
+	assert_ptr_equal(vc->inst[0]->tracks[0].proc, tp);
+	assert_int_equal(vc->inst[0]->tracks[0].kind, VRRP_TRACK_PROCESS);
+	tv_free(vc);
+
+	vc = tv_ok(with_file("vrrp_track_process P {\n"
+			     "process \"/usr/bin/a b\" -f \"x y\"\n"
+			     "param_match initial\nweight 10 reverse\n"
+			     "quorum 2\nquorum_max 3\ndelay 1.5\n"
+			     "terminate_delay 2\nfull_command\n}",
+			     "track_process {\nP weight -4 noreverse\n}"));
+	tp = vc->track_procs[0];
+	assert_int_equal(tp->nargv, 3);
+	assert_string_equal(tp->argv[0], "/usr/bin/a b");
+	assert_string_equal(tp->argv[2], "x y");
+	assert_int_equal(tp->param_match, VRRP_PM_INITIAL);
+	assert_true(tp->param_match_set);
+	assert_int_equal(tp->weight, 10);
+	assert_true(tp->reverse);
+	assert_int_equal(tp->quorum, 2);
+	assert_int_equal(tp->quorum_max, 3);
+	assert_int_equal(tp->fork_delay_us, 1500000);
+	assert_int_equal(tp->terminate_delay_us, 2000000);
+	assert_true(tp->full_command);
+	assert_int_equal(vc->inst[0]->tracks[0].weight, -4);
+	assert_int_equal(vc->inst[0]->tracks[0].reverse, 0);
+	tv_free(vc);
+
+	/* quorum_max 0: fails while any runs */
+	vc = tv_ok(with_file("vrrp_track_process P {\nprocess x\n"
+			     "quorum_max 0\n}", "track_process {\nP\n}"));
+	assert_int_equal(vc->track_procs[0]->quorum, 0);
+	tv_free(vc);
+
+	tv_refuse(with_file("vrrp_track_process P {\nweight 2\n}",
+			    "track_process {\nP\n}"), 1, "vrrp_track_process",
+		  "has no process");
+	tv_refuse(with_file("vrrp_track_process P {\nprocess x\nquorum 3\n"
+			    "quorum_max 2\n}", "track_process {\nP\n}"), 1,
+		  "vrrp_track_process", "below quorum");
+	tv_refuse(with_file("vrrp_track_process P {\nprocess x\n"
+			    "param_match some\n}", "track_process {\nP\n}"),
+		  3, "param_match", "");
+	tv_refuse(with_file("vrrp_track_process P {\nprocess x\n"
+			    "weight 255\n}", "track_process {\nP\n}"),
+		  3, "weight", "");
+	tv_refuse(with_file("vrrp_track_process P {\nprocess x\n}",
+			    "track_process {\nQ\n}"), 6, "track_process",
+		  "not a vrrp_track_process block");
+	/* in a sync group member, a weighted one is ignored */
+	vc = tv_warn(with_file("vrrp_track_process P {\nprocess x\n"
+			       "weight 5\n}\nvrrp_sync_group G {\ngroup {\n"
+			       "VI\n}\n}", "track_process {\nP\n}"), 12,
+		     "track_process", "ignored");
+	assert_true(vc->inst[0]->tracks[0].ignored);
+	tv_free(vc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +310,7 @@ int main(void)
 		cmocka_unit_test_setup(test_track_file, reset),
 		cmocka_unit_test_setup(test_sync_group_trackers, reset),
 		cmocka_unit_test_setup(test_owner, reset),
+		cmocka_unit_test_setup(test_track_process, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include "vrrp/vrrp_conf.h"
 #include "vrrp/vrrp_fsm.h"
 #include "vrrp/vrrp_track.h"
 
@@ -223,6 +224,56 @@ static void test_fsm_sync(void **state)
 	assert_int_equal(f.state, VRRP_STATE_FAULT);
 }
 
+/* vrrp_track_process matching */
+static bool m(const char *const *cfg, size_t ncfg, int pm, bool pm_set,
+	      bool full, const char *comm, const char *const *argv,
+	      size_t argc)
+{
+	struct vrrp_conf_track_process c = {
+		.argv = (char **)cfg, .nargv = ncfg, .param_match = pm,
+		.param_match_set = pm_set, .full_command = full,
+	};
+
+	return vrrp_tproc_match(&c, comm, (char *const *)argv, argc);
+}
+
+static void test_proc_match(void **state)
+{
+	const char *hap[] = { "haproxy" };
+	const char *longn[] = { "a-very-long-process-name" };
+	const char *path[] = { "/usr/sbin/haproxy" };
+	const char *withp[] = { "/usr/sbin/haproxy", "-f", "/etc/h.cfg" };
+	const char *run1[] = { "/usr/sbin/haproxy", "-f", "/etc/h.cfg" };
+	const char *run2[] = { "/usr/sbin/haproxy", "-f", "/etc/h.cfg", "-D" };
+	const char *run3[] = { "/usr/sbin/haproxy", "-f", "/etc/h.cfgx" };
+	const char *run4[] = { "/usr/sbin/haproxy" };
+
+	(void)state;
+	/* by name (comm, cut to 15 characters by the kernel) */
+	assert_true(m(hap, 1, 0, false, false, "haproxy", run1, 3));
+	assert_false(m(hap, 1, 0, false, false, "haproxyd", run1, 3));
+	assert_false(m(hap, 1, 0, false, false, "hap", run1, 3));
+	assert_true(m(longn, 1, 0, false, false, "a-very-long-pro", NULL, 0));
+	/* full_command: the command line's first word */
+	assert_true(m(path, 1, 0, false, true, "haproxy", run1, 3));
+	assert_false(m(hap, 1, 0, false, true, "haproxy", run1, 3));
+	assert_false(m(path, 1, 0, false, true, "x", NULL, 0));
+	/* parameters: exact */
+	assert_true(m(withp, 3, VRRP_PM_EXACT, false, false, "h", run1, 3));
+	assert_false(m(withp, 3, VRRP_PM_EXACT, false, false, "h", run2, 4));
+	assert_false(m(withp, 3, VRRP_PM_EXACT, false, false, "h", run3, 3));
+	/* partial: the first ones */
+	assert_true(m(withp, 3, VRRP_PM_PARTIAL, true, false, "h", run2, 4));
+	assert_false(m(withp, 3, VRRP_PM_PARTIAL, true, false, "h", run4, 1));
+	/* initial: the last may be longer */
+	assert_true(m(withp, 3, VRRP_PM_INITIAL, true, false, "h", run3, 3));
+	assert_true(m(withp, 3, VRRP_PM_INITIAL, true, false, "h", run1, 3));
+	assert_false(m(withp, 3, VRRP_PM_INITIAL, true, false, "h", run2, 4));
+	/* param_match without parameters: none may be given */
+	assert_true(m(path, 1, VRRP_PM_EXACT, true, false, "h", run4, 1));
+	assert_false(m(path, 1, VRRP_PM_EXACT, true, false, "h", run1, 3));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_calc),
 		cmocka_unit_test(test_fsm_priority),
 		cmocka_unit_test(test_fsm_sync),
+		cmocka_unit_test(test_proc_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
