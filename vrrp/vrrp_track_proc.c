@@ -19,6 +19,7 @@
  * parameters, param_match or full_command, the command line: its first
  * word exactly, then the parameters as param_match says.
  */
+#define _GNU_SOURCE	/* setns */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -29,7 +30,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -347,8 +350,29 @@ static int on_event(sd_event_source *src, int fd, uint32_t revents,
 	return 0;
 }
 
-/* The connector, subscribed. */
-static int listen_open(struct vrrp_tprocs *s)
+/* The connector socket, created in the network namespace NSFD (-1: the
+ * current one). */
+static int cn_socket(int nsfd, int self)
+{
+	int fd, e;
+
+	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
+		return -errno;
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_CONNECTOR);
+	e = errno;
+	if (nsfd >= 0 && setns(self, CLONE_NEWNET) < 0) {
+		/* cannot happen with the rights the first setns needed */
+		log_err("track_process: cannot return to our network "
+			"namespace: %m");
+		abort();
+	}
+	return fd < 0 ? -e : fd;
+}
+
+/* Subscribe FD; 0 or a negative errno (-ECONNREFUSED: no connector in
+ * this network namespace). */
+static int cn_listen(int fd)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
 				  .nl_groups = CN_IDX_PROC,
@@ -358,35 +382,112 @@ static int listen_open(struct vrrp_tprocs *s)
 		struct cn_msg m;
 		enum proc_cn_mcast_op op;
 	} __attribute__((packed)) req;
-	int fd, r, rcv = 1 << 20;
+	int rcv = 1 << 20;
 
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		    NETLINK_CONNECTOR);
-	if (fd < 0)
-		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		goto fail;
+		return -errno;
 	memset(&req, 0, sizeof(req));
 	req.h.nlmsg_len = sizeof(req);
 	req.h.nlmsg_type = NLMSG_DONE;
-	req.h.nlmsg_pid = (uint32_t)getpid();
+	req.h.nlmsg_pid = 0;
 	req.m.id.idx = CN_IDX_PROC;
 	req.m.id.val = CN_VAL_PROC;
 	req.m.len = sizeof(req.op);
 	req.op = PROC_CN_MCAST_LISTEN;
 	if (send(fd, &req, sizeof(req), 0) < 0)
-		goto fail;
+		return -errno;
+	return 0;
+}
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((n = read_small(path, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "PID (COMM) STATE PPID ...": COMM may hold spaces and ')' */
+	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return (pid_t)ppid;
+}
+
+/* The kernel's process connector answers in the initial network
+ * namespace only.  Inside another one (net_namespace, `ip netns exec`)
+ * the socket is made in the namespace of PID 1, or else of the nearest
+ * ancestor process in another namespace, and used from here: it only
+ * listens. */
+static int cn_open(void)
+{
+	struct stat self_st, st;
+	int self = -1, fd, r;
+	pid_t pid;
+
+	if ((fd = cn_socket(-1, -1)) < 0)
+		return fd;
+	if ((r = cn_listen(fd)) != -ECONNREFUSED)
+		goto done;
+	close(fd);
+	if ((self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(self, &self_st) < 0) {
+		r = -ECONNREFUSED;
+		goto out;
+	}
+	/* PID 1, then our parent and its ancestors */
+	pid = 1;
+	fd = -1;
+	for (int tries = 0; tries < 32 && pid > 0;
+	     tries++, pid = tries == 1 ? getppid() : parent_of(pid)) {
+		char path[64];
+		int ns;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		ns = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns < 0)
+			continue;
+		if (fstat(ns, &st) < 0 || st.st_ino == self_st.st_ino) {
+			close(ns);
+			continue;
+		}
+		fd = cn_socket(ns, self);
+		close(ns);
+		if (fd < 0)
+			continue;
+		if ((r = cn_listen(fd)) == 0) {
+			log_info("track_process: process events from the "
+				 "network namespace of pid %d", (int)pid);
+			break;
+		}
+		close(fd);
+		fd = -1;
+	}
+	r = fd < 0 ? -ECONNREFUSED : 0;
+out:
+	if (self >= 0)
+		close(self);
+done:
+	if (r < 0 && fd >= 0)
+		close(fd);
+	return r < 0 ? r : fd;
+}
+
+/* The connector, subscribed, on the loop. */
+static int listen_open(struct vrrp_tprocs *s)
+{
+	int fd = cn_open(), r;
+
+	if (fd < 0)
+		return fd;
 	if ((r = sd_event_add_io(s->e, &s->io, fd, EPOLLIN, on_event, s)) < 0) {
 		close(fd);
 		return r;
 	}
 	s->fd = fd;
 	return 0;
-fail:
-	r = -errno;
-	close(fd);
-	return r;
 }
 
 int vrrp_tprocs_new(sd_event *e, vrrp_tproc_cb cb, void *arg,

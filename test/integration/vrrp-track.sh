@@ -12,6 +12,9 @@
 #   - track_file (weight 1, init_file): a value of -60 written to d1's
 #     file moves the VIP to d2, a 0 put in place by rename brings it back;
 #     with weight 0 a non-zero value is a FAULT.
+#   - vrrp_track_process (weight -60, through the process connector): a
+#     copy of sleep named tp<PID> killed on d1 moves the VIP to d2, a new
+#     one brings it back (d2 tracks its own copy, tq<PID>, that runs).
 #
 # Root only.  Namespaces vrrpt-{br,d1,d2}-PID, the temporary folder and
 # every process this test started (by PID) are removed by the EXIT trap.
@@ -31,7 +34,13 @@ for _n in "$D1" "$D2"; do
 	ip -n "$_n" link set trk0 up
 done
 
-echo "1..23"
+echo "1..27"
+
+# The tracked processes: copies of sleep, started and killed by PID.
+TPP=""; TQP=""
+trap 'for _k in $TPP $TQP; do kill "$_k" 2>/dev/null; done; vrrp_lab_cleanup' EXIT
+cp "$(command -v sleep)" "$T/tp$$"
+cp "$(command -v sleep)" "$T/tq$$"
 
 # conf TRACK_LINES... : the instance, its track lines inside its block.
 conf() {
@@ -44,6 +53,11 @@ conf() {
 		echo "    @d1 file $T/d1/trk"
 		echo "    @d2 file $T/d2/trk"
 		echo "    init_file 0 overwrite"
+		echo "}"
+		echo "vrrp_track_process TP {"
+		echo "    @d1 process tp$$"
+		echo "    @d2 process tq$$"
+		echo "    weight -60"
 		echo "}"
 		echo "vrrp_instance VI_1 {"
 		echo "    interface eth0"
@@ -160,6 +174,22 @@ wait_until 50 only "$D2"
 check "weight 0, value 1: d1 in FAULT and the VIP on d2" \
 	sh -c "grep -q 'Entering FAULT STATE' '$T/d1/log' && ip -n '$D2' -4 addr show dev eth0 | grep -q 'inet $VIP/'"
 both_stop
+
+# --- track_process --------------------------------------------------------
+"$T/tp$$" 600 & TPP=$!
+"$T/tq$$" 600 & TQP=$!
+conf "track_process {" "    TP" "}"
+check "track_process: d1 becomes master while tp$$ runs" pair
+s=$(tracker d1 running)
+check "JSON: one tp$$ running ($s)" test "$s" = "150 1"
+kill "$TPP"; wait "$TPP" 2>/dev/null; TPP=""
+wait_until 50 only "$D2"
+check "tp$$ killed: d1 drops to 90, the VIP moves to d2" only "$D2"
+"$T/tp$$" 600 & TPP=$!
+wait_until 50 only "$D1"
+check "tp$$ started again: the VIP comes back to d1" only "$D1"
+both_stop
+kill "$TPP" "$TQP" 2>/dev/null; TPP=""; TQP=""
 
 check "no sanitizer report in any process's log" \
 	sh -c "! cat '$T'/d1/*log* '$T'/d2/*log* | grep -E -q 'Sanitizer|runtime error:'"
