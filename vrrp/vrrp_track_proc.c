@@ -304,11 +304,15 @@ static int on_event(sd_event_source *src, int fd, uint32_t revents,
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
 		     NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
 			struct cn_msg *m = NLMSG_DATA(h);
-			struct proc_event *ev = (struct proc_event *)m->data;
+			struct proc_event e, *ev = &e;
 
+			/* The event follows a 20-byte header: copied out, as
+			 * it is not aligned for its 64-bit timestamp. */
 			if (h->nlmsg_type != NLMSG_DONE ||
-			    m->id.idx != CN_IDX_PROC || m->len < sizeof(*ev))
+			    m->id.idx != CN_IDX_PROC || m->len < sizeof(e) ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(*m) + sizeof(e)))
 				continue;
+			memcpy(&e, m->data, sizeof(e));
 			switch (ev->what) {
 			case PROC_EVENT_EXEC:
 				if (ev->event_data.exec.process_pid ==
