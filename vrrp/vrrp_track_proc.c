@@ -253,6 +253,32 @@ static void rematch(struct vrrp_tprocs *s, pid_t pid)
 			changed(tp);
 }
 
+/* From /proc/PID/stat: the state letter and the parent; false if gone.
+ * "PID (COMM) STATE PPID ...": COMM may hold spaces and ')'. */
+static bool proc_stat(pid_t pid, char *state, pid_t *ppid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int pp = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((n = read_small(path, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[n] = '\0';
+	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %c %d", state, &pp) != 2)
+		return false;
+	*ppid = (pid_t)pp;
+	return true;
+}
+
+static pid_t parent_of(pid_t pid)
+{
+	char st;
+	pid_t pp;
+
+	return proc_stat(pid, &st, &pp) ? pp : 0;
+}
+
 static void scan(struct vrrp_tprocs *s, struct vrrp_tproc *only)
 {
 	DIR *d = opendir("/proc");
@@ -269,8 +295,13 @@ static void scan(struct vrrp_tprocs *s, struct vrrp_tproc *only)
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
+		char st;
+		pid_t pp;
+
 		pid = (pid_t)atoi(de->d_name);
-		if (!identify(pid, argv, &id))
+		/* a zombie is not running */
+		if (!proc_stat(pid, &st, &pp) || st == 'Z' ||
+		    !identify(pid, argv, &id))
 			continue;
 		if (vrrp_tproc_match(only->c, id.comm, id.argv, id.argc))
 			set_pid(only, pid, true);
@@ -402,22 +433,6 @@ static int cn_listen(int fd)
 	if (send(fd, &req, sizeof(req), 0) < 0)
 		return -errno;
 	return 0;
-}
-
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int ppid = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((n = read_small(path, buf, sizeof(buf) - 1)) <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* "PID (COMM) STATE PPID ...": COMM may hold spaces and ')' */
-	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %*c %d", &ppid) != 1)
-		return 0;
-	return (pid_t)ppid;
 }
 
 /* The kernel's process connector answers in the initial network
