@@ -3,7 +3,7 @@
 # 100) on two bridged networks (eth0 192.0.2.0/24, eth1 198.51.100.0/24),
 # instances VI_1 on eth0 (VIP 192.0.2.100) and VI_2 on eth1 (VIP
 # 198.51.100.100) in vrrp_sync_group G, VRRPv3 at advert_int 0.2.
-#   - d1's eth1 goes down: VI_2 has a fault of its own and VI_1 (whose
+#   - after an unchanged reload, d1's eth1 goes down: VI_2 has a fault of its own and VI_1 (whose
 #     link is fine) follows it into FAULT, so both VIPs move to d2; eth1
 #     up: both come back to d1.  The JSON dump names the reasons.
 #   - the group's own track_interface (trk0, weight 0): its failure puts
@@ -35,7 +35,7 @@ for _d in d1 d2; do
 	ip -n "$_ns" link set trk0 up
 done
 
-echo "1..14"
+echo "1..15"
 
 # conf WITH_GROUP [GROUP_LINES...]
 conf() {
@@ -107,6 +107,10 @@ for i in json.load(open('$T/$1/tandem.json'))['vrrp']:
 # --- a member's link ---------------------------------------------------
 conf yes
 check "group: d1 is master of both instances" pair
+kill -HUP "$PID1"
+wait_until 50 grep -q "reload: 2 VRRP instances kept" "$T/d1/log"
+check "an unchanged reload keeps both members" \
+	grep -q "reload: 2 VRRP instances kept" "$T/d1/log"
 ip -n "$D1" link set eth1 down
 wait_until 50 all_on "$D2"
 check "d1's eth1 down: both VIPs move to d2" all_on "$D2"

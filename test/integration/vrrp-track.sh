@@ -9,11 +9,13 @@
 #     VIP moves to d2; trk0 up brings it back.
 #   - weight 60 reverse (and base 150): trk0 up lowers d1 to 90, down
 #     gives 150 back.
-#   - track_file (weight 1, init_file): a value of -60 written to d1's
-#     file moves the VIP to d2, a 0 put in place by rename brings it back;
+#   - track_file (weight 1, init_file): after an unchanged reload (the
+#     trackers carry on), a value of -60 written to d1's file moves the
+#     VIP to d2, a 0 put in place by rename brings it back;
 #     with weight 0 a non-zero value is a FAULT.
 #   - vrrp_track_process (weight -60, through the process connector): a
-#     copy of sleep named tp<PID> killed on d1 moves the VIP to d2, a new
+#     copy of sleep named tp<PID> killed on d1 (after an unchanged
+#     reload) moves the VIP to d2, a new
 #     one brings it back (d2 tracks its own copy, tq<PID>, that runs).
 #
 # Root only.  Namespaces vrrpt-{br,d1,d2}-PID, the temporary folder and
@@ -34,7 +36,7 @@ for _n in "$D1" "$D2"; do
 	ip -n "$_n" link set trk0 up
 done
 
-echo "1..27"
+echo "1..28"
 
 # The tracked processes: copies of sleep, started and killed by PID.
 TPP=""; TQP=""
@@ -158,6 +160,10 @@ ip -n "$D2" link set trk0 up
 conf "track_file {" "    TF" "}"
 check "track_file: d1 becomes master (init_file wrote 0)" pair
 check "init_file created the file" grep -qx 0 "$T/d1/trk"
+kill -HUP "$PID1"
+wait_until 50 grep -q "reload: 1 VRRP instance kept" "$T/d1/log"
+check "an unchanged reload keeps the instance (and its trackers)" \
+	grep -q "reload: 1 VRRP instance kept" "$T/d1/log"
 echo -60 >"$T/d1/trk"
 wait_until 50 only "$D2"
 check "value -60 in d1's file: the VIP moves to d2" only "$D2"
@@ -182,6 +188,8 @@ conf "track_process {" "    TP" "}"
 check "track_process: d1 becomes master while tp$$ runs" pair
 s=$(tracker d1 running)
 check "JSON: one tp$$ running ($s)" test "$s" = "150 1"
+kill -HUP "$PID1"
+wait_until 50 grep -q "reload: 1 VRRP instance kept" "$T/d1/log"
 kill "$TPP"; wait "$TPP" 2>/dev/null; TPP=""
 wait_until 50 only "$D2"
 check "tp$$ killed: d1 drops to 90, the VIP moves to d2" only "$D2"
