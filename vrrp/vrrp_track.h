@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <systemd/sd-event.h>
 
 #include "lib/nl_link.h"
@@ -96,6 +97,13 @@ void vrrp_tproc_set_conf(struct vrrp_tproc *tp,
 			 const struct vrrp_conf_track_process *c);
 bool vrrp_tproc_ok(const struct vrrp_tproc *tp);
 size_t vrrp_tproc_count(const struct vrrp_tproc *tp);
+/* vrrp_proc_cn.c: a subscribed process-connector socket (non-blocking;
+ * made in the initial network namespace when ours has no connector), or
+ * a negative errno; read(2) of a small /proc file; the state letter and
+ * parent of PID from /proc/PID/stat (false: gone). */
+int vrrp_proc_cn_open(void);
+ssize_t vrrp_proc_read(const char *path, char *buf, size_t len);
+bool vrrp_proc_stat(pid_t pid, char *state, pid_t *ppid);
 /* Does a process of name COMM and command line ARGV match the block? */
 bool vrrp_tproc_match(const struct vrrp_conf_track_process *c,
 		      const char *comm, char *const *argv, size_t argc);

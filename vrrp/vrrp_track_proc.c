@@ -14,25 +14,23 @@
  * waits fork_delay (gained) or terminate_delay (lost) and is dropped if
  * the count went back meanwhile, so a restart does not bounce the VIP.
  *
+ * The socket itself, and the small /proc readers, are vrrp_proc_cn.c's.
+ *
  * Matching (vrrp_tproc_match, pure): the name against the process name
  * (/proc/PID/comm, which the kernel cuts to 15 characters), or, with
  * parameters, param_match or full_command, the command line: its first
  * word exactly, then the parameters as param_match says.
  */
-#define _GNU_SOURCE	/* setns */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -205,25 +203,13 @@ static bool need_argv(const struct vrrp_tprocs *s)
 	return false;
 }
 
-static ssize_t read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len);
-	close(fd);
-	return n;
-}
-
 static bool identify(pid_t pid, bool argv, struct proc_id *id)
 {
 	char path[64];
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if ((n = read_small(path, id->comm, sizeof(id->comm) - 1)) <= 0)
+	if ((n = vrrp_proc_read(path, id->comm, sizeof(id->comm) - 1)) <= 0)
 		return false;	/* gone already */
 	id->comm[n] = '\0';
 	id->comm[strcspn(id->comm, "\n")] = '\0';
@@ -231,7 +217,7 @@ static bool identify(pid_t pid, bool argv, struct proc_id *id)
 	if (!argv)
 		return true;
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	n = read_small(path, id->buf, sizeof(id->buf) - 1);
+	n = vrrp_proc_read(path, id->buf, sizeof(id->buf) - 1);
 	if (n <= 0)
 		return true;	/* a kernel thread, or a zombie */
 	id->buf[n] = '\0';
@@ -251,32 +237,6 @@ static void rematch(struct vrrp_tprocs *s, pid_t pid)
 		if (set_pid(tp, pid, known && vrrp_tproc_match(tp->c, id.comm,
 							      id.argv, id.argc)))
 			changed(tp);
-}
-
-/* From /proc/PID/stat: the state letter and the parent; false if gone.
- * "PID (COMM) STATE PPID ...": COMM may hold spaces and ')'. */
-static bool proc_stat(pid_t pid, char *state, pid_t *ppid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int pp = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((n = read_small(path, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[n] = '\0';
-	if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %c %d", state, &pp) != 2)
-		return false;
-	*ppid = (pid_t)pp;
-	return true;
-}
-
-static pid_t parent_of(pid_t pid)
-{
-	char st;
-	pid_t pp;
-
-	return proc_stat(pid, &st, &pp) ? pp : 0;
 }
 
 static void scan(struct vrrp_tprocs *s, struct vrrp_tproc *only)
@@ -300,7 +260,7 @@ static void scan(struct vrrp_tprocs *s, struct vrrp_tproc *only)
 
 		pid = (pid_t)atoi(de->d_name);
 		/* a zombie is not running */
-		if (!proc_stat(pid, &st, &pp) || st == 'Z' ||
+		if (!vrrp_proc_stat(pid, &st, &pp) || st == 'Z' ||
 		    !identify(pid, argv, &id))
 			continue;
 		if (vrrp_tproc_match(only->c, id.comm, id.argv, id.argc))
@@ -385,119 +345,10 @@ static int on_event(sd_event_source *src, int fd, uint32_t revents,
 	return 0;
 }
 
-/* The connector socket, created in the network namespace NSFD (-1: the
- * current one). */
-static int cn_socket(int nsfd, int self)
-{
-	int fd, e;
-
-	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
-		return -errno;
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		    NETLINK_CONNECTOR);
-	e = errno;
-	if (nsfd >= 0 && setns(self, CLONE_NEWNET) < 0) {
-		/* cannot happen with the rights the first setns needed */
-		log_err("track_process: cannot return to our network "
-			"namespace: %m");
-		abort();
-	}
-	return fd < 0 ? -e : fd;
-}
-
-/* Subscribe FD; 0 or a negative errno (-ECONNREFUSED: no connector in
- * this network namespace). */
-static int cn_listen(int fd)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
-				  .nl_groups = CN_IDX_PROC,
-				  .nl_pid = 0 };
-	struct {
-		struct nlmsghdr h;
-		struct cn_msg m;
-		enum proc_cn_mcast_op op;
-	} __attribute__((packed)) req;
-	int rcv = 1 << 20;
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = sizeof(req);
-	req.h.nlmsg_type = NLMSG_DONE;
-	req.h.nlmsg_pid = 0;
-	req.m.id.idx = CN_IDX_PROC;
-	req.m.id.val = CN_VAL_PROC;
-	req.m.len = sizeof(req.op);
-	req.op = PROC_CN_MCAST_LISTEN;
-	if (send(fd, &req, sizeof(req), 0) < 0)
-		return -errno;
-	return 0;
-}
-
-/* The kernel's process connector answers in the initial network
- * namespace only.  Inside another one (net_namespace, `ip netns exec`)
- * the socket is made in the namespace of PID 1, or else of the nearest
- * ancestor process in another namespace, and used from here: it only
- * listens. */
-static int cn_open(void)
-{
-	struct stat self_st, st;
-	int self = -1, fd, r;
-	pid_t pid;
-
-	if ((fd = cn_socket(-1, -1)) < 0)
-		return fd;
-	if ((r = cn_listen(fd)) != -ECONNREFUSED)
-		goto done;
-	close(fd);
-	if ((self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0 ||
-	    fstat(self, &self_st) < 0) {
-		r = -ECONNREFUSED;
-		goto out;
-	}
-	/* PID 1, then our parent and its ancestors */
-	pid = 1;
-	fd = -1;
-	for (int tries = 0; tries < 32 && pid > 0;
-	     tries++, pid = tries == 1 ? getppid() : parent_of(pid)) {
-		char path[64];
-		int ns;
-
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-		ns = open(path, O_RDONLY | O_CLOEXEC);
-		if (ns < 0)
-			continue;
-		if (fstat(ns, &st) < 0 || st.st_ino == self_st.st_ino) {
-			close(ns);
-			continue;
-		}
-		fd = cn_socket(ns, self);
-		close(ns);
-		if (fd < 0)
-			continue;
-		if ((r = cn_listen(fd)) == 0) {
-			log_info("track_process: process events from the "
-				 "network namespace of pid %d", (int)pid);
-			break;
-		}
-		close(fd);
-		fd = -1;
-	}
-	r = fd < 0 ? -ECONNREFUSED : 0;
-out:
-	if (self >= 0)
-		close(self);
-done:
-	if (r < 0 && fd >= 0)
-		close(fd);
-	return r < 0 ? r : fd;
-}
-
 /* The connector, subscribed, on the loop. */
 static int listen_open(struct vrrp_tprocs *s)
 {
-	int fd = cn_open(), r;
+	int fd = vrrp_proc_cn_open(), r;
 
 	if (fd < 0)
 		return fd;
