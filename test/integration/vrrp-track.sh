@@ -36,7 +36,7 @@ for _n in "$D1" "$D2"; do
 	ip -n "$_n" link set trk0 up
 done
 
-echo "1..28"
+echo "1..29"
 
 # The tracked processes: copies of sleep, started and killed by PID.
 TPP=""; TQP=""
@@ -171,6 +171,13 @@ echo 0 >"$T/d1/trk.new"
 mv "$T/d1/trk.new" "$T/d1/trk"
 wait_until 50 only "$D1"
 check "0 renamed into place: the VIP comes back to d1" only "$D1"
+# a changed track_file block restarts the instances that may use it
+sed -i 's/init_file 0 overwrite/init_file 0 overwrite\n    weight 2/' "$CONF"
+kill -HUP "$PID1"
+wait_until 50 grep -q "reload: 0 VRRP instances kept" "$T/d1/log"
+wait_until 80 only "$D1"
+check "a changed track_file block: the instance restarts and is master again" \
+	sh -c "grep -q 'reload: 0 VRRP instances kept' '$T/d1/log' && ip -n '$D1' -4 addr show dev eth0 | grep -q 'inet $VIP/'"
 both_stop
 
 conf "track_file {" "    TF weight 0" "}"
