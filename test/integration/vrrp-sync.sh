@@ -8,6 +8,9 @@
 #     up: both come back to d1.  The JSON dump names the reasons.
 #   - the group's own track_interface (trk0, weight 0): its failure puts
 #     both members in FAULT, its return brings them back.
+#   - all master together: d2 holds both, d1 starts with nopreempt on
+#     VI_2 only; VI_1 preempts and the group takes VI_2 along (without
+#     the group, VI_2 stays on d2).
 #   - without the group (the same instances, no vrrp_sync_group), eth1
 #     down moves only VI_2: the test that the group is what moves VI_1.
 #
@@ -35,7 +38,7 @@ for _d in d1 d2; do
 	ip -n "$_ns" link set trk0 up
 done
 
-echo "1..15"
+echo "1..18"
 
 # conf WITH_GROUP [GROUP_LINES...]
 conf() {
@@ -62,6 +65,7 @@ conf() {
 			echo "    @d2 priority 100"
 			echo "    version 3"
 			echo "    advert_int 0.2"
+			[ $_i = 2 ] && [ -n "${VI2_EXTRA:-}" ] && echo "    $VI2_EXTRA"
 			echo "    virtual_ipaddress {"
 			[ $_i = 1 ] && echo "        $VIP/24"
 			[ $_i = 2 ] && echo "        $VIP2/24 dev eth1"
@@ -143,6 +147,30 @@ ip -n "$D1" link set trk0 up
 wait_until 80 all_on "$D1"
 check "trk0 up: both come back to d1" all_on "$D1"
 both_stop
+
+# --- all become master together -------------------------------------------
+# d2 holds both; d1 starts with nopreempt on VI_2 only: VI_1 preempts, and
+# the group takes VI_2 along (without the group VI_2 would stay on d2).
+VI2_EXTRA="@d1 nopreempt"
+conf yes
+start d2
+wait_until 50 all_on "$D2"
+start d1
+wait_until 80 all_on "$D1"
+check "group: VI_1 preempts on d1 and VI_2 (nopreempt) follows it" all_on "$D1"
+check "d1 logs that VI_2 followed VI_1 to master" \
+	grep -q "VRRP_Group(G) VI_1 is master: VI_2 follows" "$T/d1/log"
+both_stop
+conf no
+start d2
+wait_until 50 all_on "$D2"
+start d1
+wait_until 50 has_vip "$D1"
+sleep 1.5
+check "no group: VI_2 (nopreempt) stays on d2 while VI_1 moves to d1" \
+	sh -c "ip -n '$D1' -4 addr show dev eth0 | grep -q 'inet $VIP/' && ip -n '$D2' -4 addr show dev eth1 | grep -q 'inet $VIP2/'"
+both_stop
+VI2_EXTRA=""
 
 # --- no group: VI_1 stays --------------------------------------------------
 conf no
