@@ -115,15 +115,33 @@ static const struct conf_block top_ssl_block = {
 #endif
 
 #ifdef WITH_VRRP
-/* vrrp_instance stores into the VRRP config.  vrrp_sync_group stays
- * "not implemented" although vrrp/ parses it (vrrp_conf_sync_group_stmt):
- * the runtime does not move a group's members together yet, and a block
- * that is parsed but not obeyed is what this table exists to prevent. */
+/* vrrp_instance, vrrp_sync_group and track_file store into the VRRP
+ * config. */
 static int vi_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
 	return vrrp_conf_instance_stmt(c, n, &((struct tandem_config *)obj)->vrrp);
 }
 
+static int sg_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return vrrp_conf_sync_group_stmt(c, n,
+					 &((struct tandem_config *)obj)->vrrp);
+}
+
+static int tf_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return vrrp_conf_track_file_stmt(c, n,
+					 &((struct tandem_config *)obj)->vrrp);
+}
+
+static int tp_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return vrrp_conf_track_process_stmt(c, n,
+					    &((struct tandem_config *)obj)->vrrp);
+}
+
+#define TP_BLOCK { .name = "vrrp_track_process", .type = CONF_T_CUSTOM, \
+		   .handler = tp_stmt, .flags = CONF_KW_MULTI }
 #define VI_BLOCK { .name = "vrrp_instance", .type = CONF_T_CUSTOM, \
 		   .handler = vi_stmt, .flags = CONF_KW_MULTI }
 
@@ -143,11 +161,18 @@ STATIC_WRAP(st_rule, vrrp_conf_h_static_rule)
 			      "a block of routes in `ip route` syntax")
 #define ST_RULES STATIC_LIST("static_rules", st_rule, \
 			     "a block of rules in `ip rule` syntax")
+#define SG_BLOCK { .name = "vrrp_sync_group", .type = CONF_T_CUSTOM, \
+		   .handler = sg_stmt, .flags = CONF_KW_MULTI }
+#define TF_BLOCK { .name = "track_file", .type = CONF_T_CUSTOM, \
+		   .handler = tf_stmt, .flags = CONF_KW_MULTI }
 #else
 #define VI_BLOCK NOTIMPL("vrrp_instance")
 #define ST_ADDR NOTIMPL("static_ipaddress")
 #define ST_ROUTES NOTIMPL("static_routes")
 #define ST_RULES NOTIMPL("static_rules")
+#define SG_BLOCK NOTIMPL("vrrp_sync_group")
+#define TF_BLOCK NOTIMPL("track_file")
+#define TP_BLOCK NOTIMPL("vrrp_track_process")
 #endif
 
 static const struct conf_keyword top_keywords[] = {
@@ -173,10 +198,10 @@ static const struct conf_keyword top_keywords[] = {
 
 	/* VRRP process: vrrp/ */
 	VI_BLOCK,
-	NOTIMPL("vrrp_sync_group"),
+	SG_BLOCK,
 	NOTIMPL("vrrp_script"),
-	NOTIMPL("vrrp_track_process"),
-	NOTIMPL("track_file"),
+	TP_BLOCK,
+	TF_BLOCK,
 	{ .name = "vrrp_track_file", .alias_of = "track_file" },
 	NOTIMPL("garp_group"),
 	NOTIMPL("track_group"),

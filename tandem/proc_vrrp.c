@@ -183,6 +183,42 @@ static bool inst_same(const struct tandem_config *old,
 	       a->nargs == b->nargs && same_nodes(a->child, b->child);
 }
 
+/* The blocks every instance may depend on besides its own: sync groups
+ * (membership, shared trackers), track_file and vrrp_track_process
+ * blocks.  Any change to
+ * them restarts every instance, the simple and safe answer. */
+static bool shared_word(const char *w)
+{
+	return !strcmp(w, "vrrp_sync_group") || !strcmp(w, "track_file") ||
+	       !strcmp(w, "vrrp_track_file") ||
+	       !strcmp(w, "vrrp_track_process");
+}
+
+static const struct conf_node *next_shared(const struct conf_node *n)
+{
+	while (n && !shared_word(n->word))
+		n = n->next;
+	return n;
+}
+
+static bool shared_same(const struct tandem_config *a,
+			const struct tandem_config *b)
+{
+	const struct conf_node *x = next_shared(a->tree ? a->tree->first : NULL);
+	const struct conf_node *y = next_shared(b->tree ? b->tree->first : NULL);
+
+	for (; x && y; x = next_shared(x->next), y = next_shared(y->next)) {
+		if (strcmp(x->word, y->word) || x->nargs != y->nargs)
+			return false;
+		for (size_t i = 0; i < x->nargs; i++)
+			if (strcmp(x->args[i], y->args[i]))
+				return false;
+		if (!same_nodes(x->child, y->child))
+			return false;
+	}
+	return !x && !y;
+}
+
 static void pv_set_opts(const struct tandem_opts *opts)
 {
 	pv.keep_vips = opts->dont_release_vrrp;
@@ -235,7 +271,7 @@ static int pv_reload(const struct tandem_config *old,
 	unsigned kept = 0, stopped = 0;
 
 	make_globals(&new_cfg->gd, &g);
-	same_g = !memcmp(&g, &pv.g, sizeof(g));
+	same_g = !memcmp(&g, &pv.g, sizeof(g)) && shared_same(old, new_cfg);
 	pv.g = g;
 	for (struct vrrp_inst *vi = vrrp_run_first(pv.run), *next; vi; vi = next) {
 		const struct vrrp_conf_instance *ni = conf_find(new_cfg, vi->ci->name);

@@ -112,6 +112,64 @@ struct vrrp_conf_peer {
 	struct vrrp_conf_loc loc;
 };
 
+/* vrrp_conf_track.c: one line of track_interface or track_file (in an
+ * instance or a sync group), and a top-level track_file block. */
+enum vrrp_conf_track_kind {
+	VRRP_TRACK_IF = 0,
+	VRRP_TRACK_FILE,
+	VRRP_TRACK_PROCESS,
+};
+
+/* vrrp_conf_track_proc.c: a vrrp_track_process block. */
+enum vrrp_param_match {
+	VRRP_PM_EXACT = 0,	/* every parameter, no more */
+	VRRP_PM_INITIAL,	/* the last one may be longer */
+	VRRP_PM_PARTIAL,	/* the first ones; more may follow */
+};
+
+struct vrrp_conf_track_process {
+	char *name;
+	char **argv;			/* process [params...]; NULL: not given */
+	size_t nargv;
+	int param_match;		/* enum vrrp_param_match */
+	bool param_match_set;		/* match parameters even if none */
+	int weight;			/* default 0 */
+	bool reverse;
+	unsigned quorum;		/* default 1 */
+	unsigned quorum_max;		/* default UINT_MAX: no limit */
+	uint64_t fork_delay_us, terminate_delay_us;
+	bool full_command;
+	struct vrrp_conf_loc loc;
+};
+
+struct vrrp_conf_track_file {
+	char *name;
+	char *path;			/* NULL: not given (an error) */
+	int weight;			/* default 1 */
+	bool reverse;
+	bool init_file;
+	long long init_value;		/* default 0 */
+	bool init_overwrite;
+	struct vrrp_conf_loc loc;
+};
+
+struct vrrp_conf_track {
+	int kind;			/* enum vrrp_conf_track_kind */
+	char *name;			/* interface or track_file name */
+	int weight;			/* 0: FAULT on failure */
+	bool weight_set;		/* track_file: else the file's weight */
+	int reverse;			/* -1: not given (the file's), 0, 1 */
+	/* Set by vrrp_conf_check(): the weight is not obeyed (a sync group
+	 * member without sync_group_tracking_weight, or an address owner),
+	 * as keepalived's manual says; the line then has no effect. */
+	bool ignored;
+	const struct vrrp_conf_track_file *file;	/* resolved (FILE) */
+	const struct vrrp_conf_track_process *proc;	/* resolved (PROCESS) */
+	struct vrrp_conf_loc loc;
+};
+
+struct vrrp_conf_sync_group;
+
 struct vrrp_conf_instance {
 	char *name;
 	struct vrrp_conf_loc loc;
@@ -203,7 +261,12 @@ struct vrrp_conf_instance {
 	unsigned kernel_rx_buf_size;	/* 0: global policy */
 	unsigned debug;			/* 0..4, kept for keepalived's files */
 
+	/* trackers (vrrp_conf_track.c) */
+	struct vrrp_conf_track *tracks;
+	size_t ntracks;
+
 	const char *sync_group;		/* set by vrrp_conf_check */
+	const struct vrrp_conf_sync_group *sg;	/* likewise */
 };
 
 struct vrrp_conf_sync_group {
@@ -212,6 +275,9 @@ struct vrrp_conf_sync_group {
 	char **members;
 	struct vrrp_conf_loc *member_loc;
 	size_t nmembers;
+	struct vrrp_conf_track *tracks;	/* apply to every member */
+	size_t ntracks;
+	bool tracking_weight;		/* sync_group_tracking_weight */
 };
 
 /* Every vrrp_instance and vrrp_sync_group of a file, in file order. */
@@ -228,6 +294,10 @@ struct vrrp_conf {
 	size_t nsroutes;
 	struct vrrp_rule *srules;
 	size_t nsrules;
+	struct vrrp_conf_track_file **track_files;
+	size_t ntrack_files;
+	struct vrrp_conf_track_process **track_procs;
+	size_t ntrack_procs;
 };
 
 /* What vrrp_conf_check() needs from global_defs. */
@@ -256,6 +326,15 @@ int vrrp_conf_instance_stmt(struct conf_ctx *c, const struct conf_node *n,
 			    void *obj);
 int vrrp_conf_sync_group_stmt(struct conf_ctx *c, const struct conf_node *n,
 			      void *obj);
+
+/* Top-level track_file NAME { } (vrrp_track_file is its deprecated
+ * alias); obj is the struct vrrp_conf to fill. */
+int vrrp_conf_track_file_stmt(struct conf_ctx *c, const struct conf_node *n,
+			      void *obj);
+
+/* Top-level vrrp_track_process NAME { }; obj is the struct vrrp_conf. */
+int vrrp_conf_track_process_stmt(struct conf_ctx *c, const struct conf_node *n,
+				 void *obj);
 
 /* The checks that need every block and the globals: unique instance and
  * group names, group members that exist and belong to one group, the
@@ -310,5 +389,24 @@ int vrrp_conf_h_evip(struct conf_ctx *c, const struct conf_node *n, void *obj);
 int vrrp_conf_h_peer(struct conf_ctx *c, const struct conf_node *n, void *obj);
 bool vrrp_conf_ip_eq(const struct vrrp_ip *a, const struct vrrp_ip *b);
 void vrrp_conf_ip_from_ss(struct vrrp_ip *ip, const struct sockaddr_storage *ss);
+/* vrrp_conf_track.c */
+int vrrp_conf_h_track_if(struct conf_ctx *c, const struct conf_node *n,
+			 void *obj);
+int vrrp_conf_h_track_file(struct conf_ctx *c, const struct conf_node *n,
+			   void *obj);
+int vrrp_conf_sg_h_track_if(struct conf_ctx *c, const struct conf_node *n,
+			    void *obj);
+int vrrp_conf_sg_h_track_file(struct conf_ctx *c, const struct conf_node *n,
+			      void *obj);
+int vrrp_conf_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
+			   void *obj);
+int vrrp_conf_sg_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
+			      void *obj);
+void vrrp_conf_track_procs_free(struct vrrp_conf *vc);
+void vrrp_conf_tracks_free(struct vrrp_conf_track *t, size_t n);
+void vrrp_conf_track_files_free(struct vrrp_conf *vc);
+/* Resolve track_file names, apply keepalived's rules on weights in sync
+ * groups and on address owners (warnings; the line is ignored). */
+void vrrp_conf_track_check(struct vrrp_conf *vc, struct conf_diag *d);
 
 #endif

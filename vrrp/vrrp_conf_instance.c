@@ -5,11 +5,11 @@
  * Single values use lib/conf's typed kinds; the few handlers either record
  * that a keyword was given (its default otherwise comes from global_defs,
  * which vrrp_conf_check() resolves) or check what a type cannot say.
- * Keywords of the tracking and notification work (issue 4) are
- * CONF_T_NOTIMPL: a file using them is refused with an error that says
- * so, never half obeyed.  The routes, rules and use_vmac lines have
- * parsers of their own (vrrp_conf_route.c, vrrp_conf_rule.c,
- * vrrp_conf_vmac.c).
+ * Keywords of the notification work (issue 4) are CONF_T_NOTIMPL: a
+ * file using them is refused with an error that says so, never half
+ * obeyed.  The routes, rules and use_vmac lines have parsers of their
+ * own (vrrp_conf_route.c, vrrp_conf_rule.c, vrrp_conf_vmac.c), and so
+ * do the trackers (vrrp_conf_track.c).
  *
  * The block's close() is in vrrp_conf_inst_check.c; the checks that need
  * global_defs or other instances are vrrp_conf_check() in
@@ -350,10 +350,14 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	NOTIMPL("use_vmac_addr"),
 	NOTIMPL("use_ipvlan"),
 	NOTIMPL("vrf"),
-	NOTIMPL("track_interface"),
+	/* trackers: vrrp_conf_track.c */
+	LIST("track_interface", vrrp_conf_h_track_if,
+	     "a block of INTERFACE [weight -253..253 [reverse]]"),
+	LIST("track_file", vrrp_conf_h_track_file,
+	     "a block of TRACK_FILE [weight -254..254 [reverse|noreverse]]"),
+	LIST("track_process", vrrp_conf_h_track_proc,
+	     "a block of TRACK_PROCESS [weight -254..254 [reverse|noreverse]]"),
 	NOTIMPL("track_script"),
-	NOTIMPL("track_file"),
-	NOTIMPL("track_process"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("track_src_ip"),
 	NOTIMPL("notify_master"),
@@ -447,6 +451,7 @@ static void inst_free(struct vrrp_conf_instance *in)
 	free(in->evips);
 	vrrp_conf_routes_free(in);
 	free(in->vmac_name);
+	vrrp_conf_tracks_free(in->tracks, in->ntracks);
 	free(in);
 }
 
@@ -469,11 +474,14 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 		}
 		free(g->members);
 		free(g->member_loc);
+		vrrp_conf_tracks_free(g->tracks, g->ntracks);
 		free(g->name);
 		free(g->loc.file);
 		free(g);
 	}
 	free(vc->groups);
 	vrrp_conf_static_free(vc);
+	vrrp_conf_track_files_free(vc);
+	vrrp_conf_track_procs_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

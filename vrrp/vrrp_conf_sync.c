@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,14 +67,39 @@ nomem:
 	return -1;
 }
 
+static int h_global_tracking(struct conf_ctx *c, const struct conf_node *n,
+			     void *obj)
+{
+	(void)obj;
+	conf_warn(c, n, "deprecated: use track_interface / track_file in the "
+		  "sync group, or sync_group_tracking_weight, which it means");
+	return 0;
+}
+
 const struct conf_keyword vrrp_sync_group_keywords[] = {
 	{ .name = "group", .type = CONF_T_LIST, .handler = h_group,
 	  .flags = CONF_KW_MULTI, .expect = "a block of vrrp_instance names" },
-	/* issue 4: tracking and notifications of the group */
-	NOTIMPL("track_interface"),
+	/* trackers shared by every member: vrrp_conf_track.c */
+	{ .name = "track_interface", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_sg_h_track_if, .flags = CONF_KW_MULTI,
+	  .expect = "a block of INTERFACE [weight -253..253 [reverse]]" },
+	{ .name = "track_file", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_sg_h_track_file, .flags = CONF_KW_MULTI,
+	  .expect = "a block of TRACK_FILE [weight -254..254 "
+		    "[reverse|noreverse]]" },
+	{ .name = "sync_group_tracking_weight", .type = CONF_T_FLAG,
+	  .offset = offsetof(struct vrrp_conf_sync_group, tracking_weight) },
+	/* keepalived deprecated it for sync_group_tracking_weight, which
+	 * replaces it */
+	{ .name = "global_tracking", .type = CONF_T_FLAG,
+	  .offset = offsetof(struct vrrp_conf_sync_group, tracking_weight),
+	  .handler = h_global_tracking },
+	/* issue 4: the rest of the group's tracking, its notifications */
+	{ .name = "track_process", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_sg_h_track_proc, .flags = CONF_KW_MULTI,
+	  .expect = "a block of TRACK_PROCESS [weight -254..254 "
+		    "[reverse|noreverse]]" },
 	NOTIMPL("track_script"),
-	NOTIMPL("track_file"),
-	NOTIMPL("track_process"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("notify_master"),
 	NOTIMPL("notify_backup"),
@@ -83,8 +109,6 @@ const struct conf_keyword vrrp_sync_group_keywords[] = {
 	NOTIMPL("notify"),
 	NOTIMPL("notify_priority_changes"),
 	NOTIMPL("smtp_alert"),
-	NOTIMPL("global_tracking"),
-	NOTIMPL("sync_group_tracking_weight"),
 	{ .name = NULL },
 };
 
@@ -334,6 +358,7 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 		struct vrrp_conf_instance *in = vc->inst[i];
 
 		in->sync_group = NULL;
+		in->sg = NULL;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(vc->inst[j]->name, in->name)) {
 				err_at(d, &in->loc, &in->loc, "vrrp_instance",
@@ -392,8 +417,10 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 				       "'%s'", in->name, in->sync_group);
 			} else {
 				in->sync_group = sg->name;
+				in->sg = sg;
 			}
 		}
 	}
+	vrrp_conf_track_check(vc, d);
 	return d->errors > before ? -1 : 0;
 }

@@ -397,3 +397,41 @@ void vrrp_fsm_set_priority(struct vrrp_fsm *f, uint8_t priority)
 	if (f->state == VRRP_STATE_MASTER)
 		f->master_priority = priority;
 }
+
+void vrrp_fsm_priority(struct vrrp_fsm *f, uint64_t now, uint8_t priority,
+		       struct vrrp_actions *out)
+{
+	out->n = 0;
+	if (priority == f->cfg.priority)
+		return;
+	vrrp_fsm_set_priority(f, priority);
+	/* A Master says so at once, so a Backup that now outranks it (and
+	 * preempts) does not wait for the next Adver_Timer. */
+	if (f->state == VRRP_STATE_MASTER) {
+		act_advert(f, out, priority);
+		arm(f, out, now + f->cfg.adver_int_us);
+	}
+}
+
+void vrrp_fsm_sync_master(struct vrrp_fsm *f, uint64_t now,
+			  struct vrrp_actions *out)
+{
+	out->n = 0;
+	if (f->state == VRRP_STATE_BACKUP)
+		become_master(f, now, out, VRRP_NM_NO_RESPONSE);
+}
+
+void vrrp_fsm_sync_backup(struct vrrp_fsm *f, uint64_t now,
+			  struct vrrp_actions *out)
+{
+	out->n = 0;
+	if (f->state != VRRP_STATE_MASTER)
+		return;
+	/* Priority 0: the peer that took the group's other members takes
+	 * this one after Skew_Time, not Master_Down_Interval. */
+	act_advert(f, out, VRRP_PRIO_STOP);
+	act(out, VRRP_ACT_DEL_VIPS);
+	f->master_priority = 0;
+	memset(&f->master_addr, 0, sizeof(f->master_addr));
+	become_backup(f, now, out);
+}

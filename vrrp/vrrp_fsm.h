@@ -139,5 +139,16 @@ void vrrp_fsm_shutdown(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *ou
 /* A new effective priority (trackers).  Takes effect from the next advert
  * or timer; no action now. */
 void vrrp_fsm_set_priority(struct vrrp_fsm *f, uint8_t priority);
+/* The same as an event: a Master advertises the new priority at once (and
+ * re-arms Adver_Timer); other states take it from the next advert. */
+void vrrp_fsm_priority(struct vrrp_fsm *f, uint64_t now, uint8_t priority,
+		       struct vrrp_actions *out);
+/* Sync groups: a Backup whose group became Master follows it at once; a
+ * Master whose group went back to Backup steps down (priority-0 advert,
+ * addresses removed, Master_Down_Timer armed).  Other states: nothing. */
+void vrrp_fsm_sync_master(struct vrrp_fsm *f, uint64_t now,
+			  struct vrrp_actions *out);
+void vrrp_fsm_sync_backup(struct vrrp_fsm *f, uint64_t now,
+			  struct vrrp_actions *out);
 
 #endif

@@ -42,6 +42,8 @@
 #include "vrrp/vrrp_nft.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_vmac.h"
+#include "vrrp/vrrp_sync.h"
+#include "vrrp/vrrp_track.h"
 
 static uint64_t now_us(const struct vrrp_inst *vi)
 {
@@ -293,6 +295,7 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 			if (vi->env.on_state)
 				vi->env.on_state(vi, a->from, a->to,
 						 vi->env.state_arg);
+			vrrp_sync_state(vi, a->from, a->to);
 			break;
 		}
 	}
@@ -535,6 +538,10 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		return r;
 	}
 	sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
+	if ((r = vrrp_track_new(vi, env->tfiles, env->tprocs)) < 0) {
+		vrrp_inst_free(vi);
+		return r;
+	}
 	if (vi->ifindex)
 		promote(vi);
 	sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
@@ -597,6 +604,13 @@ static void log_fault(const struct vrrp_inst *vi, unsigned bits, bool on)
 	if ((bits & VRRP_FAULT_NOPEER) && on)
 		log_warn("VRRP_Instance(%s) has unicast_fault_no_peer and no "
 			 "unicast peer: staying in FAULT", name);
+	if (bits & VRRP_FAULT_TRACK)
+		log_info("VRRP_Instance(%s) %s", name, on ?
+			 "a tracker failed: FAULT" : "its trackers are fine");
+	if (bits & VRRP_FAULT_SYNC)
+		log_info("VRRP_Instance(%s) %s sync group %s", name,
+			 on ? "FAULT with its" : "released by its",
+			 vi->ci->sync_group);
 }
 
 /* Add (ON) or clear fault reasons; the machine hears of the first one
@@ -607,6 +621,14 @@ static void set_fault(struct vrrp_inst *vi, unsigned bits, bool on)
 	struct vrrp_actions acts;
 
 	vi->fault = on ? before | bits : before & ~bits;
+	/* A member's own fault clearing leaves it in FAULT while another
+	 * member still has one: decided here, so it does not flap. */
+	if (vi->sync && bits != VRRP_FAULT_SYNC) {
+		if (vrrp_sync_fault_elsewhere(vi))
+			vi->fault |= VRRP_FAULT_SYNC;
+		else
+			vi->fault &= ~VRRP_FAULT_SYNC;
+	}
 	if (vi->fault == before)
 		return;
 	log_fault(vi, before ^ vi->fault, on);
@@ -619,6 +641,47 @@ static void set_fault(struct vrrp_inst *vi, unsigned bits, bool on)
 		vrrp_fsm_if_down(&vi->fsm, now_us(vi), &acts);
 		exec(vi, &acts);
 	}
+	vrrp_sync_faults(vi);
+}
+
+void vrrp_inst_set_fault(struct vrrp_inst *vi, unsigned bits, bool on)
+{
+	/* Not started yet: vrrp_inst_start() tells the machine. */
+	if (vi->fsm.state == VRRP_STATE_INIT) {
+		vi->fault = on ? vi->fault | bits : vi->fault & ~bits;
+		return;
+	}
+	set_fault(vi, bits, on);
+}
+
+void vrrp_inst_track_result(struct vrrp_inst *vi, bool fault, uint8_t prio)
+{
+	struct vrrp_actions acts;
+
+	if (prio != vi->fsm.cfg.priority) {
+		log_info("VRRP_Instance(%s) effective priority %u (was %u, "
+			 "base %u)", vi->ci->name, prio, vi->fsm.cfg.priority,
+			 vi->ci->priority);
+		vrrp_fsm_priority(&vi->fsm, now_us(vi), prio, &acts);
+		exec(vi, &acts);
+	}
+	vrrp_inst_set_fault(vi, VRRP_FAULT_TRACK, fault);
+}
+
+void vrrp_inst_sync_master(struct vrrp_inst *vi)
+{
+	struct vrrp_actions acts;
+
+	vrrp_fsm_sync_master(&vi->fsm, now_us(vi), &acts);
+	exec(vi, &acts);
+}
+
+void vrrp_inst_sync_backup(struct vrrp_inst *vi)
+{
+	struct vrrp_actions acts;
+
+	vrrp_fsm_sync_backup(&vi->fsm, now_us(vi), &acts);
+	exec(vi, &acts);
 }
 
 void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
@@ -651,6 +714,7 @@ void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 void vrrp_inst_set_conf(struct vrrp_inst *vi, const struct vrrp_conf_instance *ci)
 {
 	vi->ci = ci;
+	vrrp_track_set_conf(vi);
 }
 
 void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_advert *a,
@@ -740,6 +804,7 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 	if (!vi)
 		return;
 	sd_event_source_disable_unref(vi->timer);
+	vrrp_track_free(vi);
 	vrrp_garp_sched_free(vi);
 	/* -X (release false) keeps the VIPs, so their interface too */
 	if (vi->release)
@@ -767,10 +832,12 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, "   VRRP Version = %u\n", ci->version);
 	fprintf(out, "   State = %s\n", vrrp_state_str(vi->fsm.state));
 	if (vi->fault)
-		fprintf(out, "   Fault =%s%s%s\n",
+		fprintf(out, "   Fault =%s%s%s%s%s\n",
 			vi->fault & VRRP_FAULT_LINK ? " interface down" : "",
 			vi->fault & VRRP_FAULT_NOIF ? " interface missing" : "",
-			vi->fault & VRRP_FAULT_NOPEER ? " no unicast peer" : "");
+			vi->fault & VRRP_FAULT_NOPEER ? " no unicast peer" : "",
+			vi->fault & VRRP_FAULT_TRACK ? " tracker" : "",
+			vi->fault & VRRP_FAULT_SYNC ? " sync group" : "");
 	fprintf(out, "   Last transition = %llu (%s)\n",
 		(unsigned long long)t, tb);
 	fprintf(out, "   Interface = %s\n", ci->interface);
@@ -795,6 +862,9 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, "   Master down interval = %llu milli-sec\n",
 		(unsigned long long)(vrrp_fsm_master_down_us(&vi->fsm) / 1000));
 	fprintf(out, "   Preempt = %s\n", ci->nopreempt ? "disabled" : "enabled");
+	if (ci->sync_group)
+		fprintf(out, "   Sync group = %s\n", ci->sync_group);
+	vrrp_track_dump(vi, out);
 	fprintf(out, "   Virtual IP = %zu\n", ci->nvips);
 	for (size_t i = 0; i < ci->nvips; i++)
 		fprintf(out, "     %s/%u dev %s\n",
@@ -854,6 +924,13 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 		json_object_array_add(fault, json_object_new_string("no_interface"));
 	if (vi->fault & VRRP_FAULT_NOPEER)
 		json_object_array_add(fault, json_object_new_string("no_peer"));
+	if (vi->fault & VRRP_FAULT_TRACK)
+		json_object_array_add(fault, json_object_new_string("tracker"));
+	if (vi->fault & VRRP_FAULT_SYNC)
+		json_object_array_add(fault, json_object_new_string("sync_group"));
+	json_object_object_add(d, "sync_group", ci->sync_group ?
+			       json_object_new_string(ci->sync_group) : NULL);
+	json_object_object_add(d, "trackers", vrrp_track_json(vi));
 	jadd_u(d, "vrid", ci->vrid);
 	jadd_u(d, "version", ci->version);
 	jadd_u(d, "base_priority", ci->priority);

@@ -89,12 +89,19 @@ struct vrrp_inst_env {
 	 * a later deadline than its peer's. */
 	uint64_t started;
 	struct vrrp_nft *nft;		/* no_accept firewall; may be NULL */
+	struct vrrp_tfiles *tfiles;	/* track_file watcher; may be NULL */
+	struct vrrp_tprocs *tprocs;	/* track_process watcher; may be NULL */
 };
 
 /* Why an instance is in FAULT (any bit set). */
 #define VRRP_FAULT_LINK		0x1	/* its interface is down */
 #define VRRP_FAULT_NOIF		0x2	/* its interface does not exist */
 #define VRRP_FAULT_NOPEER	0x4	/* unicast_fault_no_peer, no peers */
+#define VRRP_FAULT_TRACK	0x8	/* a weight-0 tracker failed */
+#define VRRP_FAULT_SYNC		0x10	/* another sync group member's fault */
+
+struct vrrp_tracks;
+struct vrrp_sync;
 
 struct vrrp_inst {
 	struct vrrp_inst *next;		/* the runtime's list */
@@ -144,6 +151,8 @@ struct vrrp_inst {
 		int saved_arp_announce;
 		char name[16];
 	} vmac;
+	struct vrrp_tracks *tracks;	/* vrrp_track.c; NULL: none */
+	struct vrrp_sync *sync;		/* vrrp_sync.c; NULL: no group */
 };
 
 /* Resolve the interface and our address, pack the addresses, prepare the
@@ -196,6 +205,16 @@ void vrrp_inst_stop(struct vrrp_inst *vi, bool release);
 void vrrp_inst_free(struct vrrp_inst *vi);
 /* Same config (after a reload that did not change it). */
 void vrrp_inst_set_conf(struct vrrp_inst *vi, const struct vrrp_conf_instance *ci);
+
+/* Hooks for the trackers and sync groups (vrrp_track.c, vrrp_sync.c). */
+/* The trackers' verdict: FAULT (VRRP_FAULT_TRACK) or not, and the
+ * effective priority; applied where it differs. */
+void vrrp_inst_track_result(struct vrrp_inst *vi, bool fault, uint8_t prio);
+/* Add (ON) or clear fault reasons. */
+void vrrp_inst_set_fault(struct vrrp_inst *vi, unsigned bits, bool on);
+/* A Backup follows its group to Master; a Master follows it to Backup. */
+void vrrp_inst_sync_master(struct vrrp_inst *vi);
+void vrrp_inst_sync_backup(struct vrrp_inst *vi);
 
 void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out);
 struct json_object *vrrp_inst_json(const struct vrrp_inst *vi);

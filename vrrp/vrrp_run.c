@@ -38,6 +38,8 @@
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_nft.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_sync.h"
+#include "vrrp/vrrp_track.h"
 #include "vrrp/vrrp_vmac.h"
 
 #define RX_BATCH_US	1000
@@ -66,6 +68,9 @@ struct vrrp_run {
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
 	struct vrrp_router_stats rstats;
+	struct vrrp_tfiles *tfiles;	/* track_file watcher */
+	struct vrrp_tprocs *tprocs;	/* track_process watcher */
+	struct vrrp_sync *syncs;	/* sync groups of running instances */
 	vrrp_state_cb on_state;
 	void *state_arg;
 	uint64_t t0;			/* CLOCK_MONOTONIC at vrrp_run_new() */
@@ -305,6 +310,7 @@ static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 	bool up = (ev == NL_LINK_UP || ev == NL_LINK_NEW) && link->up;
 
 	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next) {
+		vrrp_track_link(vi, ev, link);
 		/* "up" too: a socket that could not be opened when the
 		 * link appeared is tried again. */
 		if ((ev == NL_LINK_NEW || ev == NL_LINK_UP) && !vi->ifindex &&
@@ -321,6 +327,22 @@ static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 		if (!vi->ci->dont_track_primary)
 			vrrp_inst_link(vi, up);
 	}
+}
+
+static void on_tfile(struct vrrp_tfile *tf, void *data)
+{
+	struct vrrp_run *run = data;
+
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next)
+		vrrp_track_file_changed(vi, tf);
+}
+
+static void on_tproc(struct vrrp_tproc *tp, void *data)
+{
+	struct vrrp_run *run = data;
+
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next)
+		vrrp_track_proc_changed(vi, tp);
 }
 
 int vrrp_run_new(sd_event *e, struct vrrp_run **out)
@@ -346,6 +368,9 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	}
 	if ((r = nl_link_watch_new(e, on_link, run, &run->lw)) < 0)
 		goto fail;
+	if ((r = vrrp_tfiles_new(e, on_tfile, run, &run->tfiles)) < 0 ||
+	    (r = vrrp_tprocs_new(e, on_tproc, run, &run->tprocs)) < 0)
+		goto fail;
 	*out = run;
 	return 0;
 fail:
@@ -366,6 +391,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	struct vrrp_inst_env env = {
 		.e = run->e, .nl = run->nl, .garp = run->garp,
 		.promote = run->promote, .drain = drain,
+		.tfiles = run->tfiles, .tprocs = run->tprocs,
 		.on_state = run->on_state, .state_arg = run->state_arg,
 	};
 	uint64_t iter = 0;
@@ -398,6 +424,9 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	run->insts = vi;
 	if (rs)
 		vrid_index(run, vi, true);
+	if ((r = vrrp_sync_join(&run->syncs, vi)) < 0)
+		log_err("VRRP_Instance(%s) cannot join its sync group: %s",
+			ci->name, strerror(-r));
 	vrrp_inst_start(vi, rs ? rs->sock : NULL, resume);
 	return 0;
 }
@@ -424,6 +453,7 @@ void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
 		}
 	vrid_index(run, vi, false);
 	vrrp_inst_stop(vi, release);
+	vrrp_sync_leave(&run->syncs, vi);
 	sock_put(run, vi->sock_ref);
 	vrrp_inst_free(vi);
 }
@@ -436,6 +466,8 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 		vrrp_run_remove(run, run->insts, release);
 	vrrp_nft_free(run->nft, !release);
 	nl_link_watch_free(run->lw);
+	vrrp_tfiles_free(run->tfiles);
+	vrrp_tprocs_free(run->tprocs);
 	vrrp_promote_free(run->promote);
 	vrrp_garp_close(run->garp);
 	if (run->nl)

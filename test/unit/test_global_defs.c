@@ -669,13 +669,15 @@ static void test_not_implemented(void **state)
 #ifndef WITH_VRRP
 		"vrrp_instance VI_1",
 #endif
-		"vrrp_sync_group VG",
+#ifndef WITH_VRRP
+		"vrrp_sync_group VG", "track_file f",
+#endif
 		"vrrp_script chk",
 #ifndef WITH_VRRP
 		"static_ipaddress", "static_routes",
+		"vrrp_track_process p",
 #endif
-		"bfd_instance b",
-		"track_file f", "garp_group", "vrrp_track_process p",
+		"bfd_instance b", "garp_group",
 #ifndef WITH_LVS
 		"SSL",		/* check/ parses it (HTTP_GET's TLS files) */
 #endif

@@ -664,8 +664,7 @@ static void test_notimpl(void **state)
 	refuse("use_vmac_addr", "use_vmac_addr", "not implement yet");
 	refuse("notify_master /bin/true", "notify_master", "not implement yet");
 	refuse("smtp_alert", "smtp_alert", "not implement yet");
-	refuse("track_interface {\neth1\n}", "track_interface",
-	       "not implement yet");
+	refuse("track_bfd {\nb\n}", "track_bfd", "not implement yet");
 	refuse("bogus_keyword 1", "bogus_keyword", "unknown keyword");
 	refuse("prority 100", "prority", "did you mean 'priority'");
 }
@@ -789,6 +788,9 @@ static const struct {
 	{ "lower_prio_no_advert", "lower_prio_no_advert" },
 	{ "higher_prio_send_advert", "higher_prio_send_advert" },
 	{ "debug", "debug 0" },
+	{ "track_interface", "track_interface {\neth1\neth2 weight -10\n}" },
+	{ "track_file", "track_file {\nTF weight 2 noreverse\n}" },
+	{ "track_process", "track_process {\nTP weight -2 reverse\n}" },
 };
 
 static const char *sample_of(const char *kw)
@@ -801,7 +803,7 @@ static const char *sample_of(const char *kw)
 
 static void test_every_keyword(void **state)
 {
-	char body[256];
+	char body[256], full[9000];
 	size_t n_impl = 0, n_notimpl = 0;
 
 	(void)state;
@@ -825,7 +827,11 @@ static void test_every_keyword(void **state)
 			if (!s)
 				fprintf(stderr, "no sample for %s\n", k->name);
 			assert_non_null(s);
-			tv_free(tv_ok(tv_inst(s)));
+			/* a track_file block for the lines that name one */
+			snprintf(full, sizeof(full), "track_file TF {\nfile "
+				 "/tmp/x\n}\nvrrp_track_process TP {\nprocess "
+				 "x\n}\n%s", tv_inst(s));
+			tv_free(tv_ok(full));
 			n_impl++;
 		}
 	}
@@ -843,10 +849,34 @@ static void test_every_keyword(void **state)
 			snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\n"
 				 "group {\nA B\n}\n%s x\n}\n", insts, k->name);
 			tv_refuse(buf, 15, k->name, "does not implement yet");
-		} else {
-			assert_string_equal(k->name, "group");
+		} else if (!strcmp(k->name, "global_tracking")) {
 			snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\n"
-				 "group {\nA\nB\n}\n}\n", insts);
+				 "group {\nA\nB\n}\nglobal_tracking\n}\n",
+				 insts);
+			tv_free(tv_warn(buf, 16, k->name, "deprecated"));
+		} else {
+			static const char *const gbody[][2] = {
+				{ "group", "" },
+				{ "track_interface", "track_interface {\n"
+				  "eth1 weight 5 reverse\n}\n" },
+				{ "track_file", "track_file {\nTF\n}\n" },
+				{ "track_process", "track_process {\nTP\n}\n" },
+				{ "sync_group_tracking_weight",
+				  "sync_group_tracking_weight\n" },
+			};
+			const char *b = NULL;
+
+			for (size_t i = 0; i < 5; i++)
+				if (!strcmp(gbody[i][0], k->name))
+					b = gbody[i][1];
+			if (!b)
+				fprintf(stderr, "no sample for %s\n", k->name);
+			assert_non_null(b);
+			snprintf(buf, sizeof(buf), "%s%svrrp_sync_group G {\n"
+				 "group {\nA\nB\n}\n%s}\n",
+				 "track_file TF {\nfile /tmp/x\n}\n"
+				 "vrrp_track_process TP {\nprocess x\n}\n",
+				 insts, b);
 			tv_free(tv_ok(buf));
 		}
 	}

@@ -49,6 +49,10 @@ static const struct conf_keyword top_kw[] = {
 	  .block = &vrrp_instance_block, .flags = CONF_KW_MULTI },
 	{ .name = "vrrp_sync_group", .type = CONF_T_BLOCK,
 	  .block = &vrrp_sync_group_block, .flags = CONF_KW_MULTI },
+	{ .name = "track_file", .type = CONF_T_CUSTOM,
+	  .handler = vrrp_conf_track_file_stmt, .flags = CONF_KW_MULTI },
+	{ .name = "vrrp_track_process", .type = CONF_T_CUSTOM,
+	  .handler = vrrp_conf_track_process_stmt, .flags = CONF_KW_MULTI },
 	{ .name = NULL },
 };
 
