@@ -27,6 +27,11 @@
 
 enum check_kind {
 	CHECK_K_TCP,
+	CHECK_K_SMTP,
+	CHECK_K_UDP,
+	CHECK_K_DNS,
+	CHECK_K_PING,
+	CHECK_K_FILE,
 	CHECK_K_NTYPES
 };
 
@@ -34,6 +39,30 @@ enum check_kind {
 #define CHECK_DEFAULT_DELAY_LOOP (60 * 1000000ULL)
 #define CHECK_DEFAULT_DELAY_BEFORE_RETRY (1 * 1000000ULL)
 #define CHECK_DEFAULT_RETRY 1
+
+/* The settings of each type that has its own (check_<type>.c parses,
+ * compares and frees them through its struct check_type). */
+struct check_smtp_conf {
+	char *helo_name;			/* NULL: the host's name */
+};
+struct check_udp_conf {
+	uint8_t *payload;			/* NULL: random bytes */
+	size_t payload_len;
+	bool require_reply;
+	uint8_t *reply, *reply_mask;		/* pattern; mask 0 bits: 'X' */
+	size_t reply_len;
+	unsigned min_reply_length, max_reply_length;
+};
+struct check_dns_conf {
+	unsigned qtype;				/* DNS type code; default SOA */
+	char *name;				/* NULL: "." */
+};
+struct check_file_conf {
+	char *track_file;			/* the global block's name */
+	char *file;				/* the file read */
+	int64_t weight;				/* multiplier; 0: up iff 0 */
+	bool weight_set, reverse, dynamic;
+};
 
 struct check_checker {
 	struct check_loc loc;
@@ -48,6 +77,12 @@ struct check_checker {
 	uint64_t connect_timeout;		/* usec; 0: the default */
 	int log_all_failures;			/* -1: the global default */
 	struct check_inherit inh;		/* delay_loop, retry, ... */
+	union {
+		struct check_smtp_conf smtp;
+		struct check_udp_conf udp;
+		struct check_dns_conf dns;
+		struct check_file_conf file;
+	} u;
 };
 
 /* The address a check goes to, resolved against its real server. */
@@ -91,7 +126,18 @@ struct check_probe {
 	sd_event_source *io, *timer;
 	void (*sock_complete)(struct check_probe *p, int err);
 	int early;			/* errno connect() decided at once */
+	/* The type's state kept from one check to the next (freed by its
+	 * cancel()/release()); NULL at first. */
+	void *priv;
+	/* A conversation's progress (SMTP replies, ICMP sequence, ...). */
+	unsigned step;
+	uint16_t seq;
 };
+
+/* Dynamic weights (FILE_CHECK dynamic, MISC_CHECK misc_dynamic): what
+ * this checker adds to its real server's configured weight, given
+ * before p->done(). */
+void check_probe_weight_delta(struct check_probe *p, int64_t delta);
 
 struct check_type {
 	const char *name;			/* "TCP_CHECK" */
@@ -102,10 +148,23 @@ struct check_type {
 	int (*start)(struct check_probe *p);
 	/* Abandon a check in flight (done is not called). */
 	void (*cancel)(struct check_probe *p);
+	/* Optional: are the type's own settings the same check?  (NULL:
+	 * the type has none.)  And free them. */
+	bool (*same)(const struct check_checker *a, const struct check_checker *b);
+	void (*free_conf)(struct check_checker *ck);
+	/* Optional: the checker is going away; free p->priv. */
+	void (*release)(struct check_probe *p);
+	/* keepalived's defaults that differ by type: retry (when
+	 * has_default_retry; else the common 1), and delay_before_retry
+	 * equal to delay_loop. */
+	bool has_default_retry;
+	unsigned default_retry;
+	bool retry_delay_is_loop;
 };
 
 extern const struct check_type *const check_types[CHECK_K_NTYPES];
-extern const struct check_type check_type_tcp;
+extern const struct check_type check_type_tcp, check_type_smtp,
+	check_type_udp, check_type_dns, check_type_ping, check_type_file;
 
 /* ------------------------------------------------------------------ */
 /* Config                                                              */
@@ -150,7 +209,8 @@ void *check_ck_open(struct conf_ctx *c, const struct conf_node *n,
 		    void *parent, enum check_kind kind);
 int check_ck_close(struct conf_ctx *c, const struct conf_node *n, void *obj);
 
-extern const struct conf_block check_tcp_block;
+extern const struct conf_block check_tcp_block, check_smtp_block,
+	check_udp_block, check_dns_block, check_ping_block, check_file_block;
 
 /* The checker blocks, for the real_server table. */
 #define CHECK_CHECKER_BLOCK(nm, b) \

@@ -20,6 +20,11 @@
 
 const struct check_type *const check_types[CHECK_K_NTYPES] = {
 	[CHECK_K_TCP] = &check_type_tcp,
+	[CHECK_K_SMTP] = &check_type_smtp,
+	[CHECK_K_UDP] = &check_type_udp,
+	[CHECK_K_DNS] = &check_type_dns,
+	[CHECK_K_PING] = &check_type_ping,
+	[CHECK_K_FILE] = &check_type_file,
 };
 
 int check_ck_h_alpha(struct conf_ctx *c, const struct conf_node *n, void *obj)
@@ -146,15 +151,20 @@ void check_checker_timing(const struct check_checker *ck,
 {
 	t->delay_loop = pick_time(ck->inh.delay_loop, rs->inh.delay_loop,
 				  vs->inh.delay_loop, CHECK_DEFAULT_DELAY_LOOP);
+	const struct check_type *ty = check_types[ck->kind];
+
 	t->delay_before_retry = pick_time(ck->inh.delay_before_retry,
 					  rs->inh.delay_before_retry,
 					  vs->inh.delay_before_retry,
-					  CHECK_DEFAULT_DELAY_BEFORE_RETRY);
+					  ty && ty->retry_delay_is_loop ? t->delay_loop
+					  : CHECK_DEFAULT_DELAY_BEFORE_RETRY);
 	t->warmup = pick_time(ck->inh.warmup, rs->inh.warmup, vs->inh.warmup, 0);
 	t->connect_timeout = ck->connect_timeout ? ck->connect_timeout
 						 : CHECK_DEFAULT_CONNECT_TIMEOUT;
 	t->retry = (unsigned)pick_int(ck->inh.retry, rs->inh.retry,
-				      vs->inh.retry, CHECK_DEFAULT_RETRY);
+				      vs->inh.retry,
+				      ty && ty->has_default_retry ?
+				      (int)ty->default_retry : CHECK_DEFAULT_RETRY);
 	t->alpha = pick_int(ck->inh.alpha, rs->inh.alpha, vs->inh.alpha, 0) > 0;
 }
 
@@ -181,13 +191,16 @@ bool check_checker_same(const struct check_checker *a,
 	       a->inh.delay_loop == b->inh.delay_loop &&
 	       a->inh.delay_before_retry == b->inh.delay_before_retry &&
 	       a->inh.warmup == b->inh.warmup && a->inh.retry == b->inh.retry &&
-	       a->inh.alpha == b->inh.alpha;
+	       a->inh.alpha == b->inh.alpha &&
+	       (!check_types[a->kind]->same || check_types[a->kind]->same(a, b));
 }
 
 void check_checker_free(struct check_checker *ck)
 {
 	if (!ck)
 		return;
+	if (check_types[ck->kind]->free_conf)
+		check_types[ck->kind]->free_conf(ck);
 	free(ck->loc.file);
 	free(ck->bind_if);
 	check_inherit_free(&ck->inh);

@@ -87,8 +87,12 @@ static const struct conf_keyword rs_keywords[] = {
 	/* checkers tandem does not run yet */
 	CHECK_CHECKER_BLOCK("TCP_CHECK", check_tcp_block),
 	NOTIMPL("HTTP_GET"), NOTIMPL("SSL_GET"),
-	NOTIMPL("MISC_CHECK"), NOTIMPL("SMTP_CHECK"), NOTIMPL("DNS_CHECK"),
-	NOTIMPL("UDP_CHECK"), NOTIMPL("PING_CHECK"), NOTIMPL("FILE_CHECK"),
+	NOTIMPL("MISC_CHECK"),
+	CHECK_CHECKER_BLOCK("SMTP_CHECK", check_smtp_block),
+	CHECK_CHECKER_BLOCK("DNS_CHECK", check_dns_block),
+	CHECK_CHECKER_BLOCK("UDP_CHECK", check_udp_block),
+	CHECK_CHECKER_BLOCK("PING_CHECK", check_ping_block),
+	CHECK_CHECKER_BLOCK("FILE_CHECK", check_file_block),
 	NOTIMPL("BFD_CHECK"),
 	{ .name = NULL },
 };

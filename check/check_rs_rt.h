@@ -48,6 +48,7 @@ struct check_ck_rt {
 	bool last_ok;
 	uint64_t last_at;		/* CLOCK_REALTIME usec; 0: never */
 	char reason[CHECK_REASON_MAX];	/* of the last failure */
+	int64_t weight_delta;		/* added to the weight (dynamic) */
 };
 
 struct check_rs_rt {
@@ -79,7 +80,8 @@ void check_rt_log_all_failures(struct check_rt *rt, bool on);
 void check_rt_free(struct check_rt *rt);
 
 /* The weight RS has in the table now, or -1 when it is out of it: the
- * configured weight when up, 0 when down with inhibit_on_failure. */
+ * configured weight when up (plus what dynamic checkers add, kept in
+ * [0, 65535]), 0 when down with inhibit_on_failure. */
 int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs);
 /* Is every real server up?  (For the quorum: the sum of the weights of
  * those that are up.) */
