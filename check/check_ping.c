@@ -24,8 +24,11 @@
 #include <netinet/icmp6.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+
 #include "check/check_checker.h"
 #include "check/check_sock.h"
+#include "lib/log.h"
 
 #define PING_DATA 16
 
@@ -193,8 +196,17 @@ static int ping_start(struct check_probe *p)
 		r = check_sock_connect(p, SOCK_DGRAM, proto, on_sock);
 		if (r != -EACCES && r != -EPERM && r != -EPROTONOSUPPORT)
 			return r;
+		char a[INET6_ADDRSTRLEN] = "?";
+
 		st->raw = true;		/* not in ping_group_range */
 		st->id = (uint16_t)random();
+		inet_ntop(p->dst.ss_family, p->dst.ss_family == AF_INET6 ?
+			  (void *)&((struct sockaddr_in6 *)&p->dst)->sin6_addr :
+			  (void *)&((struct sockaddr_in *)&p->dst)->sin_addr,
+			  a, sizeof(a));
+		log_info("PING_CHECK of %s: no ping socket (%s; see "
+			 "net.ipv4.ping_group_range), using a raw socket", a,
+			 strerror(-r));
 	}
 	return check_sock_connect(p, SOCK_RAW, proto, on_sock);
 }

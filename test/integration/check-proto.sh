@@ -203,6 +203,8 @@ expect "DNS: a silent server times out" \
 # --- PING ---------------------------------------------------------------
 expect "PING: an address that answers is up (raw socket fallback)" \
 	127.0.0.2:80 "up reason" "true "
+check "PING: the fallback to a raw socket is logged" \
+	log_has "PING_CHECK of 127.0.0.2: no ping socket"
 expect "PING: ICMPv6 to ::1 is up" "[::1]:80" "up reason" "true "
 expect "PING: a silent address is down" \
 	10.98.0.2:80 "up reason" "false ICMP: no echo reply within 0.5 s"
@@ -262,6 +264,8 @@ check "reload with one server added" wait_until 50 log_has "reload complete"
 check "the unchanged servers kept their state" \
 	log_has "checkers: 18 real servers, 17 kept their state"
 expect "PING: a ping socket check is up" 127.0.0.8:80 "up reason" "true "
+check "PING: through a ping socket, no fallback" \
+	eval '! log_has "PING_CHECK of 127.0.0.8: no ping socket"'
 dump_json
 check "a kept server keeps its counters" \
 	eval '[ "$(rs 127.0.0.1:7026 transitions)" = "${before% *}" ]'
