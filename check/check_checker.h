@@ -43,7 +43,7 @@ enum check_kind {
 /* The settings of each type that has its own (check_<type>.c parses,
  * compares and frees them through its struct check_type). */
 struct check_smtp_conf {
-	char *helo_name;			/* NULL: the host's name */
+	char *helo_name;			/* NULL: keepalived's default */
 };
 struct check_udp_conf {
 	uint8_t *payload;			/* NULL: random bytes */
@@ -58,7 +58,6 @@ struct check_dns_conf {
 	char *name;				/* NULL: "." */
 };
 struct check_file_conf {
-	char *track_file;			/* the global block's name */
 	char *file;				/* the file read */
 	int64_t weight;				/* multiplier; 0: up iff 0 */
 	bool weight_set, reverse, dynamic;

@@ -260,7 +260,6 @@ static bool file_same(const struct check_checker *a, const struct check_checker 
 
 static void file_free(struct check_checker *ck)
 {
-	free(ck->u.file.track_file);
 	free(ck->u.file.file);
 }
 

@@ -2,19 +2,19 @@
  * SMTP_CHECK: the real server is up when it speaks SMTP: a 220 greeting,
  * 250 to "HELO helo_name", then QUIT, all within connect_timeout.
  *
- * The connect is check_sock's; the conversation is a small state
- * machine on the same socket and sd-event loop, so nothing
- * blocks (p->step: 0 connecting, 1 waiting for the greeting, 2 for the
- * HELO reply, 3 for the QUIT reply).  Replies may be multi-line ("250-..." lines until "250 ");
- * only the code of the last line counts.  The server closing the
- * connection after QUIT, before its 221, is still a pass: the checks
- * that matter are done by then.  helo_name defaults to the host's name.
+ * The connect is check_sock's; the conversation is a small state machine
+ * on the same socket and sd-event loop, so nothing blocks (p->step: 0
+ * connecting, 1 waiting for the greeting, 2 for the HELO reply, 3 for
+ * the QUIT reply).  Replies may be multi-line ("250-..." lines until
+ * "250 "); only the code of the last line counts.  The server closing
+ * the connection after QUIT, before its 221, is still a pass: what
+ * matters was answered by then.  helo_name defaults to keepalived's
+ * default, so a mail server's logs read the same after a migration.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -22,6 +22,7 @@
 #include "check/check_sock.h"
 
 #define SMTP_BUF 1024
+#define SMTP_DEFAULT_HELO "smtpchecker.keepalived.org"
 
 static void *smtp_open(struct conf_ctx *c, const struct conf_node *n,
 		       void *parent)
@@ -135,16 +136,9 @@ static int on_read(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	case 1:
 		if (code != 220)
 			break;
-		if (p->ck->u.smtp.helo_name) {
-			snprintf(helo, sizeof(helo), "HELO %s\r\n",
-				 p->ck->u.smtp.helo_name);
-		} else {
-			char host[256] = "localhost";
-
-			gethostname(host, sizeof(host) - 1);
-			host[sizeof(host) - 1] = '\0';
-			snprintf(helo, sizeof(helo), "HELO %s\r\n", host);
-		}
+		snprintf(helo, sizeof(helo), "HELO %s\r\n",
+			 p->ck->u.smtp.helo_name ? p->ck->u.smtp.helo_name
+						 : SMTP_DEFAULT_HELO);
 		if (send_line(p, helo) < 0) {
 			smtp_end(p, false, "SMTP: cannot send HELO");
 			return 0;
