@@ -31,7 +31,7 @@ unpeer() { # NAME
 }
 dns_up() {
 	ip netns exec "$NS" dnsmasq -k -C /dev/null --no-resolv --no-hosts \
-		--listen-address=127.0.0.1 --bind-interfaces --port=7053 \
+		--listen-address=127.0.0.1,::1 --bind-interfaces --port=7053 \
 		--user=root --pid-file="$T/dnsmasq.pid" --local=/test/ \
 		--address=/good.test/10.1.2.3 >>"$T/peers.log" 2>&1 &
 	P_dns=$!
@@ -57,6 +57,7 @@ ip netns exec "$NS" sysctl -qw net.ipv4.ping_group_range="1 0"
 
 echo 0 >"$T/f0"
 echo 2 >"$T/f1"
+echo 3 >"$T/f2"
 
 conf() { # HELO-NAME [EXTRA-REAL-SERVER]
 	write_conf \
@@ -68,6 +69,9 @@ conf() { # HELO-NAME [EXTRA-REAL-SERVER]
 	"  }" \
 	"  real_server 127.0.0.1 7026 {" \
 	"    SMTP_CHECK { connect_timeout 0.5; retry 0 }" \
+	"  }" \
+	"  real_server 127.0.0.9 7025 {" \
+	"    SMTP_CHECK { connect_ip 127.0.0.1; connect_timeout 0.5 }" \
 	"  }" \
 	"  real_server 127.0.0.1 7027 {" \
 	"    SMTP_CHECK { connect_timeout 0.5; retry 0 }" \
@@ -112,12 +116,19 @@ conf() { # HELO-NAME [EXTRA-REAL-SERVER]
 	"    weight 5" \
 	"    FILE_CHECK { file $T/f1; weight 10; dynamic }" \
 	"  }" \
+	"  real_server 127.0.0.10 80 {" \
+	"    weight 10" \
+	"    FILE_CHECK { file $T/f2; weight 2 reverse; dynamic }" \
+	"  }" \
 	"$2" \
 	"}" \
 	"virtual_server 2001:db8::1 80 {" \
 	"  delay_loop 0.2" \
 	"  real_server ::1 80 {" \
 	"    PING_CHECK { connect_timeout 0.5 }" \
+	"  }" \
+	"  real_server ::1 7053 {" \
+	"    DNS_CHECK { connect_timeout 0.5; type A; name good.test }" \
 	"  }" \
 	"}"
 	# One keyword a line, as the config language wants.
@@ -176,6 +187,9 @@ expect "SMTP: a server that greets and answers HELO is up" \
 	127.0.0.1:7025 "up reason" "true "
 check "SMTP: helo_name is what the server hears" \
 	grep -q "^HELO mx.tandem.test$" "$T/helo.log"
+expect "SMTP: up without helo_name too" 127.0.0.9:7025 "up reason" "true "
+check "SMTP: the default HELO name is keepalived's" \
+	grep -q "^HELO smtpchecker.keepalived.org$" "$T/helo.log"
 expect "SMTP: a 554 greeting is down, with the reason" \
 	127.0.0.1:7026 "up reason" "false SMTP: the greeting was 554, expected 220"
 expect "SMTP: a server that says nothing times out" \
@@ -195,6 +209,7 @@ expect "UDP: a reply longer than max_reply_length is down" \
 
 # --- DNS ----------------------------------------------------------------
 expect "DNS: an answered question is up" 127.0.0.1:7053 "up reason" "true "
+expect "DNS: over IPv6 too" "[::1]:7053" "up reason" "true "
 expect "DNS: NXDOMAIN is down, with the RCODE" \
 	127.0.0.4:7053 "up reason" "false DNS: reply with RCODE 3 (no such name)"
 expect "DNS: a silent server times out" \
@@ -215,6 +230,7 @@ ip -n "$NS" addr del 10.98.0.2/32 dev v1
 # --- FILE ---------------------------------------------------------------
 expect "FILE: weight 0 and a 0 in the file is up" 127.0.0.5:80 "up reason" "true "
 expect "FILE: dynamic: weight 5 + 2 x 10" 127.0.0.6:80 "up weight" "true 25"
+expect "FILE: reverse: weight 10 - 3 x 2" 127.0.0.10:80 "up weight" "true 4"
 echo 1 >"$T/f0"
 expect "FILE: weight 0 and a 1 is down at once" \
 	127.0.0.5:80 "up reason" "false FILE: $T/f0 reads 1 (weight 0: not 0 is down)"
@@ -262,7 +278,7 @@ new_log
 kill -HUP "$TANDEM_PID"
 check "reload with one server added" wait_until 50 log_has "reload complete"
 check "the unchanged servers kept their state" \
-	log_has "checkers: 18 real servers, 17 kept their state"
+	log_has "checkers: 21 real servers, 20 kept their state"
 expect "PING: a ping socket check is up" 127.0.0.8:80 "up reason" "true "
 check "PING: through a ping socket, no fallback" \
 	eval '! log_has "PING_CHECK of 127.0.0.8: no ping socket"'
@@ -276,7 +292,7 @@ conf other.tandem.test "  real_server 127.0.0.8 80 {
 kill -HUP "$TANDEM_PID"
 check "reload changing helo_name" wait_until 50 log_has "reload complete"
 check "only that checker starts afresh" \
-	log_has "checkers: 18 real servers, 17 kept their state"
+	log_has "checkers: 21 real servers, 20 kept their state"
 check "and the server hears the new name" \
 	wait_until 40 grep -q "^HELO other.tandem.test$" "$T/helo.log"
 

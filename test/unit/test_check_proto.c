@@ -6,7 +6,7 @@
  * errors for bad values, a type's own settings taking part in "the same
  * check" (so a reload keeps state only when nothing changed), and the
  * DNS codec: the query's bytes and which replies pass, fail or are not
- * ours.
+ * ours; and a real server's weight with dynamic checkers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 
 #include "check/check_checker.h"
 #include "check/check_dns_codec.h"
+#include "check/check_rs_rt.h"
 #include "test/unit/check_test_util.h"
 
 static void ok_parse(const char *body, struct check_conf *cc)
@@ -247,6 +248,35 @@ static void dns_codec(void **state)
 	assert_int_equal(rc, 5);
 }
 
+/* Dynamic checkers add to the configured weight; the sum stays within
+ * what IPVS takes, and a server that is down has no weight to add to. */
+static void dynamic_weight(void **state)
+{
+	struct check_conf cc;
+	struct check_ck_rt cks[2];
+	struct check_rs_rt rt = { .up = true, .cks = cks, .ncks = 2 };
+	struct check_rs *rs;
+
+	(void)state;
+	ok_parse("  weight 5\n", &cc);
+	rs = cc.vs[0]->rs[0];
+	memset(cks, 0, sizeof(cks));
+	rs->rt = &rt;
+	assert_int_equal(check_rs_weight(cc.vs[0], rs), 5);
+	cks[0].weight_delta = 20;
+	cks[1].weight_delta = -3;
+	assert_int_equal(check_rs_weight(cc.vs[0], rs), 22);
+	cks[1].weight_delta = -100;
+	assert_int_equal(check_rs_weight(cc.vs[0], rs), 0);
+	cks[0].weight_delta = 100000;
+	assert_int_equal(check_rs_weight(cc.vs[0], rs), 65535);
+	assert_int_equal(check_vs_live_weight(cc.vs[0]), 65535);
+	rt.up = false;
+	assert_int_equal(check_rs_weight(cc.vs[0], rs), -1);
+	rs->rt = NULL;
+	check_conf_free(&cc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +285,7 @@ int main(void)
 		cmocka_unit_test(dns),
 		cmocka_unit_test(ping_and_file),
 		cmocka_unit_test(dns_codec),
+		cmocka_unit_test(dynamic_weight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
