@@ -199,8 +199,9 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 {
 	struct check_probe *p = ud;
 
-	if (!report_if_new(p))
-		sd_event_source_set_time(s, usec + p->timeout);
+	/* A time source fires once: re-arm it for the next look. */
+	if (!report_if_new(p) && sd_event_source_set_time(s, usec + p->timeout) >= 0)
+		sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 	return 0;
 }
 

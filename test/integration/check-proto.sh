@@ -120,6 +120,9 @@ conf() { # HELO-NAME [EXTRA-REAL-SERVER]
 	"    weight 10" \
 	"    FILE_CHECK { file $T/f2; weight 2 reverse; dynamic }" \
 	"  }" \
+	"  real_server 127.0.0.11 80 {" \
+	"    FILE_CHECK { file $T/later/f3; weight 0 }" \
+	"  }" \
 	"$2" \
 	"}" \
 	"virtual_server 2001:db8::1 80 {" \
@@ -248,6 +251,11 @@ expect "FILE: back, and a negative value lowers the weight: 5 - 10 -> 0" \
 	127.0.0.6:80 "up weight" "true 0"
 echo 0 >"$T/f0"
 expect "FILE: recovery when the file reads 0 again" 127.0.0.5:80 "up" "true"
+expect "FILE: a file in a missing folder is down" \
+	127.0.0.11:80 "up reason" "false FILE: $T/later/f3: No such file or directory"
+mkdir "$T/later" && echo 0 >"$T/later/f3"
+expect "FILE: and seen by the periodic re-read once it exists (no inotify watch)" \
+	127.0.0.11:80 "up" "true"
 
 # --- services stopping and coming back ----------------------------------
 unpeer smtp
@@ -278,7 +286,7 @@ new_log
 kill -HUP "$TANDEM_PID"
 check "reload with one server added" wait_until 50 log_has "reload complete"
 check "the unchanged servers kept their state" \
-	log_has "checkers: 21 real servers, 20 kept their state"
+	log_has "checkers: 22 real servers, 21 kept their state"
 expect "PING: a ping socket check is up" 127.0.0.8:80 "up reason" "true "
 check "PING: through a ping socket, no fallback" \
 	eval '! log_has "PING_CHECK of 127.0.0.8: no ping socket"'
@@ -292,7 +300,7 @@ conf other.tandem.test "  real_server 127.0.0.8 80 {
 kill -HUP "$TANDEM_PID"
 check "reload changing helo_name" wait_until 50 log_has "reload complete"
 check "only that checker starts afresh" \
-	log_has "checkers: 21 real servers, 20 kept their state"
+	log_has "checkers: 22 real servers, 21 kept their state"
 check "and the server hears the new name" \
 	wait_until 40 grep -q "^HELO other.tandem.test$" "$T/helo.log"
 
