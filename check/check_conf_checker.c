@@ -149,10 +149,11 @@ void check_checker_timing(const struct check_checker *ck,
 			  const struct check_rs *rs, const struct check_vs *vs,
 			  struct check_timing *t)
 {
-	t->delay_loop = pick_time(ck->inh.delay_loop, rs->inh.delay_loop,
-				  vs->inh.delay_loop, CHECK_DEFAULT_DELAY_LOOP);
+	/* A few types have keepalived defaults of their own. */
 	const struct check_type *ty = check_types[ck->kind];
 
+	t->delay_loop = pick_time(ck->inh.delay_loop, rs->inh.delay_loop,
+				  vs->inh.delay_loop, CHECK_DEFAULT_DELAY_LOOP);
 	t->delay_before_retry = pick_time(ck->inh.delay_before_retry,
 					  rs->inh.delay_before_retry,
 					  vs->inh.delay_before_retry,

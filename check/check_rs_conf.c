@@ -84,7 +84,7 @@ static const struct conf_keyword rs_keywords[] = {
 	  .min = 0, .max = (int64_t)86400 * 1000000 },
 	{ .name = "retry", .type = CONF_T_INT, .offset = RS(inh.retry),
 	  .min = 0, .max = 1000000 },
-	/* checkers tandem does not run yet */
+	/* the checkers; NOTIMPL: those tandem does not run yet */
 	CHECK_CHECKER_BLOCK("TCP_CHECK", check_tcp_block),
 	NOTIMPL("HTTP_GET"), NOTIMPL("SSL_GET"),
 	NOTIMPL("MISC_CHECK"),
