@@ -30,6 +30,11 @@ enum check_kind {
 	CHECK_K_HTTP,		/* HTTP_GET */
 	CHECK_K_SSL,		/* SSL_GET */
 	CHECK_K_MISC,
+	CHECK_K_SMTP,
+	CHECK_K_UDP,
+	CHECK_K_DNS,
+	CHECK_K_PING,
+	CHECK_K_FILE,
 	CHECK_K_NTYPES
 };
 
@@ -37,6 +42,29 @@ enum check_kind {
 #define CHECK_DEFAULT_DELAY_LOOP (60 * 1000000ULL)
 #define CHECK_DEFAULT_DELAY_BEFORE_RETRY (1 * 1000000ULL)
 #define CHECK_DEFAULT_RETRY 1
+
+/* The settings of each type that has its own (check_<type>.c parses,
+ * compares and frees them through its struct check_type). */
+struct check_smtp_conf {
+	char *helo_name;			/* NULL: keepalived's default */
+};
+struct check_udp_conf {
+	uint8_t *payload;			/* NULL: random bytes */
+	size_t payload_len;
+	bool require_reply;
+	uint8_t *reply, *reply_mask;		/* pattern; mask 0 bits: 'X' */
+	size_t reply_len;
+	unsigned min_reply_length, max_reply_length;
+};
+struct check_dns_conf {
+	unsigned qtype;				/* DNS type code; default SOA */
+	char *name;				/* NULL: "." */
+};
+struct check_file_conf {
+	char *file;				/* the file read */
+	int64_t weight;				/* multiplier; 0: up iff 0 */
+	bool weight_set, reverse, dynamic;
+};
 
 struct check_checker {
 	struct check_loc loc;
@@ -58,6 +86,12 @@ struct check_checker {
 		bool dynamic;			/* misc_dynamic */
 		char *user, *group;		/* NULL: script_user */
 	} misc;
+	union {
+		struct check_smtp_conf smtp;
+		struct check_udp_conf udp;
+		struct check_dns_conf dns;
+		struct check_file_conf file;
+	} u;
 };
 
 /* The address a check goes to, resolved against its real server. */
@@ -111,11 +145,20 @@ struct check_probe {
 	void (*sock_complete)(struct check_probe *p, int err);
 	int early;			/* errno connect() decided at once */
 	/* The servers checked (for settings a type inherits, such as
-	 * virtualhost), and a type's own state while a check runs. */
+	 * virtualhost), and the type's state kept from one check to the
+	 * next (freed by its cancel()/release()); NULL at first. */
 	const struct check_rs *rs;
 	const struct check_vs *vs;
 	void *priv;
+	/* A conversation's progress (SMTP replies, ICMP sequence, ...). */
+	unsigned step;
+	uint16_t seq;
 };
+
+/* Dynamic weights (FILE_CHECK dynamic, MISC_CHECK misc_dynamic): what
+ * this checker adds to its real server's configured weight, given
+ * before p->done(). */
+void check_probe_weight_delta(struct check_probe *p, int64_t delta);
 
 struct check_type {
 	const char *name;			/* "TCP_CHECK" */
@@ -126,17 +169,27 @@ struct check_type {
 	int (*start)(struct check_probe *p);
 	/* Abandon a check in flight (done is not called). */
 	void (*cancel)(struct check_probe *p);
-	/* Optional: the type's own settings compared and freed. */
+	/* Optional: are the type's own settings the same check?  (NULL:
+	 * the type has none.)  And free them. */
 	bool (*same)(const struct check_checker *a, const struct check_checker *b);
-	void (*free)(struct check_checker *ck);
-	uint64_t delay_before_retry;		/* its default; 0: the common one */
-	/* keepalived's defaults that differ for this type: no retry, and a
-	 * timeout of delay_loop when none is given (MISC_CHECK). */
+	void (*free_conf)(struct check_checker *ck);
+	/* Optional: the checker is going away; free p->priv. */
+	void (*release)(struct check_probe *p);
+	/* keepalived's defaults that differ by type: delay_before_retry
+	 * (its own value, or delay_loop with retry_delay_is_loop), retry
+	 * (default_retry with has_default_retry; none with
+	 * no_retry_default), and a timeout of delay_loop when none is given
+	 * (MISC_CHECK). */
+	uint64_t delay_before_retry;
+	bool retry_delay_is_loop;
+	bool has_default_retry;
+	unsigned default_retry;
 	bool no_retry_default, timeout_is_delay_loop;
 };
 
 extern const struct check_type *const check_types[CHECK_K_NTYPES];
-extern const struct check_type check_type_tcp;
+extern const struct check_type check_type_tcp, check_type_smtp,
+	check_type_udp, check_type_dns, check_type_ping, check_type_file;
 extern const struct check_type check_type_http, check_type_ssl;
 extern const struct check_type check_type_misc;
 
@@ -190,6 +243,8 @@ int check_ck_close(struct conf_ctx *c, const struct conf_node *n, void *obj);
 extern const struct conf_block check_tcp_block;
 extern const struct conf_block check_http_block, check_ssl_block;
 extern const struct conf_block check_misc_block;
+extern const struct conf_block check_tcp_block, check_smtp_block,
+	check_udp_block, check_dns_block, check_ping_block, check_file_block;
 
 /* The checker blocks, for the real_server table. */
 #define CHECK_CHECKER_BLOCK(nm, b) \

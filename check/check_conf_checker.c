@@ -23,6 +23,11 @@ const struct check_type *const check_types[CHECK_K_NTYPES] = {
 	[CHECK_K_HTTP] = &check_type_http,
 	[CHECK_K_SSL] = &check_type_ssl,
 	[CHECK_K_MISC] = &check_type_misc,
+	[CHECK_K_SMTP] = &check_type_smtp,
+	[CHECK_K_UDP] = &check_type_udp,
+	[CHECK_K_DNS] = &check_type_dns,
+	[CHECK_K_PING] = &check_type_ping,
+	[CHECK_K_FILE] = &check_type_file,
 };
 
 int check_ck_h_alpha(struct conf_ctx *c, const struct conf_node *n, void *obj)
@@ -147,6 +152,7 @@ void check_checker_timing(const struct check_checker *ck,
 			  const struct check_rs *rs, const struct check_vs *vs,
 			  struct check_timing *t)
 {
+	/* A few types have keepalived defaults of their own. */
 	const struct check_type *ty = check_types[ck->kind];
 
 	t->delay_loop = pick_time(ck->inh.delay_loop, rs->inh.delay_loop,
@@ -156,6 +162,7 @@ void check_checker_timing(const struct check_checker *ck,
 					  vs->inh.delay_before_retry,
 					  ty->delay_before_retry ?
 					  ty->delay_before_retry :
+					  ty->retry_delay_is_loop ? t->delay_loop :
 					  CHECK_DEFAULT_DELAY_BEFORE_RETRY);
 	t->warmup = pick_time(ck->inh.warmup, rs->inh.warmup, vs->inh.warmup, 0);
 	t->connect_timeout = ck->connect_timeout ? ck->connect_timeout
@@ -163,7 +170,9 @@ void check_checker_timing(const struct check_checker *ck,
 			   : CHECK_DEFAULT_CONNECT_TIMEOUT;
 	t->retry = (unsigned)pick_int(ck->inh.retry, rs->inh.retry,
 				      vs->inh.retry,
-				      ty->no_retry_default ? 0 : CHECK_DEFAULT_RETRY);
+				      ty->no_retry_default ? 0 :
+				      ty->has_default_retry ?
+				      (int)ty->default_retry : CHECK_DEFAULT_RETRY);
 	t->alpha = pick_int(ck->inh.alpha, rs->inh.alpha, vs->inh.alpha, 0) > 0;
 }
 
@@ -202,8 +211,8 @@ void check_checker_free(struct check_checker *ck)
 {
 	if (!ck)
 		return;
-	if (check_types[ck->kind]->free)
-		check_types[ck->kind]->free(ck);
+	if (check_types[ck->kind]->free_conf)
+		check_types[ck->kind]->free_conf(ck);
 	free(ck->loc.file);
 	free(ck->bind_if);
 	free(ck->misc.path);

@@ -281,7 +281,7 @@ const struct check_type check_type_http = {
 	.start = http_start,
 	.cancel = http_cancel,
 	.same = check_http_same,
-	.free = check_http_free,
+	.free_conf = check_http_free,
 	.delay_before_retry = 3 * 1000000ULL,	/* keepalived's for HTTP */
 };
 
@@ -292,6 +292,6 @@ const struct check_type check_type_ssl = {
 	.start = http_start,
 	.cancel = http_cancel,
 	.same = check_http_same,
-	.free = check_http_free,
+	.free_conf = check_http_free,
 	.delay_before_retry = 3 * 1000000ULL,
 };

@@ -89,8 +89,11 @@ static const struct conf_keyword rs_keywords[] = {
 	CHECK_CHECKER_BLOCK("HTTP_GET", check_http_block),
 	CHECK_CHECKER_BLOCK("SSL_GET", check_ssl_block),
 	CHECK_CHECKER_BLOCK("MISC_CHECK", check_misc_block),
-	NOTIMPL("SMTP_CHECK"), NOTIMPL("DNS_CHECK"),
-	NOTIMPL("UDP_CHECK"), NOTIMPL("PING_CHECK"), NOTIMPL("FILE_CHECK"),
+	CHECK_CHECKER_BLOCK("SMTP_CHECK", check_smtp_block),
+	CHECK_CHECKER_BLOCK("DNS_CHECK", check_dns_block),
+	CHECK_CHECKER_BLOCK("UDP_CHECK", check_udp_block),
+	CHECK_CHECKER_BLOCK("PING_CHECK", check_ping_block),
+	CHECK_CHECKER_BLOCK("FILE_CHECK", check_file_block),
 	NOTIMPL("BFD_CHECK"),
 	{ .name = NULL },
 };

@@ -216,6 +216,17 @@ static void on_done(struct check_probe *p, bool ok, const char *reason)
 	schedule(c, now + wait);
 }
 
+void check_probe_weight_delta(struct check_probe *p, int64_t delta)
+{
+	struct check_ck_rt *c = p->userdata;
+
+	if (c->weight_delta == delta)
+		return;
+	c->weight_delta = delta;
+	if (c->rs->up)
+		table_due(c->rs->rt);
+}
+
 static void fail_now(struct check_ck_rt *c, const char *why)
 {
 	c->running = true;
@@ -276,6 +287,8 @@ static void ck_stop(struct check_ck_rt *c)
 {
 	if (c->running)
 		c->type->cancel(&c->probe);
+	if (c->type->release)
+		c->type->release(&c->probe);
 	c->running = false;
 	c->next = sd_event_source_disable_unref(c->next);
 }
@@ -408,6 +421,7 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 			c->last_at = o->last_at;
 			memcpy(c->reason, o->reason, sizeof(c->reason));
 			c->weight = o->weight;
+			c->weight_delta = o->weight_delta;
 			/* A check that was in flight is made again now. */
 			c->next_at = o->running ? now : o->next_at;
 		} else {
@@ -560,8 +574,17 @@ int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs)
 {
 	int inhibit;
 
-	if (!rs->rt || rs->rt->up)
-		return rs->rt && rs->rt->weight >= 0 ? rs->rt->weight : rs->weight;
+	if (!rs->rt)
+		return rs->weight;
+	if (rs->rt->up) {
+		/* A dynamic weight (MISC_CHECK) replaces the configured
+		 * one; FILE_CHECK's adds to it. */
+		int64_t w = rs->rt->weight >= 0 ? rs->rt->weight : rs->weight;
+
+		for (size_t i = 0; i < rs->rt->ncks; i++)
+			w += rs->rt->cks[i].weight_delta;
+		return w < 0 ? 0 : w > 65535 ? 65535 : (int)w;
+	}
 	inhibit = rs->inh.inhibit_on_failure >= 0 ? rs->inh.inhibit_on_failure
 						  : vs->inh.inhibit_on_failure;
 	return inhibit > 0 ? 0 : -1;

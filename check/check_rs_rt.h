@@ -57,6 +57,7 @@ struct check_ck_rt {
 	uint64_t last_at;		/* CLOCK_REALTIME usec; 0: never */
 	char reason[CHECK_REASON_MAX];	/* of the last failure */
 	int weight;			/* the check's dynamic weight; -1: none */
+	int64_t weight_delta;		/* added to the weight (dynamic) */
 };
 
 struct check_rs_rt {
@@ -110,7 +111,8 @@ void check_rt_stopping(struct check_rt *rt);
 void check_rt_free(struct check_rt *rt);
 
 /* The weight RS has in the table now, or -1 when it is out of it: the
- * configured (or dynamic) weight when up, 0 when down with
+ * configured weight when up (or the dynamic one a MISC_CHECK gave, plus
+ * what FILE_CHECKs add, kept in [0, 65535]), 0 when down with
  * inhibit_on_failure. */
 int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs);
 /* Is every real server up?  (For the quorum: the sum of the weights of

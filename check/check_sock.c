@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -142,4 +143,21 @@ void check_sock_close(struct check_probe *p)
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;
+}
+
+int check_sock_watch(struct check_probe *p, uint32_t events,
+		     sd_event_io_handler_t fn)
+{
+	p->io = sd_event_source_disable_unref(p->io);
+	return sd_event_add_io(p->e, &p->io, p->fd, events, fn, p);
+}
+
+void check_sock_why(const struct check_probe *p, int err, char *buf,
+		    size_t len)
+{
+	if (err == ETIMEDOUT)
+		snprintf(buf, len, "connect timeout after %.1f s",
+			 (double)p->timeout / 1e6);
+	else
+		snprintf(buf, len, "connect: %s", strerror(err));
 }

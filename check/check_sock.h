@@ -21,6 +21,13 @@ int check_sock_connect(struct check_probe *p, int type, int proto,
 /* Re-arm the probe's timer to fire COMPLETE(ETIMEDOUT) at the end of the
  * probe's timeout counted from now (for conversations after connect). */
 int check_sock_rearm(struct check_probe *p);
+/* Watch p->fd for EVENTS with FN during the conversation that follows
+ * the connect (the timer of check_sock_rearm still ends it). */
+int check_sock_watch(struct check_probe *p, uint32_t events,
+		     sd_event_io_handler_t fn);
+/* The reason of a connect that failed with ERR, as TCP_CHECK says it. */
+void check_sock_why(const struct check_probe *p, int err, char *buf,
+		    size_t len);
 /* Close the socket and drop the event sources; safe to call twice. */
 void check_sock_close(struct check_probe *p);
 

@@ -388,8 +388,6 @@ static void real_server_checks(void **state)
 static void checkers_not_implemented(void **state)
 {
 	static const char *const checkers[] = {
-		"SMTP_CHECK",
-		"DNS_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK",
 		"BFD_CHECK", NULL
 	};
 
