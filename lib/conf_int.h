@@ -211,6 +211,22 @@ int conf_gen_line(struct conf_reader *r, const char *line, size_t len,
 		  int lineno, unsigned depth);
 
 /* ------------------------------------------------------------------ */
+/* Keyword lookup (conf_kwidx.c): hash indexes of the tables one walk met */
+
+struct conf_kwidx;
+struct conf_kwidx_set {
+	struct conf_kwidx **v;	/* open addressing by table address */
+	size_t n, cap;
+};
+/* b's keyword named word (the first such entry), or NULL. */
+const struct conf_keyword *conf_kw_find(struct conf_kwidx_set *set,
+					const struct conf_block *b,
+					const char *word);
+/* Entries of b's table. */
+size_t conf_kw_count(struct conf_kwidx_set *set, const struct conf_block *b);
+void conf_kwidx_free(struct conf_kwidx_set *set);
+
+/* ------------------------------------------------------------------ */
 /* Apply-time helpers shared by conf_apply.c and conf_value.c          */
 
 struct conf_ctx {
@@ -223,6 +239,11 @@ struct conf_ctx {
 	 * value it replaces only when it is one of ours. */
 	struct conf_owned *owned;
 	size_t nowned, owned_cap;
+	struct conf_kwidx_set kw;	/* the tables' indexes */
+	/* Which statement last set each keyword, one frame per open block
+	 * (indices, not pointers: nested walks may move the array). */
+	const struct conf_node **seen;
+	size_t seen_top, seen_cap;
 };
 
 struct conf_owned {

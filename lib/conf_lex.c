@@ -25,6 +25,11 @@ static bool conf_is_space(char c)
 	       c == '\f';
 }
 
+/* Bytes that matter to conf_comment_cut outside quotes. */
+static const bool conf_cut_stop[256] = {
+	['"'] = true, ['\''] = true, ['#'] = true, ['!'] = true,
+};
+
 size_t conf_comment_cut(const char *line, size_t len)
 {
 	char q = 0;
@@ -37,9 +42,11 @@ size_t conf_comment_cut(const char *line, size_t len)
 				i++;
 			else if (c == q)
 				q = 0;
+		} else if (!conf_cut_stop[(unsigned char)c]) {
+			continue;
 		} else if (c == '"' || c == '\'') {
 			q = c;
-		} else if (c == '#' || c == '!') {
+		} else {
 			return i;
 		}
 	}
@@ -123,13 +130,32 @@ static int conf_escape(const char *s, size_t len, size_t *i)
 	}
 }
 
+/* Bytes that end a run of plain word text: white space, quotes, NUL, and
+ * the bytes that matter only with braces on ('{', '}', '$').  A run of
+ * other bytes is copied in one go. */
+enum { CONF_C_PLAIN, CONF_C_STOP, CONF_C_BRACE };
+
+static const unsigned char conf_lex_class[256] = {
+	[' '] = CONF_C_STOP, ['\t'] = CONF_C_STOP, ['\r'] = CONF_C_STOP,
+	['\n'] = CONF_C_STOP, ['\v'] = CONF_C_STOP, ['\f'] = CONF_C_STOP,
+	['"'] = CONF_C_STOP, ['\''] = CONF_C_STOP, ['\0'] = CONF_C_STOP,
+	['{'] = CONF_C_BRACE, ['}'] = CONF_C_BRACE, ['$'] = CONF_C_BRACE,
+};
+
 int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 	     const char **err)
 {
 	size_t i = 0;
+	char *o;
 
 	t->n = 0;
+	/* The words never take more room than the line plus one NUL: each
+	 * word's text is at most its source, and its NUL stands for the
+	 * byte that ended it.  So the buffer is sized once and written
+	 * without further checks. */
 	conf_buf_clear(&t->text);
+	conf_buf_reserve(&t->text, len + 1);
+	o = t->text.p;
 	*err = NULL;
 	while (i < len) {
 		if (conf_is_space(s[i])) {
@@ -142,20 +168,38 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 			i++;
 			continue;
 		}
-		size_t off = t->text.len;
+		size_t off = (size_t)(o - t->text.p);
 		bool quoted = false;
 
-		while (i < len && !conf_is_space(s[i]) &&
-		       !(braces && (s[i] == '{' || s[i] == '}'))) {
+		while (i < len) {
+			unsigned cls = conf_lex_class[(unsigned char)s[i]];
+
+			if (cls == CONF_C_PLAIN || (cls == CONF_C_BRACE &&
+						    !braces)) {
+				size_t st = i++;
+
+				while (i < len) {
+					cls = conf_lex_class[(unsigned char)s[i]];
+					if (cls == CONF_C_STOP ||
+					    (cls == CONF_C_BRACE && braces))
+						break;
+					i++;
+				}
+				memcpy(o, s + st, i - st);
+				o += i - st;
+				continue;
+			}
 			char c = s[i];
 
+			if (conf_is_space(c) || c == '{' || c == '}')
+				break;
 			if (c == '"' || c == '\'') {
 				quoted = true;
 				i++;
 				for (;;) {
 					if (i >= len) {
 						*err = "unterminated quoted string";
-						return -1;
+						goto fail;
 					}
 					if (s[i] == c) {
 						i++;
@@ -165,59 +209,75 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 						i++;
 						if (i >= len) {
 							*err = "unterminated quoted string";
-							return -1;
+							goto fail;
 						}
 						int e = conf_escape(s, len, &i);
 
 						if (e < 0) {
 							*err = "an escape makes a NUL character";
-							return -1;
+							goto fail;
 						}
-						conf_buf_addc(&t->text, (char)e);
+						*o++ = (char)e;
 						continue;
 					}
-					conf_buf_addc(&t->text, s[i++]);
+					*o++ = s[i++];
 				}
 				continue;
 			}
-			if (braces && c == '$' && i + 1 < len &&
-			    s[i + 1] == '{') {
-				const char *end = memchr(s + i, '}', len - i);
+			if (c == '$') {
+				/* braces is on here: it is a stop byte only
+				 * then. */
+				if (i + 1 < len && s[i + 1] == '{') {
+					const char *end = memchr(s + i, '}',
+								 len - i);
 
-				if (end) {
-					size_t n = (size_t)(end - (s + i)) + 1;
+					if (end) {
+						size_t n = (size_t)(end - (s + i)) + 1;
 
-					conf_buf_add(&t->text, s + i, n);
-					i += n;
-					continue;
+						memcpy(o, s + i, n);
+						o += n;
+						i += n;
+						continue;
+					}
 				}
+				*o++ = c;
+				i++;
+				continue;
 			}
-			if (c == '\0') {
-				*err = "a NUL character";
-				return -1;
-			}
-			conf_buf_addc(&t->text, c);
-			i++;
+			/* c == '\0' */
+			*err = "a NUL character";
+			goto fail;
 		}
-		conf_tok_push(t, CONF_TOK_WORD, off, t->text.len - off, quoted);
-		conf_buf_addc(&t->text, '\0');
+		conf_tok_push(t, CONF_TOK_WORD, off,
+			      (size_t)(o - t->text.p) - off, quoted);
+		*o++ = '\0';
 	}
+	t->text.len = (size_t)(o - t->text.p);
+	t->text.p[t->text.len] = '\0';
 	for (size_t k = 0; k < t->n; k++)
 		t->v[k].text = t->v[k].kind == CONF_TOK_WORD ?
 			t->text.p + (uintptr_t)t->v[k].text : NULL;
 	return 0;
+fail:
+	t->text.len = (size_t)(o - t->text.p);
+	t->text.p[t->text.len] = '\0';
+	return -1;
 }
+
+/* Bytes that keep a word from reading back as itself when bare. */
+static const bool conf_needs_quote[256] = {
+	[1 ... 0x20] = true, [0x7f] = true, ['{'] = true, ['}'] = true,
+	['#'] = true, ['!'] = true, ['"'] = true, ['\''] = true,
+	['\\'] = true, ['$'] = true,
+};
 
 bool conf_word_needs_quotes(const char *w)
 {
 	if (!*w || *w == '~' || *w == '@')
 		return true;
-	for (const char *p = w; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c <= ' ' || c == 0x7f || strchr("{}#!\"'\\$", c))
+	for (const char *p = w; *p; p++)
+		if (conf_needs_quote[(unsigned char)*p])
 			return true;
-	}
 	return false;
 }
 

@@ -162,6 +162,9 @@ static void conf_read_path(struct conf_reader *r, const char *path,
 
 bool conf_reader_keyword(const char *w)
 {
+	/* Every one starts so: most words are out after one compare. */
+	if (strncmp(w, "include", 7))
+		return false;
 	for (int i = 0; conf_include_kw[i]; i++)
 		if (!strcmp(w, conf_include_kw[i]))
 			return true;
@@ -271,7 +274,8 @@ static void conf_emit(struct conf_reader *r, const char *s, size_t len,
 				  "line of its own, got it after a brace",
 				  tp->v[k].text);
 	}
-	if (tp->n && tp->v[0].kind == CONF_TOK_WORD && !tp->v[0].quoted) {
+	if (tp->n && tp->v[0].kind == CONF_TOK_WORD && !tp->v[0].quoted &&
+	    conf_reader_keyword(tp->v[0].text)) {
 		for (int i = 0; conf_include_kw[i]; i++) {
 			if (strcmp(tp->v[0].text, conf_include_kw[i]))
 				continue;
