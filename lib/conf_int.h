@@ -37,6 +37,10 @@ struct conf_mem {
 };
 void *conf_mem_alloc(struct conf_mem *m, size_t n);
 char *conf_mem_strndup(struct conf_mem *m, const char *s, size_t n);
+/* n unaligned bytes; the latest such piece may give back its unused tail
+ * (used of its n bytes are kept). */
+char *conf_mem_bytes(struct conf_mem *m, size_t n);
+void conf_mem_giveback(struct conf_mem *m, char *p, size_t n, size_t used);
 void conf_mem_free(struct conf_mem *m);
 
 /* A growable string. */
@@ -69,10 +73,13 @@ struct conf_toks {
 	struct conf_tok *v;
 	size_t n, cap;
 	struct conf_buf text;	/* storage of every word, NUL-separated */
+	/* Non-NULL: the words are written here instead, where they stay
+	 * for good (the reader's tree takes them without a copy). */
+	struct conf_mem *arena;
 };
 void conf_toks_free(struct conf_toks *t);
 
-/* Cut line into words.  braces: '{' and '}' outside quotes are tokens of
+/* Cut line into words (into t->arena when set, else t->text).  braces: '{' and '}' outside quotes are tokens of
  * their own (off for include patterns, where they are glob braces).
  * Returns 0, or -1 with *err set to a static description. */
 int conf_lex(const char *line, size_t len, bool braces, struct conf_toks *out,
@@ -217,6 +224,7 @@ struct conf_kwidx;
 struct conf_kwidx_set {
 	struct conf_kwidx **v;	/* open addressing by table address */
 	size_t n, cap;
+	struct conf_kwidx *last;	/* the one found last */
 };
 /* b's keyword named word (the first such entry), or NULL. */
 const struct conf_keyword *conf_kw_find(struct conf_kwidx_set *set,

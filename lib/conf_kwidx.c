@@ -74,6 +74,9 @@ static struct conf_kwidx *conf_kwidx_build(const struct conf_keyword *kw)
 static struct conf_kwidx *conf_kwidx_get(struct conf_kwidx_set *set,
 					 const struct conf_keyword *kw)
 {
+	/* Statements of one block come in runs: the same table again. */
+	if (set->last && set->last->kw == kw)
+		return set->last;
 	if ((set->n + 1) * 2 > set->cap) {
 		struct conf_kwidx **old = set->v;
 		size_t oldcap = set->cap;
@@ -97,12 +100,12 @@ static struct conf_kwidx *conf_kwidx_get(struct conf_kwidx_set *set,
 
 	while (set->v[s]) {
 		if (set->v[s]->kw == kw)
-			return set->v[s];
+			return set->last = set->v[s];
 		s = (s + 1) & (set->cap - 1);
 	}
 	set->v[s] = conf_kwidx_build(kw);
 	set->n++;
-	return set->v[s];
+	return set->last = set->v[s];
 }
 
 const struct conf_keyword *conf_kw_find(struct conf_kwidx_set *set,

@@ -146,16 +146,22 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 	     const char **err)
 {
 	size_t i = 0;
-	char *o;
+	char *o, *base;
+	int rc = -1;
 
 	t->n = 0;
 	/* The words never take more room than the line plus one NUL: each
 	 * word's text is at most its source, and its NUL stands for the
-	 * byte that ended it.  So the buffer is sized once and written
+	 * byte that ended it.  So the room is taken once and written
 	 * without further checks. */
-	conf_buf_clear(&t->text);
-	conf_buf_reserve(&t->text, len + 1);
-	o = t->text.p;
+	if (t->arena) {
+		base = conf_mem_bytes(t->arena, len + 1);
+	} else {
+		conf_buf_clear(&t->text);
+		conf_buf_reserve(&t->text, len + 1);
+		base = t->text.p;
+	}
+	o = base;
 	*err = NULL;
 	while (i < len) {
 		if (conf_is_space(s[i])) {
@@ -168,7 +174,7 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 			i++;
 			continue;
 		}
-		size_t off = (size_t)(o - t->text.p);
+		size_t off = (size_t)(o - base);
 		bool quoted = false;
 
 		while (i < len) {
@@ -248,20 +254,22 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 			*err = "a NUL character";
 			goto fail;
 		}
-		conf_tok_push(t, CONF_TOK_WORD, off,
-			      (size_t)(o - t->text.p) - off, quoted);
+		conf_tok_push(t, CONF_TOK_WORD, off, (size_t)(o - base) - off,
+			      quoted);
 		*o++ = '\0';
 	}
-	t->text.len = (size_t)(o - t->text.p);
-	t->text.p[t->text.len] = '\0';
 	for (size_t k = 0; k < t->n; k++)
 		t->v[k].text = t->v[k].kind == CONF_TOK_WORD ?
-			t->text.p + (uintptr_t)t->v[k].text : NULL;
-	return 0;
+			base + (uintptr_t)t->v[k].text : NULL;
+	rc = 0;
 fail:
-	t->text.len = (size_t)(o - t->text.p);
-	t->text.p[t->text.len] = '\0';
-	return -1;
+	if (t->arena) {
+		conf_mem_giveback(t->arena, base, len + 1, (size_t)(o - base));
+	} else {
+		t->text.len = (size_t)(o - base);
+		t->text.p[t->text.len] = '\0';
+	}
+	return rc;
 }
 
 /* Bytes that keep a word from reading back as itself when bare. */

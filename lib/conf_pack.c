@@ -13,7 +13,9 @@
  * line numbers.
  *
  * The format is private to one build (the parent and its children are the
- * same executable): native byte order, a magic that names the layout.
+ * same executable), with a magic that names the layout.  Numbers are
+ * varints and strings keep their NUL, so the child copies the whole pack
+ * into the tree's arena once and points the words into it.
  * conf_unpack() still checks every length against the buffer, so a
  * damaged buffer is an error, never a crash.
  */
@@ -22,10 +24,14 @@
 
 #include "lib/conf_int.h"
 
-#define CONF_PACK_MAGIC "tandem-conf-tree-1\n"
+#define CONF_PACK_MAGIC "tandem-conf-tree-2\n"
 #define CONF_PACK_MAX_DEPTH 128	/* above the reader's cap of 64 */
 
 /* ---- writing ---- */
+
+/* Numbers are LEB128 varints (most are below 128: one byte), strings a
+ * length, the bytes and a NUL, so the reader can use them where they lie. */
+#define CONF_VARINT_MAX 5
 
 struct conf_packer {
 	struct conf_buf out;
@@ -35,23 +41,27 @@ struct conf_packer {
 	uint32_t last_idx;
 };
 
-static void conf_put32(struct conf_buf *b, uint32_t v)
+static unsigned char *conf_put_var(unsigned char *o, uint32_t v)
 {
-	conf_buf_add(b, (const char *)&v, sizeof(v));
+	while (v >= 0x80) {
+		*o++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (unsigned char)v;
+	return o;
 }
 
-static void conf_put_str(struct conf_buf *b, const char *s)
+static unsigned char *conf_put_str(unsigned char *o, const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
-	conf_put32(b, (uint32_t)n);
-	conf_buf_add(b, s, n);
+	o = conf_put_var(o, (uint32_t)n);
+	memcpy(o, s, n + 1);
+	return o + n + 1;
 }
 
 static uint32_t conf_file_idx(struct conf_packer *p, const char *file)
 {
 	if (!file)
-		return UINT32_MAX;
+		return 0;
 	if (file == p->last_file)
 		return p->last_idx;
 	size_t i = 0;
@@ -70,8 +80,8 @@ static uint32_t conf_file_idx(struct conf_packer *p, const char *file)
 		p->files[p->nfiles++] = file;
 	}
 	p->last_file = file;
-	p->last_idx = (uint32_t)i;
-	return (uint32_t)i;
+	p->last_idx = (uint32_t)i + 1;	/* 0 stands for no file */
+	return p->last_idx;
 }
 
 static uint32_t conf_count(const struct conf_node *n)
@@ -83,18 +93,36 @@ static uint32_t conf_count(const struct conf_node *n)
 	return k;
 }
 
+/* A statement: file + 1 (0: none), line, end line, nargs * 2 + block,
+ * the word, the arguments, the count of statements inside, and those. */
 static void conf_pack_level(struct conf_packer *p, const struct conf_node *n)
 {
 	for (; n; n = n->next) {
-		conf_put32(&p->out, conf_file_idx(p, n->file));
-		conf_put32(&p->out, (uint32_t)n->line);
-		conf_put32(&p->out, (uint32_t)n->end_line);
-		conf_put32(&p->out, n->block);
-		conf_put32(&p->out, (uint32_t)n->nargs);
-		conf_put_str(&p->out, n->word);
+		size_t wl = strlen(n->word), need = 6 * CONF_VARINT_MAX +
+						    wl + 1;
+		size_t *al = n->nargs <= 16 ? (size_t[16]){ 0 } :
+			conf_xmalloc(n->nargs * sizeof(*al));
+
+		for (size_t i = 0; i < n->nargs; i++) {
+			al[i] = strlen(n->args[i]);
+			need += CONF_VARINT_MAX + al[i] + 1;
+		}
+		uint32_t fi = conf_file_idx(p, n->file);
+
+		conf_buf_reserve(&p->out, need);
+		unsigned char *o = (unsigned char *)p->out.p + p->out.len;
+
+		o = conf_put_var(o, fi);
+		o = conf_put_var(o, (uint32_t)n->line);
+		o = conf_put_var(o, (uint32_t)n->end_line);
+		o = conf_put_var(o, (uint32_t)n->nargs * 2 + n->block);
+		o = conf_put_str(o, n->word, wl);
 		for (size_t i = 0; i < n->nargs; i++)
-			conf_put_str(&p->out, n->args[i]);
-		conf_put32(&p->out, conf_count(n->child));
+			o = conf_put_str(o, n->args[i], al[i]);
+		o = conf_put_var(o, conf_count(n->child));
+		p->out.len = (size_t)((char *)o - p->out.p);
+		if (n->nargs > 16)
+			free(al);
 		conf_pack_level(p, n->child);
 	}
 }
@@ -102,62 +130,78 @@ static void conf_pack_level(struct conf_packer *p, const struct conf_node *n)
 int conf_pack(const struct conf_tree *t, char **buf, size_t *len)
 {
 	struct conf_packer p;
-	struct conf_buf body = { 0 };
+	struct conf_buf out = { 0 };
 	const struct conf_node *first = t ? t->first : NULL;
+	unsigned char *o;
 
 	memset(&p, 0, sizeof(p));
 	/* Statements first (they name the files), then the header. */
-	conf_put32(&p.out, conf_count(first));
+	conf_buf_reserve(&p.out, CONF_VARINT_MAX);
+	p.out.len = (size_t)((char *)conf_put_var((unsigned char *)p.out.p,
+						  conf_count(first)) - p.out.p);
 	conf_pack_level(&p, first);
-	body = p.out;
-	p.out = (struct conf_buf){ 0 };
-	conf_buf_add(&p.out, CONF_PACK_MAGIC, sizeof(CONF_PACK_MAGIC) - 1);
-	conf_put32(&p.out, (uint32_t)p.nfiles);
-	for (size_t i = 0; i < p.nfiles; i++)
-		conf_put_str(&p.out, p.files[i]);
-	conf_buf_add(&p.out, body.p ? body.p : "", body.len);
-	conf_buf_free(&body);
+	conf_buf_add(&out, CONF_PACK_MAGIC, sizeof(CONF_PACK_MAGIC) - 1);
+	conf_buf_reserve(&out, CONF_VARINT_MAX);
+	o = conf_put_var((unsigned char *)out.p + out.len, (uint32_t)p.nfiles);
+	out.len = (size_t)((char *)o - out.p);
+	for (size_t i = 0; i < p.nfiles; i++) {
+		size_t n = strlen(p.files[i]);
+
+		conf_buf_reserve(&out, CONF_VARINT_MAX + n + 1);
+		o = conf_put_str((unsigned char *)out.p + out.len, p.files[i], n);
+		out.len = (size_t)((char *)o - out.p);
+	}
+	conf_buf_add(&out, p.out.p, p.out.len);
+	conf_buf_free(&p.out);
 	free(p.files);
-	*buf = p.out.p;
-	*len = p.out.len;
+	*buf = out.p;
+	*len = out.len;
 	return 0;
 }
 
 /* ---- reading ---- */
 
 struct conf_unpacker {
-	const char *p, *end;
+	const unsigned char *p, *end;
 	struct conf_mem *mem;
 	const char **files;
 	uint32_t nfiles;
 	bool bad;
 };
 
-static uint32_t conf_get32(struct conf_unpacker *u)
+static uint32_t conf_get_var(struct conf_unpacker *u)
 {
 	uint32_t v = 0;
 
-	if (u->bad || (size_t)(u->end - u->p) < sizeof(v)) {
-		u->bad = true;
-		return 0;
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		if (u->p >= u->end) {
+			u->bad = true;
+			return 0;
+		}
+		unsigned char b = *u->p++;
+
+		v |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
 	}
-	memcpy(&v, u->p, sizeof(v));
-	u->p += sizeof(v);
-	return v;
+	u->bad = true;
+	return 0;
 }
 
+/* A string where it lies in the (arena's copy of the) buffer. */
 static char *conf_get_str(struct conf_unpacker *u)
 {
-	uint32_t n = conf_get32(u);
+	uint32_t n = conf_get_var(u);
 
-	if (u->bad || (size_t)(u->end - u->p) < n ||
-	    memchr(u->p, '\0', n)) {
+	/* Only the end is checked: a NUL inside would just end the word
+	 * early, and the pack comes from the parent, not from a user. */
+	if (u->bad || (size_t)(u->end - u->p) <= n || u->p[n]) {
 		u->bad = true;
 		return NULL;
 	}
-	char *s = conf_mem_strndup(u->mem, u->p, n);
+	char *s = (char *)u->p;
 
-	u->p += n;
+	u->p += n + 1;
 	return s;
 }
 
@@ -172,27 +216,28 @@ static struct conf_node *conf_unpack_level(struct conf_unpacker *u,
 		return NULL;
 	}
 	for (uint32_t i = 0; i < count && !u->bad; i++) {
-		/* Each statement takes at least 24 bytes: a count larger than
+		/* Each statement takes at least 7 bytes: a count larger than
 		 * what is left is damage, not a reason to loop. */
-		if ((size_t)(u->end - u->p) < 24) {
+		if (u->end - u->p < 7) {
 			u->bad = true;
 			break;
 		}
 		struct conf_node *n = conf_mem_alloc(u->mem, sizeof(*n));
-		uint32_t fi;
+		uint32_t fi, na;
 
 		memset(n, 0, sizeof(*n));
-		fi = conf_get32(u);
-		n->line = (int)conf_get32(u);
-		n->end_line = (int)conf_get32(u);
-		n->block = conf_get32(u) != 0;
-		n->nargs = conf_get32(u);
-		if (fi != UINT32_MAX && fi >= u->nfiles)
+		fi = conf_get_var(u);
+		n->line = (int)conf_get_var(u);
+		n->end_line = (int)conf_get_var(u);
+		na = conf_get_var(u);
+		n->block = na & 1;
+		n->nargs = na >> 1;
+		if (fi > u->nfiles)
 			u->bad = true;
 		else
-			n->file = fi == UINT32_MAX ? NULL : u->files[fi];
+			n->file = fi ? u->files[fi - 1] : NULL;
 		n->word = conf_get_str(u);
-		if (n->nargs > (size_t)(u->end - u->p) / 4)
+		if (n->nargs > (size_t)(u->end - u->p) / 2)
 			u->bad = true;
 		if (u->bad)
 			break;
@@ -208,7 +253,7 @@ static struct conf_node *conf_unpack_level(struct conf_unpacker *u,
 		else
 			first = n;
 		tail = n;
-		uint32_t nchild = conf_get32(u);
+		uint32_t nchild = conf_get_var(u);
 
 		if (nchild && !u->bad)
 			n->child = conf_unpack_level(u, n, nchild, depth + 1);
@@ -220,7 +265,7 @@ int conf_unpack(const char *buf, size_t len, struct conf_tree **out)
 {
 	struct conf_tree *t = conf_xmalloc(sizeof(*t));
 	struct conf_mem *mem = conf_xmalloc(sizeof(*mem));
-	struct conf_unpacker u = { .p = buf, .end = buf + len, .mem = mem };
+	struct conf_unpacker u = { .mem = mem };
 	size_t ml = sizeof(CONF_PACK_MAGIC) - 1;
 
 	mem->head = NULL;
@@ -229,14 +274,18 @@ int conf_unpack(const char *buf, size_t len, struct conf_tree **out)
 	*out = t;
 	if (len < ml || memcmp(buf, CONF_PACK_MAGIC, ml))
 		return -1;
-	u.p += ml;
-	u.nfiles = conf_get32(&u);
-	if (u.nfiles > (size_t)(u.end - u.p) / 4)
+	/* The words stay where they are, in the tree's own copy. */
+	char *copy = conf_mem_strndup(mem, buf + ml, len - ml);
+
+	u.p = (const unsigned char *)copy;
+	u.end = u.p + (len - ml);
+	u.nfiles = conf_get_var(&u);
+	if (u.nfiles > (size_t)(u.end - u.p) / 2)
 		return -1;
 	u.files = conf_xmalloc((u.nfiles ? u.nfiles : 1) * sizeof(*u.files));
 	for (uint32_t i = 0; i < u.nfiles; i++)
 		u.files[i] = conf_get_str(&u);
-	uint32_t ntop = conf_get32(&u);
+	uint32_t ntop = conf_get_var(&u);
 
 	if (!u.bad)
 		t->first = conf_unpack_level(&u, NULL, ntop, 0);

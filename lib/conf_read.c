@@ -416,13 +416,34 @@ void conf_read_logical(struct conf_reader *r, const char *s, size_t len,
 	conf_emit(r, s, len, lineno);
 }
 
+/* Bytes after which a line needs the whole treatment: a NUL, a comment, a
+ * quote (the comment rules depend on it) or a '$'. */
+static const bool conf_line_special[256] = {
+	['\0'] = true, ['#'] = true, ['!'] = true, ['"'] = true,
+	['\''] = true, ['$'] = true,
+};
+
 /* One physical line of the current file. */
 static void conf_physical(struct conf_reader *r, const char *s, size_t len,
 			  int lineno)
 {
 	struct conf_src *src = r->src;
+	size_t i = 0;
 
 	src->line = lineno;
+	/* Most lines hold none of them: no comment to cut, nothing to
+	 * substitute, so unless a multi-line definition is being gathered
+	 * or the line is a conditional or a generator, its words are all. */
+	while (i < len && !conf_line_special[(unsigned char)s[i]])
+		i++;
+	if (i == len && !src->def_name) {
+		conf_trim(&s, &len);
+		if (len && s[0] != '@' && s[0] != '~')
+			conf_emit(r, s, len, lineno);
+		else if (len)
+			conf_read_logical(r, s, len, lineno, 0);
+		return;
+	}
 	if (memchr(s, '\0', len)) {
 		conf_rerr(r, lineno, "(line): expected text, got a NUL byte");
 		return;
@@ -604,6 +625,7 @@ static void conf_reader_init(struct conf_reader *r,
 	r->tree->priv = r->mem;
 	*out = r->tree;
 	conf_builder_init(&r->tb, r->tree);
+	r->toks.arena = r->mem;
 	r->max_depth = o && o->max_include_depth ? o->max_include_depth : 32;
 	if (o && o->config_id) {
 		snprintf(r->config_id, sizeof(r->config_id), "%s", o->config_id);
