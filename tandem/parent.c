@@ -84,6 +84,9 @@ struct parent {
 	const struct tandem_opts *o;
 	const struct log_opts *lo;
 	struct tandem_config *cfg;
+	/* The config a reload replaced: freed once the children have
+	 * applied the new one, so freeing it does not delay them. */
+	struct tandem_config *old_cfg;
 	struct slot slots[CHILD_NTYPES];
 	sd_event_source *tick, *wd, *stop_timer;
 	uint64_t wd_period;
@@ -174,6 +177,8 @@ static void maybe_ready(struct parent *p)
 		log_info("reload complete");
 		sdn_ready("running");
 		update_status(p);
+		config_free(p->old_cfg);
+		p->old_cfg = NULL;
 	}
 }
 
@@ -611,7 +616,8 @@ static void reload(struct parent *p)
 		sdn_ready("running (last reload failed)");
 		return;
 	}
-	config_free(p->cfg);
+	config_free(p->old_cfg);
+	p->old_cfg = p->cfg;
 	p->cfg = ncfg;
 	wanted_children(p, ncfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
@@ -759,6 +765,7 @@ out:
 	p.wd = sd_event_source_disable_unref(p.wd);
 	p.stop_timer = sd_event_source_disable_unref(p.stop_timer);
 	sd_event_unref(p.e);
+	config_free(p.old_cfg);
 	config_free(p.cfg);
 	relay_free(&p.relay);
 	return code;
