@@ -19,12 +19,6 @@
 
 #include "lib/conf_int.h"
 
-static bool conf_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	       c == '\f';
-}
-
 /* Bytes that matter to conf_comment_cut outside quotes. */
 static const bool conf_cut_stop[256] = {
 	['"'] = true, ['\''] = true, ['#'] = true, ['!'] = true,
@@ -58,19 +52,6 @@ void conf_toks_free(struct conf_toks *t)
 	free(t->v);
 	conf_buf_free(&t->text);
 	memset(t, 0, sizeof(*t));
-}
-
-static void conf_tok_push(struct conf_toks *t, enum conf_tok_kind k,
-			  size_t off, size_t len, bool quoted)
-{
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		t->v = conf_xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
-	/* The offset rides in text until the buffer stops moving. */
-	t->v[t->n++] = (struct conf_tok){ .kind = k,
-					  .text = (char *)(uintptr_t)off,
-					  .len = len, .quoted = quoted };
 }
 
 static int conf_hexval(char c)
@@ -130,21 +111,40 @@ static int conf_escape(const char *s, size_t len, size_t *i)
 	}
 }
 
-/* Bytes that end a run of plain word text: white space, quotes, NUL, and
- * the bytes that matter only with braces on ('{', '}', '$').  A run of
- * other bytes is copied in one go. */
-enum { CONF_C_PLAIN, CONF_C_STOP, CONF_C_BRACE };
+/* What each byte is to the lexer, as bits so that one test per byte
+ * finds the end of a run of plain word text (copied in one go): white
+ * space, quotes and NUL always end it; braces and '$' only when braces
+ * are tokens (not in include patterns, where they are glob's). */
+#define CONF_L_SPACE	0x01
+#define CONF_L_QUOTE	0x02
+#define CONF_L_NUL	0x04
+#define CONF_L_BRACE	0x08
+#define CONF_L_DOLLAR	0x10
 
 static const unsigned char conf_lex_class[256] = {
-	[' '] = CONF_C_STOP, ['\t'] = CONF_C_STOP, ['\r'] = CONF_C_STOP,
-	['\n'] = CONF_C_STOP, ['\v'] = CONF_C_STOP, ['\f'] = CONF_C_STOP,
-	['"'] = CONF_C_STOP, ['\''] = CONF_C_STOP, ['\0'] = CONF_C_STOP,
-	['{'] = CONF_C_BRACE, ['}'] = CONF_C_BRACE, ['$'] = CONF_C_BRACE,
+	[' '] = CONF_L_SPACE, ['\t'] = CONF_L_SPACE, ['\r'] = CONF_L_SPACE,
+	['\n'] = CONF_L_SPACE, ['\v'] = CONF_L_SPACE, ['\f'] = CONF_L_SPACE,
+	['"'] = CONF_L_QUOTE, ['\''] = CONF_L_QUOTE, ['\0'] = CONF_L_NUL,
+	['{'] = CONF_L_BRACE, ['}'] = CONF_L_BRACE, ['$'] = CONF_L_DOLLAR,
 };
+
+static inline __attribute__((always_inline)) void
+conf_tok_add(struct conf_toks *t, enum conf_tok_kind k, char *text,
+	     size_t len, bool quoted)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->v = conf_xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	t->v[t->n++] = (struct conf_tok){ .kind = k, .text = text,
+					  .len = len, .quoted = quoted };
+}
 
 int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 	     const char **err)
 {
+	const unsigned stop = CONF_L_SPACE | CONF_L_QUOTE | CONF_L_NUL |
+			      (braces ? CONF_L_BRACE | CONF_L_DOLLAR : 0);
 	size_t i = 0;
 	char *o, *base;
 	int rc = -1;
@@ -152,8 +152,8 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 	t->n = 0;
 	/* The words never take more room than the line plus one NUL: each
 	 * word's text is at most its source, and its NUL stands for the
-	 * byte that ended it.  So the room is taken once and written
-	 * without further checks. */
+	 * byte that ended it.  So the room is taken once, never moves, and
+	 * is written without further checks. */
 	if (t->arena) {
 		base = conf_mem_bytes(t->arena, len + 1);
 	} else {
@@ -164,42 +164,39 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 	o = base;
 	*err = NULL;
 	while (i < len) {
-		if (conf_is_space(s[i])) {
+		unsigned cls = conf_lex_class[(unsigned char)s[i]];
+
+		if (cls & CONF_L_SPACE) {
 			i++;
 			continue;
 		}
-		if (braces && (s[i] == '{' || s[i] == '}')) {
-			conf_tok_push(t, s[i] == '{' ? CONF_TOK_OPEN :
-				      CONF_TOK_CLOSE, 0, 0, false);
+		if (braces && (cls & CONF_L_BRACE)) {
+			conf_tok_add(t, s[i] == '{' ? CONF_TOK_OPEN :
+				     CONF_TOK_CLOSE, NULL, 0, false);
 			i++;
 			continue;
 		}
-		size_t off = (size_t)(o - base);
+		char *word = o;
 		bool quoted = false;
 
 		while (i < len) {
-			unsigned cls = conf_lex_class[(unsigned char)s[i]];
+			size_t st = i;
 
-			if (cls == CONF_C_PLAIN || (cls == CONF_C_BRACE &&
-						    !braces)) {
-				size_t st = i++;
-
-				while (i < len) {
-					cls = conf_lex_class[(unsigned char)s[i]];
-					if (cls == CONF_C_STOP ||
-					    (cls == CONF_C_BRACE && braces))
-						break;
-					i++;
-				}
+			while (i < len &&
+			       !(conf_lex_class[(unsigned char)s[i]] & stop))
+				i++;
+			if (i > st) {
 				memcpy(o, s + st, i - st);
 				o += i - st;
-				continue;
+				if (i == len)
+					break;
 			}
 			char c = s[i];
 
-			if (conf_is_space(c) || c == '{' || c == '}')
+			cls = conf_lex_class[(unsigned char)c];
+			if (cls & (CONF_L_SPACE | CONF_L_BRACE))
 				break;
-			if (c == '"' || c == '\'') {
+			if (cls & CONF_L_QUOTE) {
 				quoted = true;
 				i++;
 				for (;;) {
@@ -230,9 +227,9 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 				}
 				continue;
 			}
-			if (c == '$') {
-				/* braces is on here: it is a stop byte only
-				 * then. */
+			if (cls & CONF_L_DOLLAR) {
+				/* Only a stop with braces on: a bare ${...}
+				 * stays one word, braces and all. */
 				if (i + 1 < len && s[i + 1] == '{') {
 					const char *end = memchr(s + i, '}',
 								 len - i);
@@ -250,17 +247,13 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 				i++;
 				continue;
 			}
-			/* c == '\0' */
+			/* a NUL */
 			*err = "a NUL character";
 			goto fail;
 		}
-		conf_tok_push(t, CONF_TOK_WORD, off, (size_t)(o - base) - off,
-			      quoted);
+		conf_tok_add(t, CONF_TOK_WORD, word, (size_t)(o - word), quoted);
 		*o++ = '\0';
 	}
-	for (size_t k = 0; k < t->n; k++)
-		t->v[k].text = t->v[k].kind == CONF_TOK_WORD ?
-			base + (uintptr_t)t->v[k].text : NULL;
 	rc = 0;
 fail:
 	if (t->arena) {

@@ -163,7 +163,7 @@ static void conf_read_path(struct conf_reader *r, const char *path,
 bool conf_reader_keyword(const char *w)
 {
 	/* Every one starts so: most words are out after one compare. */
-	if (strncmp(w, "include", 7))
+	if (w[0] != 'i' || strncmp(w, "include", 7))
 		return false;
 	for (int i = 0; conf_include_kw[i]; i++)
 		if (!strcmp(w, conf_include_kw[i]))
