@@ -224,7 +224,7 @@ struct conf_kwidx;
 struct conf_kwidx_set {
 	struct conf_kwidx **v;	/* open addressing by table address */
 	size_t n, cap;
-	struct conf_kwidx *last;	/* the one found last */
+	struct conf_kwidx *last[2];	/* the two found last, latest first */
 };
 /* b's keyword named word (the first such entry), or NULL. */
 const struct conf_keyword *conf_kw_find(struct conf_kwidx_set *set,

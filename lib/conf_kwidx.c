@@ -74,9 +74,17 @@ static struct conf_kwidx *conf_kwidx_build(const struct conf_keyword *kw)
 static struct conf_kwidx *conf_kwidx_get(struct conf_kwidx_set *set,
 					 const struct conf_keyword *kw)
 {
-	/* Statements of one block come in runs: the same table again. */
-	if (set->last && set->last->kw == kw)
-		return set->last;
+	/* Statements of one block come in runs, and a block's blocks
+	 * alternate with it (virtual_server, real_server, virtual_server):
+	 * the two tables met last answer most lookups. */
+	if (set->last[0] && set->last[0]->kw == kw)
+		return set->last[0];
+	if (set->last[1] && set->last[1]->kw == kw) {
+		struct conf_kwidx *x = set->last[1];
+
+		set->last[1] = set->last[0];
+		return set->last[0] = x;
+	}
 	if ((set->n + 1) * 2 > set->cap) {
 		struct conf_kwidx **old = set->v;
 		size_t oldcap = set->cap;
@@ -98,14 +106,14 @@ static struct conf_kwidx *conf_kwidx_get(struct conf_kwidx_set *set,
 	}
 	size_t s = conf_ptr_slot(kw, set->cap - 1);
 
-	while (set->v[s]) {
-		if (set->v[s]->kw == kw)
-			return set->last = set->v[s];
+	while (set->v[s] && set->v[s]->kw != kw)
 		s = (s + 1) & (set->cap - 1);
+	if (!set->v[s]) {
+		set->v[s] = conf_kwidx_build(kw);
+		set->n++;
 	}
-	set->v[s] = conf_kwidx_build(kw);
-	set->n++;
-	return set->last = set->v[s];
+	set->last[1] = set->last[0];
+	return set->last[0] = set->v[s];
 }
 
 const struct conf_keyword *conf_kw_find(struct conf_kwidx_set *set,
