@@ -64,7 +64,7 @@ enum conf_tok_kind { CONF_TOK_WORD, CONF_TOK_OPEN, CONF_TOK_CLOSE };
 
 struct conf_tok {
 	enum conf_tok_kind kind;
-	char *text;		/* WORD: unquoted text, in the token buffer */
+	char *text;		/* WORD: unquoted text, in the arena */
 	size_t len;
 	bool quoted;		/* some part of the word was in quotes */
 };
@@ -72,16 +72,16 @@ struct conf_tok {
 struct conf_toks {
 	struct conf_tok *v;
 	size_t n, cap;
-	struct conf_buf text;	/* storage of every word, NUL-separated */
-	/* Non-NULL: the words are written here instead, where they stay
-	 * for good (the reader's tree takes them without a copy). */
+	/* Where the words are written: the reader's tree arena, where they
+	 * stay for good (the tree takes them without a copy). */
 	struct conf_mem *arena;
 };
 void conf_toks_free(struct conf_toks *t);
 
-/* Cut line into words (into t->arena when set, else t->text).  braces: '{' and '}' outside quotes are tokens of
- * their own (off for include patterns, where they are glob braces).
- * Returns 0, or -1 with *err set to a static description. */
+/* Cut line into words (written into t->arena).  braces: '{' and '}'
+ * outside quotes are tokens of their own (off for include patterns,
+ * where they are glob braces).  Returns 0, or -1 with *err set to a
+ * static description and no tokens. */
 int conf_lex(const char *line, size_t len, bool braces, struct conf_toks *out,
 	     const char **err);
 /* Length of line once a # or ! comment outside quotes is cut off. */

@@ -50,7 +50,6 @@ size_t conf_comment_cut(const char *line, size_t len)
 void conf_toks_free(struct conf_toks *t)
 {
 	free(t->v);
-	conf_buf_free(&t->text);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -154,13 +153,7 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 	 * word's text is at most its source, and its NUL stands for the
 	 * byte that ended it.  So the room is taken once, never moves, and
 	 * is written without further checks. */
-	if (t->arena) {
-		base = conf_mem_bytes(t->arena, len + 1);
-	} else {
-		conf_buf_clear(&t->text);
-		conf_buf_reserve(&t->text, len + 1);
-		base = t->text.p;
-	}
+	base = conf_mem_bytes(t->arena, len + 1);
 	o = base;
 	*err = NULL;
 	while (i < len) {
@@ -256,12 +249,13 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 	}
 	rc = 0;
 fail:
-	if (t->arena) {
-		conf_mem_giveback(t->arena, base, len + 1, (size_t)(o - base));
-	} else {
-		t->text.len = (size_t)(o - base);
-		t->text.p[t->text.len] = '\0';
+	/* What the words did not use goes back (all of it when the line
+	 * fails: its tokens are dropped). */
+	if (rc < 0) {
+		t->n = 0;
+		o = base;
 	}
+	conf_mem_giveback(t->arena, base, len + 1, (size_t)(o - base));
 	return rc;
 }
 

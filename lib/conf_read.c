@@ -69,10 +69,14 @@ bool conf_budget(struct conf_reader *r, int lineno, unsigned long n)
 	return false;
 }
 
+static const bool conf_space_tab[256] = {
+	[' '] = true, ['\t'] = true, ['\r'] = true, ['\n'] = true,
+	['\v'] = true, ['\f'] = true,
+};
+
 static bool conf_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	       c == '\f';
+	return conf_space_tab[(unsigned char)c];
 }
 
 static void conf_trim(const char **s, size_t *len)
