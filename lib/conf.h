@@ -230,4 +230,12 @@ struct conf_diag *conf_ctx_diag(struct conf_ctx *c);
 void conf_dump(const struct conf_tree *t, const struct conf_block *top,
 	       FILE *out);
 
+/* The tree in a binary form private to this build (conf_pack.c), for
+ * another process of the same executable: every statement with its file,
+ * lines and words.  conf_pack sets *buf (malloc'd) and *len and returns 0.
+ * conf_unpack sets *out in every case (to be freed with conf_tree_free);
+ * it returns -1, with an empty tree, when buf is not a whole pack. */
+int conf_pack(const struct conf_tree *t, char **buf, size_t *len);
+int conf_unpack(const char *buf, size_t len, struct conf_tree **out);
+
 #endif

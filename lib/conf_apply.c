@@ -138,15 +138,6 @@ static void conf_store_str(struct conf_ctx *c, void *obj, size_t off,
 
 /* ---- lookup ---- */
 
-static const struct conf_keyword *conf_lookup(const struct conf_block *b,
-					      const char *word)
-{
-	for (const struct conf_keyword *k = b->keywords; k && k->name; k++)
-		if (!strcmp(k->name, word))
-			return k;
-	return NULL;
-}
-
 static size_t conf_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -421,24 +412,26 @@ static void conf_apply_kw(struct conf_ctx *c, const struct conf_node *n,
 static void conf_walk(struct conf_ctx *c, const struct conf_node *first,
 		      const struct conf_block *b, void *obj)
 {
-	size_t nkw = 0;
+	size_t nkw = conf_kw_count(&c->kw, b), base = c->seen_top;
 
-	for (const struct conf_keyword *k = b->keywords; k && k->name; k++)
-		nkw++;
-	const struct conf_node **seen = calloc(nkw ? nkw : 1, sizeof(*seen));
-
-	if (!seen)
-		abort();
+	if (base + nkw > c->seen_cap) {
+		c->seen_cap = (base + nkw) * 2 + 16;
+		c->seen = conf_xrealloc(c->seen, c->seen_cap *
+					sizeof(*c->seen));
+	}
+	if (nkw)
+		memset(c->seen + base, 0, nkw * sizeof(*c->seen));
+	c->seen_top = base + nkw;
 	for (const struct conf_node *n = first; n; n = n->next) {
-		const struct conf_keyword *k = conf_lookup(b, n->word);
+		const struct conf_keyword *k = conf_kw_find(&c->kw, b, n->word);
 
 		if (!k) {
 			conf_unknown(c, n, b);
 			continue;
 		}
 		if (k->alias_of) {
-			const struct conf_keyword *cur = conf_lookup(b,
-								     k->alias_of);
+			const struct conf_keyword *cur =
+				conf_kw_find(&c->kw, b, k->alias_of);
 
 			conf_warn(c, n, "'%s' is deprecated, use '%s'", n->word,
 				  k->alias_of);
@@ -450,17 +443,18 @@ static void conf_walk(struct conf_ctx *c, const struct conf_node *first,
 			}
 			k = cur;
 		}
-		size_t idx = (size_t)(k - b->keywords);
+		size_t idx = base + (size_t)(k - b->keywords);
+		const struct conf_node *prev = c->seen[idx];
 
-		if (conf_is_scalar(k->type) && seen[idx] &&
+		if (conf_is_scalar(k->type) && prev &&
 		    !(k->flags & CONF_KW_MULTI) && !n->block)
 			conf_warn(c, n, "given more than once (before at "
 				  "%s:%d); the later value wins",
-				  seen[idx]->file, seen[idx]->line);
-		seen[idx] = n;
+				  prev->file, prev->line);
+		c->seen[idx] = n;
 		conf_apply_kw(c, n, k, obj);
 	}
-	free(seen);
+	c->seen_top = base;
 }
 
 int conf_apply_block(struct conf_ctx *c, const struct conf_node *n,
@@ -501,5 +495,7 @@ int conf_apply(const struct conf_tree *t, const struct conf_block *top,
 	if (top->close)
 		top->close(&c, NULL, obj);
 	free(c.owned);
+	free(c.seen);
+	conf_kwidx_free(&c.kw);
 	return d->errors > before ? -1 : 0;
 }

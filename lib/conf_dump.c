@@ -14,27 +14,17 @@
 
 #include "lib/conf_int.h"
 
-static const struct conf_keyword *conf_dump_kw(const struct conf_block *b,
-					       const char *word)
-{
-	if (!b)
-		return NULL;
-	for (const struct conf_keyword *k = b->keywords; k && k->name; k++)
-		if (!strcmp(k->name, word))
-			return k;
-	return NULL;
-}
-
-static void conf_dump_level(const struct conf_node *n,
+static void conf_dump_level(struct conf_kwidx_set *ix,
+			    const struct conf_node *n,
 			    const struct conf_block *b, unsigned depth,
 			    FILE *out)
 {
 	for (; n; n = n->next) {
-		const struct conf_keyword *k = conf_dump_kw(b, n->word);
+		const struct conf_keyword *k = conf_kw_find(ix, b, n->word);
 		const char *word = n->word;
 
 		if (k && k->alias_of) {
-			const struct conf_keyword *cur = conf_dump_kw(b,
+			const struct conf_keyword *cur = conf_kw_find(ix, b,
 								      k->alias_of);
 
 			if (cur) {
@@ -54,7 +44,7 @@ static void conf_dump_level(const struct conf_node *n,
 			continue;
 		}
 		fputs(" {\n", out);
-		conf_dump_level(n->child, k && k->type == CONF_T_BLOCK ?
+		conf_dump_level(ix, n->child, k && k->type == CONF_T_BLOCK ?
 				k->block : NULL, depth + 1, out);
 		for (unsigned i = 0; i < depth; i++)
 			fputs("    ", out);
@@ -65,6 +55,9 @@ static void conf_dump_level(const struct conf_node *n,
 void conf_dump(const struct conf_tree *t, const struct conf_block *top,
 	       FILE *out)
 {
+	struct conf_kwidx_set ix = { 0 };
+
 	if (t)
-		conf_dump_level(t->first, top, 0, out);
+		conf_dump_level(&ix, t->first, top, 0, out);
+	conf_kwidx_free(&ix);
 }

@@ -37,6 +37,10 @@ struct conf_mem {
 };
 void *conf_mem_alloc(struct conf_mem *m, size_t n);
 char *conf_mem_strndup(struct conf_mem *m, const char *s, size_t n);
+/* n unaligned bytes; the latest such piece may give back its unused tail
+ * (used of its n bytes are kept). */
+char *conf_mem_bytes(struct conf_mem *m, size_t n);
+void conf_mem_giveback(struct conf_mem *m, char *p, size_t n, size_t used);
 void conf_mem_free(struct conf_mem *m);
 
 /* A growable string. */
@@ -60,7 +64,7 @@ enum conf_tok_kind { CONF_TOK_WORD, CONF_TOK_OPEN, CONF_TOK_CLOSE };
 
 struct conf_tok {
 	enum conf_tok_kind kind;
-	char *text;		/* WORD: unquoted text, in the token buffer */
+	char *text;		/* WORD: unquoted text, in the arena */
 	size_t len;
 	bool quoted;		/* some part of the word was in quotes */
 };
@@ -68,13 +72,16 @@ struct conf_tok {
 struct conf_toks {
 	struct conf_tok *v;
 	size_t n, cap;
-	struct conf_buf text;	/* storage of every word, NUL-separated */
+	/* Where the words are written: the reader's tree arena, where they
+	 * stay for good (the tree takes them without a copy). */
+	struct conf_mem *arena;
 };
 void conf_toks_free(struct conf_toks *t);
 
-/* Cut line into words.  braces: '{' and '}' outside quotes are tokens of
- * their own (off for include patterns, where they are glob braces).
- * Returns 0, or -1 with *err set to a static description. */
+/* Cut line into words (written into t->arena).  braces: '{' and '}'
+ * outside quotes are tokens of their own (off for include patterns,
+ * where they are glob braces).  Returns 0, or -1 with *err set to a
+ * static description and no tokens. */
 int conf_lex(const char *line, size_t len, bool braces, struct conf_toks *out,
 	     const char **err);
 /* Length of line once a # or ! comment outside quotes is cut off. */
@@ -211,6 +218,23 @@ int conf_gen_line(struct conf_reader *r, const char *line, size_t len,
 		  int lineno, unsigned depth);
 
 /* ------------------------------------------------------------------ */
+/* Keyword lookup (conf_kwidx.c): hash indexes of the tables one walk met */
+
+struct conf_kwidx;
+struct conf_kwidx_set {
+	struct conf_kwidx **v;	/* open addressing by table address */
+	size_t n, cap;
+	struct conf_kwidx *last[2];	/* the two found last, latest first */
+};
+/* b's keyword named word (the first such entry), or NULL. */
+const struct conf_keyword *conf_kw_find(struct conf_kwidx_set *set,
+					const struct conf_block *b,
+					const char *word);
+/* Entries of b's table. */
+size_t conf_kw_count(struct conf_kwidx_set *set, const struct conf_block *b);
+void conf_kwidx_free(struct conf_kwidx_set *set);
+
+/* ------------------------------------------------------------------ */
 /* Apply-time helpers shared by conf_apply.c and conf_value.c          */
 
 struct conf_ctx {
@@ -223,6 +247,11 @@ struct conf_ctx {
 	 * value it replaces only when it is one of ours. */
 	struct conf_owned *owned;
 	size_t nowned, owned_cap;
+	struct conf_kwidx_set kw;	/* the tables' indexes */
+	/* Which statement last set each keyword, one frame per open block
+	 * (indices, not pointers: nested walks may move the array). */
+	const struct conf_node **seen;
+	size_t seen_top, seen_cap;
 };
 
 struct conf_owned {

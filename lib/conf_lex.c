@@ -19,11 +19,10 @@
 
 #include "lib/conf_int.h"
 
-static bool conf_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	       c == '\f';
-}
+/* Bytes that matter to conf_comment_cut outside quotes. */
+static const bool conf_cut_stop[256] = {
+	['"'] = true, ['\''] = true, ['#'] = true, ['!'] = true,
+};
 
 size_t conf_comment_cut(const char *line, size_t len)
 {
@@ -37,9 +36,11 @@ size_t conf_comment_cut(const char *line, size_t len)
 				i++;
 			else if (c == q)
 				q = 0;
+		} else if (!conf_cut_stop[(unsigned char)c]) {
+			continue;
 		} else if (c == '"' || c == '\'') {
 			q = c;
-		} else if (c == '#' || c == '!') {
+		} else {
 			return i;
 		}
 	}
@@ -49,21 +50,7 @@ size_t conf_comment_cut(const char *line, size_t len)
 void conf_toks_free(struct conf_toks *t)
 {
 	free(t->v);
-	conf_buf_free(&t->text);
 	memset(t, 0, sizeof(*t));
-}
-
-static void conf_tok_push(struct conf_toks *t, enum conf_tok_kind k,
-			  size_t off, size_t len, bool quoted)
-{
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		t->v = conf_xrealloc(t->v, t->cap * sizeof(*t->v));
-	}
-	/* The offset rides in text until the buffer stops moving. */
-	t->v[t->n++] = (struct conf_tok){ .kind = k,
-					  .text = (char *)(uintptr_t)off,
-					  .len = len, .quoted = quoted };
 }
 
 static int conf_hexval(char c)
@@ -123,39 +110,92 @@ static int conf_escape(const char *s, size_t len, size_t *i)
 	}
 }
 
+/* What each byte is to the lexer, as bits so that one test per byte
+ * finds the end of a run of plain word text (copied in one go): white
+ * space, quotes and NUL always end it; braces and '$' only when braces
+ * are tokens (not in include patterns, where they are glob's). */
+#define CONF_L_SPACE	0x01
+#define CONF_L_QUOTE	0x02
+#define CONF_L_NUL	0x04
+#define CONF_L_BRACE	0x08
+#define CONF_L_DOLLAR	0x10
+
+static const unsigned char conf_lex_class[256] = {
+	[' '] = CONF_L_SPACE, ['\t'] = CONF_L_SPACE, ['\r'] = CONF_L_SPACE,
+	['\n'] = CONF_L_SPACE, ['\v'] = CONF_L_SPACE, ['\f'] = CONF_L_SPACE,
+	['"'] = CONF_L_QUOTE, ['\''] = CONF_L_QUOTE, ['\0'] = CONF_L_NUL,
+	['{'] = CONF_L_BRACE, ['}'] = CONF_L_BRACE, ['$'] = CONF_L_DOLLAR,
+};
+
+static inline __attribute__((always_inline)) void
+conf_tok_add(struct conf_toks *t, enum conf_tok_kind k, char *text,
+	     size_t len, bool quoted)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->v = conf_xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	t->v[t->n++] = (struct conf_tok){ .kind = k, .text = text,
+					  .len = len, .quoted = quoted };
+}
+
 int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 	     const char **err)
 {
+	const unsigned stop = CONF_L_SPACE | CONF_L_QUOTE | CONF_L_NUL |
+			      (braces ? CONF_L_BRACE | CONF_L_DOLLAR : 0);
 	size_t i = 0;
+	char *o, *base;
+	int rc = -1;
 
 	t->n = 0;
-	conf_buf_clear(&t->text);
+	/* The words never take more room than the line plus one NUL: each
+	 * word's text is at most its source, and its NUL stands for the
+	 * byte that ended it.  So the room is taken once, never moves, and
+	 * is written without further checks. */
+	base = conf_mem_bytes(t->arena, len + 1);
+	o = base;
 	*err = NULL;
 	while (i < len) {
-		if (conf_is_space(s[i])) {
+		unsigned cls = conf_lex_class[(unsigned char)s[i]];
+
+		if (cls & CONF_L_SPACE) {
 			i++;
 			continue;
 		}
-		if (braces && (s[i] == '{' || s[i] == '}')) {
-			conf_tok_push(t, s[i] == '{' ? CONF_TOK_OPEN :
-				      CONF_TOK_CLOSE, 0, 0, false);
+		if (braces && (cls & CONF_L_BRACE)) {
+			conf_tok_add(t, s[i] == '{' ? CONF_TOK_OPEN :
+				     CONF_TOK_CLOSE, NULL, 0, false);
 			i++;
 			continue;
 		}
-		size_t off = t->text.len;
+		char *word = o;
 		bool quoted = false;
 
-		while (i < len && !conf_is_space(s[i]) &&
-		       !(braces && (s[i] == '{' || s[i] == '}'))) {
+		while (i < len) {
+			size_t st = i;
+
+			while (i < len &&
+			       !(conf_lex_class[(unsigned char)s[i]] & stop))
+				i++;
+			if (i > st) {
+				memcpy(o, s + st, i - st);
+				o += i - st;
+				if (i == len)
+					break;
+			}
 			char c = s[i];
 
-			if (c == '"' || c == '\'') {
+			cls = conf_lex_class[(unsigned char)c];
+			if (cls & (CONF_L_SPACE | CONF_L_BRACE))
+				break;
+			if (cls & CONF_L_QUOTE) {
 				quoted = true;
 				i++;
 				for (;;) {
 					if (i >= len) {
 						*err = "unterminated quoted string";
-						return -1;
+						goto fail;
 					}
 					if (s[i] == c) {
 						i++;
@@ -165,59 +205,74 @@ int conf_lex(const char *s, size_t len, bool braces, struct conf_toks *t,
 						i++;
 						if (i >= len) {
 							*err = "unterminated quoted string";
-							return -1;
+							goto fail;
 						}
 						int e = conf_escape(s, len, &i);
 
 						if (e < 0) {
 							*err = "an escape makes a NUL character";
-							return -1;
+							goto fail;
 						}
-						conf_buf_addc(&t->text, (char)e);
+						*o++ = (char)e;
 						continue;
 					}
-					conf_buf_addc(&t->text, s[i++]);
+					*o++ = s[i++];
 				}
 				continue;
 			}
-			if (braces && c == '$' && i + 1 < len &&
-			    s[i + 1] == '{') {
-				const char *end = memchr(s + i, '}', len - i);
+			if (cls & CONF_L_DOLLAR) {
+				/* Only a stop with braces on: a bare ${...}
+				 * stays one word, braces and all. */
+				if (i + 1 < len && s[i + 1] == '{') {
+					const char *end = memchr(s + i, '}',
+								 len - i);
 
-				if (end) {
-					size_t n = (size_t)(end - (s + i)) + 1;
+					if (end) {
+						size_t n = (size_t)(end - (s + i)) + 1;
 
-					conf_buf_add(&t->text, s + i, n);
-					i += n;
-					continue;
+						memcpy(o, s + i, n);
+						o += n;
+						i += n;
+						continue;
+					}
 				}
+				*o++ = c;
+				i++;
+				continue;
 			}
-			if (c == '\0') {
-				*err = "a NUL character";
-				return -1;
-			}
-			conf_buf_addc(&t->text, c);
-			i++;
+			/* a NUL */
+			*err = "a NUL character";
+			goto fail;
 		}
-		conf_tok_push(t, CONF_TOK_WORD, off, t->text.len - off, quoted);
-		conf_buf_addc(&t->text, '\0');
+		conf_tok_add(t, CONF_TOK_WORD, word, (size_t)(o - word), quoted);
+		*o++ = '\0';
 	}
-	for (size_t k = 0; k < t->n; k++)
-		t->v[k].text = t->v[k].kind == CONF_TOK_WORD ?
-			t->text.p + (uintptr_t)t->v[k].text : NULL;
-	return 0;
+	rc = 0;
+fail:
+	/* What the words did not use goes back (all of it when the line
+	 * fails: its tokens are dropped). */
+	if (rc < 0) {
+		t->n = 0;
+		o = base;
+	}
+	conf_mem_giveback(t->arena, base, len + 1, (size_t)(o - base));
+	return rc;
 }
+
+/* Bytes that keep a word from reading back as itself when bare. */
+static const bool conf_needs_quote[256] = {
+	[1 ... 0x20] = true, [0x7f] = true, ['{'] = true, ['}'] = true,
+	['#'] = true, ['!'] = true, ['"'] = true, ['\''] = true,
+	['\\'] = true, ['$'] = true,
+};
 
 bool conf_word_needs_quotes(const char *w)
 {
 	if (!*w || *w == '~' || *w == '@')
 		return true;
-	for (const char *p = w; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c <= ' ' || c == 0x7f || strchr("{}#!\"'\\$", c))
+	for (const char *p = w; *p; p++)
+		if (conf_needs_quote[(unsigned char)*p])
 			return true;
-	}
 	return false;
 }
 

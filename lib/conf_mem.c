@@ -108,6 +108,21 @@ char *conf_mem_strndup(struct conf_mem *m, const char *s, size_t n)
 	return p;
 }
 
+char *conf_mem_bytes(struct conf_mem *m, size_t n)
+{
+	return conf_mem_get(m, n, 1);
+}
+
+void conf_mem_giveback(struct conf_mem *m, char *p, size_t n, size_t used)
+{
+	struct conf_chunk *c = m->head;
+
+	/* Only the latest piece of the current chunk can shrink; a piece
+	 * that got a chunk of its own just keeps its tail. */
+	if (c && (unsigned char *)p + n == c->data + c->used && used <= n)
+		c->used -= n - used;
+}
+
 void conf_mem_free(struct conf_mem *m)
 {
 	struct conf_chunk *c = m->head;

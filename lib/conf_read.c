@@ -69,10 +69,14 @@ bool conf_budget(struct conf_reader *r, int lineno, unsigned long n)
 	return false;
 }
 
+static const bool conf_space_tab[256] = {
+	[' '] = true, ['\t'] = true, ['\r'] = true, ['\n'] = true,
+	['\v'] = true, ['\f'] = true,
+};
+
 static bool conf_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	       c == '\f';
+	return conf_space_tab[(unsigned char)c];
 }
 
 static void conf_trim(const char **s, size_t *len)
@@ -162,6 +166,9 @@ static void conf_read_path(struct conf_reader *r, const char *path,
 
 bool conf_reader_keyword(const char *w)
 {
+	/* Every one starts so: most words are out after one compare. */
+	if (w[0] != 'i' || strncmp(w, "include", 7))
+		return false;
 	for (int i = 0; conf_include_kw[i]; i++)
 		if (!strcmp(w, conf_include_kw[i]))
 			return true;
@@ -271,7 +278,8 @@ static void conf_emit(struct conf_reader *r, const char *s, size_t len,
 				  "line of its own, got it after a brace",
 				  tp->v[k].text);
 	}
-	if (tp->n && tp->v[0].kind == CONF_TOK_WORD && !tp->v[0].quoted) {
+	if (tp->n && tp->v[0].kind == CONF_TOK_WORD && !tp->v[0].quoted &&
+	    conf_reader_keyword(tp->v[0].text)) {
 		for (int i = 0; conf_include_kw[i]; i++) {
 			if (strcmp(tp->v[0].text, conf_include_kw[i]))
 				continue;
@@ -412,13 +420,34 @@ void conf_read_logical(struct conf_reader *r, const char *s, size_t len,
 	conf_emit(r, s, len, lineno);
 }
 
+/* Bytes after which a line needs the whole treatment: a NUL, a comment, a
+ * quote (the comment rules depend on it) or a '$'. */
+static const bool conf_line_special[256] = {
+	['\0'] = true, ['#'] = true, ['!'] = true, ['"'] = true,
+	['\''] = true, ['$'] = true,
+};
+
 /* One physical line of the current file. */
 static void conf_physical(struct conf_reader *r, const char *s, size_t len,
 			  int lineno)
 {
 	struct conf_src *src = r->src;
+	size_t i = 0;
 
 	src->line = lineno;
+	/* Most lines hold none of them: no comment to cut, nothing to
+	 * substitute, so unless a multi-line definition is being gathered
+	 * or the line is a conditional or a generator, its words are all. */
+	while (i < len && !conf_line_special[(unsigned char)s[i]])
+		i++;
+	if (i == len && !src->def_name) {
+		conf_trim(&s, &len);
+		if (len && s[0] != '@' && s[0] != '~')
+			conf_emit(r, s, len, lineno);
+		else if (len)
+			conf_read_logical(r, s, len, lineno, 0);
+		return;
+	}
 	if (memchr(s, '\0', len)) {
 		conf_rerr(r, lineno, "(line): expected text, got a NUL byte");
 		return;
@@ -600,6 +629,7 @@ static void conf_reader_init(struct conf_reader *r,
 	r->tree->priv = r->mem;
 	*out = r->tree;
 	conf_builder_init(&r->tb, r->tree);
+	r->toks.arena = r->mem;
 	r->max_depth = o && o->max_include_depth ? o->max_include_depth : 32;
 	if (o && o->config_id) {
 		snprintf(r->config_id, sizeof(r->config_id), "%s", o->config_id);

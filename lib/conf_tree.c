@@ -46,13 +46,14 @@ static struct conf_node *conf_commit(struct conf_reader *r, bool block)
 	n->file = b->word_file;
 	n->line = b->word_line;
 	n->end_line = b->word_line;
-	n->word = conf_mem_strndup(r->mem, b->words[0], b->wlens[0]);
+	/* The lexer wrote the words into the tree's arena: they are kept
+	 * where they are. */
+	n->word = (char *)b->words[0];
 	n->nargs = b->nwords - 1;
 	if (n->nargs) {
 		n->args = conf_mem_alloc(r->mem, n->nargs * sizeof(char *));
 		for (size_t i = 0; i < n->nargs; i++)
-			n->args[i] = conf_mem_strndup(r->mem, b->words[i + 1],
-						      b->wlens[i + 1]);
+			n->args[i] = (char *)b->words[i + 1];
 	}
 	n->block = block;
 	b->nwords = 0;

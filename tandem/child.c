@@ -60,7 +60,6 @@ struct child {
 	int sock;
 	pid_t parent;
 	struct tandem_config *cfg;
-	struct config_load_opts load_opts;
 	unsigned restarts;
 	time_t started;
 	uint64_t heartbeats, reloads, reload_failures, dumps;
@@ -304,12 +303,12 @@ static int reload(struct child *c, int fd, const char *name)
 	log_debug("reload: %zd bytes of config from the parent", n);
 	child_alive(NULL);
 	conf_diag_init(&d);
-	ncfg = config_load_buffer(name, buf, (size_t)n, &c->load_opts, &d);
+	ncfg = config_load_packed(name, buf, (size_t)n, &d);
 	free(buf);
 	child_alive(NULL);
 	if (!ncfg) {
-		/* The parent validated this text, so this is a bug in the
-		 * dump/load round trip: say so loudly and keep running. */
+		/* The parent validated these statements, so this is a bug
+		 * (or damage on the way): say so loudly and keep running. */
 		log_err("the config from the parent does not load back:");
 		conf_diag_foreach(&d, log_diag, NULL);
 		conf_diag_free(&d);
@@ -418,7 +417,6 @@ _Noreturn void child_main(const struct child_start *s)
 	struct child c = {
 		.ops = child_ops_table[s->type], .parent = s->parent,
 		.cfg = s->cfg, .restarts = s->restarts,
-		.load_opts = { .config_id = NULL },
 	};
 	sd_event_source *io = NULL, *hb = NULL;
 	sigset_t unblock;
@@ -439,13 +437,6 @@ _Noreturn void child_main(const struct child_start *s)
 	if (getppid() != s->parent) {
 		log_err("parent is gone before the child started");
 		_exit(1);
-	}
-	if (s->opts->config_id) {
-		/* Copied before the argv memory it may point into is reused. */
-		static char id[256];
-
-		snprintf(id, sizeof(id), "%s", s->opts->config_id);
-		c.load_opts.config_id = id;
 	}
 	set_title(s, c.ops->name);
 	proc_sched_apply(child_proc_settings(s->type, &c.cfg->gd), c.ops->name);

@@ -8,6 +8,10 @@
  * error; the caller's diagnostics may already hold entries from earlier
  * work, so errors are counted relative to what was there on entry.  The
  * tree is kept for config_dump (-d) and for reload diffs.
+ *
+ * A reload hands the parent's validated tree to each child packed
+ * (conf_pack), not as text: the child applies the tables to the very
+ * statements the parent checked, without reading them a second time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +114,30 @@ struct tandem_config *config_load_buffer(const char *name, const char *buf,
 	read_opts(o, &ro);
 	conf_read_buffer(name, buf, len, &ro, d, &cfg->tree);
 	return finish(cfg, d, before);
+}
+
+struct tandem_config *config_load_packed(const char *name, const char *buf,
+					 size_t len, struct conf_diag *d)
+{
+	size_t before = d->errors;
+	struct tandem_config *cfg = cfg_new(name);
+
+	if (!cfg) {
+		conf_diag_add(d, CONF_ERROR, name, 0, "out of memory");
+		return NULL;
+	}
+	if (conf_unpack(buf, len, &cfg->tree) < 0) {
+		conf_diag_add(d, CONF_ERROR, name, 0, "the configuration passed "
+			      "by the parent is damaged (%zu bytes)", len);
+		config_free(cfg);
+		return NULL;
+	}
+	return finish(cfg, d, before);
+}
+
+int config_pack(const struct tandem_config *cfg, char **buf, size_t *len)
+{
+	return conf_pack(cfg ? cfg->tree : NULL, buf, len);
 }
 
 void config_free(struct tandem_config *cfg)

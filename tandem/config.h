@@ -49,6 +49,13 @@ struct tandem_config *config_load_buffer(const char *name, const char *buf,
 					 size_t len,
 					 const struct config_load_opts *o,
 					 struct conf_diag *d);
+/* From config_pack's output, as the parent validated it: the tables are
+ * applied to the unpacked tree (name: for messages without a location). */
+struct tandem_config *config_load_packed(const char *name, const char *buf,
+					 size_t len, struct conf_diag *d);
+/* cfg's statements packed for config_load_packed in a child: *buf is
+ * malloc'd.  Returns 0. */
+int config_pack(const struct tandem_config *cfg, char **buf, size_t *len);
 void config_free(struct tandem_config *cfg);
 /* keepalived syntax, as understood (see conf_dump). */
 void config_dump(const struct tandem_config *cfg, FILE *out);

@@ -15,10 +15,11 @@
  * child is running and on time, so a hung child is visible from outside.
  *
  * A reload parses the new file here first; a bad file changes nothing.
- * A good one is written back out (config_dump) into a sealed memfd that
- * travels to each child with the reload message, so every child loads
- * exactly what the parent validated even if the file is edited meanwhile,
- * and a child forked later gets the parent's current config in memory.
+ * A good one's statements are packed (config_pack) into a sealed memfd
+ * that travels to each child with the reload message, so every child
+ * loads exactly what the parent validated even if the file is edited
+ * meanwhile, without reading the text again, and a child forked later
+ * gets the parent's current config in memory.
  *
  * The parent also relays the vrrp child's instance states to the check
  * child (relay.h): the two never talk directly.
@@ -83,6 +84,9 @@ struct parent {
 	const struct tandem_opts *o;
 	const struct log_opts *lo;
 	struct tandem_config *cfg;
+	/* The config a reload replaced: freed once the children have
+	 * applied the new one, so freeing it does not delay them. */
+	struct tandem_config *old_cfg;
 	struct slot slots[CHILD_NTYPES];
 	sd_event_source *tick, *wd, *stop_timer;
 	uint64_t wd_period;
@@ -173,6 +177,8 @@ static void maybe_ready(struct parent *p)
 		log_info("reload complete");
 		sdn_ready("running");
 		update_status(p);
+		config_free(p->old_cfg);
+		p->old_cfg = NULL;
 	}
 }
 
@@ -545,28 +551,32 @@ static void log_diag_entry(const struct conf_diag_entry *e, void *arg)
 			what, e->sev == CONF_ERROR ? "error" : "warning", e->msg);
 }
 
-/* A sealed memfd holding cfg in keepalived syntax, or -errno. */
+/* A sealed memfd holding cfg's statements packed (config_pack), or
+ * -errno. */
 static int config_memfd(const struct tandem_config *cfg)
 {
 	int fd = memfd_create("tandem-config", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	int wfd;
-	FILE *f;
+	char *buf = NULL;
+	size_t len = 0, off = 0;
 
 	if (fd < 0)
 		return -errno;
-	wfd = dup(fd);
-	f = wfd >= 0 ? fdopen(wfd, "w") : NULL;
-	if (!f) {
-		if (wfd >= 0)
-			close(wfd);
-		close(fd);
-		return -ENOMEM;
+	config_pack(cfg, &buf, &len);
+	while (off < len) {
+		ssize_t k = write(fd, buf + off, len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			int e = k < 0 ? errno : EIO;
+
+			free(buf);
+			close(fd);
+			return -e;
+		}
+		off += (size_t)k;
 	}
-	config_dump(cfg, f);
-	if (fclose(f) != 0) {
-		close(fd);
-		return -EIO;
-	}
+	free(buf);
 	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
 	      F_SEAL_SEAL);
 	return fd;
@@ -606,7 +616,8 @@ static void reload(struct parent *p)
 		sdn_ready("running (last reload failed)");
 		return;
 	}
-	config_free(p->cfg);
+	config_free(p->old_cfg);
+	p->old_cfg = p->cfg;
 	p->cfg = ncfg;
 	wanted_children(p, ncfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
@@ -754,6 +765,7 @@ out:
 	p.wd = sd_event_source_disable_unref(p.wd);
 	p.stop_timer = sd_event_source_disable_unref(p.stop_timer);
 	sd_event_unref(p.e);
+	config_free(p.old_cfg);
 	config_free(p.cfg);
 	relay_free(&p.relay);
 	return code;

@@ -167,7 +167,7 @@ END {
 		sec(d("tandem", "start", "applied1")), sec(d("tandem", "hup", "applied2"))
 	printf "tandem install: parent parse %s, then check child: read the kernel, diff, %s requests %s\n",
 		sec(d("tandem", "start", "forked")), v["tandem.requests1"], sec(d("tandem", "forked", "applied1"))
-	printf "tandem reload: parent parse and dump %s, check child parse %s, diff and apply %s\n",
+	printf "tandem reload: parent parse and pack %s, check child unpack and apply tables %s, diff and apply %s\n",
 		sec(d("tandem", "reloading", "received")), sec(d("tandem", "received", "loaded")),
 		sec(d("tandem", "loaded", "applied2"))
 	if (v["tandem.restarts"] > 0)

@@ -1,7 +1,9 @@
 /*
  * libFuzzer target for the config language: conf_read_buffer() on the
  * input, conf_apply() against a small keepalived-like table, conf_dump()
- * to /dev/null, and checks that the dump reads back to the same dump.
+ * to /dev/null, and checks that the dump reads back to the same dump and
+ * that the packed tree (conf_pack) unpacks to it; the input itself is
+ * also fed to conf_unpack behind a valid magic.
  * Built by build.sh with clang and ASan+UBSan; run.sh runs
  * it for a bounded time.
  *
@@ -227,10 +229,57 @@ static void roundtrip(const struct conf_tree *t,
 			d1, d2);
 		abort();
 	}
-	free(d1);
 	free(d2);
 	conf_tree_free(t2);
 	conf_diag_free(&d);
+
+	/* The packed tree a reload sends loads back to the same dump, and
+	 * a cut one is refused. */
+	char *pk;
+	size_t pklen;
+
+	conf_pack(t, &pk, &pklen);
+	if (conf_unpack(pk, pklen, &t2) < 0) {
+		fprintf(stderr, "pack does not unpack:\n%s\n", d1);
+		abort();
+	}
+	d2 = dump_text(t2);
+	if (strcmp(d1, d2)) {
+		fprintf(stderr, "dump changed through a pack:\n%s\n---\n%s\n",
+			d1, d2);
+		abort();
+	}
+	free(d2);
+	conf_tree_free(t2);
+	if (conf_unpack(pk, pklen - 1, &t2) == 0 && t2->first) {
+		fprintf(stderr, "a cut pack was taken:\n%s\n", d1);
+		abort();
+	}
+	conf_tree_free(t2);
+	free(pk);
+	free(d1);
+}
+
+/* Arbitrary bytes behind the pack's magic: refused or taken, never a
+ * crash. */
+static void unpack_raw(const uint8_t *data, size_t size)
+{
+	char *pk, *buf;
+	size_t pklen, ml;
+	struct conf_tree *t;
+
+	conf_pack(NULL, &pk, &pklen);
+	ml = (size_t)((char *)memchr(pk, '\n', pklen) - pk) + 1;
+	buf = malloc(ml + size + 1);
+	if (!buf)
+		abort();
+	memcpy(buf, pk, ml);
+	memcpy(buf + ml, data, size);
+	conf_unpack(buf, ml + size, &t);
+	conf_dump(t, NULL, null_out);
+	conf_tree_free(t);
+	free(buf);
+	free(pk);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -268,6 +317,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conf_dump(t, &top_block, null_out);
 	conf_diag_print(&d, null_out);
 	roundtrip(t, &o);
+	unpack_raw(data, size);
 	conf_tree_free(t);
 	conf_diag_free(&d);
 	free(top.router_id);

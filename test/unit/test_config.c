@@ -2,7 +2,9 @@
  * config_load / config_load_buffer / config_dump: files in a temporary
  * directory (good, bad, missing, with includes and conditionals), errors
  * located in the right file, diagnostics that were already there left
- * alone, and a dump that reads back to the same dump.
+ * alone, a dump that reads back to the same dump, and the packed form a
+ * reload hands to the children: the same statements with their files and
+ * lines, and a damaged pack refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -287,6 +289,109 @@ static void test_dump_round_trip(void **state)
 	conf_diag_free(&d);
 }
 
+/* Two trees hold the same statements at the same places. */
+static void same_tree(const struct conf_node *a, const struct conf_node *b)
+{
+	for (; a && b; a = a->next, b = b->next) {
+		assert_string_equal(a->file, b->file);
+		assert_int_equal(a->line, b->line);
+		assert_int_equal(a->end_line, b->end_line);
+		assert_string_equal(a->word, b->word);
+		assert_int_equal(a->nargs, b->nargs);
+		for (size_t i = 0; i < a->nargs; i++)
+			assert_string_equal(a->args[i], b->args[i]);
+		assert_int_equal(a->block, b->block);
+		if (b->child)
+			assert_ptr_equal(b->child->parent, b);
+		same_tree(a->child, b->child);
+	}
+	assert_null(a);
+	assert_null(b);
+}
+
+/* What a reload sends: the validated tree, packed, loads in the child as
+ * the same config, located in the original files; any damage is an
+ * error and never a crash or a partial config. */
+static void test_pack_round_trip(void **state)
+{
+	const struct tmp *t = *state;
+	char *inc = write_file(t, "vs.inc",
+			       "virtual_server 192.0.2.1 80 {\n"
+			       "    real_server 198.51.100.1 80 {\n"
+			       "        weight 3\n    }\n}\n");
+	char *path = write_file(t, "pack.conf",
+				"global_defs {\n"
+				"  router_id \"LB \\\"one\\\"\"\n"
+				"  lvs_flush_onstop\n"
+				"  startup_script \"/bin/echo 'a b'\" root\n"
+				"}\n"
+				"$N=2\n"
+				"include vs.inc\n"
+				"virtual_server 192.0.2.${N} 80 { lb_algo wrr\n"
+				"  real_server 198.51.100.2 80\n  {\n  }\n}\n");
+	struct conf_diag d;
+	struct tandem_config *a, *b;
+	char *buf, *da, *db;
+	size_t len;
+
+	conf_diag_init(&d);
+	a = config_load(path, NULL, &d);
+	if (!a)
+		conf_diag_print(&d, stderr);
+	assert_non_null(a);
+	assert_int_equal(config_pack(a, &buf, &len), 0);
+	b = config_load_packed(path, buf, len, &d);
+	if (!b)
+		conf_diag_print(&d, stderr);
+	assert_non_null(b);
+	assert_int_equal(d.errors, 0);
+	same_tree(a->tree->first, b->tree->first);
+	assert_non_null(strstr(b->tree->first->next->file, "vs.inc"));
+	assert_string_equal(b->gd.router_id, "LB \"one\"");
+	da = dump_to_string(a);
+	db = dump_to_string(b);
+	assert_string_equal(da, db);
+#ifdef WITH_LVS
+	assert_int_equal(b->check.nvs, a->check.nvs);
+#endif
+	assert_int_equal(b->needs_check, a->needs_check);
+	config_free(b);
+
+	/* Every truncation, and a wrong magic, is refused with an error. */
+	for (size_t n = 0; n < len; n++) {
+		size_t before = d.errors;
+
+		assert_null(config_load_packed(path, buf, n, &d));
+		assert_int_equal(d.errors, before + 1);
+	}
+	buf[0] ^= 1;
+	assert_null(config_load_packed(path, buf, len, &d));
+	buf[0] ^= 1;
+	/* a string length pointing past the end */
+	memset(buf + len - 8, 0xff, 4);
+	assert_null(config_load_packed(path, buf, len, &d));
+	conf_diag_free(&d);
+
+	/* An empty tree packs and loads too. */
+	conf_diag_init(&d);
+	b = config_load_buffer("e.conf", "", 0, NULL, &d);
+	assert_non_null(b);
+	free(buf);
+	assert_int_equal(config_pack(b, &buf, &len), 0);
+	config_free(b);
+	b = config_load_packed("e.conf", buf, len, &d);
+	assert_non_null(b);
+	assert_null(b->tree->first);
+	config_free(b);
+	conf_diag_free(&d);
+	free(buf);
+	free(da);
+	free(db);
+	config_free(a);
+	free(inc);
+	free(path);
+}
+
 /* needs_vrrp / needs_check come from the tree's top-level blocks. */
 static void test_needs(void **state)
 {
@@ -357,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_config_id),
 		cmocka_unit_test(test_errors_before),
 		cmocka_unit_test(test_dump_round_trip),
+		cmocka_unit_test(test_pack_round_trip),
 		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_shipped_sample),
 	};
