@@ -13,6 +13,7 @@
 # file served (and, when keepalived's genhash is installed, against its
 # digest of a chunked body).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/check-lib.sh"
 
 need_root_netns
 command -v nginx >/dev/null 2>&1 || skip_all "nginx not installed"
@@ -215,34 +216,6 @@ conf() { # CA-FILE
 	"}"
 }
 
-# Not through wait_until: this runs inside wait_until, whose counter is
-# a global (sh has no locals) that a nested call would reset.
-dump_json() {
-	rm -f "$T/tandem_check.json"
-	kill -s "$("$TANDEM" --signum JSON)" "$TANDEM_PID" 2>/dev/null
-	_dj=20
-	while [ "$_dj" -gt 0 ] && ! [ -s "$T/tandem_check.json" ]; do
-		sleep 0.1
-		_dj=$((_dj - 1))
-	done
-	[ -s "$T/tandem_check.json" ]
-}
-rs() { # ADDR:PORT FIELD...: fields of that real server (or its checker)
-	_rs=$1; shift
-	python3 - "$T/tandem_check.json" "$_rs" "$@" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for r in d["real_servers"]:
-    if r["real_server"] == sys.argv[2]:
-        c = r["checkers"][0]
-        out = []
-        for f in sys.argv[3:]:
-            v = r[f] if f in r else c[f]
-            out.append(str(v).lower() if isinstance(v, bool) else str(v))
-        print(" ".join(out))
-PY
-}
-is() { dump_json && [ "$(rs "$1" $2)" = "$3" ]; }
 # starts ADDR:PORT "REASON-START": down, its reason starting so
 down_with() { dump_json && case "$(rs "$1" up reason)" in "false $2"*) true ;; *) false ;; esac; }
 

@@ -13,6 +13,7 @@
 # lines through lvs_notify_fifo_script, the quorum lost and regained
 # with hysteresis (quorum_up / quorum_down run), and omega at shutdown.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/check-lib.sh"
 
 need_root_netns
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
@@ -103,35 +104,6 @@ write_conf \
 "  }" \
 "}"
 
-# (Its own bounded loop: wait_until's counter is global, and the checks
-# below call dump_json from within wait_until.)
-dump_json() {
-	rm -f "$T/tandem_check.json"
-	kill -s "$("$TANDEM" --signum JSON)" "$TANDEM_PID" 2>/dev/null
-	_dj=20
-	while [ "$_dj" -gt 0 ] && ! [ -s "$T/tandem_check.json" ]; do
-		sleep 0.1
-		_dj=$((_dj - 1))
-	done
-	[ -s "$T/tandem_check.json" ]
-}
-# rs ADDR:PORT FIELD...: fields of that real server (or of its first
-# checker) from the last dump; vs FIELD...: of the virtual server.
-rs() {
-	_rs=$1; shift
-	python3 - "$T/tandem_check.json" "$_rs" "$@" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for r in d["real_servers"]:
-    if r["real_server"] == sys.argv[2]:
-        c = r["checkers"][0]
-        out = []
-        for f in sys.argv[3:]:
-            v = r[f] if f in r else c[f]
-            out.append(str(v).lower() if isinstance(v, bool) else str(v))
-        print(" ".join(out))
-PY
-}
 vs() {
 	python3 - "$T/tandem_check.json" "$@" <<'PY'
 import json, sys
@@ -139,9 +111,6 @@ v = json.load(open(sys.argv[1]))["virtual_servers"][0]
 print(" ".join(str(v[f]).lower() if isinstance(v[f], bool) else str(v[f])
                for f in sys.argv[2:]))
 PY
-}
-is() { # ADDR:PORT "FIELD..." "WANT"
-	dump_json && [ "$(rs "$1" $2)" = "$3" ]
 }
 vs_is() { # "FIELD..." "WANT"
 	dump_json && [ "$(vs $1)" = "$2" ]

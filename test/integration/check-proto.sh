@@ -10,6 +10,7 @@
 # FILE_CHECK's dynamic weight, and a reload that keeps the state of
 # unchanged checkers while a changed one starts afresh.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/check-lib.sh"
 
 need_root_netns
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
@@ -138,29 +139,6 @@ conf() { # HELO-NAME [EXTRA-REAL-SERVER]
 	sed -i 's/; /\n      /g; s/{ \([a-z]\)/{\n      \1/; s/\([^ {]\) }$/\1\n    }/' "$CONF"
 }
 
-dump_json() {
-	rm -f "$T/tandem_check.json"
-	kill -s "$("$TANDEM" --signum JSON)" "$TANDEM_PID" 2>/dev/null
-	wait_until 20 test -s "$T/tandem_check.json"
-}
-rs() { # ADDR:PORT FIELD...: fields of that real server in the last dump
-	_rs=$1; shift
-	python3 - "$T/tandem_check.json" "$_rs" "$@" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for r in d["real_servers"]:
-    if r["real_server"] == sys.argv[2]:
-        c = r["checkers"][0]
-        out = []
-        for f in sys.argv[3:]:
-            v = r[f] if f in r else c[f]
-            out.append(str(v).lower() if isinstance(v, bool) else str(v))
-        print(" ".join(out))
-PY
-}
-is() { # ADDR:PORT "FIELD..." "WANT": the fields read WANT (dumps anew)
-	dump_json && [ "$(rs "$1" $2)" = "$3" ]
-}
 expect() { # DESCRIPTION ADDR:PORT "FIELD..." "WANT"
 	if wait_until 40 is "$2" "$3" "$4"; then
 		ok "$1"

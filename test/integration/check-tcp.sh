@@ -9,6 +9,7 @@
 # reload keeping the state of unchanged servers while a changed checker
 # starts afresh.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/check-lib.sh"
 
 need_root_netns
 command -v socat >/dev/null 2>&1 || skip_all "socat not installed"
@@ -71,31 +72,6 @@ conf() { # CONNECT-TIMEOUT-OF-7001 [EXTRA-REAL-SERVER]
 	"}"
 }
 
-# rs ADDR:PORT FIELD...: fields of that real server from a fresh dump
-# ("up", "transitions", "checks", "failed", "reason", "in_table").
-dump_json() {
-	rm -f "$T/tandem_check.json"
-	kill -s "$("$TANDEM" --signum JSON)" "$TANDEM_PID" 2>/dev/null
-	wait_until 20 test -s "$T/tandem_check.json"
-}
-rs() {
-	_rs=$1; shift
-	python3 - "$T/tandem_check.json" "$_rs" "$@" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for r in d["real_servers"]:
-    if r["real_server"] == sys.argv[2]:
-        c = r["checkers"][0]
-        out = []
-        for f in sys.argv[3:]:
-            v = r[f] if f in r else c[f]
-            out.append(str(v).lower() if isinstance(v, bool) else str(v))
-        print(" ".join(out))
-PY
-}
-is() { # ADDR:PORT "FIELD..." "WANT": the fields read WANT (dumps anew)
-	dump_json && [ "$(rs "$1" $2)" = "$3" ]
-}
 
 listen 7001
 listen 7003
