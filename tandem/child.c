@@ -439,7 +439,7 @@ _Noreturn void child_main(const struct child_start *s)
 		_exit(1);
 	}
 	set_title(s, c.ops->name);
-	proc_sched_apply(child_proc_settings(s->type, &c.cfg->gd), c.ops->name);
+	proc_sched_apply(child_proc_settings(s->type, &c.cfg->gd));
 	c.started = time(NULL);
 
 	/* Orders come as messages; TERM (parent death, or an operator)

@@ -18,7 +18,7 @@
 #include "lib/log.h"
 #include "tandem/proc_sched.h"
 
-static void affinity(const struct gd_proc *p, const char *what)
+static void affinity(const struct gd_proc *p)
 {
 	cpu_set_t set;
 	unsigned n = 0;
@@ -30,10 +30,10 @@ static void affinity(const struct gd_proc *p, const char *what)
 			n++;
 		}
 	if (n && sched_setaffinity(0, sizeof(set), &set) < 0)
-		log_warn("%s: cannot set the CPU affinity: %s", what, strerror(errno));
+		log_warn("cannot set the CPU affinity: %s", strerror(errno));
 }
 
-static void realtime(const struct gd_proc *p, const char *what)
+static void realtime(const struct gd_proc *p)
 {
 	struct sched_param sp = { .sched_priority = (int)p->rt_priority };
 	/* SIGXCPU at the soft limit, half the hard one: a chance to be
@@ -42,31 +42,29 @@ static void realtime(const struct gd_proc *p, const char *what)
 			     .rlim_max = p->rlimit_rttime };
 
 	if (setrlimit(RLIMIT_RTTIME, &rl) < 0) {
-		log_warn("%s: cannot limit its real-time CPU time (%s): "
-			 "staying out of real-time scheduling", what,
-			 strerror(errno));
+		log_warn("cannot limit the real-time CPU time (%s): "
+			 "staying out of real-time scheduling", strerror(errno));
 		return;
 	}
 	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) < 0)
-		log_warn("%s: cannot run at real-time priority %u: %s", what,
+		log_warn("cannot run at real-time priority %u: %s",
 			 p->rt_priority, strerror(errno));
 	else
-		log_info("%s: real-time priority %u (SCHED_RR)", what,
-			 p->rt_priority);
+		log_info("real-time priority %u (SCHED_RR)", p->rt_priority);
 }
 
-void proc_sched_apply(const struct gd_proc *p, const char *what)
+void proc_sched_apply(const struct gd_proc *p)
 {
 	if (p->priority) {
 		errno = 0;
 		if (setpriority(PRIO_PROCESS, 0, p->priority) < 0)
-			log_warn("%s: cannot set nice %d: %s", what, p->priority,
+			log_warn("cannot set nice %d: %s", p->priority,
 				 strerror(errno));
 	}
 	if (p->cpus_set)
-		affinity(p, what);
+		affinity(p);
 	if (p->no_swap && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
-		log_warn("%s: cannot lock its memory: %s", what, strerror(errno));
+		log_warn("cannot lock the memory: %s", strerror(errno));
 	if (p->rt_priority)
-		realtime(p, what);
+		realtime(p);
 }

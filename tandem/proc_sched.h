@@ -11,7 +11,7 @@
 
 /* Apply P to the calling process.  A setting the system refuses is
  * logged and skipped: the child still runs, as it would under
- * keepalived.  WHAT names the child in the log. */
-void proc_sched_apply(const struct gd_proc *p, const char *what);
+ * keepalived. */
+void proc_sched_apply(const struct gd_proc *p);
 
 #endif
