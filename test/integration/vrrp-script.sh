@@ -5,8 +5,10 @@
 #   - weight -60 (fall 2, rise 2): the failure makes d1's priority 90, d2
 #     takes the VIP; the JSON and data dumps show the script and its
 #     effect; its recovery gives 150 back and d1 takes the VIP again.
-#   - weight 0: the failure puts d1 in FAULT, the VIP moves to d2; the
-#     recovery brings it back.
+#   - weight 0 (after an unchanged reload): the failure puts d1 in FAULT,
+#     the VIP moves to d2; the recovery brings it back.
+#   - the sync group of two instances tracks the script: its failure
+#     moves both VIPs to d2, its recovery brings both back.
 #   - a script that hangs (timeout 0.5): killed at its timeout (its pid
 #     gone), it counts as failed and puts d1 in FAULT; the loop goes on
 #     (d1 still answers a JSON dump while the script hangs).
@@ -27,7 +29,7 @@ vrrp_lab vrrps
 # (/tmp is world-writable but sticky: accepted)
 chmod 755 "$T" "$T/d1" "$T/d2"
 
-echo "1..21"
+echo "1..25"
 
 script() { # PATH BODY...: an executable script
 	_f="$1"; shift
@@ -122,6 +124,10 @@ both_stop
 # --- weight 0: FAULT ---------------------------------------------------
 conf "script \"$T/chk.sh d1\"" "interval 0.2"
 check "weight 0: d1 becomes master" pair
+kill -HUP "$PID1"
+wait_until 50 grep -q "reload: 1 VRRP instance kept" "$T/d1/log"
+check "an unchanged reload keeps the instance (and its script)" \
+	grep -q "reload: 1 VRRP instance kept" "$T/d1/log"
 fail
 wait_until 50 only "$D2"
 check "the script fails: d1 in FAULT" grep -q "Entering FAULT STATE" "$T/d1/log"
@@ -131,6 +137,55 @@ check "JSON: the tracker says FAULT ($s)" test "$s" = "150 True"
 recover
 wait_until 50 only "$D1"
 check "the script recovers: the VIP comes back to d1" only "$D1"
+both_stop
+
+# --- in a sync group: both members go to FAULT ------------------------
+VIP2=192.0.2.101
+{
+	echo "global_defs {"
+	echo "    router_id vrrp_script_test"
+	echo "    script_user root"
+	echo "}"
+	echo "vrrp_script chk {"
+	echo "    script \"$T/chk.sh d1\""
+	echo "    interval 0.2"
+	echo "}"
+	for _i in 1 2; do
+		echo "vrrp_instance VI_$_i {"
+		echo "    interface eth0"
+		echo "    virtual_router_id 5$_i"
+		echo "    @d1 priority 150"
+		echo "    @d2 priority 100"
+		echo "    version 3"
+		echo "    advert_int 0.2"
+		echo "    virtual_ipaddress {"
+		[ "$_i" = 1 ] && echo "        $VIP/24" || echo "        $VIP2/24"
+		echo "    }"
+		echo "}"
+	done
+	echo "vrrp_sync_group G {"
+	echo "    group {"
+	echo "        VI_1"
+	echo "        VI_2"
+	echo "    }"
+	echo "    @d1 track_script {"
+	echo "    @d1     chk"
+	echo "    @d1 }"
+	echo "}"
+} >"$CONF"
+has2() { ip -n "$1" -4 addr show dev eth0 2>/dev/null | grep -q "inet $VIP2/"; }
+pair
+wait_until 50 has2 "$D1"
+both_on() { has2 "$1" && only "$1"; }
+check "sync group: d1 holds both VIPs" both_on "$D1"
+fail
+wait_until 50 has2 "$D2"
+wait_until 50 only "$D2"
+check "the group's script fails: both VIPs move to d2" both_on "$D2"
+recover
+wait_until 50 has2 "$D1"
+wait_until 50 only "$D1"
+check "it recovers: both come back to d1" both_on "$D1"
 both_stop
 
 # --- a script that hangs -----------------------------------------------
