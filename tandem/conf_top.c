@@ -140,6 +140,14 @@ static int tp_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 					    &((struct tandem_config *)obj)->vrrp);
 }
 
+static int ts_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return vrrp_conf_track_script_stmt(c, n,
+					   &((struct tandem_config *)obj)->vrrp);
+}
+
+#define TS_BLOCK { .name = "vrrp_script", .type = CONF_T_CUSTOM, \
+		   .handler = ts_stmt, .flags = CONF_KW_MULTI }
 #define TP_BLOCK { .name = "vrrp_track_process", .type = CONF_T_CUSTOM, \
 		   .handler = tp_stmt, .flags = CONF_KW_MULTI }
 #define VI_BLOCK { .name = "vrrp_instance", .type = CONF_T_CUSTOM, \
@@ -173,6 +181,7 @@ STATIC_WRAP(st_rule, vrrp_conf_h_static_rule)
 #define SG_BLOCK NOTIMPL("vrrp_sync_group")
 #define TF_BLOCK NOTIMPL("track_file")
 #define TP_BLOCK NOTIMPL("vrrp_track_process")
+#define TS_BLOCK NOTIMPL("vrrp_script")
 #endif
 
 static const struct conf_keyword top_keywords[] = {
@@ -199,7 +208,7 @@ static const struct conf_keyword top_keywords[] = {
 	/* VRRP process: vrrp/ */
 	VI_BLOCK,
 	SG_BLOCK,
-	NOTIMPL("vrrp_script"),
+	TS_BLOCK,
 	TP_BLOCK,
 	TF_BLOCK,
 	{ .name = "vrrp_track_file", .alias_of = "track_file" },

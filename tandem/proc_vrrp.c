@@ -184,14 +184,14 @@ static bool inst_same(const struct tandem_config *old,
 }
 
 /* The blocks every instance may depend on besides its own: sync groups
- * (membership, shared trackers), track_file and vrrp_track_process
- * blocks.  Any change to
+ * (membership, shared trackers), track_file, vrrp_track_process and
+ * vrrp_script blocks.  Any change to
  * them restarts every instance, the simple and safe answer. */
 static bool shared_word(const char *w)
 {
 	return !strcmp(w, "vrrp_sync_group") || !strcmp(w, "track_file") ||
 	       !strcmp(w, "vrrp_track_file") ||
-	       !strcmp(w, "vrrp_track_process");
+	       !strcmp(w, "vrrp_track_process") || !strcmp(w, "vrrp_script");
 }
 
 static const struct conf_node *next_shared(const struct conf_node *n)
@@ -229,6 +229,15 @@ static void pv_set_restarts(unsigned restarts)
 	pv.respawned = restarts > 0;
 }
 
+/* script_user and enable_script_security, for the vrrp_scripts */
+static void script_opts(const struct global_defs *gd)
+{
+	if (vrrp_run_script_opts(pv.run, gd->script_user, gd->script_group,
+				 gd->set_supplementary_groups,
+				 gd->enable_script_security) < 0)
+		log_err("VRRP: out of memory for the script user");
+}
+
 static void start_all(const struct tandem_config *cfg, bool resume)
 {
 	for (size_t i = 0; i < cfg->vrrp.ninst; i++)
@@ -245,6 +254,7 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	pv.e = e;
 	vrrp_run_on_state(pv.run, on_state, NULL);
 	make_globals(&cfg->gd, &pv.g);
+	script_opts(&cfg->gd);
 	log_info("starting %zu VRRP instance%s%s", cfg->vrrp.ninst,
 		 cfg->vrrp.ninst == 1 ? "" : "s",
 		 pv.respawned ? " after a restart of this process" : "");
@@ -271,6 +281,7 @@ static int pv_reload(const struct tandem_config *old,
 	unsigned kept = 0, stopped = 0;
 
 	make_globals(&new_cfg->gd, &g);
+	script_opts(&new_cfg->gd);
 	same_g = !memcmp(&g, &pv.g, sizeof(g)) && shared_same(old, new_cfg);
 	pv.g = g;
 	for (struct vrrp_inst *vi = vrrp_run_first(pv.run), *next; vi; vi = next) {

@@ -118,6 +118,22 @@ enum vrrp_conf_track_kind {
 	VRRP_TRACK_IF = 0,
 	VRRP_TRACK_FILE,
 	VRRP_TRACK_PROCESS,
+	VRRP_TRACK_SCRIPT,
+};
+
+/* vrrp_conf_track_script.c: a vrrp_script block. */
+struct vrrp_conf_track_script {
+	char *name;
+	char *script;			/* the command line; NULL: not given */
+	uint64_t interval_us;		/* default 1 s */
+	uint64_t timeout_us;		/* default: the interval */
+	bool timeout_set;
+	int weight;			/* default 0: FAULT on failure */
+	bool reverse;
+	unsigned rise, fall;		/* default 1 each */
+	char *user, *group;		/* NULL: script_user */
+	bool init_fail;
+	struct vrrp_conf_loc loc;
 };
 
 /* vrrp_conf_track_proc.c: a vrrp_track_process block. */
@@ -165,6 +181,7 @@ struct vrrp_conf_track {
 	bool ignored;
 	const struct vrrp_conf_track_file *file;	/* resolved (FILE) */
 	const struct vrrp_conf_track_process *proc;	/* resolved (PROCESS) */
+	const struct vrrp_conf_track_script *script;	/* resolved (SCRIPT) */
 	struct vrrp_conf_loc loc;
 };
 
@@ -298,6 +315,8 @@ struct vrrp_conf {
 	size_t ntrack_files;
 	struct vrrp_conf_track_process **track_procs;
 	size_t ntrack_procs;
+	struct vrrp_conf_track_script **track_scripts;
+	size_t ntrack_scripts;
 };
 
 /* What vrrp_conf_check() needs from global_defs. */
@@ -403,6 +422,18 @@ int vrrp_conf_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
 int vrrp_conf_sg_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
 			      void *obj);
 void vrrp_conf_track_procs_free(struct vrrp_conf *vc);
+/* vrrp_conf_track_script.c: vrrp_script NAME { } at the top level (obj
+ * is the struct vrrp_conf) and the track_script lines. */
+int vrrp_conf_track_script_stmt(struct conf_ctx *c, const struct conf_node *n,
+				void *obj);
+int vrrp_conf_h_track_script(struct conf_ctx *c, const struct conf_node *n,
+			     void *obj);
+int vrrp_conf_sg_h_track_script(struct conf_ctx *c, const struct conf_node *n,
+				void *obj);
+void vrrp_conf_track_scripts_free(struct vrrp_conf *vc);
+/* The parser of one track_* line (vrrp_conf_track.c). */
+int vrrp_conf_track_line(struct conf_ctx *c, const struct conf_node *n,
+			 struct vrrp_conf_track **list, size_t *count, int kind);
 void vrrp_conf_tracks_free(struct vrrp_conf_track *t, size_t n);
 void vrrp_conf_track_files_free(struct vrrp_conf *vc);
 /* Resolve track_file names, apply keepalived's rules on weights in sync

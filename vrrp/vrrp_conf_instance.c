@@ -357,7 +357,8 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	     "a block of TRACK_FILE [weight -254..254 [reverse|noreverse]]"),
 	LIST("track_process", vrrp_conf_h_track_proc,
 	     "a block of TRACK_PROCESS [weight -254..254 [reverse|noreverse]]"),
-	NOTIMPL("track_script"),
+	LIST("track_script", vrrp_conf_h_track_script,
+	     "a block of VRRP_SCRIPT [weight -253..253 [reverse|noreverse]]"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("track_src_ip"),
 	NOTIMPL("notify_master"),
@@ -483,5 +484,6 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 	vrrp_conf_static_free(vc);
 	vrrp_conf_track_files_free(vc);
 	vrrp_conf_track_procs_free(vc);
+	vrrp_conf_track_scripts_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

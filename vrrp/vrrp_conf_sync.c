@@ -99,7 +99,10 @@ const struct conf_keyword vrrp_sync_group_keywords[] = {
 	  .handler = vrrp_conf_sg_h_track_proc, .flags = CONF_KW_MULTI,
 	  .expect = "a block of TRACK_PROCESS [weight -254..254 "
 		    "[reverse|noreverse]]" },
-	NOTIMPL("track_script"),
+	{ .name = "track_script", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_sg_h_track_script, .flags = CONF_KW_MULTI,
+	  .expect = "a block of VRRP_SCRIPT [weight -253..253 "
+		    "[reverse|noreverse]]" },
 	NOTIMPL("track_bfd"),
 	NOTIMPL("notify_master"),
 	NOTIMPL("notify_backup"),

@@ -28,10 +28,11 @@ static int nomem(struct conf_ctx *c, const struct conf_node *n)
 }
 
 /* Parse one line into a new entry of *list. */
-static int track_line(struct conf_ctx *c, const struct conf_node *n,
-		      struct vrrp_conf_track **list, size_t *count, int kind)
+int vrrp_conf_track_line(struct conf_ctx *c, const struct conf_node *n,
+			 struct vrrp_conf_track **list, size_t *count, int kind)
 {
-	int64_t lim = kind == VRRP_TRACK_IF ? 253 : 254;
+	int64_t lim = kind == VRRP_TRACK_IF || kind == VRRP_TRACK_SCRIPT ?
+		      253 : 254;
 	bool noreverse_ok = kind != VRRP_TRACK_IF;
 	struct vrrp_conf_track t, *grown;
 	int64_t w = 0;
@@ -97,7 +98,7 @@ int vrrp_conf_h_track_if(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf_instance *in = obj;
 
-	return track_line(c, n, &in->tracks, &in->ntracks, VRRP_TRACK_IF);
+	return vrrp_conf_track_line(c, n, &in->tracks, &in->ntracks, VRRP_TRACK_IF);
 }
 
 int vrrp_conf_h_track_file(struct conf_ctx *c, const struct conf_node *n,
@@ -105,7 +106,7 @@ int vrrp_conf_h_track_file(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf_instance *in = obj;
 
-	return track_line(c, n, &in->tracks, &in->ntracks, VRRP_TRACK_FILE);
+	return vrrp_conf_track_line(c, n, &in->tracks, &in->ntracks, VRRP_TRACK_FILE);
 }
 
 int vrrp_conf_sg_h_track_if(struct conf_ctx *c, const struct conf_node *n,
@@ -113,7 +114,7 @@ int vrrp_conf_sg_h_track_if(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf_sync_group *g = obj;
 
-	return track_line(c, n, &g->tracks, &g->ntracks, VRRP_TRACK_IF);
+	return vrrp_conf_track_line(c, n, &g->tracks, &g->ntracks, VRRP_TRACK_IF);
 }
 
 int vrrp_conf_sg_h_track_file(struct conf_ctx *c, const struct conf_node *n,
@@ -121,7 +122,7 @@ int vrrp_conf_sg_h_track_file(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf_sync_group *g = obj;
 
-	return track_line(c, n, &g->tracks, &g->ntracks, VRRP_TRACK_FILE);
+	return vrrp_conf_track_line(c, n, &g->tracks, &g->ntracks, VRRP_TRACK_FILE);
 }
 
 int vrrp_conf_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
@@ -129,7 +130,7 @@ int vrrp_conf_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf_instance *in = obj;
 
-	return track_line(c, n, &in->tracks, &in->ntracks, VRRP_TRACK_PROCESS);
+	return vrrp_conf_track_line(c, n, &in->tracks, &in->ntracks, VRRP_TRACK_PROCESS);
 }
 
 int vrrp_conf_sg_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
@@ -137,7 +138,7 @@ int vrrp_conf_sg_h_track_proc(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf_sync_group *g = obj;
 
-	return track_line(c, n, &g->tracks, &g->ntracks, VRRP_TRACK_PROCESS);
+	return vrrp_conf_track_line(c, n, &g->tracks, &g->ntracks, VRRP_TRACK_PROCESS);
 }
 
 void vrrp_conf_tracks_free(struct vrrp_conf_track *t, size_t n)
@@ -291,7 +292,8 @@ void vrrp_conf_track_files_free(struct vrrp_conf *vc)
 static const char *kw(const struct vrrp_conf_track *t)
 {
 	return t->kind == VRRP_TRACK_IF ? "track_interface" :
-	       t->kind == VRRP_TRACK_FILE ? "track_file" : "track_process";
+	       t->kind == VRRP_TRACK_FILE ? "track_file" :
+	       t->kind == VRRP_TRACK_SCRIPT ? "track_script" : "track_process";
 }
 
 static int weight_of(const struct vrrp_conf_track *t)
@@ -300,6 +302,8 @@ static int weight_of(const struct vrrp_conf_track *t)
 		return t->file ? t->file->weight : 0;
 	if (t->kind == VRRP_TRACK_PROCESS && !t->weight_set)
 		return t->proc ? t->proc->weight : 0;
+	if (t->kind == VRRP_TRACK_SCRIPT && !t->weight_set)
+		return t->script ? t->script->weight : 0;
 	return t->weight;
 }
 
@@ -307,6 +311,19 @@ static void resolve(struct vrrp_conf *vc, struct vrrp_conf_track *t,
 		    size_t n, struct conf_diag *d)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (t[i].kind == VRRP_TRACK_SCRIPT) {
+			t[i].script = NULL;
+			for (size_t j = 0; j < vc->ntrack_scripts &&
+					   !t[i].script; j++)
+				if (!strcmp(vc->track_scripts[j]->name, t[i].name))
+					t[i].script = vc->track_scripts[j];
+			if (!t[i].script)
+				conf_diag_add(d, CONF_ERROR, t[i].loc.file,
+					      t[i].loc.line, "track_script: '%s' "
+					      "is not a vrrp_script block",
+					      t[i].name);
+			continue;
+		}
 		if (t[i].kind == VRRP_TRACK_PROCESS) {
 			t[i].proc = NULL;
 			for (size_t j = 0; j < vc->ntrack_procs && !t[i].proc; j++)

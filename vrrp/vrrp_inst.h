@@ -91,6 +91,7 @@ struct vrrp_inst_env {
 	struct vrrp_nft *nft;		/* no_accept firewall; may be NULL */
 	struct vrrp_tfiles *tfiles;	/* track_file watcher; may be NULL */
 	struct vrrp_tprocs *tprocs;	/* track_process watcher; may be NULL */
+	struct vrrp_tscripts *tscripts;	/* vrrp_script runner; may be NULL */
 };
 
 /* Why an instance is in FAULT (any bit set). */

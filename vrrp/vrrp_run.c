@@ -70,6 +70,7 @@ struct vrrp_run {
 	struct vrrp_router_stats rstats;
 	struct vrrp_tfiles *tfiles;	/* track_file watcher */
 	struct vrrp_tprocs *tprocs;	/* track_process watcher */
+	struct vrrp_tscripts *tscripts;	/* vrrp_script runner */
 	struct vrrp_sync *syncs;	/* sync groups of running instances */
 	vrrp_state_cb on_state;
 	void *state_arg;
@@ -345,6 +346,22 @@ static void on_tproc(struct vrrp_tproc *tp, void *data)
 		vrrp_track_proc_changed(vi, tp);
 }
 
+static void on_tscript(struct vrrp_tscript *ts, void *data)
+{
+	struct vrrp_run *run = data;
+
+	for (struct vrrp_inst *vi = run->insts; vi; vi = vi->next)
+		vrrp_track_script_changed(vi, ts);
+}
+
+int vrrp_run_script_opts(struct vrrp_run *run, const char *user,
+			 const char *group, bool supplementary_groups,
+			 bool secure)
+{
+	return vrrp_tscripts_set_opts(run->tscripts, user, group,
+				      supplementary_groups, secure);
+}
+
 int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 {
 	struct vrrp_run *run = calloc(1, sizeof(*run));
@@ -369,7 +386,8 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	if ((r = nl_link_watch_new(e, on_link, run, &run->lw)) < 0)
 		goto fail;
 	if ((r = vrrp_tfiles_new(e, on_tfile, run, &run->tfiles)) < 0 ||
-	    (r = vrrp_tprocs_new(e, on_tproc, run, &run->tprocs)) < 0)
+	    (r = vrrp_tprocs_new(e, on_tproc, run, &run->tprocs)) < 0 ||
+	    (r = vrrp_tscripts_new(e, on_tscript, run, &run->tscripts)) < 0)
 		goto fail;
 	*out = run;
 	return 0;
@@ -392,6 +410,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		.e = run->e, .nl = run->nl, .garp = run->garp,
 		.promote = run->promote, .drain = drain,
 		.tfiles = run->tfiles, .tprocs = run->tprocs,
+		.tscripts = run->tscripts,
 		.on_state = run->on_state, .state_arg = run->state_arg,
 	};
 	uint64_t iter = 0;
@@ -468,6 +487,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	nl_link_watch_free(run->lw);
 	vrrp_tfiles_free(run->tfiles);
 	vrrp_tprocs_free(run->tprocs);
+	vrrp_tscripts_free(run->tscripts);
 	vrrp_promote_free(run->promote);
 	vrrp_garp_close(run->garp);
 	if (run->nl)

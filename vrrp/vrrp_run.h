@@ -24,6 +24,12 @@ struct json_object;
 struct vrrp_run;
 
 int vrrp_run_new(sd_event *e, struct vrrp_run **out);
+/* Who runs the vrrp_scripts (script_user [group],
+ * set_supplementary_groups) and whether enable_script_security holds;
+ * read at each run.  0 or -ENOMEM. */
+int vrrp_run_script_opts(struct vrrp_run *run, const char *user,
+			 const char *group, bool supplementary_groups,
+			 bool secure);
 /* Every instance added from now on reports its state changes to CB. */
 void vrrp_run_on_state(struct vrrp_run *run, vrrp_state_cb cb, void *arg);
 /* Build and start one instance; RESUME as vrrp_inst_start() says.  0 or

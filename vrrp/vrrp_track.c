@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/script.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_track.h"
 
@@ -33,12 +34,14 @@ struct trk {
 	bool up;
 	struct vrrp_tfile *tf;
 	struct vrrp_tproc *tp;
+	struct vrrp_tscript *ts;
 	struct vrrp_track_effect eff;
 };
 
 struct vrrp_tracks {
 	struct vrrp_tfiles *files;
 	struct vrrp_tprocs *procs;
+	struct vrrp_tscripts *scripts;
 	size_t n;
 	struct trk v[];
 };
@@ -61,6 +64,12 @@ static void resolve(const struct vrrp_inst *vi, struct trk *t)
 		if (ct->reverse < 0)
 			t->reverse = ct->proc->reverse;
 	}
+	if (ct->kind == VRRP_TRACK_SCRIPT && ct->script) {
+		if (!ct->weight_set)
+			t->weight = ct->script->weight;
+		if (ct->reverse < 0)
+			t->reverse = ct->script->reverse;
+	}
 	t->ignored = ct->ignored || (t->weight && vi->ci->priority == 255);
 }
 
@@ -79,7 +88,8 @@ static void apply(struct vrrp_inst *vi)
 			.weight = t->weight, .reverse = t->reverse,
 			.ignored = t->ignored,
 			/* a process is "up" while its quorum holds */
-			.up = t->tp ? vrrp_tproc_ok(t->tp) : t->up,
+			.up = t->tp ? vrrp_tproc_ok(t->tp) :
+			      t->ts ? vrrp_tscript_ok(t->ts) : t->up,
 			.value = t->tf ? vrrp_tfile_value(t->tf) : 0,
 		};
 		t->eff = vrrp_track_effect(&vals[i]);
@@ -113,6 +123,7 @@ int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files,
 		return -ENOMEM;
 	ts->files = files;
 	ts->procs = procs;
+	ts->scripts = vi->env.tscripts;
 	ts->n = n;
 	vi->tracks = ts;
 	for (size_t i = 0; i < n; i++) {
@@ -136,6 +147,9 @@ int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files,
 		} else if (t->ct->kind == VRRP_TRACK_PROCESS && t->ct->proc &&
 			   procs) {
 			t->tp = vrrp_tproc_get(procs, t->ct->proc);
+		} else if (t->ct->kind == VRRP_TRACK_SCRIPT && t->ct->script &&
+			   ts->scripts) {
+			t->ts = vrrp_tscript_get(ts->scripts, t->ct->script);
 		}
 	}
 	apply(vi);
@@ -153,6 +167,8 @@ void vrrp_track_free(struct vrrp_inst *vi)
 			vrrp_tfile_put(ts->files, ts->v[i].tf);
 		if (ts->v[i].tp)
 			vrrp_tproc_put(ts->procs, ts->v[i].tp);
+		if (ts->v[i].ts)
+			vrrp_tscript_put(ts->scripts, ts->v[i].ts);
 	}
 	free(ts);
 	vi->tracks = NULL;
@@ -211,6 +227,17 @@ void vrrp_track_proc_changed(struct vrrp_inst *vi, struct vrrp_tproc *tp)
 		}
 }
 
+void vrrp_track_script_changed(struct vrrp_inst *vi, struct vrrp_tscript *sc)
+{
+	struct vrrp_tracks *ts = vi->tracks;
+
+	for (size_t i = 0; ts && i < ts->n; i++)
+		if (ts->v[i].ts == sc) {
+			apply(vi);
+			return;
+		}
+}
+
 /* The new config reads the same, line for line: only the pointers move. */
 void vrrp_track_set_conf(struct vrrp_inst *vi)
 {
@@ -230,13 +257,20 @@ void vrrp_track_set_conf(struct vrrp_inst *vi)
 static const char *kind_str(const struct trk *t)
 {
 	return t->ct->kind == VRRP_TRACK_IF ? "interface" :
-	       t->ct->kind == VRRP_TRACK_FILE ? "file" : "process";
+	       t->ct->kind == VRRP_TRACK_FILE ? "file" :
+	       t->ct->kind == VRRP_TRACK_SCRIPT ? "script" : "process";
 }
 
 static const char *state_str(const struct trk *t, char *buf, size_t len)
 {
 	if (t->ct->kind == VRRP_TRACK_IF)
 		return t->up ? "up" : "down";
+	if (t->ct->kind == VRRP_TRACK_SCRIPT) {
+		snprintf(buf, len, "%s, last: %s", t->ts && vrrp_tscript_ok(t->ts)
+			 ? "good" : "bad", t->ts ? vrrp_tscript_last(t->ts) :
+			 "not run");
+		return buf;
+	}
 	if (t->ct->kind == VRRP_TRACK_PROCESS) {
 		snprintf(buf, len, "%s, %zu running", t->tp &&
 			 vrrp_tproc_ok(t->tp) ? "up" : "down",
@@ -260,7 +294,7 @@ static const char *effect_str(const struct trk *t, char *buf, size_t len)
 void vrrp_track_dump(const struct vrrp_inst *vi, FILE *out)
 {
 	const struct vrrp_tracks *ts = vi->tracks;
-	char sb[48], eb[16];
+	char sb[SCRIPT_WHY_MAX + 32], eb[16];
 
 	if (!ts)
 		return;
@@ -293,6 +327,13 @@ struct json_object *vrrp_track_json(const struct vrrp_inst *vi)
 		json_object_object_add(o, "name", json_object_new_string(t->ct->name));
 		if (t->ct->kind == VRRP_TRACK_IF) {
 			json_object_object_add(o, "up", json_object_new_boolean(t->up));
+		} else if (t->ct->kind == VRRP_TRACK_SCRIPT) {
+			json_object_object_add(o, "up", json_object_new_boolean(
+				t->ts && vrrp_tscript_ok(t->ts)));
+			json_object_object_add(o, "last", json_object_new_string(
+				t->ts ? vrrp_tscript_last(t->ts) : ""));
+			json_object_object_add(o, "runs", json_object_new_int64(
+				t->ts ? (int64_t)vrrp_tscript_runs(t->ts) : 0));
 		} else if (t->ct->kind == VRRP_TRACK_PROCESS) {
 			json_object_object_add(o, "up", json_object_new_boolean(
 				t->tp && vrrp_tproc_ok(t->tp)));

@@ -109,6 +109,40 @@ bool vrrp_tproc_match(const struct vrrp_conf_track_process *c,
 		      const char *comm, char *const *argv, size_t argc);
 
 /* ------------------------------------------------------------------ */
+/* Scripts (vrrp_track_script.c): each vrrp_script runs every interval on
+ * the loop, shared by name; rise / fall results in a row change its
+ * state, which is "up" while good. */
+
+struct vrrp_conf_track_script;
+struct vrrp_tscripts;
+struct vrrp_tscript;
+
+typedef void (*vrrp_tscript_cb)(struct vrrp_tscript *ts, void *arg);
+
+int vrrp_tscripts_new(sd_event *e, vrrp_tscript_cb cb, void *arg,
+		      struct vrrp_tscripts **out);
+void vrrp_tscripts_free(struct vrrp_tscripts *s);	/* NULL fine */
+/* script_user [group], set_supplementary_groups, enable_script_security
+ * (copied).  0 or -ENOMEM. */
+int vrrp_tscripts_set_opts(struct vrrp_tscripts *s, const char *user,
+			   const char *group, bool supplementary_groups,
+			   bool secure);
+/* Shared by name, counted; the settings are copied from C (a later get
+ * updates them).  The first run is scheduled, never made here.  NULL on
+ * error (logged). */
+struct vrrp_tscript *vrrp_tscript_get(struct vrrp_tscripts *s,
+				      const struct vrrp_conf_track_script *c);
+void vrrp_tscript_put(struct vrrp_tscripts *s, struct vrrp_tscript *ts);
+bool vrrp_tscript_ok(const struct vrrp_tscript *ts);
+const char *vrrp_tscript_last(const struct vrrp_tscript *ts);
+unsigned long vrrp_tscript_runs(const struct vrrp_tscript *ts);
+/* One result: a script in state *OK that has had *STREAK results against
+ * it changes state after FALL failures (good) or RISE successes (bad) in
+ * a row.  True when *OK changed. */
+bool vrrp_tscript_step(bool *ok, unsigned *streak, bool success,
+		       unsigned rise, unsigned fall);
+
+/* ------------------------------------------------------------------ */
 /* An instance's trackers (vrrp_track.c). */
 
 struct vrrp_tracks;
@@ -124,6 +158,7 @@ void vrrp_track_link(struct vrrp_inst *vi, enum nl_link_event ev,
 /* A watched file changed; a tracked process's status changed. */
 void vrrp_track_file_changed(struct vrrp_inst *vi, struct vrrp_tfile *tf);
 void vrrp_track_proc_changed(struct vrrp_inst *vi, struct vrrp_tproc *tp);
+void vrrp_track_script_changed(struct vrrp_inst *vi, struct vrrp_tscript *ts);
 /* The instance was repointed at an identical config (reload). */
 void vrrp_track_set_conf(struct vrrp_inst *vi);
 

@@ -672,8 +672,8 @@ static void test_not_implemented(void **state)
 #ifndef WITH_VRRP
 		"vrrp_sync_group VG", "track_file f",
 #endif
-		"vrrp_script chk",
 #ifndef WITH_VRRP
+		"vrrp_script chk",
 		"static_ipaddress", "static_routes",
 		"vrrp_track_process p",
 #endif

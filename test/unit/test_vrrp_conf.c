@@ -649,7 +649,7 @@ static void test_sync_group(void **state)
 	tv_refuse(buf, 11, "vrrp_sync_group", "one group name");
 	snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\ngroup {\nA B\n}\n"
 		 "track_script {\nchk\n}\n}\n", insts);
-	tv_refuse(buf, 15, "track_script", "does not implement yet");
+	tv_refuse(buf, 16, "track_script", "not a vrrp_script block");
 	snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\ngroup {\nA B\n}\n"
 		 "notify_master /bin/true\n}\n", insts);
 	tv_refuse(buf, 15, "notify_master", "does not implement yet");
@@ -658,9 +658,6 @@ static void test_sync_group(void **state)
 static void test_notimpl(void **state)
 {
 	(void)state;
-	refuse("track_script {\nchk_nginx\n}", "track_script",
-	       "'track_script' is a keepalived keyword that tandem does not "
-	       "implement yet");
 	refuse("use_vmac_addr", "use_vmac_addr", "not implement yet");
 	refuse("notify_master /bin/true", "notify_master", "not implement yet");
 	refuse("smtp_alert", "smtp_alert", "not implement yet");
@@ -791,6 +788,7 @@ static const struct {
 	{ "track_interface", "track_interface {\neth1\neth2 weight -10\n}" },
 	{ "track_file", "track_file {\nTF weight 2 noreverse\n}" },
 	{ "track_process", "track_process {\nTP weight -2 reverse\n}" },
+	{ "track_script", "track_script {\nTS weight -2 reverse\n}" },
 };
 
 static const char *sample_of(const char *kw)
@@ -830,13 +828,14 @@ static void test_every_keyword(void **state)
 			/* a track_file block for the lines that name one */
 			snprintf(full, sizeof(full), "track_file TF {\nfile "
 				 "/tmp/x\n}\nvrrp_track_process TP {\nprocess "
-				 "x\n}\n%s", tv_inst(s));
+				 "x\n}\nvrrp_script TS {\nscript /bin/true\n}\n"
+				 "%s", tv_inst(s));
 			tv_free(tv_ok(full));
 			n_impl++;
 		}
 	}
 	assert_int_equal(n_impl, sizeof(samples) / sizeof(samples[0]));
-	assert_true(n_notimpl >= 20);
+	assert_true(n_notimpl >= 19);
 	for (const struct conf_keyword *k = vrrp_sync_group_keywords; k->name;
 	     k++) {
 		char buf[512];
@@ -861,12 +860,14 @@ static void test_every_keyword(void **state)
 				  "eth1 weight 5 reverse\n}\n" },
 				{ "track_file", "track_file {\nTF\n}\n" },
 				{ "track_process", "track_process {\nTP\n}\n" },
+				{ "track_script", "track_script {\nTS\n}\n" },
 				{ "sync_group_tracking_weight",
 				  "sync_group_tracking_weight\n" },
 			};
 			const char *b = NULL;
 
-			for (size_t i = 0; i < 5; i++)
+			for (size_t i = 0; i < sizeof(gbody) / sizeof(gbody[0]);
+			     i++)
 				if (!strcmp(gbody[i][0], k->name))
 					b = gbody[i][1];
 			if (!b)
@@ -875,7 +876,8 @@ static void test_every_keyword(void **state)
 			snprintf(buf, sizeof(buf), "%s%svrrp_sync_group G {\n"
 				 "group {\nA\nB\n}\n%s}\n",
 				 "track_file TF {\nfile /tmp/x\n}\n"
-				 "vrrp_track_process TP {\nprocess x\n}\n",
+				 "vrrp_track_process TP {\nprocess x\n}\n"
+				 "vrrp_script TS {\nscript /bin/true\n}\n",
 				 insts, b);
 			tv_free(tv_ok(buf));
 		}

@@ -53,6 +53,8 @@ static const struct conf_keyword top_kw[] = {
 	  .handler = vrrp_conf_track_file_stmt, .flags = CONF_KW_MULTI },
 	{ .name = "vrrp_track_process", .type = CONF_T_CUSTOM,
 	  .handler = vrrp_conf_track_process_stmt, .flags = CONF_KW_MULTI },
+	{ .name = "vrrp_script", .type = CONF_T_CUSTOM,
+	  .handler = vrrp_conf_track_script_stmt, .flags = CONF_KW_MULTI },
 	{ .name = NULL },
 };
 
