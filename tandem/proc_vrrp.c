@@ -115,6 +115,26 @@ static void notify_state(const struct vrrp_inst *vi, enum vrrp_state to)
 	vrrp_notify_group(pv.notify, vi->ci->sg, st);
 }
 
+/* notify_master_rx_lower_pri, and notify_priority_changes (the `notify`
+ * script and the FIFOs are told the current state with the new
+ * priority). */
+static void on_event(const struct vrrp_inst *vi, enum vrrp_event ev, void *arg)
+{
+	enum vrrp_state s = vi->fsm.state;
+	const char *st = s == VRRP_STATE_MASTER ? "MASTER"
+		       : s == VRRP_STATE_BACKUP ? "BACKUP"
+		       : s == VRRP_STATE_FAULT ? "FAULT" : NULL;
+
+	(void)arg;
+	if (ev == VRRP_EV_RX_LOWER && vi->ci->notify.master_rx_lower_pri)
+		vrrp_notify_event(pv.notify, "INSTANCE", vi->ci->name,
+				  &vi->ci->notify, "MASTER_RX_LOWER_PRI",
+				  vi->fsm.cfg.priority);
+	else if (ev == VRRP_EV_PRIORITY && st && vi->ci->notify.priority_changes)
+		vrrp_notify_priority(pv.notify, "INSTANCE", vi->ci->name,
+				     &vi->ci->notify, st, vi->fsm.cfg.priority);
+}
+
 static void notify_set(const struct global_defs *gd)
 {
 	struct vrrp_notify_opts o = {
@@ -291,6 +311,7 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 		return r;
 	pv.e = e;
 	vrrp_run_on_state(pv.run, on_state, NULL);
+	vrrp_run_on_event(pv.run, on_event);
 	if (vrrp_notify_new(e, &pv.notify) < 0)
 		log_err("out of memory: no VRRP notifications");
 	notify_set(&cfg->gd);

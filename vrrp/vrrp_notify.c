@@ -203,6 +203,16 @@ void vrrp_notify_event(struct vrrp_notify *n, const char *type,
 	}
 }
 
+void vrrp_notify_priority(struct vrrp_notify *n, const char *type,
+			  const char *name, const struct vrrp_conf_notify *cn,
+			  const char *state, unsigned prio)
+{
+	struct vrrp_conf_notify only = { .any = cn ? cn->any : NULL };
+
+	/* the state's own script is not run again: it did not change */
+	vrrp_notify_event(n, type, name, &only, state, prio);
+}
+
 void vrrp_notify_group(struct vrrp_notify *n,
 		       const struct vrrp_conf_sync_group *g, const char *state)
 {

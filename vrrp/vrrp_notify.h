@@ -37,11 +37,16 @@ struct vrrp_notify_opts {
 int vrrp_notify_new(sd_event *e, struct vrrp_notify **out);
 void vrrp_notify_set(struct vrrp_notify *n, const struct vrrp_notify_opts *o);
 /* TYPE is "INSTANCE" or "GROUP"; STATE one of MASTER BACKUP FAULT STOP
- * DELETED MASTER_RX_LOWER_PRI PRIORITY (the last two only run their own
- * script, the `notify` one and the FIFO). */
+ * DELETED, or MASTER_RX_LOWER_PRI (its own script and the FIFOs, not the
+ * `notify` script). */
 void vrrp_notify_event(struct vrrp_notify *n, const char *type,
 		       const char *name, const struct vrrp_conf_notify *cn,
 		       const char *state, unsigned prio);
+/* A new priority in STATE (notify_priority_changes): the FIFOs and the
+ * `notify` script only. */
+void vrrp_notify_priority(struct vrrp_notify *n, const char *type,
+			  const char *name, const struct vrrp_conf_notify *cn,
+			  const char *state, unsigned prio);
 /* A sync group's state: notified only when it differs from the last. */
 void vrrp_notify_group(struct vrrp_notify *n,
 		       const struct vrrp_conf_sync_group *g, const char *state);
