@@ -870,10 +870,18 @@ static void test_every_keyword(void **state)
 				{ "track_process", "track_process {\nTP\n}\n" },
 				{ "sync_group_tracking_weight",
 				  "sync_group_tracking_weight\n" },
+				{ "notify_master", "notify_master /bin/true\n" },
+				{ "notify_backup", "notify_backup /bin/true\n" },
+				{ "notify_fault", "notify_fault /bin/true\n" },
+				{ "notify_stop", "notify_stop /bin/true\n" },
+				{ "notify_deleted", "notify_deleted /bin/true\n" },
+				{ "notify", "notify /bin/true\n" },
+				{ "notify_priority_changes",
+				  "notify_priority_changes\n" },
 			};
 			const char *b = NULL;
 
-			for (size_t i = 0; i < 5; i++)
+			for (size_t i = 0; i < sizeof(gbody) / sizeof(gbody[0]); i++)
 				if (!strcmp(gbody[i][0], k->name))
 					b = gbody[i][1];
 			if (!b)
