@@ -397,11 +397,8 @@ static void pv_dump_data(FILE *out)
 
 static void pv_dump_json(struct json_object *o)
 {
-	struct json_object *v = vrrp_run_json(pv.run);
-
-	if (json_object_is_type(v, json_type_object))
-		json_object_object_add(v, "notify", vrrp_notify_json(pv.notify));
-	json_object_object_add(o, "vrrp", v);
+	json_object_object_add(o, "vrrp", vrrp_run_json(pv.run));
+	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
 const struct child_ops proc_vrrp_ops = {
