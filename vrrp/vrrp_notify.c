@@ -331,8 +331,9 @@ void vrrp_notify_free(struct vrrp_notify *n)
 		struct queue *q = n->queues;
 
 		n->queues = q->next;
-		/* A script still running goes on detached from us: a
-		 * notify_stop started at shutdown must finish its job. */
+		/* A state script still running is killed: its state is
+		 * over.  The notify_stop scripts were started detached and
+		 * are not ours to kill. */
 		script_cancel(q->running);
 		free(q->group_state);
 		free(q->key);
