@@ -38,7 +38,7 @@ for _d in d1 d2; do
 	ip -n "$_ns" link set eth1 up
 done
 
-echo "1..14"
+echo "1..17"
 
 # A notify script: its arguments, one line each call, to $T/notify.log.
 cat >"$T/n.sh" <<EOS
@@ -203,5 +203,41 @@ start d1
 wait_until 50 grep -q "$T/open" "$T/d1/log"
 check "an unsafe notify script is refused, its path named" \
 	sh -c "grep 'notify script' '$T/d1/log' | grep -q '$T/open'"
+rm -f "$T/d1/tandem.json"
+kill -s "$("$TANDEM" --signum JSON)" "$PID1" 2>/dev/null
+wait_until 30 test -s "$T/d1/tandem.json"
+s=$(python3 -c "import json; print(json.load(open('$T/d1/tandem.json'))['vrrp_notify']['scripts_failed'])" 2>/dev/null)
+check "JSON: vrrp_notify counts the refused scripts ($s)" test "${s:-0}" -ge 1
+stop d1
+
+# --- a reload that removes an instance: notify_deleted ---------------------
+rm -f "$T/notify.log"
+# one instance with notify_deleted, and a second one that stays
+inst() {
+	echo "vrrp_instance $1 {"
+	echo "    interface eth0"
+	echo "    virtual_router_id $2"
+	echo "    priority 100"
+	echo "    version 3"
+	echo "    advert_int 0.2"
+	echo "    notify_deleted \"$T/n.sh deleted $1\""
+	echo "    notify_stop \"$T/n.sh stop $1\""
+	echo "    virtual_ipaddress {"
+	echo "        $3/24"
+	echo "    }"
+	echo "}"
+}
+{ echo "global_defs {"; echo "    script_user root"; echo "}"
+  inst VI_A 71 192.0.2.71; inst VI_B 72 192.0.2.72; } >"$CONF"
+start d1
+wait_until 50 sh -c "ip -n '$D1' addr show dev eth0 | grep -q 192.0.2.72/"
+{ echo "global_defs {"; echo "    script_user root"; echo "}"
+  inst VI_A 71 192.0.2.71; } >"$CONF"
+kill -HUP "$PID1"
+wait_until 50 grep -q "^deleted VI_B" "$T/notify.log"
+check "reload without VI_B: its notify_deleted ran" \
+	grep -q "^deleted VI_B" "$T/notify.log"
+check "the kept VI_A was neither stopped nor deleted" \
+	sh -c "! grep -q 'VI_A' '$T/notify.log'"
 stop d1
 exit 0
