@@ -38,7 +38,7 @@ for _d in d1 d2; do
 	ip -n "$_ns" link set eth1 up
 done
 
-echo "1..17"
+echo "1..18"
 
 # A notify script: its arguments, one line each call, to $T/notify.log.
 cat >"$T/n.sh" <<EOS
@@ -240,4 +240,6 @@ check "reload without VI_B: its notify_deleted ran" \
 check "the kept VI_A was neither stopped nor deleted" \
 	sh -c "! grep -q 'VI_A' '$T/notify.log'"
 stop d1
+check "no sanitizer report in any process's log" \
+	sh -c "! cat '$T'/d1/*log* '$T'/d2/*log* | grep -E -q 'Sanitizer|runtime error:'"
 exit 0
