@@ -10,7 +10,10 @@
 # instances and for the group.  Then: a slow notify_backup (sleep) does
 # not delay d1's takeover when d2 stops; under enable_script_security a
 # notify script in a world-writable folder is refused with its path in
-# the log.
+# the log (and counted in the JSON dump); a reload that removes an
+# instance runs its notify_deleted and leaves the kept one alone; with
+# notify_priority_changes a tracker's weight reaches `notify` as the same
+# state with the new priority.
 #
 # Root only.  Namespaces vrrpn-{br,d1,d2}-PID, the temporary folder and
 # every process this test started (by PID) are removed by the EXIT trap.
@@ -38,7 +41,7 @@ for _d in d1 d2; do
 	ip -n "$_ns" link set eth1 up
 done
 
-echo "1..18"
+echo "1..20"
 
 # A notify script: its arguments, one line each call, to $T/notify.log.
 cat >"$T/n.sh" <<EOS
@@ -240,6 +243,37 @@ check "reload without VI_B: its notify_deleted ran" \
 check "the kept VI_A was neither stopped nor deleted" \
 	sh -c "! grep -q 'VI_A' '$T/notify.log'"
 stop d1
+# --- notify_priority_changes ---------------------------------------------
+rm -f "$T/notify.log"
+ip -n "$D1" link add trk0 type dummy
+ip -n "$D1" link set trk0 up
+{ echo "global_defs {"; echo "    script_user root"; echo "}"
+  echo "vrrp_instance VI_P {"
+  echo "    interface eth0"
+  echo "    virtual_router_id 73"
+  echo "    priority 100"
+  echo "    version 3"
+  echo "    advert_int 0.2"
+  echo "    track_interface {"
+  echo "        trk0 weight -10"
+  echo "    }"
+  echo "    notify_priority_changes"
+  echo "    notify \"$T/n.sh any\""
+  echo "    notify_master \"$T/n.sh master VI_P\""
+  echo "    virtual_ipaddress {"
+  echo "        192.0.2.73/24"
+  echo "    }"
+  echo "}"; } >"$CONF"
+start d1
+wait_until 50 grep -q "^any INSTANCE VI_P MASTER 100" "$T/notify.log"
+ip -n "$D1" link set trk0 down
+wait_until 50 grep -q "^any INSTANCE VI_P MASTER 90" "$T/notify.log"
+check "priority 100 -> 90: notify gets INSTANCE VI_P MASTER 90" \
+	grep -q "^any INSTANCE VI_P MASTER 90" "$T/notify.log"
+check "notify_master did not run again for a priority change" \
+	test "$(grep -c '^master VI_P' "$T/notify.log")" = 1
+stop d1
+
 check "no sanitizer report in any process's log" \
 	sh -c "! cat '$T'/d1/*log* '$T'/d2/*log* | grep -E -q 'Sanitizer|runtime error:'"
 exit 0
