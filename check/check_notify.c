@@ -22,17 +22,11 @@
 
 #include "check/check_notify.h"
 #include "lib/log.h"
+#include "lib/notify_fifo.h"
 
 struct job {
 	struct job *next;
 	char *cmd;
-};
-
-struct fifo {
-	char *path;
-	int fd;				/* -1: not open */
-	bool created;
-	uint64_t lines, dropped;
 };
 
 struct check_notify {
@@ -40,7 +34,7 @@ struct check_notify {
 	struct script_opts so;
 	char *user, *group;		/* so's strings, owned */
 	bool init_notifies, stopping;
-	struct fifo fifo[2];		/* notify_fifo, lvs_notify_fifo */
+	struct notify_fifo fifo[2];		/* notify_fifo, lvs_notify_fifo */
 	char *fifo_script;
 	struct script_run *reader;	/* lvs_notify_fifo_script */
 	struct job *head, **tail;
@@ -89,89 +83,10 @@ void check_notify_rs_name(const struct check_vs *vs, const struct check_rs *rs,
 	trio(rs->af, &rs->addr, vs->protocol, port, buf, len);
 }
 
-/* ------------------------------------------------------------------ */
-/* FIFOs                                                               */
-
-static void fifo_close(struct fifo *f)
-{
-	if (f->fd >= 0)
-		close(f->fd);
-	if (f->created && f->path)
-		unlink(f->path);
-	free(f->path);
-	memset(f, 0, sizeof(*f));
-	f->fd = -1;
-}
-
-/* A FIFO created here belongs to its configured user and group, so that
- * an unprivileged reader can open it. */
-static void fifo_chown(const char *path, const char *user, const char *group)
-{
-	struct passwd *pw = user ? getpwnam(user) : NULL;
-	struct group *gr = group ? getgrnam(group) : NULL;
-	uid_t uid = pw ? pw->pw_uid : (uid_t)-1;
-	gid_t gid = gr ? gr->gr_gid : pw ? pw->pw_gid : (gid_t)-1;
-
-	if ((user && !pw) || (group && !gr))
-		log_warn("FIFO %s: no user %s or group %s; left to root", path,
-			 user ? user : "-", group ? group : "-");
-	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0)
-		log_warn("FIFO %s: chown: %s", path, strerror(errno));
-}
-
-static void fifo_open(struct fifo *f, const char *path, const char *user,
-		      const char *group)
-{
-	struct stat st;
-
-	f->path = strdup(path);
-	if (!f->path)
-		return;
-	if (stat(path, &st) < 0) {
-		if (mkfifo(path, 0600) < 0) {
-			log_err("cannot create FIFO %s: %s", path, strerror(errno));
-			return;
-		}
-		f->created = true;
-		fifo_chown(path, user, group);
-	} else if (!S_ISFIFO(st.st_mode)) {
-		log_err("%s is not a FIFO: no notify lines are written to it",
-			path);
-		return;
-	}
-	f->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (f->fd < 0)
-		log_err("cannot open FIFO %s: %s", path, strerror(errno));
-}
-
-static void fifo_set(struct fifo *f, const char *path, const char *user,
-		     const char *group)
-{
-	if ((!path && !f->path) || (path && f->path && !strcmp(path, f->path)))
-		return;
-	fifo_close(f);
-	if (path)
-		fifo_open(f, path, user, group);
-}
-
 static void fifo_line(struct check_notify *n, const char *line)
 {
-	size_t len = strlen(line);
-
-	for (int i = 0; i < 2; i++) {
-		struct fifo *f = &n->fifo[i];
-
-		if (f->fd < 0)
-			continue;
-		if (write(f->fd, line, len) == (ssize_t)len) {
-			f->lines++;
-		} else {
-			if (!f->dropped)
-				log_warn("FIFO %s: line dropped (%s)", f->path,
-					 strerror(errno));
-			f->dropped++;
-		}
-	}
+	for (int i = 0; i < 2; i++)
+		notify_fifo_write(&n->fifo[i], line);
 }
 
 /* ------------------------------------------------------------------ */
@@ -282,7 +197,8 @@ int check_notify_new(sd_event *e, struct check_notify **out)
 		return -ENOMEM;
 	n->e = sd_event_ref(e);
 	n->tail = &n->head;
-	n->fifo[0].fd = n->fifo[1].fd = -1;
+	notify_fifo_init(&n->fifo[0]);
+	notify_fifo_init(&n->fifo[1]);
 	*out = n;
 	return 0;
 }
@@ -321,8 +237,8 @@ void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
 		  strcmp(o->lvs_notify_fifo, n->fifo[1].path) ||
 		  !o->lvs_fifo_script || !n->fifo_script ||
 		  strcmp(o->lvs_fifo_script, n->fifo_script);
-	fifo_set(&n->fifo[0], o->notify_fifo, o->fifo_user[0], o->fifo_group[0]);
-	fifo_set(&n->fifo[1], o->lvs_notify_fifo, o->fifo_user[1],
+	notify_fifo_set(&n->fifo[0], o->notify_fifo, o->fifo_user[0], o->fifo_group[0]);
+	notify_fifo_set(&n->fifo[1], o->lvs_notify_fifo, o->fifo_user[1],
 		 o->fifo_group[1]);
 	if (!restart && n->reader)
 		return;
@@ -379,8 +295,8 @@ void check_notify_free(struct check_notify *n)
 	check_notify_stopping(n);
 	script_cancel(n->running);
 	script_cancel(n->reader);
-	fifo_close(&n->fifo[0]);
-	fifo_close(&n->fifo[1]);
+	notify_fifo_close(&n->fifo[0]);
+	notify_fifo_close(&n->fifo[1]);
 	free(n->fifo_script);
 	free(n->user);
 	free(n->group);
@@ -399,19 +315,9 @@ struct json_object *check_notify_json(const struct check_notify *n)
 	json_object_object_add(o, "scripts_failed",
 			       json_object_new_int64((int64_t)n->failed));
 	for (int i = 0; i < 2; i++) {
-		const struct fifo *f = &n->fifo[i];
-		struct json_object *fo;
-
-		if (!f->path)
-			continue;
-		fo = json_object_new_object();
-		json_object_object_add(fo, "path", json_object_new_string(f->path));
-		json_object_object_add(fo, "open", json_object_new_boolean(f->fd >= 0));
-		json_object_object_add(fo, "lines",
-				       json_object_new_int64((int64_t)f->lines));
-		json_object_object_add(fo, "dropped",
-				       json_object_new_int64((int64_t)f->dropped));
-		json_object_object_add(o, i ? "lvs_notify_fifo" : "notify_fifo", fo);
+		if (n->fifo[i].path)
+			json_object_object_add(o, i ? "lvs_notify_fifo" : "notify_fifo",
+					       notify_fifo_json(&n->fifo[i]));
 	}
 	return o;
 }

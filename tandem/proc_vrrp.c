@@ -38,6 +38,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
 
@@ -51,6 +52,7 @@ static struct {
 	char *out;			/* state lines not sent yet */
 	size_t outlen;
 	sd_event_source *flush;		/* defer or retry timer, while queued */
+	struct vrrp_notify *notify;	/* notify_* scripts, notify FIFOs */
 } pv;
 
 #define REPORT_RETRY_USEC (20 * 1000ULL)
@@ -97,12 +99,77 @@ static void report(const char *state, const char *name)
 		pv.flush = NULL;
 }
 
+/* The notifications of a state change: the instance's, then its sync
+ * group's when the group as a whole reached a new state (the first member
+ * to get there takes the group along). */
+static void notify_state(const struct vrrp_inst *vi, enum vrrp_state to)
+{
+	const char *st = to == VRRP_STATE_MASTER ? "MASTER"
+		       : to == VRRP_STATE_BACKUP ? "BACKUP"
+		       : to == VRRP_STATE_FAULT ? "FAULT" : NULL;
+
+	if (!st)
+		return;		/* Initialize: STOP is told by pv_stop */
+	vrrp_notify_event(pv.notify, "INSTANCE", vi->ci->name, &vi->ci->notify,
+			  st, vi->fsm.cfg.priority);
+	vrrp_notify_group(pv.notify, vi->ci->sg, st);
+}
+
+/* notify_master_rx_lower_pri, and notify_priority_changes (the `notify`
+ * script and the FIFOs are told the current state with the new
+ * priority). */
+static void on_event(const struct vrrp_inst *vi, enum vrrp_event ev, void *arg)
+{
+	enum vrrp_state s = vi->fsm.state;
+	const char *st = s == VRRP_STATE_MASTER ? "MASTER"
+		       : s == VRRP_STATE_BACKUP ? "BACKUP"
+		       : s == VRRP_STATE_FAULT ? "FAULT" : NULL;
+
+	(void)arg;
+	if (ev == VRRP_EV_RX_LOWER && vi->ci->notify.master_rx_lower_pri)
+		vrrp_notify_event(pv.notify, "INSTANCE", vi->ci->name,
+				  &vi->ci->notify, "MASTER_RX_LOWER_PRI",
+				  vi->fsm.cfg.priority);
+	else if (ev == VRRP_EV_PRIORITY && st && vi->ci->notify.priority_changes)
+		vrrp_notify_priority(pv.notify, "INSTANCE", vi->ci->name,
+				     &vi->ci->notify, st, vi->fsm.cfg.priority);
+}
+
+static void notify_set(const struct global_defs *gd)
+{
+	struct vrrp_notify_opts o = {
+		.script = {
+			.user = gd->script_user,
+			.group = gd->script_group,
+			.secure = gd->enable_script_security,
+		},
+		.fifo = { gd->notify_fifo.path, gd->vrrp_notify_fifo.path },
+		.fifo_user = { gd->notify_fifo.user, gd->vrrp_notify_fifo.user },
+		.fifo_group = { gd->notify_fifo.group,
+				gd->vrrp_notify_fifo.group },
+		.fifo_script = { gd->notify_fifo.script.cmd,
+				 gd->vrrp_notify_fifo.script.cmd },
+	};
+
+	vrrp_notify_set(pv.notify, &o);
+}
+
+/* STOP (or DELETED, at a reload) of one instance, and of its group when
+ * it goes too. */
+static void notify_gone(const struct vrrp_inst *vi, const char *st)
+{
+	vrrp_notify_event(pv.notify, "INSTANCE", vi->ci->name, &vi->ci->notify,
+			  st, vi->fsm.cfg.priority);
+	vrrp_notify_group(pv.notify, vi->ci->sg, st);
+}
+
 static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 		     enum vrrp_state to, void *arg)
 {
 	(void)from;
 	(void)arg;
 	report(vrrp_state_str(to), vi->ci->name);
+	notify_state(vi, to);
 }
 
 static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
@@ -253,6 +320,10 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 		return r;
 	pv.e = e;
 	vrrp_run_on_state(pv.run, on_state, NULL);
+	vrrp_run_on_event(pv.run, on_event);
+	if (vrrp_notify_new(e, &pv.notify) < 0)
+		log_err("out of memory: no VRRP notifications");
+	notify_set(&cfg->gd);
 	make_globals(&cfg->gd, &pv.g);
 	script_opts(&cfg->gd);
 	log_info("starting %zu VRRP instance%s%s", cfg->vrrp.ninst,
@@ -280,6 +351,7 @@ static int pv_reload(const struct tandem_config *old,
 	bool same_g;
 	unsigned kept = 0, stopped = 0;
 
+	notify_set(&new_cfg->gd);
 	make_globals(&new_cfg->gd, &g);
 	script_opts(&new_cfg->gd);
 	same_g = !memcmp(&g, &pv.g, sizeof(g)) && shared_same(old, new_cfg);
@@ -295,6 +367,7 @@ static int pv_reload(const struct tandem_config *old,
 			/* The old config, and so the name, outlives the call. */
 			const char *name = vi->ci->name;
 
+			notify_gone(vi, ni ? "STOP" : "DELETED");
 			vrrp_run_remove(pv.run, vi, !pv.keep_vips);
 			report("DELETED", name);
 			stopped++;
@@ -310,7 +383,13 @@ static int pv_reload(const struct tandem_config *old,
 
 static void pv_stop(void)
 {
+	/* The stop scripts outlive the process: started detached. */
+	vrrp_notify_stopping(pv.notify);
+	for (struct vrrp_inst *vi = vrrp_run_first(pv.run); vi; vi = vi->next)
+		notify_gone(vi, "STOP");
 	vrrp_run_free(pv.run, !pv.keep_vips);
+	vrrp_notify_free(pv.notify);
+	pv.notify = NULL;
 	pv.run = NULL;
 	/* static_* go with the process, unless the VIPs are kept too */
 	if (pv.cfg && !pv.keep_vips)
@@ -330,6 +409,7 @@ static void pv_dump_data(FILE *out)
 static void pv_dump_json(struct json_object *o)
 {
 	json_object_object_add(o, "vrrp", vrrp_run_json(pv.run));
+	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
 const struct child_ops proc_vrrp_ops = {

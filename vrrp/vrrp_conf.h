@@ -187,6 +187,15 @@ struct vrrp_conf_track {
 
 struct vrrp_conf_sync_group;
 
+/* notify_* of an instance or a sync group (vrrp_notify.c runs them):
+ * command lines, NULL when not set. */
+struct vrrp_conf_notify {
+	char *master, *backup, *fault, *stop, *deleted;
+	char *any;			/* notify: gets TYPE NAME STATE PRIO */
+	char *master_rx_lower_pri;
+	bool priority_changes;
+};
+
 struct vrrp_conf_instance {
 	char *name;
 	struct vrrp_conf_loc loc;
@@ -282,6 +291,8 @@ struct vrrp_conf_instance {
 	struct vrrp_conf_track *tracks;
 	size_t ntracks;
 
+	struct vrrp_conf_notify notify;
+
 	const char *sync_group;		/* set by vrrp_conf_check */
 	const struct vrrp_conf_sync_group *sg;	/* likewise */
 };
@@ -295,7 +306,24 @@ struct vrrp_conf_sync_group {
 	struct vrrp_conf_track *tracks;	/* apply to every member */
 	size_t ntracks;
 	bool tracking_weight;		/* sync_group_tracking_weight */
+	struct vrrp_conf_notify notify;
 };
+
+void vrrp_conf_notify_free(struct vrrp_conf_notify *n);
+
+/* The notify keywords both blocks share (the scripts are whole lines: a
+ * quoted command, or the words of the line joined by blanks). */
+#define VRRP_CONF_NOTIFY_LINE(w, T, f) \
+	{ .name = w, .type = CONF_T_LINE, .offset = offsetof(T, notify.f) }
+#define VRRP_CONF_NOTIFY_KEYWORDS(T) \
+	VRRP_CONF_NOTIFY_LINE("notify_master", T, master), \
+	VRRP_CONF_NOTIFY_LINE("notify_backup", T, backup), \
+	VRRP_CONF_NOTIFY_LINE("notify_fault", T, fault), \
+	VRRP_CONF_NOTIFY_LINE("notify_stop", T, stop), \
+	VRRP_CONF_NOTIFY_LINE("notify_deleted", T, deleted), \
+	VRRP_CONF_NOTIFY_LINE("notify", T, any), \
+	{ .name = "notify_priority_changes", .type = CONF_T_BOOL, \
+	  .offset = offsetof(T, notify.priority_changes) }
 
 /* Every vrrp_instance and vrrp_sync_group of a file, in file order. */
 struct vrrp_conf {

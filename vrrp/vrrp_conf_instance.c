@@ -361,14 +361,9 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	     "a block of VRRP_SCRIPT [weight -253..253 [reverse|noreverse]]"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("track_src_ip"),
-	NOTIMPL("notify_master"),
-	NOTIMPL("notify_backup"),
-	NOTIMPL("notify_fault"),
-	NOTIMPL("notify_stop"),
-	NOTIMPL("notify_deleted"),
-	NOTIMPL("notify"),
-	NOTIMPL("notify_master_rx_lower_pri"),
-	NOTIMPL("notify_priority_changes"),
+	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_instance),
+	{ .name = "notify_master_rx_lower_pri", .type = CONF_T_LINE,
+	  .offset = VI(notify.master_rx_lower_pri) },
 	NOTIMPL("smtp_alert"),
 	NOTIMPL("old_unicast_checksum"),
 	NOTIMPL("timer_expired_backup"),
@@ -433,6 +428,18 @@ int vrrp_conf_instance_stmt(struct conf_ctx *c, const struct conf_node *n,
 
 /* ------------------------------------------------------------------ */
 
+void vrrp_conf_notify_free(struct vrrp_conf_notify *cn)
+{
+	free(cn->master);
+	free(cn->backup);
+	free(cn->fault);
+	free(cn->stop);
+	free(cn->deleted);
+	free(cn->any);
+	free(cn->master_rx_lower_pri);
+	memset(cn, 0, sizeof(*cn));
+}
+
 static void inst_free(struct vrrp_conf_instance *in)
 {
 	free(in->name);
@@ -453,6 +460,7 @@ static void inst_free(struct vrrp_conf_instance *in)
 	vrrp_conf_routes_free(in);
 	free(in->vmac_name);
 	vrrp_conf_tracks_free(in->tracks, in->ntracks);
+	vrrp_conf_notify_free(&in->notify);
 	free(in);
 }
 
@@ -476,6 +484,7 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 		free(g->members);
 		free(g->member_loc);
 		vrrp_conf_tracks_free(g->tracks, g->ntracks);
+		vrrp_conf_notify_free(&g->notify);
 		free(g->name);
 		free(g->loc.file);
 		free(g);

@@ -104,13 +104,7 @@ const struct conf_keyword vrrp_sync_group_keywords[] = {
 	  .expect = "a block of VRRP_SCRIPT [weight -253..253 "
 		    "[reverse|noreverse]]" },
 	NOTIMPL("track_bfd"),
-	NOTIMPL("notify_master"),
-	NOTIMPL("notify_backup"),
-	NOTIMPL("notify_fault"),
-	NOTIMPL("notify_stop"),
-	NOTIMPL("notify_deleted"),
-	NOTIMPL("notify"),
-	NOTIMPL("notify_priority_changes"),
+	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_sync_group),
 	NOTIMPL("smtp_alert"),
 	{ .name = NULL },
 };

@@ -273,6 +273,9 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 			break;
 		case VRRP_ACT_RX_LOWER:
 			vrrp_garp_sched_lower_prio(vi);
+			if (vi->env.on_event)
+				vi->env.on_event(vi, VRRP_EV_RX_LOWER,
+						 vi->env.state_arg);
 			break;
 		case VRRP_ACT_TIMER:
 			if (!vi->timer)
@@ -664,6 +667,8 @@ void vrrp_inst_track_result(struct vrrp_inst *vi, bool fault, uint8_t prio)
 			 vi->ci->priority);
 		vrrp_fsm_priority(&vi->fsm, now_us(vi), prio, &acts);
 		exec(vi, &acts);
+		if (vi->env.on_event)
+			vi->env.on_event(vi, VRRP_EV_PRIORITY, vi->env.state_arg);
 	}
 	vrrp_inst_set_fault(vi, VRRP_FAULT_TRACK, fault);
 }

@@ -67,6 +67,13 @@ struct vrrp_nft;
 struct vrrp_inst;
 typedef void (*vrrp_state_cb)(const struct vrrp_inst *vi, enum vrrp_state from,
 			      enum vrrp_state to, void *arg);
+/* Events that are no state change, for the notify scripts. */
+enum vrrp_event {
+	VRRP_EV_RX_LOWER,	/* as Master, heard a lower priority */
+	VRRP_EV_PRIORITY,	/* the effective priority changed */
+};
+typedef void (*vrrp_event_cb)(const struct vrrp_inst *vi, enum vrrp_event ev,
+			      void *arg);
 
 /* What the runtime lends every instance.  DRAIN (may be NULL) reads and
  * dispatches whatever the instance's socket has queued: a backup whose
@@ -80,6 +87,7 @@ struct vrrp_inst_env {
 	 * master are added); may be NULL. */
 	vrrp_state_cb on_state;
 	void *state_arg;
+	vrrp_event_cb on_event;		/* likewise, with state_arg */
 	struct vrrp_promote *promote;	/* promote_secondaries holds */
 	void (*drain)(void *sock_ref);
 	/* CLOCK_MONOTONIC usec at which the process began starting its

@@ -74,6 +74,7 @@ struct vrrp_run {
 	struct vrrp_sync *syncs;	/* sync groups of running instances */
 	vrrp_state_cb on_state;
 	void *state_arg;
+	vrrp_event_cb on_event;
 	uint64_t t0;			/* CLOCK_MONOTONIC at vrrp_run_new() */
 };
 
@@ -403,6 +404,11 @@ void vrrp_run_on_state(struct vrrp_run *run, vrrp_state_cb cb, void *arg)
 	run->state_arg = arg;
 }
 
+void vrrp_run_on_event(struct vrrp_run *run, vrrp_event_cb cb)
+{
+	run->on_event = cb;
+}
+
 int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		 const struct vrrp_inst_globals *g, bool resume)
 {
@@ -412,6 +418,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		.tfiles = run->tfiles, .tprocs = run->tprocs,
 		.tscripts = run->tscripts,
 		.on_state = run->on_state, .state_arg = run->state_arg,
+		.on_event = run->on_event,
 	};
 	uint64_t iter = 0;
 	struct vrrp_inst *vi;

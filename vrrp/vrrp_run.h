@@ -32,6 +32,8 @@ int vrrp_run_script_opts(struct vrrp_run *run, const char *user,
 			 bool secure);
 /* Every instance added from now on reports its state changes to CB. */
 void vrrp_run_on_state(struct vrrp_run *run, vrrp_state_cb cb, void *arg);
+/* And its other events to CB (with the same ARG). */
+void vrrp_run_on_event(struct vrrp_run *run, vrrp_event_cb cb);
 /* Build and start one instance; RESUME as vrrp_inst_start() says.  0 or
  * a negative errno (logged). */
 int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,

@@ -1,0 +1,369 @@
+/*
+ * Notify scripts and FIFO lines of the vrrp process (see vrrp_notify.h).
+ *
+ * keepalived runs an instance's notify scripts in the order its state
+ * changes happened; here each instance and each sync group (by TYPE and
+ * name) has a queue, and its next script starts when the one before has
+ * ended or was killed at its timeout.  Queues are found by a linear
+ * search: they are made on an instance's first notification, and a
+ * director has tens of instances, not thousands that change together.
+ * The readers of the FIFOs (notify_fifo_script, vrrp_notify_fifo_script)
+ * get the FIFO's path as their one argument and run as long as we do.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "lib/log.h"
+#include "lib/notify_fifo.h"
+#include "vrrp/vrrp_notify.h"
+
+struct job {
+	struct job *next;
+	char *cmd;
+};
+
+struct queue {
+	struct queue *next;
+	char *key;			/* "INSTANCE VI_1" */
+	char *group_state;		/* a group's last notified state */
+	struct vrrp_notify *n;
+	struct job *head, **tail;
+	struct script_run *running;
+};
+
+struct vrrp_notify {
+	sd_event *e;
+	struct script_opts so;
+	char *user, *group;
+	bool stopping;
+	struct notify_fifo fifo[2];
+	char *reader_cmd[2];
+	struct script_run *reader[2];
+	struct queue *queues;
+	uint64_t scripts, failed;
+};
+
+static struct queue *queue_get(struct vrrp_notify *n, const char *type,
+			       const char *name)
+{
+	char key[512];
+	struct queue *q;
+
+	snprintf(key, sizeof(key), "%s %s", type, name);
+	for (q = n->queues; q; q = q->next)
+		if (!strcmp(q->key, key))
+			return q;
+	q = calloc(1, sizeof(*q));
+	if (!q || !(q->key = strdup(key))) {
+		free(q);
+		return NULL;
+	}
+	q->n = n;
+	q->tail = &q->head;
+	q->next = n->queues;
+	n->queues = q;
+	return q;
+}
+
+static void drop_jobs(struct queue *q)
+{
+	while (q->head) {
+		struct job *j = q->head;
+
+		q->head = j->next;
+		free(j->cmd);
+		free(j);
+	}
+	q->tail = &q->head;
+}
+
+static void run_next(struct queue *q);
+
+static void on_script(const struct script_result *r, void *ud)
+{
+	struct queue *q = ud;
+
+	q->running = NULL;
+	if (r->end != SCRIPT_EXITED || r->status != 0) {
+		q->n->failed++;
+		log_warn("%s: notify script failed: %s", q->key, r->why);
+	}
+	run_next(q);
+}
+
+static void run_next(struct queue *q)
+{
+	struct vrrp_notify *n = q->n;
+
+	while (!q->running && q->head) {
+		struct job *j = q->head;
+		struct script_opts o = n->so;
+		int r;
+
+		q->head = j->next;
+		if (!q->head)
+			q->tail = &q->head;
+		o.timeout = VRRP_NOTIFY_TIMEOUT;
+		n->scripts++;
+		r = script_run(n->e, j->cmd, &o, on_script, q, &q->running);
+		if (r < 0) {
+			q->running = NULL;
+			n->failed++;
+			log_err("%s: cannot run notify script %s: %s", q->key,
+				j->cmd, strerror(-r));
+		}
+		free(j->cmd);
+		free(j);
+	}
+}
+
+static void enqueue(struct vrrp_notify *n, struct queue *q, const char *cmd)
+{
+	struct job *j;
+
+	if (n->stopping || !q) {
+		char why[SCRIPT_WHY_MAX];
+
+		/* The process is going: nobody would wait for a queue. */
+		n->scripts++;
+		if (script_spawn_detached(cmd, &n->so, why, sizeof(why)) < 0) {
+			n->failed++;
+			log_warn("notify script refused: %s", why);
+		}
+		return;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j || !(j->cmd = strdup(cmd))) {
+		free(j);
+		n->failed++;
+		log_err("notify script %s: out of memory", cmd);
+		return;
+	}
+	*q->tail = j;
+	q->tail = &j->next;
+	run_next(q);
+}
+
+static const char *script_for(const struct vrrp_conf_notify *cn,
+			      const char *state)
+{
+	if (!cn)
+		return NULL;
+	if (!strcmp(state, "MASTER"))
+		return cn->master;
+	if (!strcmp(state, "BACKUP"))
+		return cn->backup;
+	if (!strcmp(state, "FAULT"))
+		return cn->fault;
+	if (!strcmp(state, "STOP"))
+		return cn->stop;
+	if (!strcmp(state, "DELETED"))
+		return cn->deleted;
+	if (!strcmp(state, "MASTER_RX_LOWER_PRI"))
+		return cn->master_rx_lower_pri;
+	return NULL;
+}
+
+void vrrp_notify_event(struct vrrp_notify *n, const char *type,
+		       const char *name, const struct vrrp_conf_notify *cn,
+		       const char *state, unsigned prio)
+{
+	char line[512];
+	const char *s;
+	struct queue *q;
+
+	if (!n)
+		return;
+	/* keepalived quotes the name on the FIFO: names may hold blanks */
+	snprintf(line, sizeof(line), "%s \"%s\" %s %u\n", type, name, state,
+		 prio);
+	for (int i = 0; i < 2; i++)
+		notify_fifo_write(&n->fifo[i], line);
+	if (!cn)
+		return;
+	q = n->stopping ? NULL : queue_get(n, type, name);
+	if ((s = script_for(cn, state)) && *s)
+		enqueue(n, q, s);
+	if (cn->any && *cn->any && strcmp(state, "MASTER_RX_LOWER_PRI")) {
+		size_t len = strlen(cn->any) + strlen(name) + 64;
+		char *cmd = malloc(len);
+
+		if (!cmd) {
+			n->failed++;
+			return;
+		}
+		/* TYPE NAME STATE PRIORITY as four more words */
+		snprintf(cmd, len, "%s %s '%s' %s %u", cn->any, type, name,
+			 state, prio);
+		enqueue(n, q, cmd);
+		free(cmd);
+	}
+}
+
+void vrrp_notify_priority(struct vrrp_notify *n, const char *type,
+			  const char *name, const struct vrrp_conf_notify *cn,
+			  const char *state, unsigned prio)
+{
+	struct vrrp_conf_notify only = { .any = cn ? cn->any : NULL };
+
+	/* the state's own script is not run again: it did not change */
+	vrrp_notify_event(n, type, name, &only, state, prio);
+}
+
+void vrrp_notify_group(struct vrrp_notify *n,
+		       const struct vrrp_conf_sync_group *g, const char *state)
+{
+	struct queue *q;
+
+	if (!n || !g)
+		return;
+	q = queue_get(n, "GROUP", g->name);
+	if (q && q->group_state && !strcmp(q->group_state, state))
+		return;
+	if (q) {
+		free(q->group_state);
+		q->group_state = strdup(state);
+	}
+	vrrp_notify_event(n, "GROUP", g->name, &g->notify, state, 0);
+}
+
+/* ------------------------------------------------------------------ */
+
+int vrrp_notify_new(sd_event *e, struct vrrp_notify **out)
+{
+	struct vrrp_notify *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	n->e = sd_event_ref(e);
+	notify_fifo_init(&n->fifo[0]);
+	notify_fifo_init(&n->fifo[1]);
+	*out = n;
+	return 0;
+}
+
+static int dup_or_null(char **dst, const char *src)
+{
+	char *c = src ? strdup(src) : NULL;
+
+	if (src && !c)
+		return -ENOMEM;
+	free(*dst);
+	*dst = c;
+	return 0;
+}
+
+static void on_reader(const struct script_result *r, void *ud)
+{
+	struct script_run **slot = ud;
+
+	*slot = NULL;
+	log_warn("notify FIFO reader ended: %s", r->why);
+}
+
+static void reader_set(struct vrrp_notify *n, int i, const char *cmd)
+{
+	struct notify_fifo *f = &n->fifo[i];
+	struct script_opts so = n->so;
+	char *line;
+	size_t len;
+
+	if (n->reader[i] && cmd && n->reader_cmd[i] &&
+	    !strcmp(cmd, n->reader_cmd[i]))
+		return;
+	script_cancel(n->reader[i]);
+	n->reader[i] = NULL;
+	if (dup_or_null(&n->reader_cmd[i], cmd) < 0 || !cmd || !f->path)
+		return;
+	len = strlen(cmd) + strlen(f->path) + 4;
+	if (!(line = malloc(len)))
+		return;
+	snprintf(line, len, "%s '%s'", cmd, f->path);
+	so.timeout = 0;		/* it reads for as long as we run */
+	if (script_run(n->e, line, &so, on_reader, &n->reader[i],
+		       &n->reader[i]) < 0)
+		n->reader[i] = NULL;
+	free(line);
+}
+
+void vrrp_notify_set(struct vrrp_notify *n, const struct vrrp_notify_opts *o)
+{
+	if (!n)
+		return;
+	n->so = o->script;
+	if (dup_or_null(&n->user, o->script.user) < 0 ||
+	    dup_or_null(&n->group, o->script.group) < 0)
+		log_err("notify: out of memory");
+	n->so.user = n->user;
+	n->so.group = n->group;
+	for (int i = 0; i < 2; i++) {
+		bool moved = !o->fifo[i] || !n->fifo[i].path ||
+			     strcmp(o->fifo[i], n->fifo[i].path);
+
+		notify_fifo_set(&n->fifo[i], o->fifo[i], o->fifo_user[i],
+				o->fifo_group[i]);
+		if (moved) {
+			script_cancel(n->reader[i]);
+			n->reader[i] = NULL;
+		}
+		reader_set(n, i, o->fifo_script[i]);
+	}
+}
+
+void vrrp_notify_stopping(struct vrrp_notify *n)
+{
+	if (!n)
+		return;
+	n->stopping = true;
+	for (struct queue *q = n->queues; q; q = q->next)
+		drop_jobs(q);
+}
+
+void vrrp_notify_free(struct vrrp_notify *n)
+{
+	if (!n)
+		return;
+	vrrp_notify_stopping(n);
+	while (n->queues) {
+		struct queue *q = n->queues;
+
+		n->queues = q->next;
+		/* A state script still running is killed: its state is
+		 * over.  The notify_stop scripts were started detached and
+		 * are not ours to kill. */
+		script_cancel(q->running);
+		free(q->group_state);
+		free(q->key);
+		free(q);
+	}
+	for (int i = 0; i < 2; i++) {
+		script_cancel(n->reader[i]);
+		free(n->reader_cmd[i]);
+		notify_fifo_close(&n->fifo[i]);
+	}
+	free(n->user);
+	free(n->group);
+	sd_event_unref(n->e);
+	free(n);
+}
+
+struct json_object *vrrp_notify_json(const struct vrrp_notify *n)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!n)
+		return o;
+	json_object_object_add(o, "scripts_run",
+			       json_object_new_int64((int64_t)n->scripts));
+	json_object_object_add(o, "scripts_failed",
+			       json_object_new_int64((int64_t)n->failed));
+	for (int i = 0; i < 2; i++)
+		if (n->fifo[i].path)
+			json_object_object_add(o, i ? "vrrp_notify_fifo"
+						    : "notify_fifo",
+					       notify_fifo_json(&n->fifo[i]));
+	return o;
+}
