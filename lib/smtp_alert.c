@@ -412,7 +412,7 @@ static const char *on_reply(struct smtp_alert *a, int code)
 		break;
 	case ST_QUIT:
 	case ST_IDLE:
-		finish(a, NULL, NULL);
+		finish(a, NULL);
 		return NULL;
 	}
 	if (!a->out)
