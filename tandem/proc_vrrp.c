@@ -35,6 +35,7 @@
 #include "tandem/config.h"
 #include "tandem/opts.h"
 #include "tandem/proc_vrrp.h"
+#include "tandem/proc_vrrp_mail.h"
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
@@ -103,6 +104,7 @@ static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 	(void)from;
 	(void)arg;
 	report(vrrp_state_str(to), vi->ci->name);
+	pv_mail_state(pv.run, vi, to);
 }
 
 static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
@@ -244,6 +246,7 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 		return r;
 	pv.e = e;
 	vrrp_run_on_state(pv.run, on_state, NULL);
+	pv_mail_setup(e, &cfg->gd);
 	make_globals(&cfg->gd, &pv.g);
 	log_info("starting %zu VRRP instance%s%s", cfg->vrrp.ninst,
 		 cfg->vrrp.ninst == 1 ? "" : "s",
@@ -270,6 +273,7 @@ static int pv_reload(const struct tandem_config *old,
 	bool same_g;
 	unsigned kept = 0, stopped = 0;
 
+	pv_mail_setup(pv.e, &new_cfg->gd);
 	make_globals(&new_cfg->gd, &g);
 	same_g = !memcmp(&g, &pv.g, sizeof(g)) && shared_same(old, new_cfg);
 	pv.g = g;
@@ -301,6 +305,7 @@ static void pv_stop(void)
 {
 	vrrp_run_free(pv.run, !pv.keep_vips);
 	pv.run = NULL;
+	pv_mail_stop();
 	/* static_* go with the process, unless the VIPs are kept too */
 	if (pv.cfg && !pv.keep_vips)
 		vrrp_static_set(NULL, NULL, &pv.cfg->vrrp);

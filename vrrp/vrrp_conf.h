@@ -265,6 +265,10 @@ struct vrrp_conf_instance {
 	struct vrrp_conf_track *tracks;
 	size_t ntracks;
 
+	/* smtp_alert: a mail on each state change (else global_defs'
+	 * smtp_alert_vrrp decides) */
+	bool smtp_alert, smtp_alert_set;
+
 	const char *sync_group;		/* set by vrrp_conf_check */
 	const struct vrrp_conf_sync_group *sg;	/* likewise */
 };
@@ -278,6 +282,7 @@ struct vrrp_conf_sync_group {
 	struct vrrp_conf_track *tracks;	/* apply to every member */
 	size_t ntracks;
 	bool tracking_weight;		/* sync_group_tracking_weight */
+	bool smtp_alert, smtp_alert_set;	/* as an instance's */
 };
 
 /* Every vrrp_instance and vrrp_sync_group of a file, in file order. */
