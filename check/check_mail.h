@@ -3,7 +3,8 @@
  * server goes up or down, and one when a virtual server gains or loses
  * its quorum.  Whether a server mails is its own smtp_alert, else its
  * virtual server's, else the process default (global_defs'
- * smtp_alert_checker, off under no_checker_emails).
+ * smtp_alert_checker); no_checker_emails silences the real servers'
+ * mails (check_notify.c).
  */
 #ifndef TANDEM_CHECK_MAIL_H
 #define TANDEM_CHECK_MAIL_H

@@ -48,7 +48,7 @@ struct check_notify {
 	struct script_run *running;
 	uint64_t scripts, failed;
 	struct smtp_alert *mail;	/* not owned */
-	bool mail_default;
+	bool mail_default, mail_rs;
 };
 
 /* ------------------------------------------------------------------ */
@@ -259,7 +259,8 @@ void check_notify_rs(struct check_notify *n, const struct check_vs *vs,
 	snprintf(line, sizeof(line), "RS %s %s %s\n", s, v, up ? "UP" : "DOWN");
 	fifo_line(n, line);
 	script(n, up ? rs->notify_up : rs->notify_down);
-	check_mail_rs(n->mail, n->mail_default, vs, rs, up);
+	if (n->mail_rs)
+		check_mail_rs(n->mail, n->mail_default, vs, rs, up);
 }
 
 void check_notify_vs(struct check_notify *n, const struct check_vs *vs,
@@ -324,6 +325,7 @@ void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
 	n->init_notifies = o->rs_init_notifies;
 	n->mail = o->mail;
 	n->mail_default = o->mail_default;
+	n->mail_rs = o->mail_rs;
 	restart = !o->lvs_notify_fifo || !n->fifo[1].path ||
 		  strcmp(o->lvs_notify_fifo, n->fifo[1].path) ||
 		  !o->lvs_fifo_script || !n->fifo_script ||

@@ -42,6 +42,7 @@ struct check_notify_opts {
 	/* Mail alerts (check_mail.h); NULL: none.  Not owned. */
 	struct smtp_alert *mail;
 	bool mail_default;		/* smtp_alert_checker */
+	bool mail_rs;			/* false under no_checker_emails */
 };
 
 int check_notify_new(sd_event *e, struct check_notify **out);

@@ -76,7 +76,8 @@ static void notify_opts(const struct tandem_config *cfg)
 		.fifo_group = { gd->notify_fifo.group, gd->lvs_notify_fifo.group },
 		.rs_init_notifies = gd->rs_init_notifies,
 		.mail = pc.mail,
-		.mail_default = gd->smtp_alert_checker && !gd->no_checker_emails,
+		.mail_default = gd->smtp_alert_checker,
+		.mail_rs = !gd->no_checker_emails,
 	};
 
 	check_notify_set(pc.notify, &o);
