@@ -7,7 +7,8 @@
 # silent (it accepts and never answers) and then absent (nothing
 # listens), failover still happens on time and the failure is only
 # logged; a real server of a TCP_CHECK (a socat listener in d1) going
-# down mails "Realserver [127.0.0.1]:tcp:7001 - DOWN".
+# down mails "Realserver [127.0.0.1]:tcp:7001 - DOWN"; a sync group mails
+# once all its members are MASTER, and smtp_alert no silences an instance.
 #
 # Root only.  Namespaces smtpa-{br,d1,d2,c}-PID, the temporary folder and
 # every process this test started (by PID) are removed by the EXIT trap.
@@ -31,7 +32,7 @@ smtp_cleanup() {
 }
 trap smtp_cleanup EXIT
 
-echo "1..13"
+echo "1..15"
 
 mkdir "$T/mail" "$T/c"
 cat >"$T/smtpd.py" <<'PY'
@@ -116,6 +117,24 @@ mail_with() { cat "$T"/mail/*.eml 2>/dev/null | grep -qF -- "$1"; }
 	echo "        $VIP/24"
 	echo "    }"
 	echo "}"
+	echo "vrrp_instance VI_2 {"
+	echo "    interface eth0"
+	echo "    virtual_router_id 52"
+	echo "    @d1 priority 150"
+	echo "    @d2 priority 100"
+	echo "    version 3"
+	echo "    advert_int 0.2"
+	echo "    smtp_alert no"
+	echo "    virtual_ipaddress {"
+	echo "        192.0.2.101/24"
+	echo "    }"
+	echo "}"
+	echo "vrrp_sync_group G1 {"
+	echo "    group {"
+	echo "        VI_1"
+	echo "        VI_2"
+	echo "    }"
+	echo "}"
 } >"$CONF"
 
 smtpd normal
@@ -124,6 +143,10 @@ check "d1 becomes MASTER" wait_until 50 has_vip "$D1"
 check "a mail arrives: [LB_TEST] VRRP Instance VI_1 - Entering MASTER state" \
 	wait_until 50 mail_with "Subject: [LB_TEST] VRRP Instance VI_1 - Entering MASTER state"
 check "with the configured From" mail_with "From: tandem@lb.example"
+check "the sync group's mail arrives: [LB_TEST] VRRP Group G1 - Entering MASTER state" \
+	wait_until 50 mail_with "Subject: [LB_TEST] VRRP Group G1 - Entering MASTER state"
+check "smtp_alert no in VI_2: no mail of its own" \
+	sh -c "! cat '$T'/mail/*.eml | grep -qF 'VRRP Instance VI_2'"
 check "to both recipients (header and envelope)" sh -c \
 	"cat '$T'/mail/*.eml | grep -qF 'To: ops@example.com, noc@example.com' &&
 	 cat '$T'/mail/*.eml | grep -qF 'RCPT TO:<noc@example.com>'"
