@@ -58,6 +58,7 @@ struct smtp_alert {
 };
 
 static void next_msg(struct smtp_alert *a);
+static void conn_close(struct smtp_alert *a);
 
 static char *dup0(const char *s)
 {
@@ -109,8 +110,13 @@ static void resolve(struct smtp_alert *a, unsigned port)
 	freeaddrinfo(res);
 }
 
+static void drop_all(struct smtp_alert *a);
+
 void smtp_alert_set(struct smtp_alert *a, const struct smtp_alert_conf *c)
 {
+	/* A dialogue in flight uses the recipients and names being
+	 * replaced: it starts over with the new settings. */
+	conn_close(a);
 	conf_free(a);
 	a->server = dup0(c->server);
 	a->helo = dup0(c->helo ? c->helo : "localhost");
@@ -123,6 +129,10 @@ void smtp_alert_set(struct smtp_alert *a, const struct smtp_alert_conf *c)
 				a->nto++;
 	if (a->server)
 		resolve(a, c->port);
+	if (!smtp_alert_enabled(a))
+		drop_all(a);
+	else if (a->head)
+		next_msg(a);
 }
 
 int smtp_alert_enabled(const struct smtp_alert *a)
@@ -553,18 +563,27 @@ static void next_msg(struct smtp_alert *a)
 	}
 }
 
+/* Mail was switched off: what waits is dropped, counted. */
+static void drop_all(struct smtp_alert *a)
+{
+	while (a->head) {
+		struct msg *m = a->head;
+
+		a->head = m->next;
+		msg_free(m);
+		a->st.dropped++;
+	}
+	a->tail = NULL;
+	a->nq = 0;
+}
+
 void smtp_alert_free(struct smtp_alert *a)
 {
 	if (!a)
 		return;
 	conn_close(a);
 	a->kick = sd_event_source_disable_unref(a->kick);
-	while (a->head) {
-		struct msg *m = a->head;
-
-		a->head = m->next;
-		msg_free(m);
-	}
+	drop_all(a);
 	conf_free(a);
 	sd_event_unref(a->e);
 	free(a);

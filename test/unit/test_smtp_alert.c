@@ -3,8 +3,8 @@
  * child speaking scripted replies): the whole dialogue with two
  * recipients, headers and dot-stuffing; a server that refuses; one that
  * never speaks (the timeout ends the message, in time); no server at
- * all; two queued messages delivered in order; nothing queued without
- * a server.
+ * all; two queued messages delivered in order; new settings while a
+ * message is in flight; nothing queued without a server.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -260,6 +260,42 @@ static void absent(void **st)
 	sd_event_unref(e);
 }
 
+/* New settings while a message is in flight: it starts over with them
+ * (here: on another server), and switching mail off drops the queue. */
+static void reconfigured(void **st)
+{
+	sd_event *e;
+	struct srv mute = srv_start(M_SILENT, 1), good = srv_start(M_GOOD, 1);
+	struct smtp_alert *a;
+	static const char *const one[] = { "new@example.com" };
+	struct smtp_alert_conf c = {
+		.server = "127.0.0.1", .port = good.port, .to = one, .nto = 1,
+		.timeout_us = 2000000, .router_id = "LB2",
+	};
+	char *tx;
+
+	(void)st;
+	assert_int_equal(sd_event_new(&e), 0);
+	a = client(e, mute.port, 5000000);
+	smtp_alert_send(a, "moved", "body");
+	for (int i = 0; i < 5; i++)
+		sd_event_run(e, 20 * 1000);
+	assert_int_equal(smtp_alert_pending(a), 1);
+	smtp_alert_set(a, &c);
+	drain(e, a, 5000);
+	assert_int_equal(smtp_alert_stats(a)->sent, 1);
+	tx = srv_end(&good);
+	assert_non_null(strstr(tx, "RCPT TO:<new@example.com>\r\nDATA"));
+	srv_end(&mute);
+	smtp_alert_send(a, "dropped", "body");
+	c.server = NULL;
+	smtp_alert_set(a, &c);
+	assert_int_equal(smtp_alert_pending(a), 0);
+	assert_int_equal(smtp_alert_stats(a)->dropped, 1);
+	smtp_alert_free(a);
+	sd_event_unref(e);
+}
+
 static void unconfigured(void **st)
 {
 	sd_event *e;
@@ -284,6 +320,7 @@ int main(void)
 		cmocka_unit_test(refused),
 		cmocka_unit_test(silent),
 		cmocka_unit_test(absent),
+		cmocka_unit_test(reconfigured),
 		cmocka_unit_test(unconfigured),
 	};
 
