@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <json-c/json.h>
 
+#include "check/check_mail.h"
 #include "check/check_notify.h"
 #include "lib/log.h"
 #include "lib/notify_fifo.h"
@@ -40,6 +41,8 @@ struct check_notify {
 	struct job *head, **tail;
 	struct script_run *running;
 	uint64_t scripts, failed;
+	struct smtp_alert *mail;	/* not owned */
+	bool mail_default, mail_rs;
 };
 
 /* ------------------------------------------------------------------ */
@@ -171,6 +174,8 @@ void check_notify_rs(struct check_notify *n, const struct check_vs *vs,
 	snprintf(line, sizeof(line), "RS %s %s %s\n", s, v, up ? "UP" : "DOWN");
 	fifo_line(n, line);
 	script(n, up ? rs->notify_up : rs->notify_down);
+	if (n->mail_rs)
+		check_mail_rs(n->mail, n->mail_default, vs, rs, up);
 }
 
 void check_notify_vs(struct check_notify *n, const struct check_vs *vs,
@@ -184,6 +189,7 @@ void check_notify_vs(struct check_notify *n, const struct check_vs *vs,
 	snprintf(line, sizeof(line), "VS %s %s\n", v, up ? "UP" : "DOWN");
 	fifo_line(n, line);
 	script(n, up ? vs->quorum_up : vs->quorum_down);
+	check_mail_vs(n->mail, n->mail_default, vs, up);
 }
 
 /* ------------------------------------------------------------------ */
@@ -233,6 +239,9 @@ void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
 	n->so.user = n->user;
 	n->so.group = n->group;
 	n->init_notifies = o->rs_init_notifies;
+	n->mail = o->mail;
+	n->mail_default = o->mail_default;
+	n->mail_rs = o->mail_rs;
 	restart = !o->lvs_notify_fifo || !n->fifo[1].path ||
 		  strcmp(o->lvs_notify_fifo, n->fifo[1].path) ||
 		  !o->lvs_fifo_script || !n->fifo_script ||

@@ -39,6 +39,10 @@ struct check_notify_opts {
 	const char *fifo_user[2], *fifo_group[2];
 	const char *lvs_fifo_script;	/* lvs_notify_fifo_script */
 	bool rs_init_notifies;
+	/* Mail alerts (check_mail.h); NULL: none.  Not owned. */
+	struct smtp_alert *mail;
+	bool mail_default;		/* smtp_alert_checker */
+	bool mail_rs;			/* false under no_checker_emails */
 };
 
 int check_notify_new(sd_event *e, struct check_notify **out);

@@ -37,6 +37,7 @@
 #include "tandem/config.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
+#include "tandem/mail.h"
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_LVS
@@ -51,13 +52,17 @@ static struct {
 	struct vrrp_states states;	/* relayed from the vrrp child */
 	struct check_rt *rt;		/* the checkers */
 	struct check_notify *notify;	/* notify scripts and FIFOs */
+	struct smtp_alert *mail;	/* smtp_alert (tandem/mail.h) */
 } pc;
 
 /* script_user, enable_script_security, the FIFOs, rs_init_notifies. */
 static void notify_opts(const struct tandem_config *cfg)
 {
 	const struct global_defs *gd = &cfg->gd;
-	struct check_notify_opts o = {
+	struct check_notify_opts o;
+
+	mail_setup(pc.e, gd, &pc.mail);
+	o = (struct check_notify_opts){
 		.script = {
 			.user = gd->script_user,
 			.group = gd->script_group,
@@ -70,6 +75,9 @@ static void notify_opts(const struct tandem_config *cfg)
 		.fifo_user = { gd->notify_fifo.user, gd->lvs_notify_fifo.user },
 		.fifo_group = { gd->notify_fifo.group, gd->lvs_notify_fifo.group },
 		.rs_init_notifies = gd->rs_init_notifies,
+		.mail = pc.mail,
+		.mail_default = gd->smtp_alert_checker,
+		.mail_rs = !gd->no_checker_emails,
 	};
 
 	check_notify_set(pc.notify, &o);
@@ -290,6 +298,8 @@ static void pc_stop(void)
 	pc.rt = NULL;
 	check_notify_free(pc.notify);
 	pc.notify = NULL;
+	smtp_alert_free(pc.mail);
+	pc.mail = NULL;
 	check_ipvs_stop(pc.ipvs, &pc.o);
 	pc.ipvs = NULL;
 	nl_addr_watch_free(pc.addrs);

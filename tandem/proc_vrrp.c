@@ -35,6 +35,7 @@
 #include "tandem/config.h"
 #include "tandem/opts.h"
 #include "tandem/proc_vrrp.h"
+#include "tandem/proc_vrrp_mail.h"
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
@@ -170,6 +171,7 @@ static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 	(void)arg;
 	report(vrrp_state_str(to), vi->ci->name);
 	notify_state(vi, to);
+	pv_mail_state(pv.run, vi, to);
 }
 
 static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
@@ -324,6 +326,7 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	if (vrrp_notify_new(e, &pv.notify) < 0)
 		log_err("out of memory: no VRRP notifications");
 	notify_set(&cfg->gd);
+	pv_mail_setup(e, &cfg->gd);
 	make_globals(&cfg->gd, &pv.g);
 	script_opts(&cfg->gd);
 	log_info("starting %zu VRRP instance%s%s", cfg->vrrp.ninst,
@@ -352,6 +355,7 @@ static int pv_reload(const struct tandem_config *old,
 	unsigned kept = 0, stopped = 0;
 
 	notify_set(&new_cfg->gd);
+	pv_mail_setup(pv.e, &new_cfg->gd);
 	make_globals(&new_cfg->gd, &g);
 	script_opts(&new_cfg->gd);
 	same_g = !memcmp(&g, &pv.g, sizeof(g)) && shared_same(old, new_cfg);
@@ -391,6 +395,7 @@ static void pv_stop(void)
 	vrrp_notify_free(pv.notify);
 	pv.notify = NULL;
 	pv.run = NULL;
+	pv_mail_stop();
 	/* static_* go with the process, unless the VIPs are kept too */
 	if (pv.cfg && !pv.keep_vips)
 		vrrp_static_set(NULL, NULL, &pv.cfg->vrrp);

@@ -292,6 +292,9 @@ struct vrrp_conf_instance {
 	size_t ntracks;
 
 	struct vrrp_conf_notify notify;
+	/* smtp_alert: a mail on each state change (else global_defs'
+	 * smtp_alert_vrrp decides) */
+	bool smtp_alert, smtp_alert_set;
 
 	const char *sync_group;		/* set by vrrp_conf_check */
 	const struct vrrp_conf_sync_group *sg;	/* likewise */
@@ -307,6 +310,7 @@ struct vrrp_conf_sync_group {
 	size_t ntracks;
 	bool tracking_weight;		/* sync_group_tracking_weight */
 	struct vrrp_conf_notify notify;
+	bool smtp_alert, smtp_alert_set;	/* as an instance's */
 };
 
 void vrrp_conf_notify_free(struct vrrp_conf_notify *n);

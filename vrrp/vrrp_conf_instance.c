@@ -68,6 +68,7 @@ MARK_SET(set_lp_delay, garp_lower_prio_delay_set)
 MARK_SET(set_lp_repeat, garp_lower_prio_repeat_set)
 MARK_SET(set_lp_no_advert, lower_prio_no_advert_set)
 MARK_SET(set_hp_send_advert, higher_prio_send_advert_set)
+MARK_SET(set_smtp_alert, smtp_alert_set)
 
 static int nomem(struct conf_ctx *c, const struct conf_node *n)
 {
@@ -364,7 +365,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_instance),
 	{ .name = "notify_master_rx_lower_pri", .type = CONF_T_LINE,
 	  .offset = VI(notify.master_rx_lower_pri) },
-	NOTIMPL("smtp_alert"),
+	BOOLH("smtp_alert", smtp_alert, set_smtp_alert),
 	NOTIMPL("old_unicast_checksum"),
 	NOTIMPL("timer_expired_backup"),
 	NOTIMPL("lvs_sync_daemon_interface"),

@@ -27,6 +27,15 @@
 #define NOTIMPL(n)	{ .name = n, .type = CONF_T_NOTIMPL, \
 			  .flags = CONF_KW_MULTI }
 
+static int sg_smtp_alert(struct conf_ctx *c, const struct conf_node *n,
+			 void *obj)
+{
+	(void)c;
+	(void)n;
+	((struct vrrp_conf_sync_group *)obj)->smtp_alert_set = true;
+	return 0;
+}
+
 /* Each word of each line is an instance name (keepalived allows several
  * on a line). */
 static int h_group(struct conf_ctx *c, const struct conf_node *n, void *obj)
@@ -105,7 +114,9 @@ const struct conf_keyword vrrp_sync_group_keywords[] = {
 		    "[reverse|noreverse]]" },
 	NOTIMPL("track_bfd"),
 	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_sync_group),
-	NOTIMPL("smtp_alert"),
+	{ .name = "smtp_alert", .type = CONF_T_BOOL,
+	  .offset = offsetof(struct vrrp_conf_sync_group, smtp_alert),
+	  .handler = sg_smtp_alert },
 	{ .name = NULL },
 };
 

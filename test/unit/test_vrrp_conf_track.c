@@ -172,8 +172,13 @@ static void test_sync_group_trackers(void **state)
 	assert_int_equal(g->tracks[0].weight, -20);
 	assert_ptr_equal(g->tracks[1].file, vc->track_files[0]);
 	assert_false(g->tracking_weight);
+	assert_false(g->smtp_alert_set);
 	assert_ptr_equal(vc->inst[0]->sg, g);
 	assert_ptr_equal(vc->inst[1]->sg, g);
+	tv_free(vc);
+	vc = tv_ok(group("", "smtp_alert"));
+	assert_true(vc->groups[0]->smtp_alert);
+	assert_true(vc->groups[0]->smtp_alert_set);
 	tv_free(vc);
 
 	/* keepalived's manual: a member tracks with weight 0, a weighted
