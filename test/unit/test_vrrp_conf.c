@@ -663,8 +663,8 @@ static void test_sync_group(void **state)
 		 "track_script {\nchk\n}\n}\n", insts);
 	tv_refuse(buf, 16, "track_script", "not a vrrp_script block");
 	snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\ngroup {\nA B\n}\n"
-		 "smtp_alert\n}\n", insts);
-	tv_refuse(buf, 15, "smtp_alert", "does not implement yet");
+		 "track_bfd {\nb\n}\n}\n", insts);
+	tv_refuse(buf, 15, "track_bfd", "does not implement yet");
 }
 
 static void test_notimpl(void **state)
