@@ -56,6 +56,12 @@ struct child_ops {
 	/* Optional: a message the parent relays from another child (today
 	 * IPC_VRRP_STATE to the check child). */
 	void (*message)(uint32_t type, const char *payload, size_t len);
+	/* Optional: a control-socket request the parent relays
+	 * ({"cmd": "...", ...}, see doc/tandem-control.7).  Return a new
+	 * reply object: the command's result, or {"error": "why"} when it
+	 * is refused (unknown command or name); NULL only when out of
+	 * memory.  The child runtime sends it back to the parent. */
+	struct json_object *(*command)(struct json_object *req);
 };
 
 extern const struct child_ops *const child_ops_table[CHILD_NTYPES];
@@ -78,6 +84,15 @@ void child_alive(void *unused);
 /* This child's end of the socket to the parent, for a subsystem that
  * reports to it (the vrrp child's state changes); -1 outside a child. */
 int child_parent_sock(void);
+
+/* Send one event object (taken over) to the parent for the control
+ * socket's `monitor` stream; dropped, not queued, when the parent's
+ * queue is full.  No-op outside a child. */
+void child_event(struct json_object *ev);
+
+/* Ask the parent to reload the config as SIGHUP does (DBus
+ * ReloadConfig).  No-op outside a child. */
+void child_request_reload(void);
 
 /* Runs in the freshly forked child; never returns. */
 _Noreturn void child_main(const struct child_start *s);

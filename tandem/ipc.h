@@ -19,6 +19,14 @@ enum ipc_type {
 	IPC_DUMP,		/* parent -> child: payload = uint32 ipc_dump */
 	IPC_VRRP_STATE,		/* vrrp child -> parent -> check child:
 				   lines "STATE NAME" (vrrp_states.h) */
+	IPC_CTL_REQUEST,	/* parent -> child: payload = uint32 request
+				   id, then the JSON request text */
+	IPC_CTL_REPLY,		/* child -> parent: payload = uint32 request
+				   id; fd = memfd holding the JSON reply */
+	IPC_EVENT,		/* child -> parent: payload = one JSON event
+				   object (for `tandemctl monitor`) */
+	IPC_RELOAD_REQUEST,	/* child -> parent: reload as on SIGHUP
+				   (DBus ReloadConfig) */
 };
 
 enum ipc_dump { IPC_DUMP_DATA, IPC_DUMP_STATS, IPC_DUMP_JSON };
