@@ -63,6 +63,7 @@ int vrrp_ipset_open(struct vrrp_ipset **out)
 
 	if (!s)
 		return -ENOMEM;
+	ipset_load_types();	/* hash:ip and the others; loaded once */
 	if (!(s->h = ipset_init())) {
 		free(s);
 		log_err("ipset: cannot open a libipset session");
@@ -92,8 +93,11 @@ int vrrp_ipset_cmd(struct vrrp_ipset *s, bool quiet, const char *fmt, ...)
 	va_end(ap);
 	memcpy(shown, line, sizeof(shown));	/* the parser cuts LINE up */
 	s->err[0] = '\0';
-	if (ipset_parse_line(s->h, line) == 0)
+	/* the line may only be queued in the session: commit sends it */
+	if (ipset_parse_line(s->h, line) == 0 &&
+	    ipset_commit(ipset_session(s->h)) == 0)
 		return 0;
+	s->err[strcspn(s->err, "\n")] = '\0';
 	if (!quiet)
 		log_err("ipset: %s: %s", shown, *s->err ? s->err : "failed");
 	return -EIO;

@@ -5,9 +5,11 @@
  * With ipsets (the default): three sets, SET4 hash:ip, SET6 hash:ip
  * family inet6, and SET_IF6 hash:net,iface family inet6 for link-local
  * IPv6 VIPs, which only mean something with their interface.  They are
- * made (or, left by a run that died, emptied) through libipset
- * (vrrp_ipset.c), and a VIP enters or leaves them at once, at the
- * decision points of vrrp_fw.c.  The rules that use them are made once,
+ * made through libipset (vrrp_ipset.c), and a VIP enters or leaves them
+ * at once, at the decision points of vrrp_fw.c.  Sets a run that died
+ * left are adopted with what they hold, not emptied: its VIPs may still
+ * be on the interfaces, and must stay filtered until their instance
+ * starts and removes them (as a backup) or keeps them (as a master).  The rules that use them are made once,
  * appended to the chains:
  *     IN:  -m set --match-set SET4 dst -j DROP
  *          (and for SET6 dst and SET_IF6 dst,src: every packet but
@@ -235,9 +237,7 @@ static int make_sets(struct vrrp_ipt *t)
 		return r;
 	for (size_t i = 0; i < VRRP_FW_SETS; i++)
 		if ((r = vrrp_ipset_cmd(t->ips, false, "create %s %s -exist",
-					t->fw.conf.sets[i], type[i])) < 0 ||
-		    (r = vrrp_ipset_cmd(t->ips, false, "flush %s",
-					t->fw.conf.sets[i])) < 0)
+					t->fw.conf.sets[i], type[i])) < 0)
 			return r;
 	return 0;
 }
