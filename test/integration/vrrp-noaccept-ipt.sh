@@ -18,8 +18,8 @@
 #   - a chain that does not exist: the instance is not started, the log
 #     names the chain;
 #   - a reload that drops vrrp_iptables: rules and sets go, nftables
-#     takes over; both nftables and vrrp_iptables: nftables (keepalived's
-#     precedence).
+#     takes over; one that drops no_accept: the firewall goes; both
+#     nftables and vrrp_iptables: nftables (keepalived's precedence).
 #
 # Root only.  Namespaces vrrpi-{br,d1,d2,c}-PID, the temporary folder,
 # the tandems and the listener this test started (by PID) go in the EXIT
@@ -39,7 +39,7 @@ done
 ip netns exec "$D1" iptables -S INPUT >/dev/null 2>&1 || skip_all "no iptables in the kernel"
 ip netns exec "$D1" ipset list -n >/dev/null 2>&1 || skip_all "no ipset in the kernel"
 
-echo "1..35"
+echo "1..36"
 
 # conf GLOBAL_LINES INSTANCE_LINES
 conf() {
@@ -151,6 +151,10 @@ check "reload without vrrp_iptables: the rules go" wait_until 60 no_rules "$D1"
 check "and the sets" wait_until 20 no_set "$D1" vt
 check "nftables takes over (table inet tandem holds the VIP)" wait_until 60 sh -c \
 	"ip netns exec '$D1' nft list set inet tandem vips4 2>/dev/null | grep -q '$VIP'"
+conf "" ""
+kill -HUP "$PID1"
+check "a reload that leaves no no_accept instance removes the firewall" \
+	wait_until 60 no_table "$D1" tandem
 stop d1
 
 # keepalived's precedence: nftables and vrrp_iptables together mean nftables.
