@@ -12,9 +12,13 @@
 #     sets; the new master drops too;
 #   - kill -9 and a fresh start: the leftover rules are adopted, not
 #     doubled;
+#   - no vrrp_ipsets: sets named tandem, tandem6, tandem_if6; one chain
+#     named: no output-side rules;
 #   - accept: no set, no rule, the VIP answers;
 #   - vrrp_iptables IN OUT with a vrrp_ipsets that names nothing: a rule
 #     per VIP at the head of the admin's own chains, removed at stop;
+#   - IPv6: a global VIP in SET6, a link-local one in SET_IF6 with its
+#     interface;
 #   - a chain that does not exist: the instance is not started, the log
 #     names the chain;
 #   - a reload that drops vrrp_iptables: rules and sets go, nftables
@@ -39,7 +43,7 @@ done
 ip netns exec "$D1" iptables -S INPUT >/dev/null 2>&1 || skip_all "no iptables in the kernel"
 ip netns exec "$D1" ipset list -n >/dev/null 2>&1 || skip_all "no ipset in the kernel"
 
-echo "1..36"
+echo "1..40"
 
 # conf GLOBAL_LINES INSTANCE_LINES
 conf() {
@@ -166,6 +170,14 @@ check "nftables and vrrp_iptables: nftables is used" wait_until 60 sh -c \
 check "and no ipset is made" no_set "$D1" vt
 stop d1
 
+# The defaults: ipsets named tandem*; one chain named: no output rules.
+conf "    vrrp_iptables INPUT" "    no_accept"
+start d1
+check "no vrrp_ipsets: the VIP is in the set named tandem" wait_until 60 in_set "$D1" tandem
+check "vrrp_iptables IN: rules in INPUT only" sh -c \
+	"ip netns exec '$D1' iptables -S INPUT | grep -q 'match-set tandem dst' && ! ip netns exec '$D1' iptables -S OUTPUT | grep -q match-set"
+stop d1
+
 conf "$IPT" ""
 start d1
 check "accept: d1 master, the client pings the VIP" wait_until 60 ping_to "$VIP"
@@ -189,6 +201,33 @@ check "the client cannot ping the VIP" no_ping "$VIP"
 stop d1
 check "the per-VIP rules are deleted at stop, the chains stay" sh -c \
 	"[ \$(ip netns exec '$D1' iptables -S KA_IN | wc -l) = 1 ] && [ \$(ip netns exec '$D1' iptables -S KA_OUT | wc -l) = 1 ]"
+
+# IPv6: a global VIP goes in SET6, a link-local one in SET_IF6 with its
+# interface.
+cat >"$CONF" <<EOF
+global_defs {
+    vrrp_garp_master_delay 0
+$IPT
+}
+vrrp_instance VI_6 {
+    interface eth0
+    virtual_router_id 56
+    priority 150
+    version 3
+    advert_int 0.5
+    no_accept
+    virtual_ipaddress {
+        fe80::56/64
+        2001:db8::56/64
+    }
+}
+EOF
+start d1
+check "IPv6: the global VIP is in vt6" wait_until 60 sh -c \
+	"ip netns exec '$D1' ipset list vt6 | grep -q '^2001:db8::56\$'"
+check "IPv6: the link-local VIP is in vt_if6 with its interface" sh -c \
+	"ip netns exec '$D1' ipset list vt_if6 | grep -q '^fe80::56,eth0\$'"
+stop d1
 
 conf "    vrrp_iptables NO_SUCH_CHAIN" "    no_accept"
 start d1
