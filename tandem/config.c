@@ -83,8 +83,6 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 			.vrrp_version = cfg->gd.vrrp_version,
 			.vrrp_strict = cfg->gd.vrrp_strict,
 			.default_interface = cfg->gd.default_interface,
-			.iptables_only = cfg->gd.vrrp_iptables &&
-					 !cfg->gd.nftables,
 		};
 
 		vrrp_conf_check(&cfg->vrrp, &g, d);

@@ -180,6 +180,36 @@ static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
 		vrrp_conf_ip_from_ss(ip, ss);
 }
 
+/* The no_accept firewall: nftables, even when global_defs does not ask
+ * for it, unless vrrp_iptables alone asks for iptables (with both,
+ * nftables wins, as in keepalived).  ipsets by default with iptables,
+ * named tandem, tandem6, tandem_if6; a vrrp_ipsets with no name means
+ * no ipsets. */
+static void fw_conf(const struct global_defs *gd, struct vrrp_fw_conf *f)
+{
+	static const char *const dflt[VRRP_FW_SETS] = {
+		"tandem", "tandem6", "tandem_if6"
+	};
+
+	f->kind = gd->vrrp_iptables && !gd->nftables ? VRRP_FW_IPT
+						      : VRRP_FW_NFT;
+	if (f->kind == VRRP_FW_NFT) {
+		snprintf(f->nft_table, sizeof(f->nft_table), "%s",
+			 gd->nftables ? gd->nftables : "tandem");
+		f->nft_priority = gd->nftables_priority;
+		f->nft_counters = gd->nftables_counters;
+		return;
+	}
+	snprintf(f->ipt_in, sizeof(f->ipt_in), "%s",
+		 gd->vrrp_iptables_in ? gd->vrrp_iptables_in : "INPUT");
+	snprintf(f->ipt_out, sizeof(f->ipt_out), "%s",
+		 gd->vrrp_iptables_out ? gd->vrrp_iptables_out : "");
+	f->ipsets = !gd->vrrp_ipsets_set || gd->vrrp_ipsets[0];
+	for (size_t i = 0; f->ipsets && i < VRRP_FW_SETS; i++)
+		snprintf(f->sets[i], sizeof(f->sets[i]), "%s",
+			 gd->vrrp_ipsets_set ? gd->vrrp_ipsets[i] : dflt[i]);
+}
+
 static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -206,12 +236,9 @@ static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals 
 		VRRP_RXB_DEFAULT;
 	g->rx_bufs_size = gd->vrrp_rx_bufs_size;
 	g->rx_bufs_multiplier = gd->vrrp_rx_bufs_multiplier;
-	/* no_accept uses nftables even when global_defs does not ask */
-	snprintf(g->nft_table, sizeof(g->nft_table), "%s",
-		 gd->nftables ? gd->nftables : "tandem");
-	g->nft_priority = gd->nftables_priority;
-	g->nft_counters = gd->nftables_counters;
+	fw_conf(gd, &g->fw);
 }
+
 
 static const struct conf_node *inst_node(const struct tandem_config *cfg,
 					 const char *name)
@@ -382,6 +409,7 @@ static int pv_reload(const struct tandem_config *old,
 	pv.cfg = new_cfg;
 	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
+	vrrp_run_settle(pv.run);
 	return 0;
 }
 
