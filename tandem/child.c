@@ -269,6 +269,12 @@ static void dump(struct child *c, enum ipc_dump kind)
 	log_info("wrote %s", path);
 }
 
+void child_dump(enum ipc_dump kind)
+{
+	if (the_child)
+		dump(the_child, kind);
+}
+
 /* ------------------------------------------------------------------ */
 /* Reload                                                              */
 
