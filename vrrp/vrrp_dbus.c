@@ -68,6 +68,8 @@ struct vrrp_dbus {
 	bool down_logged;		/* this outage was logged */
 	sd_event_source *retry;		/* reconnect timer */
 	sd_event_source *drop;		/* defer: close a lost bus */
+	sd_event_source *exit;		/* VrrpStopped as the loop ends */
+	bool stopped;			/* VrrpStopped was sent */
 };
 
 /* ------------------------------------------------------------------ */
@@ -478,6 +480,22 @@ static int bus_connect(struct vrrp_dbus *d)
 	return 0;
 }
 
+static void emit_stopped(struct vrrp_dbus *d)
+{
+	if (d->bus && d->named && !d->stopped)
+		emit_vrrp(d, "VrrpStopped");
+	d->stopped = true;
+}
+
+/* sd-bus flushes and closes an attached bus when the loop exits, before
+ * the process's stop hook runs: VrrpStopped must be queued ahead of it. */
+static int on_loop_exit(sd_event_source *s, void *ud)
+{
+	(void)s;
+	emit_stopped(ud);
+	return 0;
+}
+
 static int dup_conf(struct vrrp_dbus_conf *to, const struct vrrp_dbus_conf *c)
 {
 	to->service = strdup(c->service ? c->service : "org.keepalived.Vrrp1");
@@ -521,6 +539,9 @@ int vrrp_dbus_new(sd_event *e, struct vrrp_run *run,
 	memcpy(d->inst_root, d->vrrp_path, sizeof(d->inst_root));
 	add_elem(d->vrrp_path, sizeof(d->vrrp_path), at, "Vrrp");
 	add_elem(d->inst_root, sizeof(d->inst_root), at, "Instance");
+	if (sd_event_add_exit(e, &d->exit, on_loop_exit, d) < 0 ||
+	    sd_event_source_set_priority(d->exit, SD_EVENT_PRIORITY_IMPORTANT) < 0)
+		log_warn("DBus: VrrpStopped will not be sent at the end");
 	if (bus_connect(d) < 0)
 		arm_retry(d);
 	*out = d;
@@ -565,11 +586,11 @@ void vrrp_dbus_free(struct vrrp_dbus *d)
 {
 	if (!d)
 		return;
-	if (d->bus && d->named) {
-		emit_vrrp(d, "VrrpStopped");
+	emit_stopped(d);
+	if (d->bus)
 		flush_bounded(d->bus);
-	}
 	sd_bus_close_unref(d->bus);
+	sd_event_source_disable_unref(d->exit);
 	sd_event_source_disable_unref(d->retry);
 	sd_event_source_disable_unref(d->drop);
 	free_conf(&d->conf);
