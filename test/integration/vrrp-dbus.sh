@@ -41,7 +41,7 @@ command -v busctl >/dev/null 2>&1 || skip_all "busctl (systemd) not installed"
 command -v tcpdump >/dev/null 2>&1 || skip_all "tcpdump not installed"
 command -v setpriv >/dev/null 2>&1 || skip_all "setpriv (util-linux) not installed"
 
-echo "1..39"
+echo "1..41"
 
 # The folder must be traversable for the unprivileged client.
 chmod 755 "$T"
@@ -109,10 +109,12 @@ IPATH6=/org/keepalived/Vrrp1/Instance/eth0/61/IPv6
 IF_V=org.keepalived.Vrrp1.Vrrp
 IF_I=org.keepalived.Vrrp1.Instance
 
-conf() {	# conf [extra]: VI_1 (IPv4), VI_6 (IPv6), and EXTRA when given
+# conf [extra]: VI_1 (IPv4), VI_6 (IPv6), and VI_2 when given; without
+# enable_dbus when NODBUS is set
+conf() {
 	{
 		echo "global_defs {"
-		echo "    enable_dbus"
+		[ -n "${NODBUS:-}" ] || echo "    enable_dbus"
 		echo "    @d2 dbus_service_name $SVC2"
 		echo "    vrrp_garp_master_delay 0"
 		echo "}"
@@ -324,6 +326,16 @@ check "... and logs the absent bus once" count_is 1 "no system bus" "$T/d1/log"
 start_bus b
 wait_until 100 has_name "$SVC"
 check "d1 joins the bus when it appears" state_is "$SVC" "$IPATH" "$MASTER"
+
+# A reload switches DBus off, another on again.
+NODBUS=1 conf VI_2
+kill -HUP "$PID1"
+wait_until 50 fails has_name "$SVC"
+check "a reload without enable_dbus leaves the bus" fails has_name "$SVC"
+conf VI_2
+kill -HUP "$PID1"
+wait_until 50 has_name "$SVC"
+check "a reload with it joins again" state_is "$SVC" "$IPATH" "$MASTER"
 
 stop d1
 stop d2
