@@ -68,8 +68,6 @@ struct vrrp_dbus {
 	bool down_logged;		/* this outage was logged */
 	sd_event_source *retry;		/* reconnect timer */
 	sd_event_source *drop;		/* defer: close a lost bus */
-	sd_event_source *exit;		/* VrrpStopped as the loop ends */
-	bool stopped;			/* VrrpStopped was sent */
 };
 
 /* ------------------------------------------------------------------ */
@@ -447,6 +445,10 @@ static int bus_connect(struct vrrp_dbus *d)
 	r = sd_bus_open_system_with_description(&bus, "tandem-vrrp");
 	if (r >= 0)
 		r = sd_bus_attach_event(bus, d->e, SD_EVENT_PRIORITY_NORMAL);
+	/* sd-bus would flush (without a time limit) and close the bus as
+	 * the loop ends, before VrrpStopped: vrrp_dbus_free() does both. */
+	if (r >= 0)
+		r = sd_bus_set_close_on_exit(bus, false);
 	if (r >= 0)
 		r = sd_bus_add_object_vtable(bus, NULL, d->vrrp_path, IF_VRRP,
 					     vrrp_vtable, d);
@@ -477,22 +479,6 @@ static int bus_connect(struct vrrp_dbus *d)
 		log_info("DBus: connected to the system bus");
 	d->down_logged = false;
 	d->bus = bus;
-	return 0;
-}
-
-static void emit_stopped(struct vrrp_dbus *d)
-{
-	if (d->bus && d->named && !d->stopped)
-		emit_vrrp(d, "VrrpStopped");
-	d->stopped = true;
-}
-
-/* sd-bus flushes and closes an attached bus when the loop exits, before
- * the process's stop hook runs: VrrpStopped must be queued ahead of it. */
-static int on_loop_exit(sd_event_source *s, void *ud)
-{
-	(void)s;
-	emit_stopped(ud);
 	return 0;
 }
 
@@ -539,9 +525,6 @@ int vrrp_dbus_new(sd_event *e, struct vrrp_run *run,
 	memcpy(d->inst_root, d->vrrp_path, sizeof(d->inst_root));
 	add_elem(d->vrrp_path, sizeof(d->vrrp_path), at, "Vrrp");
 	add_elem(d->inst_root, sizeof(d->inst_root), at, "Instance");
-	if (sd_event_add_exit(e, &d->exit, on_loop_exit, d) < 0 ||
-	    sd_event_source_set_priority(d->exit, SD_EVENT_PRIORITY_IMPORTANT) < 0)
-		log_warn("DBus: VrrpStopped will not be sent at the end");
 	if (bus_connect(d) < 0)
 		arm_retry(d);
 	*out = d;
@@ -586,11 +569,11 @@ void vrrp_dbus_free(struct vrrp_dbus *d)
 {
 	if (!d)
 		return;
-	emit_stopped(d);
+	if (d->bus && d->named)
+		emit_vrrp(d, "VrrpStopped");
 	if (d->bus)
 		flush_bounded(d->bus);
 	sd_bus_close_unref(d->bus);
-	sd_event_source_disable_unref(d->exit);
 	sd_event_source_disable_unref(d->retry);
 	sd_event_source_disable_unref(d->drop);
 	free_conf(&d->conf);
