@@ -14,7 +14,8 @@
 # seen as VrrpStatusChange (2 from d2, VrrpStopped from d1) and in the
 # State property; a bus that dies is logged once and VRRP goes on; a
 # tandem started without a bus works and logs it once, then joins the bus
-# when it appears.
+# when it appears; PrintStatsClear zeroes the counters; a reload switches
+# DBus off and on.
 #
 # Root only.  Namespaces vrrpdb-{br,d1,d2}-PID, the dbus-daemons, the
 # monitors and captures, and the folder are removed by the EXIT trap.
@@ -41,7 +42,7 @@ command -v busctl >/dev/null 2>&1 || skip_all "busctl (systemd) not installed"
 command -v tcpdump >/dev/null 2>&1 || skip_all "tcpdump not installed"
 command -v setpriv >/dev/null 2>&1 || skip_all "setpriv (util-linux) not installed"
 
-echo "1..41"
+echo "1..42"
 
 # The folder must be traversable for the unprivileged client.
 chmod 755 "$T"
@@ -326,6 +327,14 @@ check "... and logs the absent bus once" count_is 1 "no system bus" "$T/d1/log"
 start_bus b
 wait_until 100 has_name "$SVC"
 check "d1 joins the bus when it appears" state_is "$SVC" "$IPATH" "$MASTER"
+
+# PrintStatsClear: the counters start again from 0.
+sleep 2
+before=$(json_state d1 advert_sent | cut -d" " -f2)
+bc call "$SVC" "$VPATH" "$IF_V" PrintStatsClear >/dev/null 2>&1
+after=$(json_state d1 advert_sent | cut -d" " -f2)
+check "PrintStatsClear zeroes the counters ($before adverts sent, then $after)" \
+	test "${after:-x}" -lt "${before:-0}" -a "${before:-0}" -gt 5
 
 # A reload switches DBus off, another on again.
 NODBUS=1 conf VI_2
