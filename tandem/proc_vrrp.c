@@ -17,6 +17,11 @@
  * reload adds, never resume: a VIP left by an earlier run is removed
  * unless the election makes this director master.
  *
+ * With enable_dbus the process serves keepalived's DBus interface
+ * (vrrp/vrrp_dbus.c); its PrintData, PrintStats and ReloadConfig reach
+ * the child runtime through the hooks given here.  A reload that changes
+ * dbus_service_name or the object paths reconnects under the new ones.
+ *
  * Every state change is reported to the parent (which relays it to the
  * check child: the sync daemon follows its instance).  Changes are
  * queued as text lines and sent from a deferred event, so a thousand
@@ -39,6 +44,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_dbus.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
@@ -54,6 +60,7 @@ static struct {
 	size_t outlen;
 	sd_event_source *flush;		/* defer or retry timer, while queued */
 	struct vrrp_notify *notify;	/* notify_* scripts, notify FIFOs */
+	struct vrrp_dbus *dbus;		/* enable_dbus; NULL: off */
 } pv;
 
 #define REPORT_RETRY_USEC (20 * 1000ULL)
@@ -164,12 +171,29 @@ static void notify_gone(const struct vrrp_inst *vi, const char *st)
 	vrrp_notify_group(pv.notify, vi->ci->sg, st);
 }
 
+/* The change for `tandemctl monitor` (and other event readers). */
+static void event_state(const struct vrrp_inst *vi, enum vrrp_state from,
+			enum vrrp_state to)
+{
+	struct json_object *ev = json_object_new_object();
+
+	if (!ev)
+		return;
+	json_object_object_add(ev, "event", json_object_new_string("vrrp"));
+	json_object_object_add(ev, "instance", json_object_new_string(vi->ci->name));
+	json_object_object_add(ev, "state", json_object_new_string(vrrp_state_str(to)));
+	json_object_object_add(ev, "prev", json_object_new_string(vrrp_state_str(from)));
+	json_object_object_add(ev, "priority", json_object_new_int(vi->fsm.cfg.priority));
+	child_event(ev);
+}
+
 static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 		     enum vrrp_state to, void *arg)
 {
-	(void)from;
 	(void)arg;
 	report(vrrp_state_str(to), vi->ci->name);
+	vrrp_dbus_state(pv.dbus, vi, to);
+	event_state(vi, from, to);
 	notify_state(vi, to);
 	pv_mail_state(pv.run, vi, to);
 }
@@ -341,6 +365,43 @@ static void start_all(const struct tandem_config *cfg, bool resume)
 			vrrp_run_add(pv.run, cfg->vrrp.inst[i], &pv.g, resume);
 }
 
+static void dbus_print_data(void)
+{
+	child_dump(IPC_DUMP_DATA);
+}
+
+static void dbus_print_stats(void)
+{
+	child_dump(IPC_DUMP_STATS);
+}
+
+static const struct vrrp_dbus_hooks dbus_hooks = {
+	.print_data = dbus_print_data,
+	.print_stats = dbus_print_stats,
+	.reload = child_request_reload,
+};
+
+/* Start, stop or reconnect the DBus service as enable_dbus and its
+ * names now say; true when it was already serving the same names. */
+static bool dbus_setup(const struct global_defs *gd)
+{
+	const struct vrrp_dbus_conf dc = {
+		.service = gd->dbus_service_name,
+		.no_if_name = gd->dbus_no_interface_name,
+		.net_namespace = gd->net_namespace,
+		.instance = gd->instance,
+	};
+
+	if (pv.dbus && gd->enable_dbus && !vrrp_dbus_differs(pv.dbus, &dc))
+		return true;
+	vrrp_dbus_free(pv.dbus);
+	pv.dbus = NULL;
+	if (gd->enable_dbus &&
+	    vrrp_dbus_new(pv.e, pv.run, &dc, &dbus_hooks, &pv.dbus) < 0)
+		log_err("out of memory: no DBus service");
+	return false;
+}
+
 static int pv_init(sd_event *e, const struct tandem_config *cfg)
 {
 	int r = vrrp_run_new(e, &pv.run);
@@ -361,6 +422,9 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 		 pv.respawned ? " after a restart of this process" : "");
 	pv.cfg = cfg;
 	vrrp_static_set(NULL, &cfg->vrrp, NULL);
+	/* Before the instances start, so that their first states are
+	 * queued on the bus as they happen. */
+	dbus_setup(&cfg->gd);
 	start_all(cfg, pv.respawned);
 	return 0;
 }
@@ -410,11 +474,16 @@ static int pv_reload(const struct tandem_config *old,
 	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
 	vrrp_run_settle(pv.run);
+	if (dbus_setup(&new_cfg->gd))
+		vrrp_dbus_reloaded(pv.dbus);
 	return 0;
 }
 
 static void pv_stop(void)
 {
+	/* VrrpStopped first: the bus objects look into the runtime. */
+	vrrp_dbus_free(pv.dbus);
+	pv.dbus = NULL;
 	/* The stop scripts outlive the process: started detached. */
 	vrrp_notify_stopping(pv.notify);
 	for (struct vrrp_inst *vi = vrrp_run_first(pv.run); vi; vi = vi->next)

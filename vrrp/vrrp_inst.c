@@ -824,6 +824,14 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 /* ------------------------------------------------------------------ */
 /* Dumps: keepalived's field names where they exist                     */
 
+void vrrp_inst_clear_stats(struct vrrp_inst *vi)
+{
+	/* The state machine keeps a pointer to these, not a copy. */
+	memset(&vi->stats, 0, sizeof(vi->stats));
+	vi->adverts_sent = 0;
+	vi->release_master = 0;
+}
+
 void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 {
 	const struct vrrp_conf_instance *ci = vi->ci;

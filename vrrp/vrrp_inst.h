@@ -196,6 +196,9 @@ void vrrp_garp_sched_master(struct vrrp_inst *vi);	/* became master */
 void vrrp_garp_sched_resume(struct vrrp_inst *vi);	/* resumed as master */
 void vrrp_garp_sched_lower_prio(struct vrrp_inst *vi);	/* heard a lower one */
 void vrrp_garp_sched_stop(struct vrrp_inst *vi);	/* left master */
+/* One announcement of every address now (DBus SendGarp): true when sent,
+ * false when not master (only a master holds them). */
+bool vrrp_garp_sched_now(struct vrrp_inst *vi);
 void vrrp_garp_sched_free(struct vrrp_inst *vi);
 
 /* vrrp_promote.c: net.ipv4.conf.IF.promote_secondaries, set while any
@@ -223,6 +226,8 @@ void vrrp_inst_sync_master(struct vrrp_inst *vi);
 void vrrp_inst_sync_backup(struct vrrp_inst *vi);
 
 void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out);
+/* Zero the instance's counters (DBus PrintStatsClear). */
+void vrrp_inst_clear_stats(struct vrrp_inst *vi);
 struct json_object *vrrp_inst_json(const struct vrrp_inst *vi);
 
 #endif

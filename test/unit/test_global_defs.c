@@ -238,6 +238,10 @@ static void test_str(void **state)
 	refuse("process_name a_very_long_process_name");
 	refuse("reload_time_file relative/file");
 	refuse("iproute_etc_dir etc/iproute2");
+	/* a bus name the DBus service could never own */
+	refuse("dbus_service_name org..keepalived");
+	refuse("dbus_service_name :1.42");
+	refuse("dbus_service_name nodots");
 }
 
 static void test_addr(void **state)
