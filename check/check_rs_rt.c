@@ -36,7 +36,17 @@ struct check_rt {
 	size_t nvs;
 	bool log_all;			/* checker_log_all_failures */
 	struct check_notify *notify;	/* NULL: nothing is told */
+	uint64_t stagger_at;		/* the next new checker's first check
+					   may not start before this */
 };
+
+/* New checkers start at most one per STAGGER_USEC: ten start within a
+ * millisecond, ten thousand spread over a second.  Thousands of connects
+ * made in the same instant would all be ready at once, and sd-event
+ * serves one ready source per turn of its loop while every turn looks at
+ * all of them; spread out, their checks stay spread (each next check is
+ * due delay_loop after the last one ended). */
+#define STAGGER_USEC 100
 
 static uint64_t mono_now(const struct check_rt *rt)
 {
@@ -425,8 +435,11 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 			/* A check that was in flight is made again now. */
 			c->next_at = o->running ? now : o->next_at;
 		} else {
+			uint64_t at = now > rt->stagger_at ? now : rt->stagger_at;
+
+			rt->stagger_at = at + STAGGER_USEC;
 			c->up = !c->t.alpha;
-			c->next_at = now + (c->t.warmup ?
+			c->next_at = at + (c->t.warmup ?
 				(uint64_t)random() % c->t.warmup : 0);
 		}
 	}
