@@ -339,6 +339,10 @@ const struct conf_keyword gd_keywords[] = {
 	UINT("json_version", json_version, 1, 2),
 	STRH("iproute_usr_dir", iproute_usr_dir, abs_path),
 	STRH("iproute_etc_dir", iproute_etc_dir, abs_path),
+
+	/* tandem's own */
+	CUSTOM("metrics_listen", gd_h_metrics_listen,
+	       "ADDR:PORT (IPv4) or [ADDR]:PORT (IPv6), port 1..65535"),
 	{ .name = NULL },
 };
 

@@ -42,6 +42,7 @@
 #include "tandem/child.h"
 #include "tandem/config.h"
 #include "tandem/ipc.h"
+#include "tandem/metrics_http.h"
 #include "tandem/opts.h"
 #include "tandem/parent.h"
 #include "tandem/pidfile.h"
@@ -93,6 +94,7 @@ struct parent {
 	bool ready_sent, reloading, stopping;
 	int exit_code;
 	struct relay relay;		/* VRRP states, vrrp -> check */
+	struct metrics_parent_info stats;	/* reloads, for the metrics */
 };
 
 static uint64_t now_usec(struct parent *p)
@@ -582,6 +584,21 @@ static int config_memfd(const struct tandem_config *cfg)
 	return fd;
 }
 
+/* The supervisor's numbers for the metrics endpoint, at each scrape. */
+static void metrics_info(struct metrics_parent_info *out, void *ud)
+{
+	struct parent *p = ud;
+
+	*out = p->stats;
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		const struct slot *s = &p->slots[i];
+
+		out->child[i].wanted = s->wanted;
+		out->child[i].up = s->pid && s->hb_seen && !s->killed_hung;
+		out->child[i].restarts = s->restarts;
+	}
+}
+
 static void reload(struct parent *p)
 {
 	struct config_load_opts lo = { .config_id = p->o->config_id };
@@ -601,6 +618,7 @@ static void reload(struct parent *p)
 	if (!ncfg) {
 		log_err("reload refused: %zu error(s) in %s; the running config is kept",
 			d.errors, p->o->conf_file);
+		p->stats.reloads_refused++;
 		conf_diag_free(&d);
 		p->reloading = false;
 		sdn_ready("running (last reload refused)");
@@ -611,6 +629,7 @@ static void reload(struct parent *p)
 	if (fd < 0) {
 		log_err("reload: cannot pass the config to the children: %s",
 			strerror(-fd));
+		p->stats.reloads_failed++;
 		config_free(ncfg);
 		p->reloading = false;
 		sdn_ready("running (last reload failed)");
@@ -619,6 +638,9 @@ static void reload(struct parent *p)
 	config_free(p->old_cfg);
 	p->old_cfg = p->cfg;
 	p->cfg = ncfg;
+	p->stats.reloads_ok++;
+	p->stats.last_reload_ok = metrics_realtime_usec();
+	metrics_http_configure(p->e, &ncfg->gd.metrics_listen, metrics_info, p);
 	wanted_children(p, ncfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p->slots[i];
@@ -718,6 +740,7 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 	}
 	sdn_mainpid();
 
+	metrics_http_configure(p.e, &cfg->gd.metrics_listen, metrics_info, &p);
 	wanted_children(&p, cfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];
@@ -750,6 +773,7 @@ fail:
 	log_err("cannot start the supervisor: %s", strerror(-r));
 	code = TANDEM_EXIT_FAILURE;
 out:
+	metrics_http_stop();
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];
 
