@@ -46,6 +46,15 @@ static uint64_t mono_now(const struct check_rt *rt)
 	return t;
 }
 
+/* The clock of check durations: now, not the loop's wake-up time. */
+static uint64_t mono_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static uint64_t real_now(void)
 {
 	struct timespec ts;
@@ -178,6 +187,12 @@ static void on_done(struct check_probe *p, bool ok, const char *reason)
 	uint64_t now = mono_now(c->rs->rt), wait = c->t.delay_loop;
 
 	c->running = false;
+	if (c->started_at) {
+		uint64_t t = mono_clock();
+
+		check_dur_add(&c->dur, t > c->started_at ? t - c->started_at : 0);
+		c->started_at = 0;
+	}
 	c->checks++;
 	c->last_ok = ok;
 	c->last_at = real_now();
@@ -255,6 +270,7 @@ static int on_next(sd_event_source *s, uint64_t usec, void *ud)
 	c->probe.weight = -1;
 	c->probe.script = check_notify_script_opts(r->rt->notify);
 	c->running = true;
+	c->started_at = mono_clock();
 	e = c->type->start(&c->probe);
 	if (e < 0) {
 		char why[CHECK_REASON_MAX];
@@ -422,6 +438,7 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 			memcpy(c->reason, o->reason, sizeof(c->reason));
 			c->weight = o->weight;
 			c->weight_delta = o->weight_delta;
+			c->dur = o->dur;
 			/* A check that was in flight is made again now. */
 			c->next_at = o->running ? now : o->next_at;
 		} else {
@@ -605,6 +622,30 @@ uint64_t check_vs_live_weight(const struct check_vs *vs)
 
 /* ------------------------------------------------------------------ */
 /* Dumps                                                               */
+
+struct check_rs_rt *const *check_rt_servers(const struct check_rt *rt,
+					    size_t *n)
+{
+	*n = rt ? rt->n : 0;
+	return rt ? rt->v : NULL;
+}
+
+struct check_vs_rt *const *check_rt_quorums(const struct check_rt *rt,
+					    size_t *n)
+{
+	*n = rt ? rt->nvs : 0;
+	return rt ? rt->vsv : NULL;
+}
+
+void check_rt_vs_name(const struct check_vs *vs, char *buf, size_t len)
+{
+	vs_str(vs, buf, len);
+}
+
+void check_rt_rs_name(const struct check_rs *rs, char *buf, size_t len)
+{
+	rs_str(rs, buf, len);
+}
 
 void check_rt_dump(const struct check_rt *rt, FILE *out)
 {

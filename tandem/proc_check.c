@@ -29,6 +29,7 @@
 
 #include "check/check_http.h"
 #include "check/check_ipvs.h"
+#include "check/check_metrics.h"
 #include "check/check_notify.h"
 #include "check/check_rs_rt.h"
 #include "ipvs/ipvs_nl.h"
@@ -322,12 +323,30 @@ static void pc_dump_json(struct json_object *o)
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 
+/* Control requests relayed by the parent. */
+static struct json_object *pc_command(struct json_object *req)
+{
+	struct json_object *cmd = NULL, *o;
+	const char *c;
+
+	json_object_object_get_ex(req, "cmd", &cmd);
+	c = cmd ? json_object_get_string(cmd) : "";
+	if (!strcmp(c, "metrics"))
+		return check_metrics_command(pc.rt, pc.ipvs, req);
+	o = json_object_new_object();
+	if (o)
+		json_object_object_add(o, "error", json_object_new_string(
+			"unknown command for the check process"));
+	return o;
+}
+
 const struct child_ops proc_check_ops = {
 	.name = "check", .dump_base = "tandem_check",
 	.set_opts = pc_set_opts,
 	.init = pc_init, .reload = pc_reload, .stop = pc_stop,
 	.dump_data = pc_dump_data, .dump_json = pc_dump_json,
 	.message = pc_message,
+	.command = pc_command,
 };
 
 #endif

@@ -39,6 +39,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_metrics.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
@@ -417,11 +418,29 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
+/* Control requests relayed by the parent. */
+static struct json_object *pv_command(struct json_object *req)
+{
+	struct json_object *cmd = NULL, *o;
+	const char *c;
+
+	json_object_object_get_ex(req, "cmd", &cmd);
+	c = cmd ? json_object_get_string(cmd) : "";
+	if (!strcmp(c, "metrics"))
+		return vrrp_metrics_command(pv.run, req);
+	o = json_object_new_object();
+	if (o)
+		json_object_object_add(o, "error", json_object_new_string(
+			"unknown command for the vrrp process"));
+	return o;
+}
+
 const struct child_ops proc_vrrp_ops = {
 	.name = "vrrp", .dump_base = "tandem",
 	.set_opts = pv_set_opts, .set_restarts = pv_set_restarts,
 	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
 	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
+	.command = pv_command,
 };
 
 #endif
