@@ -10,6 +10,7 @@
                                        when there is none; an error when
                                        several match)
   metrics_parse.py count FILE NAME [K=V...]  how many samples match
+  metrics_parse.py sum FILE NAME [K=V...]    their values added up
 """
 import sys
 
@@ -67,6 +68,9 @@ def main():
     got = matching(path, name, want)
     if cmd == "count":
         print(len(got))
+    elif cmd == "sum":
+        v = sum(s.value for s in got)
+        print(int(v) if v == int(v) else v)
     elif not got:
         print("none")
     elif len(got) > 1:
