@@ -39,6 +39,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_ctl.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
@@ -433,11 +434,17 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
+static struct json_object *pv_command(struct json_object *req)
+{
+	return vrrp_ctl_command(pv.run, req);
+}
+
 const struct child_ops proc_vrrp_ops = {
 	.name = "vrrp", .dump_base = "tandem",
 	.set_opts = pv_set_opts, .set_restarts = pv_set_restarts,
 	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
 	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
+	.command = pv_command,
 };
 
 #endif
