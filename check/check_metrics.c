@@ -60,7 +60,7 @@ struct rs_names {
 
 static void names_of(const struct check_rs_rt *r, struct rs_names *n)
 {
-	check_rt_vs_name(r->vs, n->vs, sizeof(n->vs));
+	check_vs_name(r->vs, n->vs, sizeof(n->vs));
 	check_rt_rs_name(r->rs, n->rs, sizeof(n->rs));
 }
 
@@ -242,7 +242,7 @@ static void quorums(struct prom *p, const struct check_rt *rt)
 				       m == 1 ? check_vs_live_weight(v[i]->vs) :
 				       v[i]->vs->quorum;
 
-			check_rt_vs_name(v[i]->vs, vs, sizeof(vs));
+			check_vs_name(v[i]->vs, vs, sizeof(vs));
 			prom_u64(p, names[m], val, "virtual_server", vs,
 				 "protocol", proto_str(v[i]->vs), END);
 		}

@@ -134,14 +134,20 @@ uint64_t check_vs_live_weight(const struct check_vs *vs);
  * whether the live weight reaches the quorum. */
 bool check_vs_quorum_up(const struct check_vs *vs);
 
+/* A real server went up or down (names as the dumps print them; reason:
+ * the failing checker's, "" when up), for the control socket's events. */
+typedef void (*check_rs_change_fn)(const char *vs, const char *rs, bool up,
+				   const char *reason, void *arg);
+void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg);
+/* vs's name as the dumps print it ("10.0.0.1:80", "fwmark 1", ...). */
+void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
 /* For the metrics (check_metrics.c): the running real servers and the
  * virtual servers' quorum states (NULL and *n 0 without a runtime), and
- * the names the dumps and the JSON give them. */
+ * a real server's name as the dumps print it. */
 struct check_rs_rt *const *check_rt_servers(const struct check_rt *rt,
 					    size_t *n);
 struct check_vs_rt *const *check_rt_quorums(const struct check_rt *rt,
 					    size_t *n);
-void check_rt_vs_name(const struct check_vs *vs, char *buf, size_t len);
 void check_rt_rs_name(const struct check_rs *rs, char *buf, size_t len);
 
 void check_rt_dump(const struct check_rt *rt, FILE *out);

@@ -250,11 +250,18 @@ struct global_defs {
 	char *dbus_service_name;	/* default org.keepalived.Vrrp1 */
 	char *dbus_no_interface_name;	/* default "none" */
 
+	/* --- control socket (tandem only) ------------------------------ */
+	char *control_socket;		/* NULL: the default; "none": off */
+	char *control_socket_group;	/* NULL: root only (0600) */
+
 	/* --- tandem's own (keepalived has no such keyword) ------------ */
 	/* metrics_listen ADDR:PORT: the parent's Prometheus endpoint;
 	 * ss_family AF_UNSPEC: none (the default). */
 	struct sockaddr_storage metrics_listen;
 };
+
+/* sizeof(sun_path) in struct sockaddr_un */
+#define GD_SOCKET_PATH_MAX 108
 
 /* The keywords of the global_defs block, offsets into struct global_defs.
  * Ends with {.name = NULL}. */

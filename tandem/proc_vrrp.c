@@ -39,6 +39,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_ctl.h"
 #include "vrrp/vrrp_metrics.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
@@ -434,21 +435,16 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
-/* Control requests relayed by the parent. */
+/* Control requests relayed by the parent: metrics here, the rest in
+ * vrrp_ctl.c. */
 static struct json_object *pv_command(struct json_object *req)
 {
-	struct json_object *cmd = NULL, *o;
-	const char *c;
+	struct json_object *cmd = NULL;
 
-	json_object_object_get_ex(req, "cmd", &cmd);
-	c = cmd ? json_object_get_string(cmd) : "";
-	if (!strcmp(c, "metrics"))
+	if (json_object_object_get_ex(req, "cmd", &cmd) && cmd &&
+	    !strcmp(json_object_get_string(cmd), "metrics"))
 		return vrrp_metrics_command(pv.run, req);
-	o = json_object_new_object();
-	if (o)
-		json_object_object_add(o, "error", json_object_new_string(
-			"unknown command for the vrrp process"));
-	return o;
+	return vrrp_ctl_command(pv.run, req);
 }
 
 const struct child_ops proc_vrrp_ops = {
