@@ -249,6 +249,33 @@ static void quorums(struct prom *p, const struct check_rt *rt)
 	}
 }
 
+static uint64_t dest_weight(const struct ipvs_dest *e)
+{
+	return e->weight > 0 ? (uint64_t)e->weight : 0;
+}
+
+static uint64_t dest_active(const struct ipvs_dest *e)
+{
+	return e->active_conns;
+}
+
+static uint64_t dest_inactive(const struct ipvs_dest *e)
+{
+	return e->inact_conns;
+}
+
+static const struct {
+	const char *name, *help;
+	uint64_t (*get)(const struct ipvs_dest *e);
+} gauges[] = {
+	{ "tandem_ipvs_dest_weight",
+	  "The destination's weight in the kernel's table.", dest_weight },
+	{ "tandem_ipvs_dest_active_connections",
+	  "Active connections to the destination.", dest_active },
+	{ "tandem_ipvs_dest_inactive_connections",
+	  "Inactive connections to the destination.", dest_inactive },
+};
+
 /* The kernel's counters; only "available 0" without IPVS. */
 static void ipvs(struct prom *p, struct check_ipvs *ci)
 {
@@ -303,41 +330,17 @@ static void ipvs(struct prom *p, struct check_ipvs *ci)
 			}
 		}
 	}
-	prom_family(p, "tandem_ipvs_dest_weight", "gauge",
-		    "The destination's weight in the kernel's table.");
-	for (size_t i = 0; i < t.n; i++) {
-		ipvs_service_str(&t.vs[i].svc, s, sizeof(s));
-		for (size_t k = 0; k < t.vs[i].ndests; k++) {
-			const struct ipvs_dest *e = &t.vs[i].dests[k];
+	for (size_t m = 0; m < sizeof(gauges) / sizeof(gauges[0]); m++) {
+		prom_family(p, gauges[m].name, "gauge", gauges[m].help);
+		for (size_t i = 0; i < t.n; i++) {
+			ipvs_service_str(&t.vs[i].svc, s, sizeof(s));
+			for (size_t k = 0; k < t.vs[i].ndests; k++) {
+				const struct ipvs_dest *e = &t.vs[i].dests[k];
 
-			ipvs_dest_str(e, t.vs[i].svc.af, d, sizeof(d));
-			prom_u64(p, "tandem_ipvs_dest_weight",
-				 e->weight > 0 ? (uint64_t)e->weight : 0,
-				 "service", s, "dest", d, END);
-		}
-	}
-	prom_family(p, "tandem_ipvs_dest_active_connections", "gauge",
-		    "Active connections to the destination.");
-	for (size_t i = 0; i < t.n; i++) {
-		ipvs_service_str(&t.vs[i].svc, s, sizeof(s));
-		for (size_t k = 0; k < t.vs[i].ndests; k++) {
-			const struct ipvs_dest *e = &t.vs[i].dests[k];
-
-			ipvs_dest_str(e, t.vs[i].svc.af, d, sizeof(d));
-			prom_u64(p, "tandem_ipvs_dest_active_connections",
-				 e->active_conns, "service", s, "dest", d, END);
-		}
-	}
-	prom_family(p, "tandem_ipvs_dest_inactive_connections", "gauge",
-		    "Inactive connections to the destination.");
-	for (size_t i = 0; i < t.n; i++) {
-		ipvs_service_str(&t.vs[i].svc, s, sizeof(s));
-		for (size_t k = 0; k < t.vs[i].ndests; k++) {
-			const struct ipvs_dest *e = &t.vs[i].dests[k];
-
-			ipvs_dest_str(e, t.vs[i].svc.af, d, sizeof(d));
-			prom_u64(p, "tandem_ipvs_dest_inactive_connections",
-				 e->inact_conns, "service", s, "dest", d, END);
+				ipvs_dest_str(e, t.vs[i].svc.af, d, sizeof(d));
+				prom_u64(p, gauges[m].name, gauges[m].get(e),
+					 "service", s, "dest", d, END);
+			}
 		}
 	}
 	ipvs_table_free(&t);
