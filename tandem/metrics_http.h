@@ -30,6 +30,7 @@ struct metrics_parent_info {
 		bool wanted;		/* the config needs this child */
 		bool up;		/* running and heartbeating */
 		unsigned restarts;	/* since tandem started */
+		uint64_t reload_failures;	/* it could not apply one */
 	} child[CHILD_NTYPES];
 };
 

@@ -100,6 +100,13 @@ static char *parent_text(metrics_parent_fn fn, void *fnud, uint64_t started)
 			prom_u64(&p, "tandem_child_restarts_total",
 				 info.child[i].restarts, "child",
 				 child_ops_table[i]->name, (const char *)NULL);
+	prom_family(&p, "tandem_child_reload_failures_total", "counter",
+		    "Reloads the child could not apply (it kept its config).");
+	for (int i = 0; i < CHILD_NTYPES; i++)
+		if (info.child[i].wanted)
+			prom_u64(&p, "tandem_child_reload_failures_total",
+				 info.child[i].reload_failures, "child",
+				 child_ops_table[i]->name, (const char *)NULL);
 	return prom_close(&p);
 }
 

@@ -249,9 +249,10 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 				memcpy(&st, m->payload, sizeof(st));
 			s->reload_pending = false;
 			ctl_reload_child_done(slot_name(s), st);
-			if (st)
+			if (st) {
 				log_err("%s child could not apply the new config", slot_name(s));
-			else
+				s->p->stats.child[s->type].reload_failures++;
+			} else
 				log_info("%s child applied the new config", slot_name(s));
 			break;
 		}

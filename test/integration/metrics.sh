@@ -42,7 +42,7 @@ for _py in /usr/bin/python3 python3; do
 done
 [ -n "$PY" ] || skip_all "python3-prometheus-client not installed"
 
-echo "1..58"
+echo "1..59"
 
 LPIDS=""
 # listen NS PORT: a TCP listener on the namespace's loopback; sets LNS_PORT
@@ -237,6 +237,9 @@ conf
 kill -HUP "$PID1"
 check "a reload with another port moves the endpoint" wait_until 50 is d1 2 \
 	tandem_reloads_total result=ok
+check "both children applied every reload" sh -c \
+	"[ \"\$('$PY' '$PARSE' sum '$T/d1.prom' tandem_child_reload_failures_total)\" = 0 ] &&
+	 [ \"\$('$PY' '$PARSE' count '$T/d1.prom' tandem_child_reload_failures_total)\" = 2 ]"
 check "the old port no longer answers" sh -c \
 	"! ip netns exec '$CL' curl -s -m 3 -o /dev/null http://192.0.2.1:19651/metrics"
 
