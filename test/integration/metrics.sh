@@ -13,7 +13,8 @@
 # tracker, both children up and answering, a real server going down
 # changing its gauges and the failure counters, check durations, a
 # reload bumping tandem_reloads_total (ok and refused), a reload moving
-# the endpoint to another port, a child restart counted, 404 / 405 / 400
+# the endpoint to another port (and a taken port logged, tandem running
+# on), a child restart counted, 404 / 405 / 400
 # / 431 / 408 answers, and a flood of connections and garbage that
 # changes nothing for VRRP or for the next scrape.
 #
@@ -42,7 +43,7 @@ for _py in /usr/bin/python3 python3; do
 done
 [ -n "$PY" ] || skip_all "python3-prometheus-client not installed"
 
-echo "1..59"
+echo "1..62"
 
 LPIDS=""
 # listen NS PORT: a TCP listener on the namespace's loopback; sets LNS_PORT
@@ -242,6 +243,22 @@ check "both children applied every reload" sh -c \
 	 [ \"\$('$PY' '$PARSE' count '$T/d1.prom' tandem_child_reload_failures_total)\" = 2 ]"
 check "the old port no longer answers" sh -c \
 	"! ip netns exec '$CL' curl -s -m 3 -o /dev/null http://192.0.2.1:19651/metrics"
+
+ip netns exec "$D1" socat TCP-LISTEN:19654,bind=192.0.2.1,reuseaddr,fork \
+	/dev/null >/dev/null 2>&1 &
+LPIDS="$LPIDS $!"
+wait_until 30 listening "$D1" 19654
+PORT1=19654
+conf
+kill -HUP "$PID1"
+check "a port already taken is logged, and tandem runs on" wait_until 50 \
+	grep -q "metrics: cannot listen on 192.0.2.1:19654" "$T/d1/log"
+check "VRRP is not disturbed by it" only "$D1"
+PORT1=19655
+conf
+kill -HUP "$PID1"
+check "the next reload binds a free port again" wait_until 50 is d1 4 \
+	tandem_reloads_total result=ok
 
 # --- a child restart ----------------------------------------------------------
 _cc=$(readpid "$T/d1/check.pid")
