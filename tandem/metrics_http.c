@@ -6,7 +6,9 @@
  * small as HTTP/1.1 allows: it reads one request head (at most REQ_MAX
  * bytes), answers GET /metrics with the scrape (metrics_scrape.c) and
  * anything else with 404, 405 or 400, always with Content-Length and
- * "Connection: close", then closes.  Everything is non-blocking on the
+ * "Connection: close", then ends its side and reads the client's to its
+ * end for a moment before closing (so unread input cannot reset the
+ * connection under the answer).  Everything is non-blocking on the
  * parent's loop, which also supervises the children, so nothing here
  * may wait: at most MAX_CLIENTS clients are served at a time (more are
  * accepted and closed at once, so the kernel's backlog does not fill
@@ -34,6 +36,7 @@
 #define REQ_MAX		4096			/* request head, bytes */
 #define READ_TIMEOUT	(5 * 1000000ULL)	/* to send the request */
 #define CLIENT_TIMEOUT	(30 * 1000000ULL)	/* to be done altogether */
+#define LINGER		(2 * 1000000ULL)	/* to read the client's end */
 #define ACCEPT_BATCH	64			/* accepts per wake-up */
 #define CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
@@ -45,6 +48,7 @@ struct client {
 	size_t reqlen;
 	uint64_t born;			/* CLOCK_MONOTONIC usec of accept */
 	bool replying;			/* the request was read */
+	bool lingering;			/* answer sent, reading to the end */
 	struct metrics_scrape *scrape;	/* in flight */
 	char *out;			/* the whole response */
 	size_t outlen, sent;
@@ -134,7 +138,33 @@ static void client_flush(struct client *c)
 		}
 		c->sent += (size_t)k;
 	}
+	/* Closing with unread input (a request body, pipelined bytes)
+	 * would reset the connection and could destroy the answer before
+	 * the client read it: end our side and read theirs to its end, for
+	 * a moment. */
 	shutdown(c->fd, SHUT_WR);
+	c->lingering = true;
+	sd_event_source_set_io_events(c->io, EPOLLIN);
+	sd_event_source_set_enabled(c->io, SD_EVENT_ON);
+	sd_event_source_set_time(c->timer, mono_usec() + LINGER);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+}
+
+/* Lingering: drop what the client still sends; free it at its end. */
+static void client_drain(struct client *c)
+{
+	char junk[4096];
+
+	for (int n = 0; n < 64; n++) {
+		ssize_t k = recv(c->fd, junk, sizeof(junk), MSG_DONTWAIT);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (k <= 0)
+			break;
+	}
 	client_free(c);
 }
 
@@ -242,6 +272,10 @@ static int on_client_io(sd_event_source *src, int fd, uint32_t revents,
 	struct client *c = ud;
 
 	(void)src;
+	if (c->lingering) {
+		client_drain(c);
+		return 0;
+	}
 	if (c->replying) {
 		if (revents & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			client_flush(c);

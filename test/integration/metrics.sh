@@ -43,7 +43,7 @@ for _py in /usr/bin/python3 python3; do
 done
 [ -n "$PY" ] || skip_all "python3-prometheus-client not installed"
 
-echo "1..62"
+echo "1..63"
 
 LPIDS=""
 # listen NS PORT: a TCP listener on the namespace's loopback; sets LNS_PORT
@@ -288,6 +288,8 @@ def ask(data, wait=8):
     return r.split(b"\r\n")[0].decode(errors="replace")
 print("malformed", ask(b"GARBAGE\r\n\r\n"))
 print("nul", ask(b"GET /metrics\0 HTTP/1.1\r\n\r\n"))
+print("body", ask(b"POST /metrics HTTP/1.1\r\nContent-Length: 300000\r\n\r\n"
+                  + b"x" * 300000))
 print("huge", ask(b"GET /metrics HTTP/1.1\r\nX: " + b"a" * 9000 + b"\r\n\r\n"))
 t = time.time()
 print("slow", ask(b"GET /metr", 10), round(time.time() - t))
@@ -309,6 +311,8 @@ PY
 sed 's/^/# /' "$T/raw.out"
 check "400 for a malformed request" grep -q "^malformed HTTP/1.1 400" "$T/raw.out"
 check "400 for a NUL in the request" grep -q "^nul HTTP/1.1 400" "$T/raw.out"
+check "405 reaches a client still sending a large body" \
+	grep -q "^body HTTP/1.1 405" "$T/raw.out"
 check "431 for an oversized request head" grep -q "^huge HTTP/1.1 431" "$T/raw.out"
 check "a slow client gets 408 after about 5 s" grep -Eq "^slow HTTP/1.1 408 .* [4-7]$" "$T/raw.out"
 check "the flood ran" grep -q "^flood" "$T/raw.out"
