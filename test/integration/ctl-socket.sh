@@ -23,7 +23,7 @@ CTL="$(dirname "$TANDEM")/tandemctl"
 [ -x "$CTL" ] || skip_all "$CTL not built"
 PROBE="$(dirname "$0")/ctl_probe.py"
 setup_dir
-echo "1..72"
+echo "1..75"
 
 SOCK="$T/run/ctl/tandem.sock"
 LPIDS=""
@@ -253,6 +253,20 @@ check "a client leaving mid-request is counted" \
 check "bad input is logged" log_has "control: client [0-9]*: malformed JSON"
 check "the daemon and its children kept running" \
 	sh -c "kill -0 $TANDEM_PID && [ '$(readpid "$VPID")' = '$v' ] && [ '$(readpid "$CPID")' = '$c' ]"
+
+# --- a child that hangs mid-request ------------------------------------
+kill -STOP "$c"
+ctl status --json >"$T/st.json" 2>"$T/o"
+check "status with a hung check child still answers (exit $?)" test $? = 0
+got=$(pj "d.get('errors'), sorted(i['data']['iname'] for i in d['vrrp'])" <"$T/st.json" 2>&1)
+check "it names the check process as not answering, and has the VRRP part ($got)" \
+	test "$got" = \
+	"['the check process did not answer'] ['VI_1', 'VI_2']"
+wait_until 100 newpid "$CPID" "$c"
+c=$(readpid "$CPID")
+wait_until 50 sh -c "'$CTL' -s '$SOCK' show rs 127.0.0.1:7002 >/dev/null 2>&1"
+check "the restarted check child answers show" \
+	sh -c "'$CTL' -s '$SOCK' show rs 127.0.0.1:7002 | grep -q down"
 
 # --- a second daemon on the same path; a stale socket ------------------
 printf 'global_defs {\n    control_socket %s\n}\n' "$SOCK" >"$T/second.conf"
