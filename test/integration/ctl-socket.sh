@@ -23,7 +23,7 @@ CTL="$(dirname "$TANDEM")/tandemctl"
 [ -x "$CTL" ] || skip_all "$CTL not built"
 PROBE="$(dirname "$0")/ctl_probe.py"
 setup_dir
-echo "1..75"
+echo "1..76"
 
 SOCK="$T/run/ctl/tandem.sock"
 LPIDS=""
@@ -233,6 +233,8 @@ check "demote without a name gets an error" sh -c "python3 '$PROBE' req '$SOCK' 
 check "a line over 64 KiB: an error, then closed" sh -c "python3 '$PROBE' longline '$SOCK' | grep -q 'longer than 65536 bytes.* closed$'"
 check "a request sent byte by byte is answered" sh -c "python3 '$PROBE' trickle '$SOCK' | grep -q '\"pong\":true'"
 check "200 requests on one connection: 200 answers" sh -c "python3 '$PROBE' many '$SOCK' 200 | grep -qx 'answers 200'"
+check "a client that shuts its sending side gets its answer, then is closed" \
+	sh -c "python3 '$PROBE' halfclose '$SOCK' '{\"cmd\":\"status\"}' | grep -q '^{\"ok\":true,\"result\":{\"tandem\".* closed$'"
 for i in 1 2 3; do python3 "$PROBE" leave "$SOCK" '{"cmd":"status"}' >/dev/null; done
 python3 "$PROBE" leave "$SOCK" '{"cmd":"reload"}' >/dev/null
 wait_until 30 log_has "reload complete"
