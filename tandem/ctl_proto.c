@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json_req.h"
 #include "tandem/ctl_proto.h"
 
 int ctl_lines_add(struct ctl_lines *l, const char *data, size_t n)
@@ -35,7 +36,8 @@ int ctl_lines_add(struct ctl_lines *l, const char *data, size_t n)
 	l->len += n;
 	/* Only the line still open counts against the limit. */
 	nl = memrchr(l->buf, '\n', l->len);
-	if ((size_t)(l->buf + l->len - (nl ? nl + 1 : l->buf)) > CTL_LINE_MAX)
+	if ((size_t)(l->buf + l->len - (nl ? nl + 1 : l->buf)) >
+	    (l->max ? l->max : CTL_LINE_MAX))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -85,10 +87,6 @@ struct json_object *ctl_parse_line(const char *line, size_t len,
 	size_t end;
 
 	*why = NULL;
-	if (len > CTL_LINE_MAX) {
-		*why = "line too long";
-		return NULL;
-	}
 	if (memchr(line, '\0', len)) {
 		*why = "malformed JSON: a NUL byte in the line";
 		return NULL;
@@ -169,10 +167,5 @@ struct json_object *ctl_error(const char *fmt, ...)
 
 const char *ctl_str(struct json_object *o, const char *key)
 {
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return json_req_str(o, key);
 }
