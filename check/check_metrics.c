@@ -366,19 +366,6 @@ struct json_object *check_metrics_command(const struct check_rt *rt,
 					  struct check_ipvs *ci,
 					  struct json_object *req)
 {
-	struct json_object *o = json_object_new_object();
-	char *text;
-
 	(void)req;
-	if (!o)
-		return NULL;
-	text = check_metrics_text(rt, ci);
-	if (!text) {
-		json_object_object_add(o, "error",
-				       json_object_new_string("out of memory"));
-		return o;
-	}
-	json_object_object_add(o, "text", json_object_new_string(text));
-	free(text);
-	return o;
+	return prom_reply(check_metrics_text(rt, ci));
 }

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "lib/json_req.h"
 #include "lib/prom_text.h"
 
 int prom_open(struct prom *p)
@@ -230,4 +233,17 @@ void prom_histogram(struct prom *p, const char *name, const double *le,
 	snprintf(series, sizeof(series), "%s_count", name);
 	hist_series(p, series, lk, lv, nl, NULL);
 	fprintf(p->f, " %llu\n", (unsigned long long)cum);
+}
+
+struct json_object *prom_reply(char *text)
+{
+	struct json_object *o;
+
+	if (!text)
+		return json_req_error("out of memory");
+	o = json_object_new_object();
+	if (o)
+		json_object_object_add(o, "text", json_object_new_string(text));
+	free(text);
+	return o;
 }

@@ -57,4 +57,10 @@ void prom_histogram(struct prom *p, const char *name, const double *le,
 		    double sum, const char *const *lk, const char *const *lv,
 		    size_t nl);
 
+/* A child's answer to {"cmd": "metrics"}: {"text": text} (text taken
+ * over), or {"error": "out of memory"} when text is NULL; NULL only when
+ * out of memory. */
+struct json_object;
+struct json_object *prom_reply(char *text);
+
 #endif

@@ -35,6 +35,7 @@
 #include "check/check_notify.h"
 #include "check/check_rs_rt.h"
 #include "ipvs/ipvs_nl.h"
+#include "lib/json_req.h"
 #include "lib/log.h"
 #include "lib/nl_addr_watch.h"
 #include "tandem/child.h"
@@ -348,10 +349,9 @@ static void pc_dump_json(struct json_object *o)
  * check_ctl.c. */
 static struct json_object *pc_command(struct json_object *req)
 {
-	struct json_object *cmd = NULL;
+	const char *cmd = json_req_str(req, "cmd");
 
-	if (json_object_object_get_ex(req, "cmd", &cmd) && cmd &&
-	    !strcmp(json_object_get_string(cmd), "metrics"))
+	if (cmd && !strcmp(cmd, "metrics"))
 		return check_metrics_command(pc.rt, pc.ipvs, req);
 	return check_ctl_command(pc.cfg ? &pc.cfg->check : NULL, pc.rt, pc.ipvs,
 				 req);

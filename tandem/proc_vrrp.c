@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/json_req.h"
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
@@ -439,10 +440,9 @@ static void pv_dump_json(struct json_object *o)
  * vrrp_ctl.c. */
 static struct json_object *pv_command(struct json_object *req)
 {
-	struct json_object *cmd = NULL;
+	const char *cmd = json_req_str(req, "cmd");
 
-	if (json_object_object_get_ex(req, "cmd", &cmd) && cmd &&
-	    !strcmp(json_object_get_string(cmd), "metrics"))
+	if (cmd && !strcmp(cmd, "metrics"))
 		return vrrp_metrics_command(pv.run, req);
 	return vrrp_ctl_command(pv.run, req);
 }

@@ -308,19 +308,6 @@ char *vrrp_metrics_text(struct vrrp_run *run)
 struct json_object *vrrp_metrics_command(struct vrrp_run *run,
 					 struct json_object *req)
 {
-	struct json_object *o = json_object_new_object();
-	char *text;
-
 	(void)req;
-	if (!o)
-		return NULL;
-	text = vrrp_metrics_text(run);
-	if (!text) {
-		json_object_object_add(o, "error",
-				       json_object_new_string("out of memory"));
-		return o;
-	}
-	json_object_object_add(o, "text", json_object_new_string(text));
-	free(text);
-	return o;
+	return prom_reply(vrrp_metrics_text(run));
 }
