@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/json_req.h"
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
@@ -45,6 +46,8 @@
 
 #ifdef WITH_VRRP
 #include "vrrp/vrrp_dbus.h"
+#include "vrrp/vrrp_ctl.h"
+#include "vrrp/vrrp_metrics.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
@@ -514,11 +517,23 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
+/* Control requests relayed by the parent: metrics here, the rest in
+ * vrrp_ctl.c. */
+static struct json_object *pv_command(struct json_object *req)
+{
+	const char *cmd = json_req_str(req, "cmd");
+
+	if (cmd && !strcmp(cmd, "metrics"))
+		return vrrp_metrics_command(pv.run, req);
+	return vrrp_ctl_command(pv.run, req);
+}
+
 const struct child_ops proc_vrrp_ops = {
 	.name = "vrrp", .dump_base = "tandem",
 	.set_opts = pv_set_opts, .set_restarts = pv_set_restarts,
 	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
 	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
+	.command = pv_command,
 };
 
 #endif
