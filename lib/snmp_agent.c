@@ -160,6 +160,23 @@ static int on_log(int major, int minor, void *server, void *client)
 	return 0;
 }
 
+/* init_snmp() would parse every MIB file it finds for names a subagent
+ * never prints (and log each one it cannot resolve): an empty MIBS list
+ * for the call, the user's own restored after it. */
+static void load_no_mibs(void)
+{
+	const char *env = getenv("MIBS");
+	char *saved = env ? strdup(env) : NULL;
+
+	setenv("MIBS", "", 1);
+	init_snmp(ag.name);
+	if (saved)
+		setenv("MIBS", saved, 1);
+	else
+		unsetenv("MIBS");
+	free(saved);
+}
+
 int snmp_agent_start(sd_event *e, const char *name, const char *socket)
 {
 	if (ag.started)
@@ -179,6 +196,10 @@ int snmp_agent_start(sd_event *e, const char *name, const char *socket)
 	snmp_enable_calllog();
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 			       NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	/* alarms (the agentx ping and reconnect) run from our timer, never
+	 * from a SIGALRM handler */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+			       NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 			       NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
@@ -189,9 +210,6 @@ int snmp_agent_start(sd_event *e, const char *name, const char *socket)
 			       NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
 			       NETSNMP_DS_AGENT_NO_ROOT_ACCESS, 1);
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
-			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-			   SNMP_AGENT_PING_SEC);
 	if (ag.socket)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
 				      NETSNMP_DS_AGENT_X_SOCKET, ag.socket);
@@ -203,7 +221,12 @@ int snmp_agent_start(sd_event *e, const char *name, const char *socket)
 		ag.name = ag.socket = NULL;
 		return -EIO;
 	}
-	init_snmp(ag.name);
+	/* after init_agent(), which sets the library's default (15 s); the
+	 * session opens (or its retries start) in init_snmp() */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   SNMP_AGENT_PING_SEC);
+	load_no_mibs();
 	ag.started = true;
 	log_info("SNMP: AgentX subagent towards %s",
 		 ag.socket ? ag.socket : "the default master agent");

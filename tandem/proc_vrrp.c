@@ -42,6 +42,7 @@
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
+#include "vrrp/vrrp_snmp.h"
 
 static struct {
 	bool keep_vips;			/* -V */
@@ -167,11 +168,25 @@ static void notify_gone(const struct vrrp_inst *vi, const char *st)
 static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 		     enum vrrp_state to, void *arg)
 {
-	(void)from;
 	(void)arg;
 	report(vrrp_state_str(to), vi->ci->name);
 	notify_state(vi, to);
 	pv_mail_state(pv.run, vi, to);
+	vrrp_snmp_state(vi, from, to);
+}
+
+/* enable_snmp_rfcv3 (or enable_snmp_rfc), enable_snmp_vrrp, enable_traps,
+ * snmp_socket */
+static void snmp_set(const struct global_defs *gd)
+{
+	struct vrrp_snmp_opts o = {
+		.rfcv3 = gd->enable_snmp_rfcv3,
+		.tandem = gd->enable_snmp_vrrp,
+		.traps = gd->enable_traps,
+		.socket = gd->snmp_socket,
+	};
+
+	vrrp_snmp_set(pv.e, pv.run, &o);
 }
 
 static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
@@ -335,6 +350,7 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	pv.cfg = cfg;
 	vrrp_static_set(NULL, &cfg->vrrp, NULL);
 	start_all(cfg, pv.respawned);
+	snmp_set(&cfg->gd);
 	return 0;
 }
 
@@ -382,6 +398,7 @@ static int pv_reload(const struct tandem_config *old,
 	pv.cfg = new_cfg;
 	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
+	snmp_set(&new_cfg->gd);
 	return 0;
 }
 
@@ -391,6 +408,8 @@ static void pv_stop(void)
 	vrrp_notify_stopping(pv.notify);
 	for (struct vrrp_inst *vi = vrrp_run_first(pv.run); vi; vi = vi->next)
 		notify_gone(vi, "STOP");
+	/* the views read the instances: gone first */
+	vrrp_snmp_stop();
 	vrrp_run_free(pv.run, !pv.keep_vips);
 	vrrp_notify_free(pv.notify);
 	pv.notify = NULL;

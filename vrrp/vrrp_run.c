@@ -470,6 +470,11 @@ struct vrrp_inst *vrrp_run_first(struct vrrp_run *run)
 	return run ? run->insts : NULL;
 }
 
+const struct vrrp_router_stats *vrrp_run_router_stats(const struct vrrp_run *run)
+{
+	return run ? &run->rstats : NULL;
+}
+
 void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
 {
 	for (struct vrrp_inst **p = &run->insts; *p; p = &(*p)->next)

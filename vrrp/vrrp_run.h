@@ -47,6 +47,10 @@ void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release);
 /* Stop every instance, then free everything; NULL is fine. */
 void vrrp_run_free(struct vrrp_run *run, bool release);
 
+/* The errors no instance can be blamed for (vrrpv3RouterChecksumErrors
+ * and the like); NULL run: NULL. */
+const struct vrrp_router_stats *vrrp_run_router_stats(const struct vrrp_run *run);
+
 void vrrp_run_dump(struct vrrp_run *run, FILE *out);
 struct json_object *vrrp_run_json(struct vrrp_run *run);
 
