@@ -223,26 +223,26 @@ static void rs_row(struct snmp_view *w, const struct check_vs *vs,
 
 	check_notify_rs_name(vs, rs, name, sizeof(name));
 	rs_last(r, &result, &reason);
-	snmp_view_str(w, e, el, 3, x, name);
-	snmp_view_int(w, e, el, 4, x, snmp_inet_type(rs->af));
-	snmp_view_octets(w, e, el, 5, x, &rs->addr, alen(rs->af));
-	snmp_view_uint(w, e, el, 6, x, SNMP_CELL_GAUGE32,
+	snmp_view_str(w, e, el, 2, x, name);
+	snmp_view_int(w, e, el, 3, x, snmp_inet_type(rs->af));
+	snmp_view_octets(w, e, el, 4, x, &rs->addr, alen(rs->af));
+	snmp_view_uint(w, e, el, 5, x, SNMP_CELL_GAUGE32,
 		       rs->port_set ? rs->port
 		       : vs->kind == CHECK_VS_ADDR ? vs->port : 0);
-	snmp_view_int(w, e, el, 7, x, rs->weight);
-	snmp_view_int(w, e, el, 8, x, r && r->up ? 1 : 2);
-	snmp_view_int(w, e, el, 9, x, weight >= 0 ? 1 : 2);
-	snmp_view_int(w, e, el, 10, x, weight >= 0 ? weight : 0);
-	snmp_view_int(w, e, el, 11, x, result);
-	snmp_view_str(w, e, el, 12, x, reason);
-	snmp_view_uint(w, e, el, 13, x, SNMP_CELL_COUNTER32,
+	snmp_view_int(w, e, el, 6, x, rs->weight);
+	snmp_view_int(w, e, el, 7, x, r && r->up ? 1 : 2);
+	snmp_view_int(w, e, el, 8, x, weight >= 0 ? 1 : 2);
+	snmp_view_int(w, e, el, 9, x, weight >= 0 ? weight : 0);
+	snmp_view_int(w, e, el, 10, x, result);
+	snmp_view_str(w, e, el, 11, x, reason);
+	snmp_view_uint(w, e, el, 12, x, SNMP_CELL_COUNTER32,
 		       r ? r->transitions : 0);
 	counters(vs, rs, &c);
 	if (c.found) {
-		snmp_view_uint(w, e, el, 14, x, SNMP_CELL_GAUGE32, c.active);
-		snmp_view_uint(w, e, el, 15, x, SNMP_CELL_GAUGE32, c.inactive);
+		snmp_view_uint(w, e, el, 13, x, SNMP_CELL_GAUGE32, c.active);
+		snmp_view_uint(w, e, el, 14, x, SNMP_CELL_GAUGE32, c.inactive);
 	}
-	put_counters(w, e, el, 16, x, &c);
+	put_counters(w, e, el, 15, x, &c);
 }
 
 static void ck_row(struct snmp_view *w, const struct check_ck_rt *k,
@@ -251,14 +251,14 @@ static void ck_row(struct snmp_view *w, const struct check_ck_rt *k,
 	const snmp_subid *e = ck_entry;
 	size_t el = LEN(ck_entry);
 
-	snmp_view_str(w, e, el, 4, x, k->type ? k->type->name : "");
-	snmp_view_int(w, e, el, 5, x, k->up ? 1 : 2);
-	snmp_view_uint(w, e, el, 6, x, SNMP_CELL_COUNTER64, k->checks);
-	snmp_view_uint(w, e, el, 7, x, SNMP_CELL_COUNTER64, k->failed);
-	snmp_view_int(w, e, el, 8, x, !k->last_at ? RESULT_NONE
+	snmp_view_str(w, e, el, 2, x, k->type ? k->type->name : "");
+	snmp_view_int(w, e, el, 3, x, k->up ? 1 : 2);
+	snmp_view_uint(w, e, el, 4, x, SNMP_CELL_COUNTER64, k->checks);
+	snmp_view_uint(w, e, el, 5, x, SNMP_CELL_COUNTER64, k->failed);
+	snmp_view_int(w, e, el, 6, x, !k->last_at ? RESULT_NONE
 		      : k->last_ok ? RESULT_OK : RESULT_FAIL);
-	snmp_view_str(w, e, el, 9, x, k->last_ok ? "" : k->reason);
-	snmp_view_uint(w, e, el, 10, x, SNMP_CELL_TIMETICKS,
+	snmp_view_str(w, e, el, 7, x, k->last_ok ? "" : k->reason);
+	snmp_view_uint(w, e, el, 8, x, SNMP_CELL_TIMETICKS,
 		       k->last_at && k->last_at < now
 		       ? (now - k->last_at) / 10000 : 0);
 }
@@ -344,8 +344,8 @@ static void on_rs(const struct check_vs *vs, const struct check_rs *rs,
 	check_notify_rs_name(vs, rs, rname, sizeof(rname));
 	n = snmp_notify_new(trap_rs, LEN(trap_rs));
 	put_name(n, vs_entry, LEN(vs_entry), 2, &x, vname);
-	put_name(n, rs_entry, LEN(rs_entry), 3, &y, rname);
-	put_int(n, rs_entry, LEN(rs_entry), 8, &y, up ? 1 : 2);
+	put_name(n, rs_entry, LEN(rs_entry), 2, &y, rname);
+	put_int(n, rs_entry, LEN(rs_entry), 7, &y, up ? 1 : 2);
 	snmp_notify_send(n);
 }
 
