@@ -22,15 +22,14 @@
 #include "lib/snmp_agent.h"
 #include "lib/snmp_view.h"
 
-#define TANDEM_MIB	1, 3, 6, 1, 4, 1, 32473, 7
 #define LEN(a)		(sizeof(a) / sizeof((a)[0]))
 
-static const snmp_subid root[] = { TANDEM_MIB, 1, 2 };
-static const snmp_subid vs_entry[] = { TANDEM_MIB, 1, 2, 1, 1 };
-static const snmp_subid rs_entry[] = { TANDEM_MIB, 1, 2, 2, 1 };
-static const snmp_subid ck_entry[] = { TANDEM_MIB, 1, 2, 3, 1 };
-static const snmp_subid trap_rs[] = { TANDEM_MIB, 0, 2 };
-static const snmp_subid trap_vs[] = { TANDEM_MIB, 0, 3 };
+static const snmp_subid root[] = { SNMP_TANDEM_MIB, 1, 2 };
+static const snmp_subid vs_entry[] = { SNMP_TANDEM_MIB, 1, 2, 1, 1 };
+static const snmp_subid rs_entry[] = { SNMP_TANDEM_MIB, 1, 2, 2, 1 };
+static const snmp_subid ck_entry[] = { SNMP_TANDEM_MIB, 1, 2, 3, 1 };
+static const snmp_subid trap_rs[] = { SNMP_TANDEM_MIB, 0, 2 };
+static const snmp_subid trap_vs[] = { SNMP_TANDEM_MIB, 0, 3 };
 
 enum { RESULT_NONE = 1, RESULT_OK = 2, RESULT_FAIL = 3 };
 

@@ -23,6 +23,10 @@
 
 #include "lib/snmp_view.h"
 
+/* TANDEM-MIB's root (doc/TANDEM-MIB.txt): IANA's documentation
+ * enterprise number (RFC 5612), tandem having none of its own. */
+#define SNMP_TANDEM_MIB		1, 3, 6, 1, 4, 1, 32473
+
 #define SNMP_AGENT_PING_SEC	2
 #define SNMP_AGENT_CACHE_USEC	(1000 * 1000ULL)
 

@@ -11,7 +11,6 @@
 #include "vrrp/vrrp_run.h"
 
 /* tandemVrrp (doc/TANDEM-MIB.txt) */
-#define TANDEM_MIB_OID		1, 3, 6, 1, 4, 1, 32473, 7
 extern const snmp_subid vrrp_snmp_tandem_root[];
 extern const size_t vrrp_snmp_tandem_rootlen;
 

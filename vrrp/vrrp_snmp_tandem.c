@@ -15,10 +15,10 @@
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-const snmp_subid vrrp_snmp_tandem_root[] = { TANDEM_MIB_OID, 1, 1 };
+const snmp_subid vrrp_snmp_tandem_root[] = { SNMP_TANDEM_MIB, 1, 1 };
 const size_t vrrp_snmp_tandem_rootlen = LEN(vrrp_snmp_tandem_root);
-static const snmp_subid inst_entry[] = { TANDEM_MIB_OID, 1, 1, 1, 1 };
-static const snmp_subid trap_state[] = { TANDEM_MIB_OID, 0, 1 };
+static const snmp_subid inst_entry[] = { SNMP_TANDEM_MIB, 1, 1, 1, 1 };
+static const snmp_subid trap_state[] = { SNMP_TANDEM_MIB, 0, 1 };
 
 static uint64_t realtime_us(void)
 {
