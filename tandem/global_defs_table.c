@@ -70,7 +70,7 @@ static int snmp_kw(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	(void)obj;
 #ifndef WITH_SNMP
 	conf_warn(c, n, "tandem was built without SNMP (--disable-snmp): "
-		  "'%s' has no effect", n->word);
+		  "no effect");
 #else
 	(void)c;
 	(void)n;
@@ -82,9 +82,8 @@ static int snmp_kw(struct conf_ctx *c, const struct conf_node *n, void *obj)
  * RFC 6527 one only, and says so. */
 static int snmp_rfc(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
-	conf_warn(c, n, "the RFC 2787 VRRP-MIB is not implemented: "
-		  "'enable_snmp_rfc' serves the RFC 6527 VRRPV3-MIB only "
-		  "(enable_snmp_rfcv3)");
+	conf_warn(c, n, "the RFC 2787 VRRP-MIB is not implemented: only the "
+		  "RFC 6527 VRRPV3-MIB is served, as with enable_snmp_rfcv3");
 	return snmp_kw(c, n, obj);
 }
 
