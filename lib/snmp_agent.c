@@ -177,6 +177,27 @@ static void load_no_mibs(void)
 	free(saved);
 }
 
+/* The AgentX open is the library's one synchronous exchange (at start
+ * and at each reconnect), and the session it opens takes the library's
+ * defaults, a second and five retries: a master that accepts and does
+ * not answer would hold the loop six seconds, long enough for a VRRP
+ * peer to take over and for the parent to kill the child as hung.  The
+ * stream session is given SNMP_AGENT_OPEN_USEC and no retry as it is
+ * created, before the open is sent. */
+static int on_session(int major, int minor, void *server, void *client)
+{
+	netsnmp_session *s = server;
+
+	(void)major;
+	(void)minor;
+	(void)client;
+	if (s && (s->flags & SNMP_FLAGS_STREAM_SOCKET)) {
+		s->timeout = SNMP_AGENT_OPEN_USEC;
+		s->retries = 0;
+	}
+	return 0;
+}
+
 int snmp_agent_start(sd_event *e, const char *name, const char *socket)
 {
 	if (ag.started)
@@ -194,6 +215,8 @@ int snmp_agent_start(sd_event *e, const char *name, const char *socket)
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
 			       on_log, NULL);
 	snmp_enable_calllog();
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_SESSION_INIT,
+			       on_session, NULL);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 			       NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 	/* alarms (the agentx ping and reconnect) run from our timer, never
@@ -260,6 +283,8 @@ void snmp_agent_stop(void)
 	shutdown_agent();
 	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
 				 on_log, NULL, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY,
+				 SNMP_CALLBACK_SESSION_INIT, on_session, NULL, 1);
 	free(ag.name);
 	free(ag.socket);
 	ag.name = ag.socket = NULL;

@@ -5,7 +5,9 @@
  * connects to the master agent at the given transport (global_defs
  * snmp_socket, "unix:/var/agentx/master" by default); net-snmp's own
  * descriptors and its next timeout are handed to sd-event after every
- * call into the library, so nothing here blocks or runs a thread.  A
+ * call into the library, so nothing here runs a thread or blocks (but
+ * for the AgentX open handshake, synchronous in net-snmp and bounded by
+ * SNMP_AGENT_OPEN_USEC: a local master answers it in a millisecond).  A
  * master agent that is missing, or that goes away, is retried every
  * SNMP_AGENT_PING_SEC seconds (net-snmp's agentx ping/reconnect): it
  * never fails the child.
@@ -28,6 +30,7 @@
 #define SNMP_TANDEM_MIB		1, 3, 6, 1, 4, 1, 32473
 
 #define SNMP_AGENT_PING_SEC	2
+#define SNMP_AGENT_OPEN_USEC	(300 * 1000)
 #define SNMP_AGENT_CACHE_USEC	(1000 * 1000ULL)
 
 typedef void (*snmp_fill_fn)(struct snmp_view *w, void *arg);
