@@ -37,8 +37,7 @@ static struct {
 	const struct check_conf *cc;
 	struct check_ipvs *ipvs;
 	struct check_notify *notify;
-	struct check_snmp_opts o;
-	char *socket;
+	struct check_snmp_opts o;	/* what is served (socket unused) */
 	struct ipvs_table kernel;	/* the counters, cached */
 	bool have_kernel;
 	uint64_t read_at;		/* CLOCK_MONOTONIC usec */
@@ -369,47 +368,43 @@ static void on_vs(const struct check_vs *vs, bool up, void *arg)
 
 /* ------------------------------------------------------------- life */
 
-static bool same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 void check_snmp_stop(void)
 {
 	check_notify_set_hook(cs.notify, NULL);
 	snmp_agent_stop();
 	ipvs_table_free(&cs.kernel);
-	free(cs.socket);
 	memset(&cs, 0, sizeof(cs));
 }
 
+/* The subagent, once started, stays for the life of the process (see
+ * snmp_agent.h): a reload only changes what it serves. */
 void check_snmp_set(sd_event *e, const struct check_conf *cc,
 		    struct check_ipvs *ipvs, struct check_notify *n,
 		    const struct check_snmp_opts *o)
 {
 	struct check_notify_hook h = { .rs = on_rs, .vs = on_vs };
+	bool was = cs.o.enable;
 
-	if (snmp_agent_started() && o->enable &&
-	    same_str(cs.socket, o->socket)) {
-		cs.cc = cc;
-		cs.ipvs = ipvs;
-		cs.o.traps = o->traps;
-		cs.o.stats_usec = o->stats_usec;
-		cs.read_at = 0;
-		snmp_agent_invalidate();
-		return;
-	}
-	check_snmp_stop();
-	if (!o->enable)
-		return;
 	cs.cc = cc;
 	cs.ipvs = ipvs;
+	cs.o.traps = o->traps;
+	cs.o.stats_usec = o->stats_usec;
+	cs.read_at = 0;
+	if (cs.notify != n)
+		check_notify_set_hook(cs.notify, NULL);
 	cs.notify = n;
-	cs.o = *o;
-	cs.socket = o->socket ? strdup(o->socket) : NULL;
-	cs.o.socket = cs.socket;
-	if (snmp_agent_start(e, "tandem-check", cs.socket) < 0)
+	if (!o->enable) {
+		if (was)
+			snmp_agent_unregister_all();
+		cs.o.enable = false;
+		check_notify_set_hook(n, NULL);
 		return;
-	snmp_agent_register("TANDEM-MIB-check", root, LEN(root), fill, NULL);
-	check_notify_set_hook(n, &h);
+	}
+	if (snmp_agent_start(e, "tandem-check", o->socket) < 0)
+		return;
+	if (!was)
+		cs.o.enable = snmp_agent_register("TANDEM-MIB-check", root,
+						  LEN(root), fill, NULL) == 0;
+	snmp_agent_invalidate();
+	check_notify_set_hook(n, cs.o.enable ? &h : NULL);
 }

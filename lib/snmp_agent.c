@@ -198,10 +198,23 @@ static int on_session(int major, int minor, void *server, void *client)
 	return 0;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
 int snmp_agent_start(sd_event *e, const char *name, const char *socket)
 {
-	if (ag.started)
+	if (ag.started) {
+		/* net-snmp cannot be shut down and set up again in one
+		 * process: the first transport stays */
+		if (!same_str(socket, ag.socket))
+			log_warn("SNMP: snmp_socket %s takes effect when tandem "
+				 "restarts; the subagent stays towards %s",
+				 socket ? socket : "(default)",
+				 ag.socket ? ag.socket : "the default");
 		return 0;
+	}
 	ag.e = e;
 	ag.name = strdup(name);
 	ag.socket = socket ? strdup(socket) : NULL;
@@ -267,10 +280,8 @@ const char *snmp_agent_socket(void)
 	return ag.socket;
 }
 
-void snmp_agent_stop(void)
+void snmp_agent_unregister_all(void)
 {
-	if (!ag.started)
-		return;
 	for (struct snmp_reg *r = ag.regs, *next; r; r = next) {
 		next = r->next;
 		netsnmp_unregister_handler(r->reg);
@@ -278,6 +289,14 @@ void snmp_agent_stop(void)
 		free(r);
 	}
 	ag.regs = NULL;
+	resched();
+}
+
+void snmp_agent_stop(void)
+{
+	if (!ag.started)
+		return;
+	snmp_agent_unregister_all();
 	drop_sources();
 	snmp_shutdown(ag.name);
 	shutdown_agent();

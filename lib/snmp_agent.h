@@ -37,12 +37,17 @@ typedef void (*snmp_fill_fn)(struct snmp_view *w, void *arg);
 
 /* Start the subagent NAME ("tandem-vrrp") towards SOCKET (NULL: the
  * default).  0, or a negative errno when net-snmp cannot be set up at
- * all (a missing master is no error). */
+ * all (a missing master is no error).  net-snmp cannot be set up twice
+ * in a process: once started, the subagent stays until the process
+ * stops (a later call with another SOCKET says so and keeps the first). */
 int snmp_agent_start(sd_event *e, const char *name, const char *socket);
 bool snmp_agent_started(void);
 /* The transport it was started with (for a reload to compare). */
 const char *snmp_agent_socket(void);
-/* Unregister everything, close the session, release net-snmp. */
+/* Serve nothing (the session stays open). */
+void snmp_agent_unregister_all(void);
+/* At the end of the process: unregister everything, close the session,
+ * release net-snmp. */
 void snmp_agent_stop(void);
 
 /* Serve the subtree ROOT from views FILL builds.  0 or -errno. */

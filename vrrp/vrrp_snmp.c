@@ -45,8 +45,7 @@ struct proto_seen {
 
 static struct {
 	struct vrrp_run *run;
-	struct vrrp_snmp_opts o;
-	char *socket;
+	struct vrrp_snmp_opts o;	/* what is served (socket unused) */
 	sd_event *e;
 	sd_event_source *poll;
 	struct proto_seen *seen;
@@ -295,64 +294,68 @@ void vrrp_snmp_state(const struct vrrp_inst *vi, enum vrrp_state from,
 
 /* ------------------------------------------------------------- life */
 
-static bool same_str(const char *a, const char *b)
+static void poll_set(sd_event *e, bool on)
 {
-	return (!a && !b) || (a && b && !strcmp(a, b));
+	uint64_t now = 0;
+
+	if (!on) {
+		vs.poll = sd_event_source_disable_unref(vs.poll);
+		return;
+	}
+	proto_look(false);
+	if (vs.poll)
+		return;
+	sd_event_now(e, CLOCK_MONOTONIC, &now);
+	if (sd_event_add_time(e, &vs.poll, CLOCK_MONOTONIC,
+			      now + PROTO_POLL_USEC, 100 * 1000, on_poll,
+			      NULL) >= 0)
+		sd_event_source_set_enabled(vs.poll, SD_EVENT_ON);
+	else
+		vs.poll = NULL;
 }
 
 void vrrp_snmp_stop(void)
 {
-	vs.poll = sd_event_source_disable_unref(vs.poll);
+	poll_set(NULL, false);
 	free(vs.seen);
 	vs.seen = NULL;
 	vs.nseen = 0;
 	snmp_agent_stop();
-	free(vs.socket);
-	vs.socket = NULL;
 	memset(&vs.o, 0, sizeof(vs.o));
 	vs.run = NULL;
 }
 
+/* The subagent, once started, stays for the life of the process (see
+ * snmp_agent.h): a reload only changes what it serves. */
 void vrrp_snmp_set(sd_event *e, struct vrrp_run *run,
 		   const struct vrrp_snmp_opts *o)
 {
-	bool want = o->rfcv3 || o->tandem;
+	bool same = snmp_agent_started() && vs.run == run &&
+		    vs.o.rfcv3 == o->rfcv3 && vs.o.tandem == o->tandem;
 
-	if (snmp_agent_started() && want && vs.run == run &&
-	    vs.o.rfcv3 == o->rfcv3 && vs.o.tandem == o->tandem &&
-	    vs.o.traps == o->traps && same_str(vs.socket, o->socket)) {
-		/* the instances behind the views may have been replaced */
-		snmp_agent_invalidate();
-		proto_look(false);
-		return;
-	}
-	vrrp_snmp_stop();
-	if (!want)
-		return;
 	vs.e = e;
-	vs.run = run;
-	vs.o = *o;
-	vs.socket = o->socket ? strdup(o->socket) : NULL;
-	vs.o.socket = vs.socket;
-	if (snmp_agent_start(e, "tandem-vrrp", vs.socket) < 0)
-		return;
-	if (o->rfcv3)
-		snmp_agent_register("VRRPV3-MIB", v3_objects, LEN(v3_objects),
-				    fill_v3, run);
-	if (o->tandem)
-		snmp_agent_register("TANDEM-MIB-vrrp", vrrp_snmp_tandem_root,
-				    vrrp_snmp_tandem_rootlen,
-				    vrrp_snmp_tandem_fill, run);
-	if (o->rfcv3 && o->traps) {
-		uint64_t now = 0;
-
-		proto_look(false);
-		sd_event_now(e, CLOCK_MONOTONIC, &now);
-		if (sd_event_add_time(e, &vs.poll, CLOCK_MONOTONIC,
-				      now + PROTO_POLL_USEC, 100 * 1000,
-				      on_poll, NULL) >= 0)
-			sd_event_source_set_enabled(vs.poll, SD_EVENT_ON);
-		else
-			vs.poll = NULL;
+	if (!same) {
+		snmp_agent_unregister_all();
+		vs.run = run;
+		vs.o.rfcv3 = vs.o.tandem = false;
+		if ((o->rfcv3 || o->tandem) &&
+		    snmp_agent_start(e, "tandem-vrrp", o->socket) == 0) {
+			vs.o.rfcv3 = o->rfcv3 &&
+				snmp_agent_register("VRRPV3-MIB", v3_objects,
+						    LEN(v3_objects), fill_v3,
+						    run) == 0;
+			vs.o.tandem = o->tandem &&
+				snmp_agent_register("TANDEM-MIB-vrrp",
+						    vrrp_snmp_tandem_root,
+						    vrrp_snmp_tandem_rootlen,
+						    vrrp_snmp_tandem_fill,
+						    run) == 0;
+		}
+	} else {
+		snmp_agent_start(e, "tandem-vrrp", o->socket);	/* says a new socket */
 	}
+	/* the instances behind the views may have been replaced */
+	snmp_agent_invalidate();
+	vs.o.traps = o->traps;
+	poll_set(e, vs.o.rfcv3 && vs.o.traps);
 }

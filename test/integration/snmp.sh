@@ -120,7 +120,7 @@ start_both() {
 }
 traps_have() { grep -q -- "$1" "$S/traps.log" 2>/dev/null; }
 
-echo "1..38"
+echo "1..41"
 
 # --- the MIB file ------------------------------------------------------
 o=$(snmptranslate -M "$MIBDIRS" -m TANDEM-MIB -IR -On tandemRealServerState 2>&1)
@@ -288,6 +288,22 @@ kill -HUP "$PID1"
 wait_until 50 grep -q "reload: 1 VRRP instance kept" "$T/d1/log"
 sleep 1.1
 check "after a reload: still served" sh -c "[ '$(get $TV.1.1.1.3.1)' = 3 ] && [ '$(get $TV.2.2.1.7.1.1)' = 1 ]"
+# A reload that turns the checker MIB off, then on again: the check
+# child's subagent goes and comes back in the same process.
+reloads() { grep -c "reload: 1 VRRP instance kept" "$T/d1/log"; }
+n=$(reloads)
+sed -i 's/^    enable_snmp_checker$/    # off/' "$CONF"
+kill -HUP "$PID1"
+wait_until 50 sh -c "[ \$(grep -c 'reload: 1 VRRP instance kept' '$T/d1/log') -gt $n ]"
+wait_until 30 sh -c "[ -z \"\$(snmpget $OPTS 127.0.0.1:$P1 $RS1 2>/dev/null | grep 7101)\" ]"
+check "enable_snmp_checker reloaded away: the check tables go, VRRP stays" sh -c "[ -z '$(get $RS1)' ] && [ '$(get $NAME)' = VI_1 ]"
+n=$(reloads)
+sed -i 's/^    # off$/    enable_snmp_checker/' "$CONF"
+kill -HUP "$PID1"
+wait_until 50 sh -c "[ \$(grep -c 'reload: 1 VRRP instance kept' '$T/d1/log') -gt $n ]"
+wait_until 50 sh -c "[ -n \"\$(snmpget $OPTS 127.0.0.1:$P1 $RS1 2>/dev/null | grep 7101)\" ]"
+check "and reloaded back: they return" [ "$(get $RS1)" = "[127.0.0.1]:tcp:7101" ]
+check "the check child was never restarted" [ "$(grep -c 'started check child' "$T/d1/log")" = 1 ]
 
 check "d2 ran as usual: one vrrp child, never restarted, never hung" sh -c "[ '$(grep -c 'started vrrp child' "$T/d2/log")' = 1 ] && ! grep -q 'heartbeat\|restarting' '$T/d2/log'"
 stop d1
