@@ -310,6 +310,11 @@ void snmp_agent_stop(void)
 	ag.started = false;
 }
 
+uint64_t snmp_agent_uptime(void)
+{
+	return ag.started ? netsnmp_get_agent_uptime() : 0;
+}
+
 void snmp_agent_invalidate(void)
 {
 	for (struct snmp_reg *r = ag.regs; r; r = r->next)
@@ -326,7 +331,8 @@ static void set_value(netsnmp_variable_list *vb, const struct snmp_cell *c)
 		break;
 	}
 	case SNMP_CELL_OCTETS:
-		snmp_set_var_typed_value(vb, ASN_OCTET_STR, c->s, c->slen);
+	case SNMP_CELL_IPADDRESS:
+		snmp_set_var_typed_value(vb, (u_char)c->type, c->s, c->slen);
 		break;
 	case SNMP_CELL_COUNTER64: {
 		struct counter64 v = { .high = (u_long)(c->u >> 32),
@@ -469,6 +475,14 @@ void snmp_notify_octets(struct snmp_notify *n, const snmp_subid *name,
 	if (n)
 		snmp_varlist_add_variable(&n->vars, name, len, ASN_OCTET_STR,
 					  p, plen);
+}
+
+void snmp_notify_ipaddr(struct snmp_notify *n, const snmp_subid *name,
+			size_t len, const void *a)
+{
+	if (n)
+		snmp_varlist_add_variable(&n->vars, name, len, ASN_IPADDRESS,
+					  a, 4);
 }
 
 void snmp_notify_send(struct snmp_notify *n)

@@ -21,6 +21,7 @@
 #define TANDEM_SNMP_AGENT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
 #include "lib/snmp_view.h"
@@ -53,6 +54,9 @@ void snmp_agent_stop(void);
 /* Serve the subtree ROOT from views FILL builds.  0 or -errno. */
 int snmp_agent_register(const char *name, const snmp_subid *root,
 			size_t rootlen, snmp_fill_fn fill, void *arg);
+/* sysUpTime as the master agent has it (hundredths of a second), for
+ * TimeStamp objects; 0 before the subagent runs. */
+uint64_t snmp_agent_uptime(void);
 /* Drop every cached view (the state behind them was replaced). */
 void snmp_agent_invalidate(void);
 
@@ -65,6 +69,8 @@ void snmp_notify_uint(struct snmp_notify *n, const snmp_subid *name,
 		      size_t len, enum snmp_cell_type t, uint64_t v);
 void snmp_notify_octets(struct snmp_notify *n, const snmp_subid *name,
 			size_t len, const void *p, size_t plen);
+void snmp_notify_ipaddr(struct snmp_notify *n, const snmp_subid *name,
+			size_t len, const void *a);
 /* Send (to the master agent, which forwards it to its trap sinks) and
  * free.  Dropped, with a debug line, while no master is connected. */
 void snmp_notify_send(struct snmp_notify *n);

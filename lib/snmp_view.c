@@ -35,6 +35,14 @@ void snmp_idx_octets(struct snmp_idx *x, const void *p, size_t len)
 		snmp_idx_int(x, b[i]);
 }
 
+void snmp_idx_ipv4(struct snmp_idx *x, const void *addr)
+{
+	const unsigned char *b = addr;
+
+	for (int i = 0; i < 4; i++)
+		snmp_idx_int(x, b[i]);
+}
+
 void snmp_idx_inet(struct snmp_idx *x, int family, const void *addr)
 {
 	snmp_idx_octets(x, addr, family == AF_INET ? 4
@@ -168,6 +176,17 @@ void snmp_view_octets(struct snmp_view *w, const snmp_subid *entry,
 		memcpy(c->s, p, len);
 	}
 	c->slen = len;
+}
+
+void snmp_view_ipaddr(struct snmp_view *w, const snmp_subid *entry,
+		      size_t elen, unsigned col, const struct snmp_idx *idx,
+		      const void *a)
+{
+	size_t n = w->n;
+
+	snmp_view_octets(w, entry, elen, col, idx, a, 4);
+	if (w->n > n)
+		w->v[w->n - 1].type = SNMP_CELL_IPADDRESS;
 }
 
 void snmp_view_str(struct snmp_view *w, const snmp_subid *entry, size_t elen,

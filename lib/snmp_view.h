@@ -33,6 +33,8 @@ void snmp_idx_init(struct snmp_idx *x);
 void snmp_idx_int(struct snmp_idx *x, unsigned long v);
 /* Length-prefixed (no IMPLIED). */
 void snmp_idx_octets(struct snmp_idx *x, const void *p, size_t len);
+/* An IpAddress index: four sub-identifiers, no length. */
+void snmp_idx_ipv4(struct snmp_idx *x, const void *addr);
 /* An InetAddress of FAMILY (AF_INET / AF_INET6; other: zero length). */
 void snmp_idx_inet(struct snmp_idx *x, int family, const void *addr);
 /* RFC 4001 InetAddressType of a family: ipv4(1), ipv6(2), unknown(0). */
@@ -43,6 +45,7 @@ int snmp_inet_type(int family);
 enum snmp_cell_type {
 	SNMP_CELL_INTEGER = 0x02,
 	SNMP_CELL_OCTETS = 0x04,
+	SNMP_CELL_IPADDRESS = 0x40,	/* 4 octets (SMIv2 IpAddress) */
 	SNMP_CELL_COUNTER32 = 0x41,
 	SNMP_CELL_GAUGE32 = 0x42,
 	SNMP_CELL_TIMETICKS = 0x43,
@@ -81,6 +84,10 @@ void snmp_view_uint(struct snmp_view *w, const snmp_subid *entry, size_t elen,
 void snmp_view_octets(struct snmp_view *w, const snmp_subid *entry,
 		      size_t elen, unsigned col, const struct snmp_idx *idx,
 		      const void *p, size_t len);
+/* An IpAddress: the 4 bytes at A (network order). */
+void snmp_view_ipaddr(struct snmp_view *w, const snmp_subid *entry,
+		      size_t elen, unsigned col, const struct snmp_idx *idx,
+		      const void *a);
 void snmp_view_str(struct snmp_view *w, const snmp_subid *entry, size_t elen,
 		   unsigned col, const struct snmp_idx *idx, const char *s);
 

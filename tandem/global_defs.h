@@ -241,6 +241,7 @@ struct global_defs {
 	char *snmp_socket;		/* default unix:/var/agentx/master */
 	bool enable_snmp_vrrp;
 	bool enable_snmp_checker;
+	bool enable_snmp_rfcv2;
 	bool enable_snmp_rfcv3;
 	bool enable_traps;
 	uint64_t snmp_vs_stats_update_interval;	/* usec; default 5 s */

@@ -78,12 +78,10 @@ static int snmp_kw(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	return 0;
 }
 
-/* keepalived's enable_snmp_rfc is both VRRP MIBs; tandem serves the
- * RFC 6527 one only, and says so. */
+/* enable_snmp_rfc: both VRRP MIBs, RFC 2787's and RFC 6527's. */
 static int snmp_rfc(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
-	conf_warn(c, n, "the RFC 2787 VRRP-MIB is not implemented: only the "
-		  "RFC 6527 VRRPV3-MIB is served, as with enable_snmp_rfcv3");
+	((struct global_defs *)obj)->enable_snmp_rfcv2 = true;
 	return snmp_kw(c, n, obj);
 }
 
@@ -276,7 +274,7 @@ const struct conf_keyword gd_keywords[] = {
 	ALIAS("enable_snmp_keepalived", "enable_snmp_vrrp"),
 	FLAGH("enable_snmp_checker", enable_snmp_checker, snmp_kw),
 	FLAGH("enable_snmp_rfc", enable_snmp_rfcv3, snmp_rfc),
-	{ .name = "enable_snmp_rfcv2", .type = CONF_T_NOTIMPL },
+	FLAGH("enable_snmp_rfcv2", enable_snmp_rfcv2, snmp_kw),
 	FLAGH("enable_snmp_rfcv3", enable_snmp_rfcv3, snmp_kw),
 	FLAGH("enable_traps", enable_traps, snmp_kw),
 	TIME("snmp_vs_stats_update_interval", snmp_vs_stats_update_interval,

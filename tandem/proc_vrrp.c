@@ -175,12 +175,13 @@ static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 	vrrp_snmp_state(vi, from, to);
 }
 
-/* enable_snmp_rfcv3 (or enable_snmp_rfc), enable_snmp_vrrp, enable_traps,
- * snmp_socket */
+/* enable_snmp_rfcv3, enable_snmp_rfcv2 (both: enable_snmp_rfc),
+ * enable_snmp_vrrp, enable_traps, snmp_socket */
 static void snmp_set(const struct global_defs *gd)
 {
 	struct vrrp_snmp_opts o = {
 		.rfcv3 = gd->enable_snmp_rfcv3,
+		.rfcv2 = gd->enable_snmp_rfcv2,
 		.tandem = gd->enable_snmp_vrrp,
 		.traps = gd->enable_traps,
 		.socket = gd->snmp_socket,

@@ -66,12 +66,33 @@ int vrrp_snmp_state_value(enum vrrp_state s, bool rfc)
 	}
 }
 
-static uint64_t realtime_us(void)
+uint64_t vrrp_snmp_now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void vrrp_snmp_router_errors(struct vrrp_run *run, uint64_t err[3])
+{
+	const struct vrrp_router_stats *rs = vrrp_run_router_stats(run);
+
+	err[0] = rs ? rs->checksum_errors : 0;
+	err[1] = rs ? rs->version_errors : 0;
+	err[2] = rs ? rs->vrid_errors : 0;
+	for (const struct vrrp_inst *vi = vrrp_run_first(run); vi; vi = vi->next) {
+		err[0] += vi->stats.checksum_errors;
+		err[1] += vi->stats.version_errors;
+	}
+}
+
+uint64_t vrrp_snmp_up_cs(const struct vrrp_inst *vi, uint64_t now)
+{
+	uint64_t up = vi->up_since ? vi->up_since : vi->last_transition;
+
+	return vi->fsm.state == VRRP_STATE_INIT || !up || up > now ? 0
+	       : (now - up) / 10000;
 }
 
 /* ifIndex, VrId, InetAddrType */
@@ -98,7 +119,6 @@ static void fill_ops(struct snmp_view *w, const struct vrrp_inst *vi,
 	uint8_t mac[6] = { 0x00, 0x00, 0x5e, 0x00,
 			   vi->family == AF_INET6 ? 0x02 : 0x01,
 			   (uint8_t)vi->ci->vrid };
-	uint64_t up = vi->up_since ? vi->up_since : vi->last_transition;
 	uint64_t adv = vi->ci->advert_int_us / 10000;
 
 	/* 3 MasterIpAddr: none known (Initialize, or a backup that has
@@ -120,9 +140,7 @@ static void fill_ops(struct snmp_view *w, const struct vrrp_inst *vi,
 	snmp_view_int(w, ops_entry, LEN(ops_entry), 11, x,
 		      vi->ci->accept ? 1 : 2);
 	snmp_view_uint(w, ops_entry, LEN(ops_entry), 12, x,
-		       SNMP_CELL_TIMETICKS,
-		       vi->fsm.state == VRRP_STATE_INIT || !up || up > now ? 0
-		       : (now - up) / 10000);
+		       SNMP_CELL_TIMETICKS, vrrp_snmp_up_cs(vi, now));
 	snmp_view_int(w, ops_entry, LEN(ops_entry), 13, x, 1);	/* active */
 }
 
@@ -169,29 +187,22 @@ static void fill_stats(struct snmp_view *w, const struct vrrp_inst *vi,
 static void fill_v3(struct snmp_view *w, void *arg)
 {
 	struct vrrp_run *run = arg;
-	const struct vrrp_router_stats *rs = vrrp_run_router_stats(run);
-	uint64_t cks = rs ? rs->checksum_errors : 0;
-	uint64_t ver = rs ? rs->version_errors : 0;
-	uint64_t vrid = rs ? rs->vrid_errors : 0;
-	uint64_t now = realtime_us();
+	uint64_t err[3];
+	uint64_t now = vrrp_snmp_now_us();
 
 	for (const struct vrrp_inst *vi = vrrp_run_first(run); vi; vi = vi->next) {
 		struct snmp_idx x;
 
-		cks += vi->stats.checksum_errors;
-		ver += vi->stats.version_errors;
 		if (!row_index(vi, &x))
 			continue;
 		fill_ops(w, vi, &x, now);
 		fill_addrs(w, vi, &x);
 		fill_stats(w, vi, &x);
 	}
-	snmp_view_uint(w, global_stats, LEN(global_stats), 1, NULL,
-		       SNMP_CELL_COUNTER64, cks);
-	snmp_view_uint(w, global_stats, LEN(global_stats), 2, NULL,
-		       SNMP_CELL_COUNTER64, ver);
-	snmp_view_uint(w, global_stats, LEN(global_stats), 3, NULL,
-		       SNMP_CELL_COUNTER64, vrid);
+	vrrp_snmp_router_errors(run, err);
+	for (unsigned i = 0; i < 3; i++)
+		snmp_view_uint(w, global_stats, LEN(global_stats), i + 1, NULL,
+			       SNMP_CELL_COUNTER64, err[i]);
 	snmp_view_uint(w, global_stats, LEN(global_stats), 4, NULL,
 		       SNMP_CELL_TIMETICKS, 0);
 }
@@ -288,6 +299,8 @@ void vrrp_snmp_state(const struct vrrp_inst *vi, enum vrrp_state from,
 		return;
 	if (vs.o.rfcv3 && to == VRRP_STATE_MASTER)
 		new_master(vi);
+	if (vs.o.rfcv2 && to == VRRP_STATE_MASTER)
+		vrrp_snmp_v2_new_master(vi);
 	if (vs.o.tandem)
 		vrrp_snmp_tandem_trap(vs.run, vi, to);
 }
@@ -331,18 +344,25 @@ void vrrp_snmp_set(sd_event *e, struct vrrp_run *run,
 		   const struct vrrp_snmp_opts *o)
 {
 	bool same = snmp_agent_started() && vs.run == run &&
-		    vs.o.rfcv3 == o->rfcv3 && vs.o.tandem == o->tandem;
+		    vs.o.rfcv3 == o->rfcv3 && vs.o.rfcv2 == o->rfcv2 &&
+		    vs.o.tandem == o->tandem;
 
 	vs.e = e;
 	if (!same) {
 		snmp_agent_unregister_all();
 		vs.run = run;
-		vs.o.rfcv3 = vs.o.tandem = false;
-		if ((o->rfcv3 || o->tandem) &&
+		vs.o.rfcv3 = vs.o.rfcv2 = vs.o.tandem = false;
+		if ((o->rfcv3 || o->rfcv2 || o->tandem) &&
 		    snmp_agent_start(e, "tandem-vrrp", o->socket) == 0) {
 			vs.o.rfcv3 = o->rfcv3 &&
 				snmp_agent_register("VRRPV3-MIB", v3_objects,
 						    LEN(v3_objects), fill_v3,
+						    run) == 0;
+			vs.o.rfcv2 = o->rfcv2 &&
+				snmp_agent_register("VRRP-MIB",
+						    vrrp_snmp_v2_root,
+						    vrrp_snmp_v2_rootlen,
+						    vrrp_snmp_v2_fill,
 						    run) == 0;
 			vs.o.tandem = o->tandem &&
 				snmp_agent_register("TANDEM-MIB-vrrp",
@@ -357,5 +377,6 @@ void vrrp_snmp_set(sd_event *e, struct vrrp_run *run,
 	/* the instances behind the views may have been replaced */
 	snmp_agent_invalidate();
 	vs.o.traps = o->traps;
+	vrrp_snmp_v2_traps(o->traps);
 	poll_set(e, vs.o.rfcv3 && vs.o.traps);
 }

@@ -1,5 +1,6 @@
 /*
- * The vrrp process's SNMP: the standard VRRPv3-MIB (RFC 6527) and the
+ * The vrrp process's SNMP: the standard VRRPv3-MIB (RFC 6527), the
+ * older VRRP-MIB (RFC 2787) and the
  * VRRP part of the tandem MIB (doc/TANDEM-MIB.txt), read-only, served by
  * the AgentX subagent of lib/snmp_agent.h from the running instances,
  * and their notifications.  Built only with net-snmp (WITH_SNMP); without
@@ -15,6 +16,7 @@
 
 struct vrrp_snmp_opts {
 	bool rfcv3;		/* enable_snmp_rfcv3: VRRPv3-MIB */
+	bool rfcv2;		/* enable_snmp_rfcv2: VRRP-MIB (RFC 2787) */
 	bool tandem;		/* enable_snmp_vrrp: TANDEM-MIB's VRRP table */
 	bool traps;		/* enable_traps */
 	const char *socket;	/* snmp_socket; NULL: net-snmp's default */

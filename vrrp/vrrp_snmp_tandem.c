@@ -8,7 +8,6 @@
  */
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "vrrp/vrrp_snmp.h"
 #include "vrrp/vrrp_snmp_int.h"
@@ -19,14 +18,6 @@ const snmp_subid vrrp_snmp_tandem_root[] = { SNMP_TANDEM_MIB, 1, 1 };
 const size_t vrrp_snmp_tandem_rootlen = LEN(vrrp_snmp_tandem_root);
 static const snmp_subid inst_entry[] = { SNMP_TANDEM_MIB, 1, 1, 1, 1 };
 static const snmp_subid trap_state[] = { SNMP_TANDEM_MIB, 0, 1 };
-
-static uint64_t realtime_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static void row(struct snmp_view *w, const struct vrrp_inst *vi,
 		unsigned long pos, uint64_t now)
@@ -60,7 +51,7 @@ static void row(struct snmp_view *w, const struct vrrp_inst *vi,
 void vrrp_snmp_tandem_fill(struct snmp_view *w, void *arg)
 {
 	unsigned long pos = 1;
-	uint64_t now = realtime_us();
+	uint64_t now = vrrp_snmp_now_us();
 
 	for (const struct vrrp_inst *vi = vrrp_run_first(arg); vi;
 	     vi = vi->next, pos++)

@@ -4,21 +4,21 @@
 # SNMP on 127.0.0.1 at a free UDP port, trap2sink to a snmptrapd on
 # another free port that logs to a file) and a VRRP pair in namespaces:
 # d2 (priority 150) with its snmp_socket on a "master" that accepts and
-# never answers, d1 (priority 100, both children, TCP_CHECKs against two socat
-# listeners in its namespace) on the test's master, and a client that
-# sends one bad advert with scapy.  Checks: the tandem
-# MIB and its stand-in imports compile (snmptranslate, smilint); d1,
-# started before snmpd, connects when it appears; the VRRPv3-MIB rows
-# (backup, priority, master address, associated address, counters that
-# move), vrrpv3ProtoError on an advert with a wrong TTL, and the tandem
-# MIB (instance, virtual and real servers,
-# checkers); a SET is refused; d2 stopping makes d1 master and
-# vrrpv3NewMaster and the tandem state notification reach snmptrapd; a
-# real server going down sends the tandem notification and shows its
-# reason; snmpd killed leaves the daemon running and master, and a new
-# snmpd gets the subagents back (and their notifications); a reload
-# keeps serving; d2 stayed master through its hung master agent and ran
-# as usual.
+# never answers, d1 (priority 100, both children, TCP_CHECKs against two
+# socat listeners in its namespace) on the test's master, and a client
+# that sends one bad advert with scapy.  Checks: the tandem MIB and its
+# stand-in imports compile (snmptranslate, smilint); d1, started before
+# snmpd, connects when it appears; the VRRPv3-MIB rows (backup, priority,
+# master address, associated address, counters that move) and RFC 2787's
+# VRRP-MIB; vrrpv3ProtoError on an advert with a wrong TTL; the tandem
+# MIB (instance, virtual and real servers, checkers); a SET is refused;
+# d2 stopping makes d1 master and vrrpv3NewMaster, vrrpTrapNewMaster and
+# the tandem state notification reach snmptrapd; a real server going
+# down sends the tandem notification and shows its reason; snmpd killed
+# leaves the daemon running and master, and a new snmpd gets the
+# subagents back (and their notifications); a reload keeps serving, and
+# one that turns the checker MIB off and on again; d2 stayed master
+# through its hung master agent and ran as usual.
 #
 # Root only.  Namespaces snmpt-{br,d1,d2,c}-PID, the temporary folder and
 # every process this test started (by PID) are removed by the EXIT trap.
@@ -120,7 +120,7 @@ start_both() {
 }
 traps_have() { grep -q -- "$1" "$S/traps.log" 2>/dev/null; }
 
-echo "1..41"
+echo "1..47"
 
 # --- the MIB file ------------------------------------------------------
 o=$(snmptranslate -M "$MIBDIRS" -m TANDEM-MIB -IR -On tandemRealServerState 2>&1)
@@ -140,7 +140,7 @@ global_defs {
     router_id snmp_test
     @d1 snmp_socket unix:$S/agentx
     @d2 snmp_socket unix:$T/d2/hung-master
-    enable_snmp_rfcv3
+    enable_snmp_rfc
     enable_snmp_vrrp
     enable_snmp_checker
     enable_traps
@@ -218,6 +218,14 @@ o=$(snmpset -v2c -c private -t 1 -r 0 "127.0.0.1:$P1" "$V3.1.1.1.7.$ROW" u 200 2
 o=$(echo "$o" | grep -i -o 'notWritable' | head -n 1)
 check "a SET is refused: notWritable ($o)" [ "$o" = notWritable ]
 
+# --- RFC 2787's VRRP-MIB (enable_snmp_rfc serves both) ----------------------
+V2=.1.3.6.1.2.1.68
+check "vrrpNodeVersion: 2" [ "$(get $V2.1.1.0)" = 2 ]
+check "vrrpOperState: backup, vrrpOperPriority 100" sh -c "[ '$(get $V2.1.3.1.3.$IFX.51)' = 2 ] && [ '$(get $V2.1.3.1.5.$IFX.51)' = 100 ]"
+check "vrrpOperMasterIpAddr: d2 ($(get $V2.1.3.1.7.$IFX.51))" [ "$(get $V2.1.3.1.7.$IFX.51)" = 192.0.2.2 ]
+check "vrrpAssoIpAddrTable has the VIP" [ "$(get $V2.1.4.1.2.$IFX.51.192.0.2.100)" = 1 ]
+check "vrrpStatsAdvertiseRcvd counts ($(get $V2.2.4.1.2.$IFX.51))" sh -c "[ '$(get $V2.2.4.1.2.$IFX.51)' -gt 0 ]"
+
 # --- a protocol error: an advert that crossed a router (TTL 64) -------------
 if [ -n "$PY" ]; then
 	ip netns exec "$CL" "$PY" -c "
@@ -256,6 +264,7 @@ wait_until 50 has_vip "$D1"
 wait_until 50 traps_have ".1.3.6.1.2.1.207.0.1"
 check "d2 stopped: vrrpv3NewMaster at snmptrapd" traps_have ".1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.2.1.207.0.1"
 check "with d1's address as master" sh -c "grep '207.0.1' '$S/traps.log' | grep -qi '$V3.1.1.1.3.$ROW = Hex-STRING: C0 00 02 01'"
+check "and vrrpTrapNewMaster (RFC 2787) with d1's address" sh -c "grep '68.0.1' '$S/traps.log' | grep -q '$V2.1.3.1.7.$IFX.51 = IpAddress: 192.0.2.1'"
 check "and tandemVrrpInstanceStateChange (master)" sh -c "grep '32473.0.1' '$S/traps.log' | grep -q '$TV.1.1.1.3.1 = INTEGER: 3'"
 sleep 1.1
 check "vrrpv3OperationsStatus: master" [ "$(get $V3.1.1.1.6.$ROW)" = 3 ]

@@ -1,6 +1,7 @@
 /*
  * The MIB view of lib/snmp_view.c: index encoding as RFC 2578 7.7 says
- * (integers, length-prefixed octets, InetAddress of both families), the
+ * (integers, length-prefixed octets, InetAddress of both families,
+ * IpAddress), the
  * cell OIDs it builds, GET and GETNEXT order across columns and rows
  * added out of order, inclusive GETNEXT (AgentX ranges), the 32-bit
  * kinds wrapping, and an index too long being refused, not truncated.
@@ -51,6 +52,12 @@ static void test_index(void **state)
 	assert_int_equal(x.sub[16], 1);
 	assert_int_equal(snmp_inet_type(AF_INET6), 2);
 	assert_int_equal(snmp_inet_type(AF_UNSPEC), 0);
+	/* an IpAddress index (RFC 2787's tables): four sub-identifiers */
+	snmp_idx_init(&x);
+	snmp_idx_ipv4(&x, &a4);
+	assert_int_equal(x.len, 4);
+	assert_int_equal(x.sub[0], 192);
+	assert_int_equal(x.sub[3], 10);
 	snmp_idx_init(&x);
 	snmp_idx_octets(&x, "ab", 2);
 	assert_int_equal(x.len, 3);
@@ -166,6 +173,7 @@ static void test_values(void **state)
 	snmp_view_uint(&w, entry, ELEN, 2, NULL, SNMP_CELL_COUNTER64,
 		       0x100000005ULL);
 	snmp_view_str(&w, entry, ELEN, 3, NULL, "VI_1");
+	snmp_view_ipaddr(&w, entry, ELEN, 4, NULL, "\xc0\x00\x02\x01");
 	c = snmp_view_find(&w, start, 1, false, false);
 	assert_int_equal(c->type, SNMP_CELL_COUNTER32);
 	assert_int_equal(c->u, 5);
@@ -176,6 +184,10 @@ static void test_values(void **state)
 	assert_int_equal(c->type, SNMP_CELL_OCTETS);
 	assert_int_equal(c->slen, 4);
 	assert_memory_equal(c->s, "VI_1", 4);
+	c = snmp_view_find(&w, c->name, c->len, false, false);
+	assert_int_equal(c->type, SNMP_CELL_IPADDRESS);
+	assert_int_equal(c->slen, 4);
+	assert_memory_equal(c->s, "\xc0\x00\x02\x01", 4);
 	assert_false(w.failed);
 	/* an index that does not fit is refused and said */
 	snmp_idx_init(&big);
@@ -184,7 +196,7 @@ static void test_values(void **state)
 	assert_true(big.overflow);
 	snmp_view_int(&w, entry, ELEN, 9, &big, 1);
 	assert_true(w.failed);
-	assert_int_equal(w.n, 3);
+	assert_int_equal(w.n, 4);
 	snmp_view_free(&w);
 }
 
