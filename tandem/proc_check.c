@@ -245,6 +245,8 @@ static void rs_event(const char *vs, const char *rs, bool up,
 	json_object_object_add(ev, "up", json_object_new_boolean(up));
 	json_object_object_add(ev, "reason", json_object_new_string(reason));
 	child_event(ev);
+}
+
 /* enable_snmp_checker, enable_traps, snmp_socket and how often the
  * kernel's counters are read */
 static void snmp_set(const struct tandem_config *cfg)
