@@ -496,10 +496,12 @@ static void make_dir(const char *path)
 	free(d);
 }
 
-/* Someone answers on path: another tandem runs there. */
+/* Someone answers on path: another tandem runs there.  Non-blocking: a
+ * daemon with a full backlog (EAGAIN) is alive too, and must not hold
+ * this one's start. */
 static bool served(const struct sockaddr_un *sa)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	bool yes;
 
 	if (fd < 0)

@@ -23,7 +23,7 @@ CTL="$(dirname "$TANDEM")/tandemctl"
 [ -x "$CTL" ] || skip_all "$CTL not built"
 PROBE="$(dirname "$0")/ctl_probe.py"
 setup_dir
-echo "1..76"
+echo "1..77"
 
 SOCK="$T/run/ctl/tandem.sock"
 LPIDS=""
@@ -229,6 +229,8 @@ check "no cmd gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"x\":1}' | g
 check "a cmd that is not a string gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":5}' | grep -q '\"ok\":false'"
 check "an unknown command gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"frob\"}' | grep -q 'unknown command: frob'"
 check "show without what gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"show\"}' | grep -q 'vrrp, vs or rs'"
+long=$(python3 -c "print('x' * 5000)")
+check "a name too long to relay gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"show\",\"what\":\"vrrp\",\"name\":\"$long\"}' | grep -q 'request too large to pass to the vrrp process'"
 check "demote without a name gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"demote\"}' | grep -q 'needs ..name'"
 check "a line over 64 KiB: an error, then closed" sh -c "python3 '$PROBE' longline '$SOCK' | grep -q 'longer than 65536 bytes.* closed$'"
 check "a request sent byte by byte is answered" sh -c "python3 '$PROBE' trickle '$SOCK' | grep -q '\"pong\":true'"
