@@ -2,9 +2,10 @@
  * Notify scripts and FIFO lines of the check process (see
  * check_notify.h).
  *
- * The scripts wait in a queue and run one at a time through the script
- * runner, so "notify_down, then notify_up" reaches the scripts in that
- * order even when a server flaps faster than a script runs.  The FIFOs
+ * The scripts wait in a queue (lib/script_queue.h) and run one at a
+ * time through the script runner, so "notify_down, then notify_up"
+ * reaches the scripts in that order even when a server flaps faster than
+ * a script runs.  The FIFOs
  * are opened read-write and non-blocking: opening does not wait for a
  * reader, and a write never blocks the loop.
  */
@@ -24,11 +25,7 @@
 #include "check/check_notify.h"
 #include "lib/log.h"
 #include "lib/notify_fifo.h"
-
-struct job {
-	struct job *next;
-	char *cmd;
-};
+#include "lib/script_queue.h"
 
 struct check_notify {
 	sd_event *e;
@@ -38,9 +35,8 @@ struct check_notify {
 	struct notify_fifo fifo[2];		/* notify_fifo, lvs_notify_fifo */
 	char *fifo_script;
 	struct script_run *reader;	/* lvs_notify_fifo_script */
-	struct job *head, **tail;
-	struct script_run *running;
-	uint64_t scripts, failed;
+	struct script_queue queue;	/* notify_up/down, quorum_up/down */
+	struct script_counts counts;
 	struct smtp_alert *mail;	/* not owned */
 	bool mail_default, mail_rs;
 };
@@ -95,70 +91,19 @@ static void fifo_line(struct check_notify *n, const char *line)
 /* ------------------------------------------------------------------ */
 /* Scripts                                                             */
 
-static void run_next(struct check_notify *n);
-
-static void on_script(const struct script_result *r, void *ud)
-{
-	struct check_notify *n = ud;
-
-	n->running = NULL;
-	if (r->end != SCRIPT_EXITED || r->status != 0) {
-		n->failed++;
-		log_warn("notify script failed: %s", r->why);
-	}
-	run_next(n);
-}
-
-static void run_next(struct check_notify *n)
-{
-	while (!n->running && n->head) {
-		struct job *j = n->head;
-		struct script_opts o = n->so;
-		int r;
-
-		n->head = j->next;
-		if (!n->head)
-			n->tail = &n->head;
-		o.timeout = CHECK_NOTIFY_TIMEOUT;
-		n->scripts++;
-		r = script_run(n->e, j->cmd, &o, on_script, n, &n->running);
-		if (r < 0) {
-			n->running = NULL;
-			n->failed++;
-			log_err("cannot run notify script %s: %s", j->cmd,
-				strerror(-r));
-		}
-		free(j->cmd);
-		free(j);
-	}
-}
-
 static void script(struct check_notify *n, const char *cmd)
 {
-	struct job *j;
-
 	if (!cmd || !*cmd)
 		return;
 	if (n->stopping) {
 		char why[SCRIPT_WHY_MAX];
 
-		n->scripts++;
-		if (script_spawn_detached(cmd, &n->so, why, sizeof(why)) < 0) {
-			n->failed++;
+		if (script_queue_detached(&n->so, cmd, &n->counts, why,
+					  sizeof(why)) < 0)
 			log_warn("notify script failed: %s", why);
-		}
 		return;
 	}
-	j = calloc(1, sizeof(*j));
-	if (!j || !(j->cmd = strdup(cmd))) {
-		free(j);
-		n->failed++;
-		log_err("notify script %s: out of memory", cmd);
-		return;
-	}
-	*n->tail = j;
-	n->tail = &j->next;
-	run_next(n);
+	script_queue_push(&n->queue, cmd);
 }
 
 void check_notify_rs(struct check_notify *n, const struct check_vs *vs,
@@ -202,7 +147,8 @@ int check_notify_new(sd_event *e, struct check_notify **out)
 	if (!n)
 		return -ENOMEM;
 	n->e = sd_event_ref(e);
-	n->tail = &n->head;
+	script_queue_init(&n->queue, e, &n->so, CHECK_NOTIFY_TIMEOUT, NULL,
+			  &n->counts);
 	notify_fifo_init(&n->fifo[0]);
 	notify_fifo_init(&n->fifo[1]);
 	*out = n;
@@ -287,14 +233,7 @@ void check_notify_stopping(struct check_notify *n)
 	if (!n)
 		return;
 	n->stopping = true;
-	while (n->head) {
-		struct job *j = n->head;
-
-		n->head = j->next;
-		free(j->cmd);
-		free(j);
-	}
-	n->tail = &n->head;
+	script_queue_drop(&n->queue);
 }
 
 void check_notify_free(struct check_notify *n)
@@ -302,7 +241,7 @@ void check_notify_free(struct check_notify *n)
 	if (!n)
 		return;
 	check_notify_stopping(n);
-	script_cancel(n->running);
+	script_queue_cancel(&n->queue);
 	script_cancel(n->reader);
 	notify_fifo_close(&n->fifo[0]);
 	notify_fifo_close(&n->fifo[1]);
@@ -320,9 +259,9 @@ struct json_object *check_notify_json(const struct check_notify *n)
 	if (!n)
 		return o;
 	json_object_object_add(o, "scripts_run",
-			       json_object_new_int64((int64_t)n->scripts));
+			       json_object_new_int64((int64_t)n->counts.run));
 	json_object_object_add(o, "scripts_failed",
-			       json_object_new_int64((int64_t)n->failed));
+			       json_object_new_int64((int64_t)n->counts.failed));
 	for (int i = 0; i < 2; i++) {
 		if (n->fifo[i].path)
 			json_object_object_add(o, i ? "lvs_notify_fifo" : "notify_fifo",

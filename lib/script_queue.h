@@ -1,0 +1,55 @@
+/*
+ * A queue of scripts that run one at a time, in the order they were
+ * asked for: the notify scripts of the check process (one queue) and of
+ * the vrrp process (one per instance and sync group) are run this way, so
+ * "down, then up" reaches a script in that order even when the state
+ * flaps faster than a script runs.  Each script goes through the script
+ * runner (lib/script.h) with the owner's options, read when it starts (a
+ * reload's new script_user applies to what is still waiting), and the
+ * queue's timeout.  Counters are the owner's, shared by its queues.
+ *
+ * A failure is logged and counted, never returned: a notification that
+ * could not run must not stop the ones after it.
+ */
+#ifndef TANDEM_LIB_SCRIPT_QUEUE_H
+#define TANDEM_LIB_SCRIPT_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "lib/script.h"
+
+struct script_counts {
+	uint64_t run;		/* started, or refused before starting */
+	uint64_t failed;	/* refused, or ended other than exit 0 */
+};
+
+struct script_queue_job;
+
+struct script_queue {
+	sd_event *e;			/* not owned */
+	const struct script_opts *so;	/* the owner's */
+	uint64_t timeout;		/* usec, for every script */
+	const char *label;		/* log prefix, NULL: none; not owned */
+	struct script_counts *counts;	/* the owner's */
+	struct script_queue_job *head, **tail;
+	struct script_run *running;
+};
+
+void script_queue_init(struct script_queue *q, sd_event *e,
+		       const struct script_opts *so, uint64_t timeout,
+		       const char *label, struct script_counts *counts);
+/* Queue a copy of CMD; it starts at once when nothing else runs. */
+void script_queue_push(struct script_queue *q, const char *cmd);
+/* Forget the scripts still waiting; the running one goes on. */
+void script_queue_drop(struct script_queue *q);
+/* Forget the waiting ones and kill the running one (at the end). */
+void script_queue_cancel(struct script_queue *q);
+
+/* Start CMD outside any queue, not waited for (when the process stops);
+ * counted.  0, or -1 with why (the caller logs it). */
+int script_queue_detached(const struct script_opts *so, const char *cmd,
+			  struct script_counts *c, char *why, size_t len);
+
+#endif
