@@ -122,6 +122,14 @@ uint64_t check_vs_live_weight(const struct check_vs *vs);
  * whether the live weight reaches the quorum. */
 bool check_vs_quorum_up(const struct check_vs *vs);
 
+/* A real server went up or down (names as the dumps print them; reason:
+ * the failing checker's, "" when up), for the control socket's events. */
+typedef void (*check_rs_change_fn)(const char *vs, const char *rs, bool up,
+				   const char *reason, void *arg);
+void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg);
+/* vs's name as the dumps print it ("10.0.0.1:80", "fwmark 1", ...). */
+void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
+
 void check_rt_dump(const struct check_rt *rt, FILE *out);
 struct json_object *check_rt_json(const struct check_rt *rt);
 /* The virtual servers' quorum states. */

@@ -24,9 +24,11 @@
  * until one arrives the instance counts as not master.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check/check_ctl.h"
 #include "check/check_http.h"
 #include "check/check_ipvs.h"
 #include "check/check_notify.h"
@@ -34,6 +36,7 @@
 #include "ipvs/ipvs_nl.h"
 #include "lib/log.h"
 #include "lib/nl_addr_watch.h"
+#include "tandem/child.h"
 #include "tandem/config.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
@@ -224,6 +227,23 @@ static void start_ipvs(const struct tandem_config *cfg)
 	}
 }
 
+/* A real server went up or down: an event for `tandemctl monitor`. */
+static void rs_event(const char *vs, const char *rs, bool up,
+		     const char *reason, void *arg)
+{
+	struct json_object *ev = json_object_new_object();
+
+	(void)arg;
+	if (!ev)
+		return;
+	json_object_object_add(ev, "event", json_object_new_string("rs"));
+	json_object_object_add(ev, "virtual_server", json_object_new_string(vs));
+	json_object_object_add(ev, "real_server", json_object_new_string(rs));
+	json_object_object_add(ev, "up", json_object_new_boolean(up));
+	json_object_object_add(ev, "reason", json_object_new_string(reason));
+	child_event(ev);
+}
+
 static int pc_init(sd_event *e, const struct tandem_config *cfg)
 {
 	int r;
@@ -235,6 +255,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 	if (r == 0)
 		r = check_rt_new(e, verdicts_changed, NULL, &pc.rt);
 	if (r == 0) {
+		check_rt_on_rs_change(pc.rt, rs_event, NULL);
 		notify_opts(cfg);
 		check_rt_set_notify(pc.rt, pc.notify);
 		check_rt_log_all_failures(pc.rt, cfg->gd.checker_log_all_failures);
@@ -322,12 +343,18 @@ static void pc_dump_json(struct json_object *o)
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 
+static struct json_object *pc_command(struct json_object *req)
+{
+	return check_ctl_command(pc.cfg ? &pc.cfg->check : NULL, pc.rt, pc.ipvs,
+				 req);
+}
+
 const struct child_ops proc_check_ops = {
 	.name = "check", .dump_base = "tandem_check",
 	.set_opts = pc_set_opts,
 	.init = pc_init, .reload = pc_reload, .stop = pc_stop,
 	.dump_data = pc_dump_data, .dump_json = pc_dump_json,
-	.message = pc_message,
+	.message = pc_message, .command = pc_command,
 };
 
 #endif

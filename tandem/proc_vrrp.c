@@ -39,6 +39,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_ctl.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
@@ -164,12 +165,28 @@ static void notify_gone(const struct vrrp_inst *vi, const char *st)
 	vrrp_notify_group(pv.notify, vi->ci->sg, st);
 }
 
+/* The change for `tandemctl monitor` (and other event readers). */
+static void event_state(const struct vrrp_inst *vi, enum vrrp_state from,
+			enum vrrp_state to)
+{
+	struct json_object *ev = json_object_new_object();
+
+	if (!ev)
+		return;
+	json_object_object_add(ev, "event", json_object_new_string("vrrp"));
+	json_object_object_add(ev, "instance", json_object_new_string(vi->ci->name));
+	json_object_object_add(ev, "state", json_object_new_string(vrrp_state_str(to)));
+	json_object_object_add(ev, "prev", json_object_new_string(vrrp_state_str(from)));
+	json_object_object_add(ev, "priority", json_object_new_int(vi->fsm.cfg.priority));
+	child_event(ev);
+}
+
 static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 		     enum vrrp_state to, void *arg)
 {
-	(void)from;
 	(void)arg;
 	report(vrrp_state_str(to), vi->ci->name);
+	event_state(vi, from, to);
 	notify_state(vi, to);
 	pv_mail_state(pv.run, vi, to);
 }
@@ -417,11 +434,17 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
+static struct json_object *pv_command(struct json_object *req)
+{
+	return vrrp_ctl_command(pv.run, req);
+}
+
 const struct child_ops proc_vrrp_ops = {
 	.name = "vrrp", .dump_base = "tandem",
 	.set_opts = pv_set_opts, .set_restarts = pv_set_restarts,
 	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
 	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
+	.command = pv_command,
 };
 
 #endif
