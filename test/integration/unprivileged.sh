@@ -6,11 +6,13 @@
 # systemd, which is not PID 1 here).  A user id that no account uses
 # runs the daemons; its primary group is nogroup.  Checks: a VRRP pair
 # forms and fails over (the VIP added and removed, a gratuitous ARP seen
-# by the client), a vrrp_script runs as script_user (nobody) without any
-# of the daemon's capabilities, the check child runs TCP checkers and
-# sees a listener up and a closed port down, reloads and a clean stop
-# work, and each capability of the set is needed: without CAP_NET_RAW no
-# VRRP socket, without CAP_NET_ADMIN no VIP, without CAP_SETUID no script.
+# by the client), vrrp_priority applies, a vrrp_script runs as
+# script_user (nobody) without any of the daemon's capabilities and is
+# killed past its timeout, the check child runs TCP checkers and sees a
+# listener up and a closed port down, the control socket answers a
+# member of control_socket_group and no one else, reloads and a clean
+# stop work, and each capability of the set is needed (d1 started
+# without it shows what breaks).
 #
 # Root (to make the namespaces and to drop to the user).  Namespaces
 # unpriv-{br,d1,d2,c}-PID, the temporary folder and every process this
@@ -26,6 +28,7 @@ UNIT="$B/doc/tandem-unprivileged.service"
 [ -f "$UNIT" ] || { echo "1..0 # SKIP $UNIT not built"; exit 0; }
 command -v setpriv >/dev/null 2>&1 || { echo "1..0 # SKIP setpriv (util-linux) not installed"; exit 0; }
 command -v socat >/dev/null 2>&1 || { echo "1..0 # SKIP socat not installed"; exit 0; }
+[ -x /usr/bin/python3 ] || { echo "1..0 # SKIP /usr/bin/python3 not installed"; exit 0; }
 vrrp_lab unpriv client
 "$TANDEM" -v | grep -q "LVS" || skip_all "built without the checkers"
 
@@ -33,19 +36,21 @@ vrrp_lab unpriv client
 CAPS=$(sed -n 's/^AmbientCapabilities=//p' "$UNIT" | tail -n 1 |
 	tr 'A-Z' 'a-z' | sed 's/cap_//g; s/ \{1,\}/,/g; s/,$//')
 [ -n "$CAPS" ] || skip_all "no AmbientCapabilities= in $UNIT"
-# A user id no account has (the daemons need none), group nogroup.
-TUID=""
+# User ids no account has (the daemons need none): TUID runs tandem in
+# group nogroup, CUID is a client of the control socket.
+TUID=""; CUID=""
 for _u in $(seq $((61000 + $$ % 1000)) $((61100 + $$ % 1000))); do
-	getent passwd "$_u" >/dev/null 2>&1 || { TUID=$_u; break; }
+	getent passwd "$_u" >/dev/null 2>&1 && continue
+	if [ -z "$TUID" ]; then TUID=$_u; else CUID=$_u; break; fi
 done
-[ -n "$TUID" ] || skip_all "no free user id"
+[ -n "$CUID" ] || skip_all "no free user id"
 TGID=$(getent group nogroup | cut -d: -f3)
 [ -n "$TGID" ] || skip_all "no group nogroup"
 NOBODY=$(id -u nobody 2>/dev/null) || skip_all "no user nobody"
 getent passwd keepalived_script >/dev/null 2>&1 && \
 	skip_all "a keepalived_script user exists: scripts would run as it"
 
-echo "1..22"
+echo "1..25"
 chmod 755 "$T"
 mkdir -p "$T/out"
 chmod 1777 "$T/out"
@@ -113,6 +118,8 @@ global_defs {
     router_id unpriv_test
     vrrp_garp_master_delay 1
     vrrp_priority -5
+    @d1 control_socket $T/d1/ctl.sock
+    @d1 control_socket_group nogroup
 }
 vrrp_script chk_id {
     script "$T/chk.sh"
@@ -207,6 +214,40 @@ h=$(head -n 1 "$T/out/hang" 2>/dev/null)
 wait_until 40 eval '! kill -0 "$h" 2>/dev/null'
 check "a vrrp_script (nobody's) past its timeout is killed (CAP_KILL)" \
 	sh -c "[ -n '$h' ] && ! kill -0 '$h' 2>/dev/null"
+
+# The control socket: the group's members may use it, no one else.
+SOCK="$T/d1/ctl.sock"
+# ctl_as GROUPS: a status request as CUID with those supplementary
+# groups ("" for none); prints "ok" or the error.
+# (The system's python: root's PATH may name one other users cannot run.)
+ctl_as() {
+	if [ -n "$1" ]; then _g="--groups=$1"; else _g="--clear-groups"; fi
+	setpriv --reuid="$CUID" --regid="$CUID" "$_g" \
+		/usr/bin/python3 - "$SOCK" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+try:
+    s.connect(sys.argv[1])
+    s.sendall(b'{"cmd": "status"}\n')
+    buf = b""
+    while not buf.endswith(b"\n"):
+        b = s.recv(65536)
+        if not b:
+            break
+        buf += b
+    print("ok" if json.loads(buf).get("ok") else "refused")
+except OSError as e:
+    print(e.strerror)
+PY
+}
+wait_until 50 test -S "$SOCK"
+check "the control socket is the user's, group nogroup, mode 0660" \
+	[ "$(stat -c '%u %g %a' "$SOCK" 2>/dev/null)" = "$TUID $TGID 660" ]
+r=$(ctl_as "$TGID")
+check "a member of control_socket_group gets answers ($r)" [ "$r" = ok ]
+r=$(ctl_as "")
+check "anyone else is refused ($r)" [ "$r" = "Permission denied" ]
 
 # Failover both ways.
 stop d1
