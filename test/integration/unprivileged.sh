@@ -6,7 +6,8 @@
 # systemd, which is not PID 1 here).  A user id that no account uses
 # runs the daemons; its primary group is nogroup.  Checks: a VRRP pair
 # forms and fails over (the VIP added and removed, a gratuitous ARP seen
-# by the client), vrrp_priority applies, a vrrp_script runs as
+# by the client), a VMAC is made (/proc/sys/net written) and removed,
+# vrrp_priority applies, a vrrp_script runs as
 # script_user (nobody) without any of the daemon's capabilities and is
 # killed past its timeout, the check child runs TCP checkers and sees a
 # listener up and a closed port down, the control socket answers a
@@ -50,7 +51,7 @@ NOBODY=$(id -u nobody 2>/dev/null) || skip_all "no user nobody"
 getent passwd keepalived_script >/dev/null 2>&1 && \
 	skip_all "a keepalived_script user exists: scripts would run as it"
 
-echo "1..25"
+echo "1..28"
 chmod 755 "$T"
 mkdir -p "$T/out"
 chmod 1777 "$T/out"
@@ -146,6 +147,18 @@ vrrp_instance VI_1 {
         chk_hang
     }
 }
+vrrp_instance VI_2 {
+    interface eth0
+    use_vmac
+    virtual_router_id 62
+    @d1 priority 140
+    @d2 priority 90
+    version 3
+    advert_int 0.2
+    virtual_ipaddress {
+        192.0.2.101/32
+    }
+}
 virtual_server 192.0.2.200 80 {
     delay_loop 0.3
     real_server 192.0.2.2 7001 {
@@ -182,6 +195,13 @@ mac1=$(ip netns exec "$D1" cat /sys/class/net/eth0/address)
 mac2=$(ip netns exec "$D2" cat /sys/class/net/eth0/address)
 wait_until 50 grep -q "$mac1" "$T/garp"
 check "the client sees a gratuitous ARP for the VIP from d1 ($mac1)" grep -q "$mac1" "$T/garp"
+
+# A VMAC: a macvlan made, and /proc/sys/net written (CAP_NET_ADMIN).
+arp_ignore() { ip netns exec "$D1" cat /proc/sys/net/ipv4/conf/eth0/arp_ignore; }
+vmac_vip() { ip -n "$D1" -4 addr show dev vrrp.62 2>/dev/null | grep -q "inet 192.0.2.101/"; }
+wait_until 50 vmac_vip
+check "use_vmac: d1 makes vrrp.62 and holds its VIP on it" vmac_vip
+check "and sets arp_ignore 1 on eth0 (/proc/sys/net)" [ "$(arp_ignore)" = 1 ]
 
 # The vrrp_script ran as nobody, with no capability left.
 wait_until 50 sh -c "ls '$T/out'/script.* >/dev/null 2>&1"
@@ -252,6 +272,8 @@ check "anyone else is refused ($r)" [ "$r" = "Permission denied" ]
 # Failover both ways.
 stop d1
 check "TERM d1: it exits 0" [ "$RC" = 0 ]
+check "and deletes its VMAC, restoring arp_ignore" \
+	sh -c "! ip -n '$D1' link show vrrp.62 >/dev/null 2>&1 && [ '$(arp_ignore)' = 0 ]"
 wait_until 30 only "$D2"
 check "d2 takes the VIP, d1 released it" only "$D2"
 wait_until 50 grep -q "$mac2" "$T/garp"
