@@ -6,7 +6,7 @@
 # systemd, which is not PID 1 here).  A user id that no account uses
 # runs the daemons; its primary group is nogroup.  Checks: a VRRP pair
 # forms and fails over (the VIP added and removed, a gratuitous ARP seen
-# by the client), a VMAC is made (/proc/sys/net written) and removed,
+# by the client), no_accept's nftables set is filled, a VMAC is made (/proc/sys/net written) and removed,
 # vrrp_priority applies, a vrrp_script runs as
 # script_user (nobody) without any of the daemon's capabilities and is
 # killed past its timeout, the check child runs TCP checkers and sees a
@@ -51,7 +51,7 @@ NOBODY=$(id -u nobody 2>/dev/null) || skip_all "no user nobody"
 getent passwd keepalived_script >/dev/null 2>&1 && \
 	skip_all "a keepalived_script user exists: scripts would run as it"
 
-echo "1..28"
+echo "1..29"
 chmod 755 "$T"
 mkdir -p "$T/out"
 chmod 1777 "$T/out"
@@ -135,6 +135,7 @@ vrrp_script chk_hang {
 vrrp_instance VI_1 {
     interface eth0
     virtual_router_id 61
+    no_accept
     @d1 priority $1
     @d2 priority 100
     version 3
@@ -195,6 +196,15 @@ mac1=$(ip netns exec "$D1" cat /sys/class/net/eth0/address)
 mac2=$(ip netns exec "$D2" cat /sys/class/net/eth0/address)
 wait_until 50 grep -q "$mac1" "$T/garp"
 check "the client sees a gratuitous ARP for the VIP from d1 ($mac1)" grep -q "$mac1" "$T/garp"
+
+# no_accept: the VIP in tandem's nftables set (CAP_NET_ADMIN).
+in_set() { ip netns exec "$D1" nft list set inet tandem vips4 2>/dev/null | grep -q "$VIP"; }
+if command -v nft >/dev/null 2>&1; then
+	wait_until 30 in_set
+	check "no_accept: the VIP is in d1's nftables set" in_set
+else
+	ok "# SKIP nft (nftables) not installed"
+fi
 
 # A VMAC: a macvlan made, and /proc/sys/net written (CAP_NET_ADMIN).
 arp_ignore() { ip netns exec "$D1" cat /proc/sys/net/ipv4/conf/eth0/arp_ignore; }
