@@ -22,7 +22,7 @@ for u in tandem tandem-unprivileged; do
 done
 setup_dir
 trap cleanup EXIT
-echo "1..9"
+echo "1..8"
 
 SOCK="$T/ctl.sock"
 # reload_cmd UNIT: its ExecReload, runnable here.  The socket it names

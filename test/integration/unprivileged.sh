@@ -51,7 +51,7 @@ NOBODY=$(id -u nobody 2>/dev/null) || skip_all "no user nobody"
 getent passwd keepalived_script >/dev/null 2>&1 && \
 	skip_all "a keepalived_script user exists: scripts would run as it"
 
-echo "1..29"
+echo "1..31"
 chmod 755 "$T"
 mkdir -p "$T/out"
 chmod 1777 "$T/out"
@@ -291,10 +291,35 @@ check "the client sees a gratuitous ARP for the VIP from d2 ($mac2)" grep -q "$m
 ustart d1
 wait_until 80 only "$D1"
 check "a restarted d1 preempts back" only "$D1"
-sed -i 's/@d1 priority 150/@d1 priority 50/' "$CONF"
-kill -HUP "$PID1"
+# Reloads through the unit's ExecReload, run as the user as systemd would.
+CTL="$B/tandem/tandemctl"
+if [ -x "$CTL" ]; then
+	rcmd=$(sed -n 's/^ExecReload=//p' "$UNIT" | tail -n 1 |
+		sed -e "s|^[^ ]*/tandemctl |$CTL |" -e "s|/run/tandem/tandem.sock|$SOCK|g")
+	wait_until 50 test -S "$SOCK"
+	cp "$CONF" "$T/good.conf"
+	echo "vrrp_instance { }" >>"$CONF"
+	setpriv --reuid="$TUID" --regid="$TGID" --clear-groups sh -c "$rcmd" \
+		>"$T/reload.out" 2>&1
+	rrc=$?
+	sed 's/^/#   /' "$T/reload.out"
+	check "the unit's ExecReload as the user: a refused file exits $rrc, its error printed" \
+		sh -c "[ $rrc != 0 ] && grep -q 'tandem.conf:[0-9]*:' '$T/reload.out'"
+	cp "$T/good.conf" "$CONF"
+	sed -i 's/@d1 priority 150/@d1 priority 50/' "$CONF"
+	setpriv --reuid="$TUID" --regid="$TGID" --clear-groups sh -c "$rcmd" \
+		>"$T/reload.out" 2>&1
+	rrc=$?
+	sed 's/^/#   /' "$T/reload.out"
+	check "and a good one exits 0" [ "$rrc" = 0 ]
+else
+	ok "# SKIP tandemctl not built"
+	ok "# SKIP tandemctl not built"
+	sed -i 's/@d1 priority 150/@d1 priority 50/' "$CONF"
+	kill -HUP "$PID1"
+fi
 wait_until 50 only "$D2"
-check "a reload (as the user) lowers d1's priority: d2 takes over" only "$D2"
+check "the reload (as the user) lowered d1's priority: d2 takes over" only "$D2"
 stop d1
 stop d2
 conf 150
