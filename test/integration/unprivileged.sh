@@ -51,7 +51,7 @@ NOBODY=$(id -u nobody 2>/dev/null) || skip_all "no user nobody"
 getent passwd keepalived_script >/dev/null 2>&1 && \
 	skip_all "a keepalived_script user exists: scripts would run as it"
 
-echo "1..31"
+echo "1..32"
 chmod 755 "$T"
 mkdir -p "$T/out"
 chmod 1777 "$T/out"
@@ -328,6 +328,7 @@ conf 150
 # without CAP [LOG-PATTERN]: start d1 with the unit's set less CAP, wait
 # for the pattern (bounded) and a little more.
 without() {
+	cat "$T/d1/log" >>"$T/d1/old.log"
 	: >"$T/d1/log"
 	rm -f "$T/out"/script.* "$T/out/hang"
 	ustart d1 "$(echo "$CAPS" | sed "s/$1,\{0,1\}//; s/,\$//")"
@@ -359,4 +360,6 @@ without sys_nice "cannot set nice"
 check "without CAP_SYS_NICE: vrrp_priority cannot be applied" \
 	grep -q "cannot set nice -5: Permission denied" "$T/d1/log"
 stop d1
+check "no sanitizer report in any daemon's log" \
+	sh -c "! cat '$T'/d1/old.log '$T'/d1/log '$T'/d2/log 2>/dev/null | grep -q 'runtime error\|Sanitizer'"
 [ "$FAILED" = 0 ]
