@@ -29,8 +29,7 @@
 
 struct check_notify {
 	sd_event *e;
-	struct script_opts so;
-	char *user, *group;		/* so's strings, owned */
+	struct script_opts_owned own;	/* script_user, ... */
 	bool init_notifies, stopping;
 	struct notify_fifo fifo[2];		/* notify_fifo, lvs_notify_fifo */
 	char *fifo_script;
@@ -98,7 +97,7 @@ static void script(struct check_notify *n, const char *cmd)
 	if (n->stopping) {
 		char why[SCRIPT_WHY_MAX];
 
-		if (script_queue_detached(&n->so, cmd, &n->counts, why,
+		if (script_queue_detached(&n->own.so, cmd, &n->counts, why,
 					  sizeof(why)) < 0)
 			log_warn("notify script failed: %s", why);
 		return;
@@ -147,22 +146,11 @@ int check_notify_new(sd_event *e, struct check_notify **out)
 	if (!n)
 		return -ENOMEM;
 	n->e = sd_event_ref(e);
-	script_queue_init(&n->queue, e, &n->so, CHECK_NOTIFY_TIMEOUT, NULL,
+	script_queue_init(&n->queue, e, &n->own.so, CHECK_NOTIFY_TIMEOUT, NULL,
 			  &n->counts);
 	notify_fifo_init(&n->fifo[0]);
 	notify_fifo_init(&n->fifo[1]);
 	*out = n;
-	return 0;
-}
-
-static int dup_or_null(char **dst, const char *src)
-{
-	char *c = src ? strdup(src) : NULL;
-
-	if (src && !c)
-		return -ENOMEM;
-	free(*dst);
-	*dst = c;
 	return 0;
 }
 
@@ -178,12 +166,7 @@ void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
 {
 	bool restart;
 
-	n->so = o->script;
-	if (dup_or_null(&n->user, o->script.user) < 0 ||
-	    dup_or_null(&n->group, o->script.group) < 0)
-		log_err("notify: out of memory");
-	n->so.user = n->user;
-	n->so.group = n->group;
+	script_opts_own(&n->own, &o->script);
 	n->init_notifies = o->rs_init_notifies;
 	n->mail = o->mail;
 	n->mail_default = o->mail_default;
@@ -199,28 +182,17 @@ void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
 		return;
 	script_cancel(n->reader);
 	n->reader = NULL;
-	if (dup_or_null(&n->fifo_script, o->lvs_fifo_script) < 0)
+	if (script_str_set(&n->fifo_script, o->lvs_fifo_script) < 0)
 		log_err("notify: out of memory");
-	if (n->fifo_script && n->fifo[1].path) {
-		size_t len = strlen(n->fifo_script) + strlen(n->fifo[1].path) + 4;
-		char *cmd = malloc(len);
-		struct script_opts so = n->so;
-
-		so.timeout = 0;		/* it reads for as long as we run */
-		if (cmd) {
-			/* The FIFO's path as its one argument, quoted. */
-			snprintf(cmd, len, "%s '%s'", n->fifo_script,
-				 n->fifo[1].path);
-			if (script_run(n->e, cmd, &so, on_reader, n, &n->reader) < 0)
-				n->reader = NULL;
-		}
-		free(cmd);
-	}
+	if (n->fifo_script && n->fifo[1].path &&
+	    script_fifo_reader(n->e, n->fifo_script, n->fifo[1].path,
+			       &n->own.so, on_reader, n, &n->reader) < 0)
+		n->reader = NULL;
 }
 
 const struct script_opts *check_notify_script_opts(const struct check_notify *n)
 {
-	return n ? &n->so : NULL;
+	return n ? &n->own.so : NULL;
 }
 
 bool check_notify_init_notifies(const struct check_notify *n)
@@ -246,8 +218,7 @@ void check_notify_free(struct check_notify *n)
 	notify_fifo_close(&n->fifo[0]);
 	notify_fifo_close(&n->fifo[1]);
 	free(n->fifo_script);
-	free(n->user);
-	free(n->group);
+	script_opts_owned_free(&n->own);
 	sd_event_unref(n->e);
 	free(n);
 }

@@ -5,6 +5,8 @@
  * callback, which the script runner always calls from the loop, so a
  * long run of refusals never recurses.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,4 +119,55 @@ int script_queue_detached(const struct script_opts *so, const char *cmd,
 		return -1;
 	}
 	return 0;
+}
+
+int script_str_set(char **dst, const char *src)
+{
+	char *c = src ? strdup(src) : NULL;
+
+	if (src && !c)
+		return -ENOMEM;
+	free(*dst);
+	*dst = c;
+	return 0;
+}
+
+int script_opts_own(struct script_opts_owned *o, const struct script_opts *src)
+{
+	int r = 0;
+
+	o->so = *src;
+	if (script_str_set(&o->user, src->user) < 0 ||
+	    script_str_set(&o->group, src->group) < 0) {
+		log_err("notify: out of memory");
+		r = -ENOMEM;
+	}
+	o->so.user = o->user;
+	o->so.group = o->group;
+	return r;
+}
+
+void script_opts_owned_free(struct script_opts_owned *o)
+{
+	free(o->user);
+	free(o->group);
+	o->user = o->group = NULL;
+}
+
+int script_fifo_reader(sd_event *e, const char *cmd, const char *path,
+		       const struct script_opts *so, script_done_fn done,
+		       void *ud, struct script_run **out)
+{
+	size_t len = strlen(cmd) + strlen(path) + 4;
+	struct script_opts o = *so;
+	char *line = malloc(len);
+	int r;
+
+	if (!line)
+		return -ENOMEM;
+	snprintf(line, len, "%s '%s'", cmd, path);
+	o.timeout = 0;
+	r = script_run(e, line, &o, done, ud, out);
+	free(line);
+	return r;
 }

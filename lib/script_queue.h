@@ -47,6 +47,28 @@ void script_queue_drop(struct script_queue *q);
 /* Forget the waiting ones and kill the running one (at the end). */
 void script_queue_cancel(struct script_queue *q);
 
+/* *DST becomes a copy of SRC (NULL: none), the old one freed.  0, or
+ * -ENOMEM with *DST unchanged. */
+int script_str_set(char **dst, const char *src);
+
+/* Script options that own their strings: the config they were read from
+ * is freed on a reload, while the queues still start scripts with them. */
+struct script_opts_owned {
+	struct script_opts so;
+	char *user, *group;
+};
+/* Copy SRC into O (O zeroed at first).  0, or -ENOMEM (logged; the old
+ * strings are kept where a copy failed). */
+int script_opts_own(struct script_opts_owned *o, const struct script_opts *src);
+void script_opts_owned_free(struct script_opts_owned *o);
+
+/* Start a FIFO's reader: CMD with the FIFO's PATH as its one argument,
+ * quoted, and no timeout (it reads for as long as we run), through
+ * script_run() with SO.  Returns script_run()'s value (-ENOMEM too). */
+int script_fifo_reader(sd_event *e, const char *cmd, const char *path,
+		       const struct script_opts *so, script_done_fn done,
+		       void *ud, struct script_run **out);
+
 /* Start CMD outside any queue, not waited for (when the process stops);
  * counted.  0, or -1 with why (the caller logs it). */
 int script_queue_detached(const struct script_opts *so, const char *cmd,

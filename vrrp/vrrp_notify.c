@@ -30,8 +30,7 @@ struct queue {
 
 struct vrrp_notify {
 	sd_event *e;
-	struct script_opts so;
-	char *user, *group;
+	struct script_opts_owned own;	/* script_user, ... */
 	bool stopping;
 	struct notify_fifo fifo[2];
 	char *reader_cmd[2];
@@ -55,7 +54,7 @@ static struct queue *queue_get(struct vrrp_notify *n, const char *type,
 		free(q);
 		return NULL;
 	}
-	script_queue_init(&q->sq, n->e, &n->so, VRRP_NOTIFY_TIMEOUT, q->key,
+	script_queue_init(&q->sq, n->e, &n->own.so, VRRP_NOTIFY_TIMEOUT, q->key,
 			  &n->counts);
 	q->next = n->queues;
 	n->queues = q;
@@ -68,7 +67,7 @@ static void enqueue(struct vrrp_notify *n, struct queue *q, const char *cmd)
 		char why[SCRIPT_WHY_MAX];
 
 		/* The process is going: nobody would wait for a queue. */
-		if (script_queue_detached(&n->so, cmd, &n->counts, why,
+		if (script_queue_detached(&n->own.so, cmd, &n->counts, why,
 					  sizeof(why)) < 0)
 			log_warn("notify script refused: %s", why);
 		return;
@@ -174,17 +173,6 @@ int vrrp_notify_new(sd_event *e, struct vrrp_notify **out)
 	return 0;
 }
 
-static int dup_or_null(char **dst, const char *src)
-{
-	char *c = src ? strdup(src) : NULL;
-
-	if (src && !c)
-		return -ENOMEM;
-	free(*dst);
-	*dst = c;
-	return 0;
-}
-
 static void on_reader(const struct script_result *r, void *ud)
 {
 	struct script_run **slot = ud;
@@ -196,38 +184,24 @@ static void on_reader(const struct script_result *r, void *ud)
 static void reader_set(struct vrrp_notify *n, int i, const char *cmd)
 {
 	struct notify_fifo *f = &n->fifo[i];
-	struct script_opts so = n->so;
-	char *line;
-	size_t len;
 
 	if (n->reader[i] && cmd && n->reader_cmd[i] &&
 	    !strcmp(cmd, n->reader_cmd[i]))
 		return;
 	script_cancel(n->reader[i]);
 	n->reader[i] = NULL;
-	if (dup_or_null(&n->reader_cmd[i], cmd) < 0 || !cmd || !f->path)
+	if (script_str_set(&n->reader_cmd[i], cmd) < 0 || !cmd || !f->path)
 		return;
-	len = strlen(cmd) + strlen(f->path) + 4;
-	if (!(line = malloc(len)))
-		return;
-	snprintf(line, len, "%s '%s'", cmd, f->path);
-	so.timeout = 0;		/* it reads for as long as we run */
-	if (script_run(n->e, line, &so, on_reader, &n->reader[i],
-		       &n->reader[i]) < 0)
+	if (script_fifo_reader(n->e, cmd, f->path, &n->own.so, on_reader,
+			       &n->reader[i], &n->reader[i]) < 0)
 		n->reader[i] = NULL;
-	free(line);
 }
 
 void vrrp_notify_set(struct vrrp_notify *n, const struct vrrp_notify_opts *o)
 {
 	if (!n)
 		return;
-	n->so = o->script;
-	if (dup_or_null(&n->user, o->script.user) < 0 ||
-	    dup_or_null(&n->group, o->script.group) < 0)
-		log_err("notify: out of memory");
-	n->so.user = n->user;
-	n->so.group = n->group;
+	script_opts_own(&n->own, &o->script);
 	for (int i = 0; i < 2; i++) {
 		bool moved = !o->fifo[i] || !n->fifo[i].path ||
 			     strcmp(o->fifo[i], n->fifo[i].path);
@@ -273,8 +247,7 @@ void vrrp_notify_free(struct vrrp_notify *n)
 		free(n->reader_cmd[i]);
 		notify_fifo_close(&n->fifo[i]);
 	}
-	free(n->user);
-	free(n->group);
+	script_opts_owned_free(&n->own);
 	sd_event_unref(n->e);
 	free(n);
 }
