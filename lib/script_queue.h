@@ -7,6 +7,8 @@
  * runner (lib/script.h) with the owner's options, read when it starts (a
  * reload's new script_user applies to what is still waiting), and the
  * queue's timeout.  Counters are the owner's, shared by its queues.
+ * Beside it, what both owners need around their queues: a copy of the
+ * script options that owns its strings, and the start of a FIFO reader.
  *
  * A failure is logged and counted, never returned: a notification that
  * could not run must not stop the ones after it.
