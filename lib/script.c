@@ -157,18 +157,20 @@ static int on_exit_(sd_event_source *s, const siginfo_t *si, void *ud)
 	return 0;
 }
 
-/* After the switch to a non-root script user: no capabilities at all.
- * The kernel clears them itself when root becomes another user, but a
- * non-root tandem holding ambient capabilities (CAP_NET_ADMIN, CAP_SETUID,
- * ...) keeps them across setuid() and would pass them on through exec, so
- * the script would run with more than its user's privileges. */
-static int drop_caps(uid_t uid, bool switched)
+/* After the switch to another user: no capabilities at all.  The kernel
+ * clears them itself when root becomes another user, but a non-root
+ * tandem holding ambient capabilities (CAP_NET_ADMIN, CAP_SETUID, ...)
+ * keeps them across setuid() and would pass them on through exec, so the
+ * script would run with more than its user's privileges.  (A script_user
+ * root started so gets the bounding set back at exec, unless the
+ * securebit noroot is set, as tandem-unprivileged.service does.) */
+static int drop_caps(bool switched)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
-	if (uid == 0 || !switched)	/* as itself: its own privileges */
+	if (!switched)		/* as itself: its own privileges */
 		return 0;
 	memset(d, 0, sizeof(d));
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
@@ -209,7 +211,7 @@ static void child(const char *prog, char **argv, uid_t uid, gid_t gid,
 	     setgroups(ngroups > 0 ? (size_t)ngroups : 0, groups) < 0) ||
 	    (getegid() != gid && setgid(gid) < 0) ||
 	    (switched && setuid(uid) < 0) ||
-	    drop_caps(uid, switched) < 0) {
+	    drop_caps(switched) < 0) {
 		err = errno;
 		if (write(errfd, &err, sizeof(err)) < 0) { /* exits anyway */ }
 		_exit(126);

@@ -9,7 +9,8 @@
 # by the client), no_accept's nftables set is filled, a VMAC is made (/proc/sys/net written) and removed,
 # vrrp_priority applies, a vrrp_script runs as
 # script_user (nobody) without any of the daemon's capabilities and is
-# killed past its timeout, the check child runs TCP checkers and sees a
+# killed past its timeout, one with user root gets uid 0 and still no
+# capability, the check child runs TCP checkers and sees a
 # listener up and a closed port down, the control socket answers a
 # member of control_socket_group and no one else, reloads and a clean
 # stop work, and each capability of the set is needed (d1 started
@@ -51,7 +52,7 @@ NOBODY=$(id -u nobody 2>/dev/null) || skip_all "no user nobody"
 getent passwd keepalived_script >/dev/null 2>&1 && \
 	skip_all "a keepalived_script user exists: scripts would run as it"
 
-echo "1..32"
+echo "1..33"
 chmod 755 "$T"
 mkdir -p "$T/out"
 chmod 1777 "$T/out"
@@ -122,8 +123,13 @@ global_defs {
     @d1 control_socket $T/d1/ctl.sock
     @d1 control_socket_group nogroup
 }
+vrrp_script chk_root {
+    script "$T/chk.sh root"
+    user root
+    interval 1
+}
 vrrp_script chk_id {
-    script "$T/chk.sh"
+    script "$T/chk.sh script"
     interval 1
 }
 vrrp_script chk_hang {
@@ -145,6 +151,7 @@ vrrp_instance VI_1 {
     }
     track_script {
         chk_id
+        chk_root
         chk_hang
     }
 }
@@ -174,7 +181,7 @@ EOF
 }
 
 # The script records who it runs as and what capabilities it holds.
-printf '%s\n' '#!/bin/sh' "f=$T/out/script.\$\$" 'id -u >"$f"' \
+printf '%s\n' '#!/bin/sh' "f=$T/out/\$1.\$\$" 'id -u >"$f"' \
 	"grep -E '^Cap(Prm|Eff|Amb)' /proc/self/status >>\"\$f\"" >"$T/chk.sh"
 # This one hangs past its timeout: tandem must kill it (another user's).
 printf '%s\n' '#!/bin/sh' "echo \$\$ >>$T/out/hang" 'exec sleep 20' >"$T/hang.sh"
@@ -220,6 +227,10 @@ check "a vrrp_script runs as script_user (nobody, uid $NOBODY)" \
 	sh -c "[ -n '$f' ] && [ \"\$(head -n 1 '$f')\" = '$NOBODY' ]"
 check "and holds none of the daemon's capabilities" \
 	sh -c "[ -n '$f' ] && [ \"\$(grep -c ':[[:space:]]*0000000000000000\$' '$f')\" = 3 ]"
+wait_until 50 sh -c "ls '$T/out'/root.* >/dev/null 2>&1"
+f=$(ls "$T/out"/root.* 2>/dev/null | head -n 1)
+check "a vrrp_script with user root gets uid 0 but no capabilities (noroot)" \
+	sh -c "[ -n '$f' ] && [ \"\$(head -n 1 '$f')\" = 0 ] && [ \"\$(grep -c ':[[:space:]]*0000000000000000\$' '$f')\" = 3 ]"
 
 # The check child, also as the user: TCP checks up and down.
 wait_until 50 test -s "$T/d1/check.pid"
@@ -330,7 +341,7 @@ conf 150
 without() {
 	cat "$T/d1/log" >>"$T/d1/old.log"
 	: >"$T/d1/log"
-	rm -f "$T/out"/script.* "$T/out/hang"
+	rm -f "$T/out"/script.* "$T/out"/root.* "$T/out/hang"
 	ustart d1 "$(echo "$CAPS" | sed "s/$1,\{0,1\}//; s/,\$//")"
 	[ -z "$2" ] || wait_until 80 grep -q -- "$2" "$T/d1/log"
 	sleep 1
