@@ -52,7 +52,7 @@ NOBODY=$(id -u nobody 2>/dev/null) || skip_all "no user nobody"
 getent passwd keepalived_script >/dev/null 2>&1 && \
 	skip_all "a keepalived_script user exists: scripts would run as it"
 
-echo "1..33"
+echo "1..34"
 chmod 755 "$T"
 mkdir -p "$T/out"
 chmod 1777 "$T/out"
@@ -186,6 +186,11 @@ printf '%s\n' '#!/bin/sh' "f=$T/out/\$1.\$\$" 'id -u >"$f"' \
 # This one hangs past its timeout: tandem must kill it (another user's).
 printf '%s\n' '#!/bin/sh' "echo \$\$ >>$T/out/hang" 'exec sleep 20' >"$T/hang.sh"
 chmod 755 "$T/chk.sh" "$T/hang.sh"
+# Pid files: /run for root, /run/tandem/ (RuntimeDirectory=) for others.
+check "default pid files: /run/tandem.pid as root, /run/tandem/tandem.pid as the user" \
+	sh -c "'$TANDEM' --help | grep -q '(default /run/tandem.pid)' &&
+	       setpriv --reuid=$TUID --regid=$TGID --clear-groups '$TANDEM' --help |
+	       grep -q '(default /run/tandem/tandem.pid)'"
 conf 150
 ustart d1
 wait_until 80 has_vip "$D1"
