@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json_req.h"
 #include "tandem/ctl_proto.h"
 
 int ctl_lines_add(struct ctl_lines *l, const char *data, size_t n)
@@ -150,26 +151,27 @@ struct json_object *ctl_ok(struct json_object *result)
 
 struct json_object *ctl_error(const char *fmt, ...)
 {
-	struct json_object *o = json_object_new_object();
-	char msg[512];
+	struct json_object *o = json_object_new_object(), *e, *msg = NULL;
 	va_list ap;
 
-	if (!o)
-		return NULL;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	e = json_req_verror(fmt, ap);
 	va_end(ap);
+	if (e)
+		json_object_object_get_ex(e, "error", &msg);
+	if (!o || !msg) {
+		json_object_put(o);
+		json_object_put(e);
+		return NULL;
+	}
+	/* "ok" first: a reader of the raw line sees the verdict first */
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
-	json_object_object_add(o, "error", json_object_new_string(msg));
+	json_object_object_add(o, "error", json_object_get(msg));
+	json_object_put(e);
 	return o;
 }
 
 const char *ctl_str(struct json_object *o, const char *key)
 {
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return json_req_str(o, key);
 }
