@@ -2,9 +2,10 @@
  * Notify scripts and FIFO lines of the check process (see
  * check_notify.h).
  *
- * The scripts wait in a queue and run one at a time through the script
- * runner, so "notify_down, then notify_up" reaches the scripts in that
- * order even when a server flaps faster than a script runs.  The FIFOs
+ * The scripts wait in a queue (lib/script_queue.h) and run one at a
+ * time through the script runner, so "notify_down, then notify_up"
+ * reaches the scripts in that order even when a server flaps faster than
+ * a script runs.  The FIFOs
  * are opened read-write and non-blocking: opening does not wait for a
  * reader, and a write never blocks the loop.
  */
@@ -24,23 +25,17 @@
 #include "check/check_notify.h"
 #include "lib/log.h"
 #include "lib/notify_fifo.h"
-
-struct job {
-	struct job *next;
-	char *cmd;
-};
+#include "lib/script_queue.h"
 
 struct check_notify {
 	sd_event *e;
-	struct script_opts so;
-	char *user, *group;		/* so's strings, owned */
+	struct script_opts_owned own;	/* script_user, ... */
 	bool init_notifies, stopping;
 	struct notify_fifo fifo[2];		/* notify_fifo, lvs_notify_fifo */
 	char *fifo_script;
 	struct script_run *reader;	/* lvs_notify_fifo_script */
-	struct job *head, **tail;
-	struct script_run *running;
-	uint64_t scripts, failed;
+	struct script_queue queue;	/* notify_up/down, quorum_up/down */
+	struct script_counts counts;
 	struct smtp_alert *mail;	/* not owned */
 	bool mail_default, mail_rs;
 	struct check_notify_hook hook;
@@ -96,70 +91,19 @@ static void fifo_line(struct check_notify *n, const char *line)
 /* ------------------------------------------------------------------ */
 /* Scripts                                                             */
 
-static void run_next(struct check_notify *n);
-
-static void on_script(const struct script_result *r, void *ud)
-{
-	struct check_notify *n = ud;
-
-	n->running = NULL;
-	if (r->end != SCRIPT_EXITED || r->status != 0) {
-		n->failed++;
-		log_warn("notify script failed: %s", r->why);
-	}
-	run_next(n);
-}
-
-static void run_next(struct check_notify *n)
-{
-	while (!n->running && n->head) {
-		struct job *j = n->head;
-		struct script_opts o = n->so;
-		int r;
-
-		n->head = j->next;
-		if (!n->head)
-			n->tail = &n->head;
-		o.timeout = CHECK_NOTIFY_TIMEOUT;
-		n->scripts++;
-		r = script_run(n->e, j->cmd, &o, on_script, n, &n->running);
-		if (r < 0) {
-			n->running = NULL;
-			n->failed++;
-			log_err("cannot run notify script %s: %s", j->cmd,
-				strerror(-r));
-		}
-		free(j->cmd);
-		free(j);
-	}
-}
-
 static void script(struct check_notify *n, const char *cmd)
 {
-	struct job *j;
-
 	if (!cmd || !*cmd)
 		return;
 	if (n->stopping) {
 		char why[SCRIPT_WHY_MAX];
 
-		n->scripts++;
-		if (script_spawn_detached(cmd, &n->so, why, sizeof(why)) < 0) {
-			n->failed++;
+		if (script_queue_detached(&n->own.so, cmd, &n->counts, why,
+					  sizeof(why)) < 0)
 			log_warn("notify script failed: %s", why);
-		}
 		return;
 	}
-	j = calloc(1, sizeof(*j));
-	if (!j || !(j->cmd = strdup(cmd))) {
-		free(j);
-		n->failed++;
-		log_err("notify script %s: out of memory", cmd);
-		return;
-	}
-	*n->tail = j;
-	n->tail = &j->next;
-	run_next(n);
+	script_queue_push(&n->queue, cmd);
 }
 
 void check_notify_rs(struct check_notify *n, const struct check_vs *vs,
@@ -214,21 +158,11 @@ int check_notify_new(sd_event *e, struct check_notify **out)
 	if (!n)
 		return -ENOMEM;
 	n->e = sd_event_ref(e);
-	n->tail = &n->head;
+	script_queue_init(&n->queue, e, &n->own.so, CHECK_NOTIFY_TIMEOUT, NULL,
+			  &n->counts);
 	notify_fifo_init(&n->fifo[0]);
 	notify_fifo_init(&n->fifo[1]);
 	*out = n;
-	return 0;
-}
-
-static int dup_or_null(char **dst, const char *src)
-{
-	char *c = src ? strdup(src) : NULL;
-
-	if (src && !c)
-		return -ENOMEM;
-	free(*dst);
-	*dst = c;
 	return 0;
 }
 
@@ -244,12 +178,7 @@ void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
 {
 	bool restart;
 
-	n->so = o->script;
-	if (dup_or_null(&n->user, o->script.user) < 0 ||
-	    dup_or_null(&n->group, o->script.group) < 0)
-		log_err("notify: out of memory");
-	n->so.user = n->user;
-	n->so.group = n->group;
+	script_opts_own(&n->own, &o->script);
 	n->init_notifies = o->rs_init_notifies;
 	n->mail = o->mail;
 	n->mail_default = o->mail_default;
@@ -265,28 +194,17 @@ void check_notify_set(struct check_notify *n, const struct check_notify_opts *o)
 		return;
 	script_cancel(n->reader);
 	n->reader = NULL;
-	if (dup_or_null(&n->fifo_script, o->lvs_fifo_script) < 0)
+	if (script_str_set(&n->fifo_script, o->lvs_fifo_script) < 0)
 		log_err("notify: out of memory");
-	if (n->fifo_script && n->fifo[1].path) {
-		size_t len = strlen(n->fifo_script) + strlen(n->fifo[1].path) + 4;
-		char *cmd = malloc(len);
-		struct script_opts so = n->so;
-
-		so.timeout = 0;		/* it reads for as long as we run */
-		if (cmd) {
-			/* The FIFO's path as its one argument, quoted. */
-			snprintf(cmd, len, "%s '%s'", n->fifo_script,
-				 n->fifo[1].path);
-			if (script_run(n->e, cmd, &so, on_reader, n, &n->reader) < 0)
-				n->reader = NULL;
-		}
-		free(cmd);
-	}
+	if (n->fifo_script && n->fifo[1].path &&
+	    script_fifo_reader(n->e, n->fifo_script, n->fifo[1].path,
+			       &n->own.so, on_reader, n, &n->reader) < 0)
+		n->reader = NULL;
 }
 
 const struct script_opts *check_notify_script_opts(const struct check_notify *n)
 {
-	return n ? &n->so : NULL;
+	return n ? &n->own.so : NULL;
 }
 
 bool check_notify_init_notifies(const struct check_notify *n)
@@ -299,14 +217,7 @@ void check_notify_stopping(struct check_notify *n)
 	if (!n)
 		return;
 	n->stopping = true;
-	while (n->head) {
-		struct job *j = n->head;
-
-		n->head = j->next;
-		free(j->cmd);
-		free(j);
-	}
-	n->tail = &n->head;
+	script_queue_drop(&n->queue);
 }
 
 void check_notify_free(struct check_notify *n)
@@ -314,13 +225,12 @@ void check_notify_free(struct check_notify *n)
 	if (!n)
 		return;
 	check_notify_stopping(n);
-	script_cancel(n->running);
+	script_queue_cancel(&n->queue);
 	script_cancel(n->reader);
 	notify_fifo_close(&n->fifo[0]);
 	notify_fifo_close(&n->fifo[1]);
 	free(n->fifo_script);
-	free(n->user);
-	free(n->group);
+	script_opts_owned_free(&n->own);
 	sd_event_unref(n->e);
 	free(n);
 }
@@ -332,9 +242,9 @@ struct json_object *check_notify_json(const struct check_notify *n)
 	if (!n)
 		return o;
 	json_object_object_add(o, "scripts_run",
-			       json_object_new_int64((int64_t)n->scripts));
+			       json_object_new_int64((int64_t)n->counts.run));
 	json_object_object_add(o, "scripts_failed",
-			       json_object_new_int64((int64_t)n->failed));
+			       json_object_new_int64((int64_t)n->counts.failed));
 	for (int i = 0; i < 2; i++) {
 		if (n->fifo[i].path)
 			json_object_object_add(o, i ? "lvs_notify_fifo" : "notify_fifo",

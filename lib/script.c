@@ -26,7 +26,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "lib/script.h"
@@ -154,10 +157,33 @@ static int on_exit_(sd_event_source *s, const siginfo_t *si, void *ud)
 	return 0;
 }
 
+/* After the switch to another user: no capabilities at all.  The kernel
+ * clears them itself when root becomes another user, but a non-root
+ * tandem holding ambient capabilities (CAP_NET_ADMIN, CAP_SETUID, ...)
+ * keeps them across setuid() and would pass them on through exec, so the
+ * script would run with more than its user's privileges.  (A script_user
+ * root started so gets the bounding set back at exec, unless the
+ * securebit noroot is set, as tandem-unprivileged.service does.) */
+static int drop_caps(bool switched)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (!switched)		/* as itself: its own privileges */
+		return 0;
+	memset(d, 0, sizeof(d));
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+	    errno != EINVAL)		/* EINVAL: a kernel without ambient sets */
+		return -1;
+	return (int)syscall(SYS_capset, &h, d);
+}
+
 /* In the child: never returns. */
 static void child(const char *prog, char **argv, uid_t uid, gid_t gid,
 		  const gid_t *groups, int ngroups, int devnull, int errfd)
 {
+	bool switched = geteuid() != uid;
 	sigset_t none;
 	int err;
 
@@ -176,13 +202,16 @@ static void child(const char *prog, char **argv, uid_t uid, gid_t gid,
 	if (errfd > 3)
 		close_range(3, (unsigned)errfd - 1, 0);
 	close_range((unsigned)errfd + 1, ~0U, 0);
-	/* Root drops to the script user; anyone else can only run scripts
-	 * as itself (and fails here when asked for another user). */
+	/* Root drops to the script user.  A non-root tandem switches users
+	 * only with CAP_SETUID and CAP_SETGID (the unprivileged unit grants
+	 * them) and fails here without; running a script as itself, it keeps
+	 * its groups, which it could not set anyway. */
 	if (chdir("/") < 0 ||
-	    (geteuid() == 0 &&
+	    ((geteuid() == 0 || switched) &&
 	     setgroups(ngroups > 0 ? (size_t)ngroups : 0, groups) < 0) ||
 	    (getegid() != gid && setgid(gid) < 0) ||
-	    (geteuid() != uid && setuid(uid) < 0)) {
+	    (switched && setuid(uid) < 0) ||
+	    drop_caps(switched) < 0) {
 		err = errno;
 		if (write(errfd, &err, sizeof(err)) < 0) { /* exits anyway */ }
 		_exit(126);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "tandem/opts.h"
 
@@ -42,6 +43,18 @@ static const struct option long_opts[] = {
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* The default pid file of the parent (0), the VRRP child (1) or the
+ * checker child (2): in /run for root, in /run/tandem/ for anyone else. */
+static const char *pid_default(int which)
+{
+	static const char *const root[] = { TANDEM_DEFAULT_PID,
+		TANDEM_DEFAULT_VRRP_PID, TANDEM_DEFAULT_CHECK_PID };
+	static const char *const user[] = { TANDEM_USER_PID,
+		TANDEM_USER_VRRP_PID, TANDEM_USER_CHECK_PID };
+
+	return geteuid() == 0 ? root[which] : user[which];
+}
 
 void opts_usage(const char *prog, bool to_stderr)
 {
@@ -77,8 +90,7 @@ void opts_usage(const char *prog, bool to_stderr)
 "  -v, --version              print the version and exit\n"
 "  -h, --help                 print this help and exit\n",
 		prog, TANDEM_DEFAULT_CONF, TANDEM_DEFAULT_LOG_FILE,
-		TANDEM_DEFAULT_PID, TANDEM_DEFAULT_VRRP_PID,
-		TANDEM_DEFAULT_CHECK_PID);
+		pid_default(0), pid_default(1), pid_default(2));
 }
 
 void opts_version(void)
@@ -122,9 +134,9 @@ int opts_parse(struct tandem_opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->conf_file = TANDEM_DEFAULT_CONF;
-	o->pid_file = TANDEM_DEFAULT_PID;
-	o->vrrp_pid_file = TANDEM_DEFAULT_VRRP_PID;
-	o->check_pid_file = TANDEM_DEFAULT_CHECK_PID;
+	o->pid_file = pid_default(0);
+	o->vrrp_pid_file = pid_default(1);
+	o->check_pid_file = pid_default(2);
 	o->log_facility = LOG_DAEMON;
 
 	/* Children show their role in ps by overwriting the argv strings,

@@ -20,9 +20,17 @@ enum tandem_exit {
 };
 
 #define TANDEM_DEFAULT_CONF	SYSCONFDIR "/tandem/tandem.conf"
+/* Root keeps its pid files in /run as keepalived does.  Any other user
+ * cannot write there: it uses /run/tandem/, the runtime directory that the
+ * units' RuntimeDirectory=tandem makes (owned by the service's user) and
+ * that also holds the control socket. */
 #define TANDEM_DEFAULT_PID	"/run/tandem.pid"
 #define TANDEM_DEFAULT_VRRP_PID	"/run/tandem_vrrp.pid"
 #define TANDEM_DEFAULT_CHECK_PID "/run/tandem_checkers.pid"
+#define TANDEM_RUN_DIR		"/run/tandem"
+#define TANDEM_USER_PID		TANDEM_RUN_DIR "/tandem.pid"
+#define TANDEM_USER_VRRP_PID	TANDEM_RUN_DIR "/tandem_vrrp.pid"
+#define TANDEM_USER_CHECK_PID	TANDEM_RUN_DIR "/tandem_checkers.pid"
 #define TANDEM_DEFAULT_LOG_FILE	"/tmp/tandem.log"
 
 struct tandem_opts {

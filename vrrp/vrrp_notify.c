@@ -3,7 +3,7 @@
  *
  * keepalived runs an instance's notify scripts in the order its state
  * changes happened; here each instance and each sync group (by TYPE and
- * name) has a queue, and its next script starts when the one before has
+ * name) has a queue (lib/script_queue.h), and its next script starts when the one before has
  * ended or was killed at its timeout.  Queues are found by a linear
  * search: they are made on an instance's first notification, and a
  * director has tens of instances, not thousands that change together.
@@ -18,32 +18,25 @@
 
 #include "lib/log.h"
 #include "lib/notify_fifo.h"
+#include "lib/script_queue.h"
 #include "vrrp/vrrp_notify.h"
-
-struct job {
-	struct job *next;
-	char *cmd;
-};
 
 struct queue {
 	struct queue *next;
 	char *key;			/* "INSTANCE VI_1" */
 	char *group_state;		/* a group's last notified state */
-	struct vrrp_notify *n;
-	struct job *head, **tail;
-	struct script_run *running;
+	struct script_queue sq;
 };
 
 struct vrrp_notify {
 	sd_event *e;
-	struct script_opts so;
-	char *user, *group;
+	struct script_opts_owned own;	/* script_user, ... */
 	bool stopping;
 	struct notify_fifo fifo[2];
 	char *reader_cmd[2];
 	struct script_run *reader[2];
 	struct queue *queues;
-	uint64_t scripts, failed;
+	struct script_counts counts;
 };
 
 static struct queue *queue_get(struct vrrp_notify *n, const char *type,
@@ -61,90 +54,25 @@ static struct queue *queue_get(struct vrrp_notify *n, const char *type,
 		free(q);
 		return NULL;
 	}
-	q->n = n;
-	q->tail = &q->head;
+	script_queue_init(&q->sq, n->e, &n->own.so, VRRP_NOTIFY_TIMEOUT, q->key,
+			  &n->counts);
 	q->next = n->queues;
 	n->queues = q;
 	return q;
 }
 
-static void drop_jobs(struct queue *q)
-{
-	while (q->head) {
-		struct job *j = q->head;
-
-		q->head = j->next;
-		free(j->cmd);
-		free(j);
-	}
-	q->tail = &q->head;
-}
-
-static void run_next(struct queue *q);
-
-static void on_script(const struct script_result *r, void *ud)
-{
-	struct queue *q = ud;
-
-	q->running = NULL;
-	if (r->end != SCRIPT_EXITED || r->status != 0) {
-		q->n->failed++;
-		log_warn("%s: notify script failed: %s", q->key, r->why);
-	}
-	run_next(q);
-}
-
-static void run_next(struct queue *q)
-{
-	struct vrrp_notify *n = q->n;
-
-	while (!q->running && q->head) {
-		struct job *j = q->head;
-		struct script_opts o = n->so;
-		int r;
-
-		q->head = j->next;
-		if (!q->head)
-			q->tail = &q->head;
-		o.timeout = VRRP_NOTIFY_TIMEOUT;
-		n->scripts++;
-		r = script_run(n->e, j->cmd, &o, on_script, q, &q->running);
-		if (r < 0) {
-			q->running = NULL;
-			n->failed++;
-			log_err("%s: cannot run notify script %s: %s", q->key,
-				j->cmd, strerror(-r));
-		}
-		free(j->cmd);
-		free(j);
-	}
-}
-
 static void enqueue(struct vrrp_notify *n, struct queue *q, const char *cmd)
 {
-	struct job *j;
-
 	if (n->stopping || !q) {
 		char why[SCRIPT_WHY_MAX];
 
 		/* The process is going: nobody would wait for a queue. */
-		n->scripts++;
-		if (script_spawn_detached(cmd, &n->so, why, sizeof(why)) < 0) {
-			n->failed++;
+		if (script_queue_detached(&n->own.so, cmd, &n->counts, why,
+					  sizeof(why)) < 0)
 			log_warn("notify script refused: %s", why);
-		}
 		return;
 	}
-	j = calloc(1, sizeof(*j));
-	if (!j || !(j->cmd = strdup(cmd))) {
-		free(j);
-		n->failed++;
-		log_err("notify script %s: out of memory", cmd);
-		return;
-	}
-	*q->tail = j;
-	q->tail = &j->next;
-	run_next(q);
+	script_queue_push(&q->sq, cmd);
 }
 
 static const char *script_for(const struct vrrp_conf_notify *cn,
@@ -192,7 +120,7 @@ void vrrp_notify_event(struct vrrp_notify *n, const char *type,
 		char *cmd = malloc(len);
 
 		if (!cmd) {
-			n->failed++;
+			n->counts.failed++;
 			return;
 		}
 		/* TYPE NAME STATE PRIORITY as four more words */
@@ -245,17 +173,6 @@ int vrrp_notify_new(sd_event *e, struct vrrp_notify **out)
 	return 0;
 }
 
-static int dup_or_null(char **dst, const char *src)
-{
-	char *c = src ? strdup(src) : NULL;
-
-	if (src && !c)
-		return -ENOMEM;
-	free(*dst);
-	*dst = c;
-	return 0;
-}
-
 static void on_reader(const struct script_result *r, void *ud)
 {
 	struct script_run **slot = ud;
@@ -267,38 +184,24 @@ static void on_reader(const struct script_result *r, void *ud)
 static void reader_set(struct vrrp_notify *n, int i, const char *cmd)
 {
 	struct notify_fifo *f = &n->fifo[i];
-	struct script_opts so = n->so;
-	char *line;
-	size_t len;
 
 	if (n->reader[i] && cmd && n->reader_cmd[i] &&
 	    !strcmp(cmd, n->reader_cmd[i]))
 		return;
 	script_cancel(n->reader[i]);
 	n->reader[i] = NULL;
-	if (dup_or_null(&n->reader_cmd[i], cmd) < 0 || !cmd || !f->path)
+	if (script_str_set(&n->reader_cmd[i], cmd) < 0 || !cmd || !f->path)
 		return;
-	len = strlen(cmd) + strlen(f->path) + 4;
-	if (!(line = malloc(len)))
-		return;
-	snprintf(line, len, "%s '%s'", cmd, f->path);
-	so.timeout = 0;		/* it reads for as long as we run */
-	if (script_run(n->e, line, &so, on_reader, &n->reader[i],
-		       &n->reader[i]) < 0)
+	if (script_fifo_reader(n->e, cmd, f->path, &n->own.so, on_reader,
+			       &n->reader[i], &n->reader[i]) < 0)
 		n->reader[i] = NULL;
-	free(line);
 }
 
 void vrrp_notify_set(struct vrrp_notify *n, const struct vrrp_notify_opts *o)
 {
 	if (!n)
 		return;
-	n->so = o->script;
-	if (dup_or_null(&n->user, o->script.user) < 0 ||
-	    dup_or_null(&n->group, o->script.group) < 0)
-		log_err("notify: out of memory");
-	n->so.user = n->user;
-	n->so.group = n->group;
+	script_opts_own(&n->own, &o->script);
 	for (int i = 0; i < 2; i++) {
 		bool moved = !o->fifo[i] || !n->fifo[i].path ||
 			     strcmp(o->fifo[i], n->fifo[i].path);
@@ -319,7 +222,7 @@ void vrrp_notify_stopping(struct vrrp_notify *n)
 		return;
 	n->stopping = true;
 	for (struct queue *q = n->queues; q; q = q->next)
-		drop_jobs(q);
+		script_queue_drop(&q->sq);
 }
 
 void vrrp_notify_free(struct vrrp_notify *n)
@@ -334,7 +237,7 @@ void vrrp_notify_free(struct vrrp_notify *n)
 		/* A state script still running is killed: its state is
 		 * over.  The notify_stop scripts were started detached and
 		 * are not ours to kill. */
-		script_cancel(q->running);
+		script_queue_cancel(&q->sq);
 		free(q->group_state);
 		free(q->key);
 		free(q);
@@ -344,8 +247,7 @@ void vrrp_notify_free(struct vrrp_notify *n)
 		free(n->reader_cmd[i]);
 		notify_fifo_close(&n->fifo[i]);
 	}
-	free(n->user);
-	free(n->group);
+	script_opts_owned_free(&n->own);
 	sd_event_unref(n->e);
 	free(n);
 }
@@ -357,9 +259,9 @@ struct json_object *vrrp_notify_json(const struct vrrp_notify *n)
 	if (!n)
 		return o;
 	json_object_object_add(o, "scripts_run",
-			       json_object_new_int64((int64_t)n->scripts));
+			       json_object_new_int64((int64_t)n->counts.run));
 	json_object_object_add(o, "scripts_failed",
-			       json_object_new_int64((int64_t)n->failed));
+			       json_object_new_int64((int64_t)n->counts.failed));
 	for (int i = 0; i < 2; i++)
 		if (n->fifo[i].path)
 			json_object_object_add(o, i ? "vrrp_notify_fifo"

@@ -1,14 +1,15 @@
 #!/bin/sh
 # systemd notification: READY=1 once the children are up, RELOADING=1 then
 # READY=1 around a reload, STOPPING=1 on stop, and WATCHDOG=1 only while
-# every child answers (a SIGSTOPped child pauses it until it is replaced).
+# every child answers (a SIGSTOPped child pauses it until it is replaced);
+# a refused reload ends with READY=1 and a STATUS that says so.
 # A small python listener stands in for systemd's notify socket.
 . "$(dirname "$0")/lib.sh"
 
 need_root_netns
 setup_dir
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-echo "1..8"
+echo "1..10"
 write_conf 'global_defs {' '    router_id notify_test' '}'
 
 NLOG="$T/notify.log"
@@ -65,6 +66,19 @@ wait_until 50 eval '[ "$(count READY=1)" -gt "$r0" ]'
 check "a reload sends RELOADING=1" grep -q '^RELOADING=1$' "$NLOG"
 check "then READY=1 again" \
 	sh -c "sed -n '/^RELOADING=1\$/,\$p' '$NLOG' | grep -q '^READY=1\$'"
+
+# A refused file: systemd must leave the reloading state (READY=1 again)
+# and the status must say the reload was refused.
+cp "$CONF" "$T/good.conf"
+write_conf 'global_defs {' '    no_such_keyword 1' '}'
+r0=$(count READY=1); g0=$(count RELOADING=1)
+kill -HUP "$TANDEM_PID"
+wait_until 50 eval '[ "$(count READY=1)" -gt "$r0" ]'
+check "a refused reload: RELOADING=1, then READY=1 again" \
+	sh -c "[ $(count RELOADING=1) -gt $g0 ] && [ $(count READY=1) -gt $r0 ]"
+check "with a STATUS that says it was refused" \
+	awk '/^RELOADING=1$/ { f = 0 } /^STATUS=.*refused/ { f = 1 } END { exit !f }' "$NLOG"
+cp "$T/good.conf" "$CONF"
 
 kill -TERM "$TANDEM_PID"
 wait_exit "$TANDEM_PID" 80

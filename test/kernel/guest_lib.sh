@@ -36,6 +36,23 @@ wait_for() { # SECONDS CMD...
 	done
 }
 alive() { [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# web_servers ADDR...: the /32 addresses on a dummy interface tdummy0,
+# and a busybox httpd on port 80 of each ADDR not written -ADDR (address
+# only); the httpds' pids are H1, H2, ... in that order.
+web_servers() {
+	local a i=0
+	ip link add tdummy0 type dummy && ip link set tdummy0 up ||
+		echo "# guest: interface setup failed"
+	mkdir -p /tmp/www && echo hello >/tmp/www/index.html
+	for a in "$@"; do
+		ip addr add "${a#-}/32" dev tdummy0 ||
+			echo "# guest: address ${a#-} failed"
+		[ "${a#-}" = "$a" ] || continue
+		httpd -f -p "$a:80" -h /tmp/www &
+		i=$((i + 1))
+		eval "H$i=$!"
+	done
+}
 start() { # EXTRA-OPTIONS...
 	: >/tmp/tandem.log
 	$T -C -n -G -g/tmp/tandem.log -f /tmp/t.conf -p /tmp/t.pid \

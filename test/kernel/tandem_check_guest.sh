@@ -13,15 +13,7 @@ usec() { echo "${EPOCHREALTIME/./}"; }
 dests() { ipvsadm -Ln -t "$1" 2>/dev/null | awk '$1 == "->" && $2 != "RemoteAddress:Port" { print $2 "/" $4 }' | sort | tr '\n' ' '; }
 has() { [ "$(dests "$1")" = "$2" ]; }
 
-ip link add tdummy0 type dummy &&
-ip link set tdummy0 up &&
-ip addr add 10.71.0.1/32 dev tdummy0 &&
-ip addr add 10.71.0.2/32 dev tdummy0 &&
-ip addr add 10.71.0.3/32 dev tdummy0 ||
-	echo "# guest: interface setup failed"
-mkdir -p /tmp/www && echo hello >/tmp/www/index.html
-httpd -f -p 10.71.0.1:80 -h /tmp/www & H1=$!
-httpd -f -p 10.71.0.2:80 -h /tmp/www & H2=$!
+web_servers 10.71.0.1 10.71.0.2 -10.71.0.3
 
 cat >/tmp/t.conf <<'CONF'
 virtual_server 10.70.0.1 80 {
