@@ -615,9 +615,14 @@ static void listen_open(const char *path, const char *group)
 		 group ? group : "");
 }
 
+/* control_socket, else $TANDEM_SOCKET (the variable tandemctl reads, so
+ * one setting points both at a socket of their own: tests running many
+ * daemons keep off the host's), else the default. */
 static const char *wanted_path(const struct global_defs *gd)
 {
-	const char *p = gd->control_socket ? gd->control_socket : CTL_DEFAULT_SOCKET;
+	const char *env = getenv("TANDEM_SOCKET");
+	const char *p = gd->control_socket ? gd->control_socket
+		      : env && env[0] == '/' ? env : CTL_DEFAULT_SOCKET;
 
 	return strcmp(p, "none") ? p : NULL;
 }

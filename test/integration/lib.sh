@@ -87,6 +87,10 @@ setup_dir() {
 	CPID="$T/check.pid"
 	LOG="$T/log"
 	: >"$LOG"
+	# The daemons' control socket (and tandemctl's) in this test's
+	# folder unless the config names one: never the host's.
+	TANDEM_SOCKET="$T/ctl.sock"
+	export TANDEM_SOCKET
 }
 
 # Stop a tandem this test started (and, should it have lost them, its

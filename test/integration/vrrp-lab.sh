@@ -73,6 +73,10 @@ vrrp_lab() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
 	mkdir "$T/d1" "$T/d2"
 	CONF="$T/tandem.conf"
+	# Control sockets in this lab's folder, never the host's (a
+	# director's config may still name its own).
+	TANDEM_SOCKET="$T/ctl.sock"
+	export TANDEM_SOCKET
 	ip -n "$BR" link add br0 type bridge mcast_snooping 0 || skip_all "no bridge support"
 	ip -n "$BR" link set br0 up
 	vrrp_lab_port "$D1" d1 192.0.2.1
