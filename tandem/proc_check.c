@@ -24,9 +24,11 @@
  * until one arrives the instance counts as not master.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check/check_admin.h"
 #include "check/check_http.h"
 #include "check/check_ipvs.h"
 #include "check/check_notify.h"
@@ -322,12 +324,28 @@ static void pc_dump_json(struct json_object *o)
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 
+/* Control requests: each module answers its own commands, NULL if not. */
+static struct json_object *pc_command(struct json_object *req)
+{
+	struct json_object *c = json_object_object_get(req, "cmd");
+	const char *cmd = json_object_get_string(c);
+	struct json_object *r = check_admin_command(pc.rt, cmd, req);
+
+	if (!r) {
+		r = json_object_new_object();
+		json_object_object_add(r, "error", json_object_new_string(
+			"unknown command for the check process"));
+	}
+	return r;
+}
+
 const struct child_ops proc_check_ops = {
 	.name = "check", .dump_base = "tandem_check",
 	.set_opts = pc_set_opts,
 	.init = pc_init, .reload = pc_reload, .stop = pc_stop,
 	.dump_data = pc_dump_data, .dump_json = pc_dump_json,
 	.message = pc_message,
+	.command = pc_command,
 };
 
 #endif
