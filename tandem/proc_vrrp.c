@@ -39,6 +39,7 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_admin.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
@@ -382,6 +383,7 @@ static int pv_reload(const struct tandem_config *old,
 	pv.cfg = new_cfg;
 	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
+	vrrp_admin_reloaded(pv.run);
 	return 0;
 }
 
@@ -417,11 +419,26 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
+/* Control requests: each module answers its own commands, NULL if not. */
+static struct json_object *pv_command(struct json_object *req)
+{
+	const char *cmd = json_object_get_string(json_object_object_get(req, "cmd"));
+	struct json_object *r = vrrp_admin_command(pv.run, cmd, req);
+
+	if (!r) {
+		r = json_object_new_object();
+		json_object_object_add(r, "error", json_object_new_string(
+			"unknown command for the vrrp process"));
+	}
+	return r;
+}
+
 const struct child_ops proc_vrrp_ops = {
 	.name = "vrrp", .dump_base = "tandem",
 	.set_opts = pv_set_opts, .set_restarts = pv_set_restarts,
 	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
 	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
+	.command = pv_command,
 };
 
 #endif

@@ -39,6 +39,8 @@ void vrrp_run_on_event(struct vrrp_run *run, vrrp_event_cb cb);
 int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		 const struct vrrp_inst_globals *g, bool resume);
 struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name);
+/* The names held demoted (vrrp_admin.h). */
+struct vrrp_admin *vrrp_run_admin(struct vrrp_run *run);
 /* First instance, for iteration with ->next. */
 struct vrrp_inst *vrrp_run_first(struct vrrp_run *run);
 /* Stop one instance (priority 0 if master; VIPs removed if RELEASE) and
