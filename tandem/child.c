@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -270,6 +271,131 @@ static void dump(struct child *c, enum ipc_dump kind)
 }
 
 /* ------------------------------------------------------------------ */
+/* Control requests and events                                         */
+
+/* A sealed memfd holding text, or -errno: a reply can be far larger than
+ * one IPC packet (the whole VRRP state of a big config). */
+static int text_memfd(const char *text, size_t len)
+{
+	int fd = memfd_create("tandem-reply", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	size_t off = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t k = write(fd, text + off, len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			int e = k < 0 ? errno : EIO;
+
+			close(fd);
+			return -e;
+		}
+		off += (size_t)k;
+	}
+	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
+	      F_SEAL_SEAL);
+	return fd;
+}
+
+static struct json_object *error_reply(const char *why)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o)
+		json_object_object_add(o, "error", json_object_new_string(why));
+	return o;
+}
+
+/* One relayed request: parse, hand to the subsystem, send the answer.
+ * Whatever happens, the parent gets a reply for the id, so its caller is
+ * not left waiting for the relay's timeout. */
+static void ctl_request(struct child *c, const struct ipc_msg *m)
+{
+	struct json_tokener *tok;
+	struct json_object *req = NULL, *rep = NULL;
+	const char *text;
+	uint32_t id;
+	int fd, r;
+
+	if (m->len < sizeof(id)) {
+		log_warn("control request without an id from the parent: ignored");
+		return;
+	}
+	memcpy(&id, m->payload, sizeof(id));
+	tok = json_tokener_new();
+	if (tok) {
+		req = json_tokener_parse_ex(tok, m->payload + sizeof(id),
+					    (int)(m->len - sizeof(id)));
+		if (req && (json_tokener_get_error(tok) != json_tokener_success ||
+			    !json_object_is_type(req, json_type_object))) {
+			json_object_put(req);
+			req = NULL;
+		}
+		json_tokener_free(tok);
+	}
+	if (!req)
+		rep = error_reply("malformed request");
+	else if (!c->ops->command)
+		rep = error_reply("this process takes no commands");
+	else
+		rep = c->ops->command(req);
+	json_object_put(req);
+	if (!rep)
+		rep = error_reply("out of memory");
+	text = rep ? json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PLAIN |
+						    JSON_C_TO_STRING_NOSLASHESCAPE)
+		   : "{\"error\":\"out of memory\"}";
+	fd = text_memfd(text, strlen(text));
+	json_object_put(rep);
+	if (fd < 0) {
+		log_err("control reply: %s", strerror(-fd));
+		/* No fd: the parent reads it as a failed ask. */
+	}
+	r = ipc_send(c->sock, IPC_CTL_REPLY, &id, sizeof(id), fd);
+	if (r < 0)
+		log_warn("cannot send a control reply to the parent: %s",
+			 strerror(-r));
+	if (fd >= 0)
+		close(fd);
+}
+
+void child_event(struct json_object *ev)
+{
+	const char *text;
+	size_t len;
+	int r;
+
+	if (!ev)
+		return;
+	if (!the_child) {
+		json_object_put(ev);
+		return;
+	}
+	text = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	len = strlen(text);
+	r = len > IPC_MAX_PAYLOAD ? -EMSGSIZE
+				  : ipc_send(the_child->sock, IPC_EVENT, text, len, -1);
+	if (r < 0)
+		log_debug("event dropped: %s", strerror(-r));
+	json_object_put(ev);
+}
+
+void child_request_reload(void)
+{
+	int r;
+
+	if (!the_child)
+		return;
+	r = ipc_send(the_child->sock, IPC_RELOAD_REQUEST, NULL, 0, -1);
+	if (r < 0)
+		log_warn("cannot ask the parent for a reload: %s", strerror(-r));
+}
+
+/* ------------------------------------------------------------------ */
 /* Reload                                                              */
 
 static void log_diag(const struct conf_diag_entry *e, void *arg)
@@ -374,6 +500,9 @@ static int on_message(sd_event_source *src, int fd, uint32_t revents,
 			}
 			break;
 		}
+		case IPC_CTL_REQUEST:
+			ctl_request(c, m);
+			break;
 		case IPC_VRRP_STATE:
 			if (c->ops->message)
 				c->ops->message(m->type, m->payload, m->len);

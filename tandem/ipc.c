@@ -117,6 +117,10 @@ const char *ipc_type_name(uint32_t type)
 	case IPC_STOP: return "stop";
 	case IPC_DUMP: return "dump";
 	case IPC_VRRP_STATE: return "vrrp-state";
+	case IPC_CTL_REQUEST: return "ctl-request";
+	case IPC_CTL_REPLY: return "ctl-reply";
+	case IPC_EVENT: return "event";
+	case IPC_RELOAD_REQUEST: return "reload-request";
 	default: return "unknown";
 	}
 }

@@ -41,6 +41,7 @@
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hub.h"
 #include "tandem/ipc.h"
 #include "tandem/opts.h"
 #include "tandem/parent.h"
@@ -110,6 +111,7 @@ static const char *slot_name(const struct slot *s)
 
 static void begin_stop(struct parent *p, int code);
 static int spawn(struct slot *s);
+static void reload(struct parent *p);
 
 /* Where VRRP states go: the check child's socket, or -1. */
 static int check_sock(struct parent *p)
@@ -187,6 +189,7 @@ static void maybe_ready(struct parent *p)
 
 static void slot_close(struct slot *s)
 {
+	ctl_relay_set_sock(s->type, -1);
 	s->io = sd_event_source_disable_unref(s->io);
 	s->chld = sd_event_source_disable_unref(s->chld);
 	if (s->sock >= 0)
@@ -217,6 +220,10 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 					 slot_name(s), strerror(-r));
 			sd_event_source_set_enabled(src, SD_EVENT_OFF);
 			break;
+		}
+		if (m->type == IPC_CTL_REPLY) {
+			ctl_relay_reply(s->type, m);
+			continue;
 		}
 		if (m->fd >= 0)
 			close(m->fd);
@@ -252,6 +259,13 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 			log_warn("VRRP states from a child other than vrrp: ignored");
 			break;
 #endif
+		case IPC_EVENT:
+			ctl_relay_event(s->type, m);
+			break;
+		case IPC_RELOAD_REQUEST:
+			log_info("%s child asks for a reload", slot_name(s));
+			reload(s->p);
+			break;
 		default:
 			log_warn("unexpected %s message from %s child",
 				 ipc_type_name(m->type), slot_name(s));
@@ -399,6 +413,7 @@ static int spawn(struct slot *s)
 	s->pid = pid;
 	s->sock = sv[0];
 	s->started = s->last_hb = now_usec(p);
+	ctl_relay_set_sock(s->type, s->sock);
 	s->hb_seen = s->killed_hung = s->reload_pending = false;
 	r = sd_event_add_io(p->e, &s->io, s->sock, EPOLLIN, on_child_msg, s);
 	if (r >= 0)
@@ -692,6 +707,7 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 		config_free(cfg);
 		return TANDEM_EXIT_FAILURE;
 	}
+	ctl_relay_setup(p.e);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = sd_event_add_signal(p.e, NULL, sigs[i], on_signal, &p);
 		if (r < 0) {
@@ -750,6 +766,7 @@ fail:
 	log_err("cannot start the supervisor: %s", strerror(-r));
 	code = TANDEM_EXIT_FAILURE;
 out:
+	ctl_relay_shutdown();
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];
 

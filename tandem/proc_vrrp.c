@@ -165,12 +165,28 @@ static void notify_gone(const struct vrrp_inst *vi, const char *st)
 	vrrp_notify_group(pv.notify, vi->ci->sg, st);
 }
 
+/* The change for `tandemctl monitor` (and other event readers). */
+static void event_state(const struct vrrp_inst *vi, enum vrrp_state from,
+			enum vrrp_state to)
+{
+	struct json_object *ev = json_object_new_object();
+
+	if (!ev)
+		return;
+	json_object_object_add(ev, "event", json_object_new_string("vrrp"));
+	json_object_object_add(ev, "instance", json_object_new_string(vi->ci->name));
+	json_object_object_add(ev, "state", json_object_new_string(vrrp_state_str(to)));
+	json_object_object_add(ev, "prev", json_object_new_string(vrrp_state_str(from)));
+	json_object_object_add(ev, "priority", json_object_new_int(vi->fsm.cfg.priority));
+	child_event(ev);
+}
+
 static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 		     enum vrrp_state to, void *arg)
 {
-	(void)from;
 	(void)arg;
 	report(vrrp_state_str(to), vi->ci->name);
+	event_state(vi, from, to);
 	notify_state(vi, to);
 	pv_mail_state(pv.run, vi, to);
 }
