@@ -41,6 +41,7 @@
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hold.h"
 #include "tandem/ctl_hub.h"
 #include "tandem/ipc.h"
 #include "tandem/opts.h"
@@ -235,6 +236,7 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 				log_info("%s child (pid %ld) is up",
 					 slot_name(s), (long)s->pid);
 				update_status(s->p);
+				ctl_hold_child_up(s->type, s->restarts);
 			}
 			break;
 		case IPC_RELOAD_DONE: {
@@ -247,6 +249,7 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 				log_err("%s child could not apply the new config", slot_name(s));
 			else
 				log_info("%s child applied the new config", slot_name(s));
+			ctl_hold_reloaded(s->type);
 			break;
 		}
 #ifdef WITH_VRRP
@@ -708,6 +711,7 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 		return TANDEM_EXIT_FAILURE;
 	}
 	ctl_relay_setup(p.e);
+	ctl_hold_setup();
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = sd_event_add_signal(p.e, NULL, sigs[i], on_signal, &p);
 		if (r < 0) {
@@ -766,6 +770,7 @@ fail:
 	log_err("cannot start the supervisor: %s", strerror(-r));
 	code = TANDEM_EXIT_FAILURE;
 out:
+	ctl_hold_shutdown();
 	ctl_relay_shutdown();
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];

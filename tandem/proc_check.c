@@ -37,6 +37,7 @@
 #include "lib/log.h"
 #include "lib/nl_addr_watch.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hold.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
 #include "tandem/mail.h"
@@ -336,6 +337,7 @@ static struct json_object *pc_command(struct json_object *req)
 		json_object_object_add(r, "error", json_object_new_string(
 			"unknown command for the check process"));
 	}
+	ctl_hold_changed("check", req, r);
 	return r;
 }
 

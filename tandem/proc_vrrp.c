@@ -33,6 +33,7 @@
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hold.h"
 #include "tandem/opts.h"
 #include "tandem/proc_vrrp.h"
 #include "tandem/proc_vrrp_mail.h"
@@ -446,6 +447,7 @@ static struct json_object *pv_command(struct json_object *req)
 		json_object_object_add(r, "error", json_object_new_string(
 			"unknown command for the vrrp process"));
 	}
+	ctl_hold_changed("vrrp", req, r);
 	return r;
 }
 

@@ -1,0 +1,36 @@
+/*
+ * The operator's holds (drain, disable, demote) kept by the parent, so a
+ * child that crashed and was restarted gets them back.
+ *
+ * The children own their holds; the parent only keeps a copy, the list
+ * each child gives when asked {"cmd": "holds"} (requests that set the
+ * holds again).  It asks whenever a child says a hold changed (an
+ * {"event": "admin"} event) and after each reload the child applied (a
+ * reload can drop holds with what it removes), so the copy is what the
+ * child held last.  When a restarted child sends its first heartbeat the
+ * parent sends it those requests again with ctl_ask_child().  Holds live
+ * as long as the parent: a stop and start of tandem forgets them.
+ */
+#ifndef TANDEM_CTL_HOLD_H
+#define TANDEM_CTL_HOLD_H
+
+#include "tandem/child.h"
+
+/* After ctl_relay_setup(): subscribe to the children's events. */
+void ctl_hold_setup(void);
+/* Child T applied a reload: ask it for its holds again. */
+void ctl_hold_reloaded(enum child_type t);
+/* Child T sent its first heartbeat; RESTARTS: how often this kind was
+ * restarted (0: its first start, nothing to replay). */
+void ctl_hold_child_up(enum child_type t, unsigned restarts);
+/* Before ctl_relay_shutdown(): forget everything. */
+void ctl_hold_shutdown(void);
+
+/* In a child, after its command handler answered REQ with REPLY: a hold
+ * that changed is told as {"event": "admin", "child": CHILD, "cmd", and
+ * the request's "rs", "vs", "name"} (which `tandemctl monitor` shows
+ * too). */
+void ctl_hold_changed(const char *child, struct json_object *req,
+		      struct json_object *reply);
+
+#endif
