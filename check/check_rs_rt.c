@@ -36,6 +36,8 @@ struct check_rt {
 	size_t nvs;
 	bool log_all;			/* checker_log_all_failures */
 	struct check_notify *notify;	/* NULL: nothing is told */
+	check_rs_change_fn on_rs;	/* NULL: nobody listens */
+	void *on_rs_arg;
 };
 
 static uint64_t mono_now(const struct check_rt *rt)
@@ -139,12 +141,16 @@ static void rs_update(struct check_rs_rt *r)
 		log_info("real server %s of %s is up: %s%s", s, v,
 			 r->admin ? "held by the operator, " : "back in the table",
 			 r->admin ? check_admin_str(r->admin) : "");
+		if (r->rt->on_rs)
+			r->rt->on_rs(v, s, true, "", r->rt->on_rs_arg);
 	} else {
 		const char *why = "";
 
 		for (size_t i = 0; i < r->ncks && !*why; i++)
 			if (!r->cks[i].up)
 				why = r->cks[i].reason;
+		if (r->rt->on_rs)
+			r->rt->on_rs(v, s, false, why, r->rt->on_rs_arg);
 		log_warn("real server %s of %s is down (%s): %s", s, v, why,
 			 check_rs_weight(r->vs, r->rs) == 0
 				 ? "weight 0 (inhibit_on_failure)"
@@ -586,6 +592,14 @@ void check_rt_free(struct check_rt *rt)
 	sd_event_source_disable_unref(rt->defer);
 	sd_event_unref(rt->e);
 	free(rt);
+}
+
+void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg)
+{
+	if (!rt)
+		return;
+	rt->on_rs = fn;
+	rt->on_rs_arg = arg;
 }
 
 /* ------------------------------------------------------------------ */

@@ -140,6 +140,11 @@ void check_rt_table_due(struct check_rt *rt);
 void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
 void check_rs_name(const struct check_rs *rs, char *buf, size_t len);
 const char *check_admin_str(enum check_admin a);	/* NULL: none */
+/* A real server went up or down (names as the dumps print them; reason:
+ * the failing checker's, "" when up), for the control socket's events. */
+typedef void (*check_rs_change_fn)(const char *vs, const char *rs, bool up,
+				   const char *reason, void *arg);
+void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg);
 
 void check_rt_dump(const struct check_rt *rt, FILE *out);
 struct json_object *check_rt_json(const struct check_rt *rt);

@@ -249,7 +249,14 @@ struct global_defs {
 	bool enable_dbus;
 	char *dbus_service_name;	/* default org.keepalived.Vrrp1 */
 	char *dbus_no_interface_name;	/* default "none" */
+
+	/* --- control socket (tandem only) ------------------------------ */
+	char *control_socket;		/* NULL: the default; "none": off */
+	char *control_socket_group;	/* NULL: root only (0600) */
 };
+
+/* sizeof(sun_path) in struct sockaddr_un */
+#define GD_SOCKET_PATH_MAX 108
 
 /* The keywords of the global_defs block, offsets into struct global_defs.
  * Ends with {.name = NULL}. */

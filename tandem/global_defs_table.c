@@ -15,7 +15,10 @@
  * here: the reader (lib/conf_read.c) consumes it, tandem's include checks
  * being always on.
  */
+#include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
@@ -66,6 +69,41 @@ static int snmp_rfc(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	(void)c; (void)n;
 	((struct global_defs *)obj)->enable_snmp_rfcv3 = true;
 	return 0;
+}
+
+/* An absolute path short enough for sun_path, or "none". */
+static int socket_path(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+	if (n->nargs < 1 || !strcmp(n->args[0], "none"))
+		return 0;
+	if (n->args[0][0] != '/') {
+		conf_err(c, n, "expected an absolute path or none, got '%s'",
+			 n->args[0]);
+		return -1;
+	}
+	if (strlen(n->args[0]) >= GD_SOCKET_PATH_MAX) {
+		conf_err(c, n, "a socket path is at most %d characters",
+			 GD_SOCKET_PATH_MAX - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* A group that exists here (a name or a number). */
+static int group_name(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	char *end;
+
+	(void)obj;
+	if (n->nargs < 1 || getgrnam(n->args[0]))
+		return 0;
+	errno = 0;
+	if (strtoul(n->args[0], &end, 10) <= UINT_MAX && !errno &&
+	    end != n->args[0] && !*end)
+		return 0;
+	conf_err(c, n, "no group named '%s'", n->args[0]);
+	return -1;
 }
 
 /* Linux keeps 15 characters of a task name; keepalived truncates with an
@@ -270,6 +308,10 @@ const struct conf_keyword gd_keywords[] = {
 	FLAG("enable_dbus", enable_dbus),
 	STR("dbus_service_name", dbus_service_name),
 	STR("dbus_no_interface_name", dbus_no_interface_name),
+
+	/* control socket (tandem only) */
+	STRH("control_socket", control_socket, socket_path),
+	STRH("control_socket_group", control_socket_group, group_name),
 
 	/* scripts */
 	CUSTOM("script_user", gd_h_script_user, "USER [[:]GROUP]"),

@@ -43,6 +43,8 @@
 #include "tandem/config.h"
 #include "tandem/ctl_hold.h"
 #include "tandem/ctl_hub.h"
+#include "tandem/ctl_reload.h"
+#include "tandem/ctl_server.h"
 #include "tandem/ipc.h"
 #include "tandem/opts.h"
 #include "tandem/parent.h"
@@ -182,6 +184,7 @@ static void maybe_ready(struct parent *p)
 		update_status(p);
 		config_free(p->old_cfg);
 		p->old_cfg = NULL;
+		ctl_reload_complete();
 	}
 }
 
@@ -245,6 +248,7 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 			if (m->len == sizeof(st))
 				memcpy(&st, m->payload, sizeof(st));
 			s->reload_pending = false;
+			ctl_reload_child_done(slot_name(s), st);
 			if (st)
 				log_err("%s child could not apply the new config", slot_name(s));
 			else
@@ -522,6 +526,7 @@ static void begin_stop(struct parent *p, int code)
 		return;
 	p->stopping = true;
 	p->exit_code = code;
+	ctl_reload_abort("tandem is stopping");
 	sdn_stopping();
 	log_info("stopping");
 	for (int i = 0; i < CHILD_NTYPES; i++) {
@@ -616,6 +621,7 @@ static void reload(struct parent *p)
 	conf_diag_init(&d);
 	ncfg = config_load(p->o->conf_file, &lo, &d);
 	conf_diag_foreach(&d, log_diag_entry, "reload: ");
+	ctl_reload_parsed(p->cfg, ncfg, &d);
 	if (!ncfg) {
 		log_err("reload refused: %zu error(s) in %s; the running config is kept",
 			d.errors, p->o->conf_file);
@@ -629,6 +635,7 @@ static void reload(struct parent *p)
 	if (fd < 0) {
 		log_err("reload: cannot pass the config to the children: %s",
 			strerror(-fd));
+		ctl_reload_failed(strerror(-fd));
 		config_free(ncfg);
 		p->reloading = false;
 		sdn_ready("running (last reload failed)");
@@ -637,6 +644,7 @@ static void reload(struct parent *p)
 	config_free(p->old_cfg);
 	p->old_cfg = p->cfg;
 	p->cfg = ncfg;
+	ctl_server_configure(&ncfg->gd);
 	wanted_children(p, ncfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p->slots[i];
@@ -661,6 +669,11 @@ static void reload(struct parent *p)
 	}
 	close(fd);
 	maybe_ready(p);
+}
+
+static void reload_trigger(void *p)
+{
+	reload(p);
 }
 
 static void forward_dump(struct parent *p, enum ipc_dump kind)
@@ -711,6 +724,8 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 		return TANDEM_EXIT_FAILURE;
 	}
 	ctl_relay_setup(p.e);
+	ctl_reload_set_trigger(reload_trigger, &p);
+	ctl_server_start(p.e, &cfg->gd, o->conf_file);
 	ctl_hold_setup();
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = sd_event_add_signal(p.e, NULL, sigs[i], on_signal, &p);
@@ -771,7 +786,9 @@ fail:
 	code = TANDEM_EXIT_FAILURE;
 out:
 	ctl_hold_shutdown();
+	ctl_reload_abort("tandem is stopping");
 	ctl_relay_shutdown();
+	ctl_server_stop();
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];
 

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "check/check_admin.h"
+#include "check/check_ctl.h"
 #include "check/check_http.h"
 #include "check/check_ipvs.h"
 #include "check/check_notify.h"
@@ -36,6 +37,7 @@
 #include "ipvs/ipvs_nl.h"
 #include "lib/log.h"
 #include "lib/nl_addr_watch.h"
+#include "tandem/child.h"
 #include "tandem/config.h"
 #include "tandem/ctl_hold.h"
 #include "tandem/opts.h"
@@ -227,6 +229,23 @@ static void start_ipvs(const struct tandem_config *cfg)
 	}
 }
 
+/* A real server went up or down: an event for `tandemctl monitor`. */
+static void rs_event(const char *vs, const char *rs, bool up,
+		     const char *reason, void *arg)
+{
+	struct json_object *ev = json_object_new_object();
+
+	(void)arg;
+	if (!ev)
+		return;
+	json_object_object_add(ev, "event", json_object_new_string("rs"));
+	json_object_object_add(ev, "virtual_server", json_object_new_string(vs));
+	json_object_object_add(ev, "real_server", json_object_new_string(rs));
+	json_object_object_add(ev, "up", json_object_new_boolean(up));
+	json_object_object_add(ev, "reason", json_object_new_string(reason));
+	child_event(ev);
+}
+
 static int pc_init(sd_event *e, const struct tandem_config *cfg)
 {
 	int r;
@@ -238,6 +257,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 	if (r == 0)
 		r = check_rt_new(e, verdicts_changed, NULL, &pc.rt);
 	if (r == 0) {
+		check_rt_on_rs_change(pc.rt, rs_event, NULL);
 		notify_opts(cfg);
 		check_rt_set_notify(pc.rt, pc.notify);
 		check_rt_log_all_failures(pc.rt, cfg->gd.checker_log_all_failures);
@@ -325,20 +345,19 @@ static void pc_dump_json(struct json_object *o)
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 
-/* Control requests: each module answers its own commands, NULL if not. */
+/* Control requests: the operator's commands (check_admin.c), then the
+ * rest (check_ctl.c: show, status, and the refusal of unknown ones). */
 static struct json_object *pc_command(struct json_object *req)
 {
-	struct json_object *c = json_object_object_get(req, "cmd");
-	const char *cmd = json_object_get_string(c);
+	const char *cmd = json_object_get_string(json_object_object_get(req, "cmd"));
 	struct json_object *r = check_admin_command(pc.rt, cmd, req);
 
-	if (!r) {
-		r = json_object_new_object();
-		json_object_object_add(r, "error", json_object_new_string(
-			"unknown command for the check process"));
+	if (r) {
+		ctl_hold_changed("check", req, r);
+		return r;
 	}
-	ctl_hold_changed("check", req, r);
-	return r;
+	return check_ctl_command(pc.cfg ? &pc.cfg->check : NULL, pc.rt, pc.ipvs,
+				 req);
 }
 
 const struct child_ops proc_check_ops = {

@@ -41,6 +41,7 @@
 
 #ifdef WITH_VRRP
 #include "vrrp/vrrp_admin.h"
+#include "vrrp/vrrp_ctl.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
@@ -436,19 +437,18 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
-/* Control requests: each module answers its own commands, NULL if not. */
+/* Control requests: demote and promote (vrrp_admin.c), then the rest
+ * (vrrp_ctl.c: show, status, and the refusal of unknown ones). */
 static struct json_object *pv_command(struct json_object *req)
 {
 	const char *cmd = json_object_get_string(json_object_object_get(req, "cmd"));
 	struct json_object *r = vrrp_admin_command(pv.run, cmd, req);
 
-	if (!r) {
-		r = json_object_new_object();
-		json_object_object_add(r, "error", json_object_new_string(
-			"unknown command for the vrrp process"));
+	if (r) {
+		ctl_hold_changed("vrrp", req, r);
+		return r;
 	}
-	ctl_hold_changed("vrrp", req, r);
-	return r;
+	return vrrp_ctl_command(pv.run, req);
 }
 
 const struct child_ops proc_vrrp_ops = {

@@ -832,6 +832,8 @@ static const struct {
 	{ "enable_dbus", "" },
 	{ "dbus_service_name", "org.tandem.Vrrp1" },
 	{ "dbus_no_interface_name", "noif" },
+	{ "control_socket", "/run/tandem-test/ctl.sock" },
+	{ "control_socket_group", "root" },
 	{ "script_user", "nobody nogroup" },
 	{ "enable_script_security", "" },
 	{ "notify_fifo", "/run/tandem.fifo" },
