@@ -695,11 +695,12 @@ void vrrp_inst_demote(struct vrrp_inst *vi, bool on)
 
 	if (on == vi->fsm.demoted)
 		return;
-	log_notice("VRRP_Instance(%s) %s by the operator", vi->ci->name,
-		   on ? (vi->fsm.state == VRRP_STATE_MASTER
-			 ? "demoted: handing over, then held out of mastership"
-			 : "demoted: held out of mastership")
-		      : "promoted: back to its configured behaviour");
+	log_notice("VRRP_Instance(%s) %s by the operator%s", vi->ci->name,
+		   on ? "demoted" : "promoted",
+		   !on ? ": back to its configured behaviour"
+		   : vi->fsm.state == VRRP_STATE_MASTER
+		   ? ": handing over, then held out of mastership"
+		   : ": held out of mastership");
 	if (on)
 		vrrp_fsm_demote(&vi->fsm, now_us(vi), &acts);
 	else

@@ -91,7 +91,7 @@ wait_until 40 only "$D2"
 dt=$(($(ms) - t0))
 check "d2 holds the VIP alone within Skew_Time plus margin ($dt ms < 2000)" \
 	eval 'only "$D2" && [ "$dt" -lt 2000 ]'
-check "d1 sent priority 0 (its log)" grep -q "demoted: handing over" "$T/d1/log"
+check "d1 sent priority 0 (its log)" grep -q "demoted by the operator: handing over" "$T/d1/log"
 check "d1's JSON says demoted, BACKUP" \
 	eval '[ "$(admin d1 VI_1)" = demoted ] && [ "$(state d1 VI_1)" = BACKUP ]'
 check "d1 stays out of mastership for 5 s (more than Master_Down_Interval)" stays_out 5
