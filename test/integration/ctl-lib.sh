@@ -10,7 +10,7 @@
 #                            object anywhere in it whose K1 is V1 and K2
 #                            is V2, as Python prints it (True, None, 3,
 #                            drained); "-" when there is none
-TANDEMCTL="${top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}/tandem/tandemctl"
+TANDEMCTL="${TANDEMCTL:-${top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}/tandem/tandemctl}"
 
 need_ctl() {
 	[ -x "$TANDEMCTL" ] || skip_all "$TANDEMCTL not built"
