@@ -134,7 +134,7 @@ check "a reload keeps it drained" \
 cpid=$(cat /tmp/tc.pid)
 kill -KILL "$cpid"
 check "the check child is restarted" \
-	wait_for 10 eval '[ -s /tmp/tc.pid ] && [ "$(cat /tmp/tc.pid)" != "$cpid" ]'
+	wait_for 10 eval '[ -s /tmp/tc.pid ] && [ "$(cat /tmp/tc.pid 2>/dev/null)" != "$cpid" ]'
 check "the parent replays the drain to the new child" \
 	wait_for 10 grep -q "replaying 2 operator holds" /tmp/tandem.log
 check "so it is drained again in the table" \
