@@ -365,8 +365,7 @@ const struct child_ops proc_check_ops = {
 	.set_opts = pc_set_opts,
 	.init = pc_init, .reload = pc_reload, .stop = pc_stop,
 	.dump_data = pc_dump_data, .dump_json = pc_dump_json,
-	.message = pc_message,
-	.command = pc_command,
+	.message = pc_message, .command = pc_command,
 };
 
 #endif
