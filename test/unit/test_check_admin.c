@@ -354,6 +354,31 @@ static void holds_list(void **state)
 	json_object_put(r);
 }
 
+/* A fwmark service: its real servers have no port of their own, so a
+ * request matches them on any port; "vs" names it as the dumps do. */
+static void fwmark_service(void **state)
+{
+	struct fx *f = *state;
+	struct json_object *r;
+
+	reload(f, "virtual_server fwmark 7 {\n"
+		  " real_server 10.0.2.1 {\n  weight 2\n }\n}\n"
+		  "virtual_server 192.0.2.1 80 {\n"
+		  " real_server 10.0.2.1 80 {\n  weight 3\n }\n}\n");
+	r = run(f, "drain", "10.0.2.1:8080", "fwmark 7");
+	assert_int_equal(matched(r), 1);
+	json_object_put(r);
+	assert_int_equal(check_rt_at(f->rt, 0)->admin, CHECK_ADMIN_DRAINED);
+	assert_int_equal(check_rt_at(f->rt, 1)->admin, CHECK_ADMIN_NONE);
+	/* Port 8080 is not the port 192.0.2.1:80 gives its server. */
+	refuse(f, "drain", "10.0.2.1:8080", "192.0.2.1:80");
+	r = check_admin_command(f->rt, "holds", NULL);
+	assert_string_equal(json_object_get_string(json_object_object_get(
+		json_object_array_get_idx(json_object_object_get(r, "holds"), 0),
+		"rs")), "10.0.2.1");
+	json_object_put(r);
+}
+
 static void poll_now(void **state)
 {
 	struct fx *f = *state;
@@ -379,6 +404,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ipv6_and_bare, setup, teardown),
 		cmocka_unit_test_setup_teardown(held_across_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(holds_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(fwmark_service, setup, teardown),
 		cmocka_unit_test_setup_teardown(poll_now, setup, teardown),
 	};
 
