@@ -124,6 +124,11 @@ void ctl_hold_child_up(enum child_type t, unsigned restarts)
 	}
 }
 
+struct json_object *ctl_hold_inherited(enum child_type t)
+{
+	return held[t] && json_object_array_length(held[t]) ? held[t] : NULL;
+}
+
 void ctl_hold_shutdown(void)
 {
 	if (subscribed)

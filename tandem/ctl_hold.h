@@ -23,6 +23,12 @@ void ctl_hold_reloaded(enum child_type t);
 /* Child T sent its first heartbeat; RESTARTS: how often this kind was
  * restarted (0: its first start, nothing to replay). */
 void ctl_hold_child_up(enum child_type t, unsigned restarts);
+/* In a child, during its init: the holds as the parent knew them when
+ * it forked this child (a child is the parent's fork, so it has the
+ * parent's copy).  A restarted check child applies them before it
+ * programs the table, so a drained server never comes back for the
+ * moment until the replay.  NULL when there are none. */
+struct json_object *ctl_hold_inherited(enum child_type t);
 /* Before ctl_relay_shutdown(): forget everything. */
 void ctl_hold_shutdown(void);
 

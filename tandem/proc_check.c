@@ -246,6 +246,21 @@ static void rs_event(const char *vs, const char *rs, bool up,
 	child_event(ev);
 }
 
+/* A restarted child takes the holds its predecessor had before the
+ * table is first programmed (the parent replays them too, which then
+ * changes nothing). */
+static void inherit_holds(void)
+{
+	struct json_object *h = ctl_hold_inherited(CHILD_CHECK);
+
+	for (size_t i = 0; h && i < json_object_array_length(h); i++) {
+		struct json_object *req = json_object_array_get_idx(h, i);
+		const char *cmd = json_object_get_string(json_object_object_get(req, "cmd"));
+
+		json_object_put(check_admin_command(pc.rt, cmd, req));
+	}
+}
+
 static int pc_init(sd_event *e, const struct tandem_config *cfg)
 {
 	int r;
@@ -269,6 +284,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 		log_err("checkers: cannot start: %s", strerror(-r));
 		return r;
 	}
+	inherit_holds();
 	watch_addrs(cfg);
 	make_opts(cfg);
 	start_ipvs(cfg);

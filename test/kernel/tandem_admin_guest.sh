@@ -15,7 +15,8 @@
 #     page comes from rs2, and a new connection to 10.0.0.6:7000 finds no
 #     server;
 #   a reload (SIGHUP) and a kill -9 of the check child keep it drained
-#     (the parent replays the hold to the new child);
+#     (the new child inherits the parent's copy of the holds and applies
+#     it before it programs the table, and the parent replays it too);
 #   enable: back at its weight; disable: out of the table; enable again:
 #     back; a name that matches nothing is refused and changes nothing.
 cd /tmp || exit 1
@@ -132,11 +133,25 @@ sleep 0.5
 check "a reload keeps it drained" \
 	eval 'has 10.0.0.1:80 "10.2.1.11:80/0 10.2.2.12:80/3 " && has 10.0.0.6:7000 "10.2.1.11:7000/0 "'
 cpid=$(cat /tmp/tc.pid)
+nb=$(grep -c "services wanted" /tmp/tandem.log)
 kill -KILL "$cpid"
+# The new child takes the holds it inherits before it programs the
+# table: the drained server never comes back meanwhile.
+flap=0
+end=$((${EPOCHREALTIME/./} + 3000000))
+while [ "${EPOCHREALTIME/./}" -lt "$end" ]; do
+	case "$(dests 10.0.0.1:80)" in *10.2.1.11:80/2*) flap=1 ;; esac
+	sleep 0.05
+done
+check "the drained server did not come back while the child restarted" [ "$flap" = 0 ]
 check "the check child is restarted" \
 	wait_for 10 eval '[ -s /tmp/tc.pid ] && [ "$(cat /tmp/tc.pid 2>/dev/null)" != "$cpid" ]'
 check "the parent replays the drain to the new child" \
 	wait_for 10 grep -q "replaying 2 operator holds" /tmp/tandem.log
+first=$(grep "services wanted" /tmp/tandem.log | sed -n "$((nb + 1))p")
+echo "# the new child's first table: ${first#*IPVS: }"
+check "its first table already had the drain: no request to the kernel" \
+	eval 'case "$first" in *"; 0 requests"*) true ;; *) false ;; esac'
 check "so it is drained again in the table" \
 	wait_for 10 eval 'has 10.0.0.1:80 "10.2.1.11:80/0 10.2.2.12:80/3 " && has 10.0.0.6:7000 "10.2.1.11:7000/0 "'
 check "and the connection flows still" ll_grows
