@@ -35,7 +35,8 @@ int ctl_lines_add(struct ctl_lines *l, const char *data, size_t n)
 	l->len += n;
 	/* Only the line still open counts against the limit. */
 	nl = memrchr(l->buf, '\n', l->len);
-	if ((size_t)(l->buf + l->len - (nl ? nl + 1 : l->buf)) > CTL_LINE_MAX)
+	if ((size_t)(l->buf + l->len - (nl ? nl + 1 : l->buf)) >
+	    (l->max ? l->max : CTL_LINE_MAX))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -85,10 +86,6 @@ struct json_object *ctl_parse_line(const char *line, size_t len,
 	size_t end;
 
 	*why = NULL;
-	if (len > CTL_LINE_MAX) {
-		*why = "line too long";
-		return NULL;
-	}
 	if (memchr(line, '\0', len)) {
 		*why = "malformed JSON: a NUL byte in the line";
 		return NULL;

@@ -20,10 +20,11 @@ struct ctl_lines {
 	char *buf;
 	size_t len, cap;
 	size_t scanned;		/* bytes already known to hold no newline */
+	size_t max;		/* longest line taken; 0: CTL_LINE_MAX */
 };
 
 /* Append n bytes.  Returns 0, -ENOMEM, or -EMSGSIZE when the line being
- * read is already longer than CTL_LINE_MAX (the caller drops the peer). */
+ * read is already longer than the limit (the caller drops the peer). */
 int ctl_lines_add(struct ctl_lines *l, const char *data, size_t n);
 /* The next whole line, newline removed and NUL-terminated, into *line
  * (malloc'd, the caller frees it).  Returns 1, or 0 when no whole line

@@ -225,6 +225,14 @@ static void handle_line(struct ctl_client *c, char *line, size_t len)
 	const char *why, *cmd;
 	char msg[160];
 
+	/* The buffer's check sees the line still open; one that ended in
+	 * the read that crossed the limit is caught here. */
+	if (len > CTL_LINE_MAX) {
+		snprintf(msg, sizeof(msg), "request line longer than %d bytes",
+			 CTL_LINE_MAX);
+		client_refuse(c, &cs.n.too_long, true, msg);
+		return;
+	}
 	req = ctl_parse_line(line, len, &why);
 	if (!req) {
 		client_refuse(c, &cs.n.bad_json, false, why);

@@ -62,8 +62,8 @@ conf() {
 	} >"$CONF"
 }
 c1() { ctl -d "$T/d1" "$@"; }
-admin() { ctl -d "$T/$1" show vrrp --json 2>/dev/null | ctl_find iname "$2" iname "$2" admin; }
-state() { ctl -d "$T/$1" show vrrp --json 2>/dev/null | ctl_find iname "$2" iname "$2" state; }
+admin() { ctl_json -d "$T/$1" show vrrp | ctl_find iname "$2" iname "$2" admin; }
+state() { ctl_json -d "$T/$1" show vrrp | ctl_find iname "$2" iname "$2" state; }
 has_vip2() { ip -n "$1" -4 addr show dev eth0 2>/dev/null | grep -q "inet $VIP2/"; }
 # d1 stays BACKUP and without the VIP for SECONDS (polled every 0.2 s).
 stays_out() {

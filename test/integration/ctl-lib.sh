@@ -5,7 +5,7 @@
 #   ctl_global_defs [DIR]    a global_defs block with the control socket
 #                            in DIR (default $T)
 #   ctl [-d DIR] ARGS...     tandemctl on that socket
-#   ctl_json ARGS...         tandemctl --json ARGS (stdout only)
+#   ctl_json [-d DIR] ARGS...  tandemctl --json ARGS (stdout only)
 #   ctl_find K1 V1 K2 V2 F   on a JSON text on stdin: field F of the first
 #                            object anywhere in it whose K1 is V1 and K2
 #                            is V2, as Python prints it (True, None, 3,
@@ -27,7 +27,10 @@ ctl() {
 	if [ "$1" = -d ]; then _cd=$2; shift 2; fi
 	"$TANDEMCTL" -s "$(ctl_sock "$_cd")" "$@"
 }
-ctl_json() { ctl "$@" --json 2>/dev/null; }
+ctl_json() {
+	if [ "$1" = -d ]; then _cj=$2; shift 2; else _cj=$T; fi
+	ctl -d "$_cj" --json "$@" 2>/dev/null
+}
 ctl_find() {
 	python3 -c '
 import json, sys
