@@ -14,7 +14,8 @@
 #   promote VI_1: d1 preempts back within a Master_Down_Interval;
 #   an unknown instance is refused and changes nothing;
 #   a sync group: demoting one member demotes both, promote brings both
-#     back.
+#     back; a reload that adds an instance to a demoted member's group
+#     demotes it too.
 #
 # Root only.  Namespaces ctladm-{br,d1,d2}-PID, the temporary folder and
 # every process this test started (by PID) are removed by the EXIT trap.
@@ -25,10 +26,11 @@
 
 vrrp_lab ctladm
 need_ctl
-echo "1..23"
+echo "1..25"
 
 VIP2=192.0.2.101
-# conf [D1-PRIORITY [SYNC]]: SYNC=yes puts VI_1 and VI_2 in a sync group.
+# conf [D1-PRIORITY [SYNC]]: SYNC=yes: VI_1 and VI_2 in a sync group;
+# two: both instances, no group.
 conf() {
 	{
 		echo "global_defs {"
@@ -45,7 +47,7 @@ conf() {
 			echo "}"
 		fi
 		for _i in 1 2; do
-			[ $_i = 2 ] && [ "${2:-}" != yes ] && break
+			[ $_i = 2 ] && [ "${2:-}" != yes ] && [ "${2:-}" != two ] && break
 			echo "vrrp_instance VI_$_i {"
 			echo "    interface eth0"
 			echo "    virtual_router_id $((60 + _i))"
@@ -149,6 +151,22 @@ c1 promote VI_1 >"$T/out" 2>&1
 wait_until 80 eval 'only "$D1" && has_vip2 "$D1"'
 check "promoting one brings both back" \
 	eval 'only "$D1" && has_vip2 "$D1" && [ "$(admin d1 VI_2)" = None ]'
+# Out of the group, a demote moves one instance; a reload that puts the
+# other in its group demotes that one too.
+conf 150 two
+c1 reload >"$T/out" 2>&1
+ctl -d "$T/d2" reload >"$T/out2" 2>&1
+wait_until 80 eval 'only "$D1" && has_vip2 "$D1"'
+c1 demote VI_1 >"$T/out" 2>&1
+wait_until 40 only "$D2"
+sleep 1
+check "without a sync group, demote moves that instance only" \
+	eval 'only "$D2" && has_vip2 "$D1" && [ "$(admin d1 VI_2)" = None ]'
+conf 150 yes
+ctl -d "$T/d2" reload >"$T/out2" 2>&1
+c1 reload >"$T/out" 2>&1
+check "a reload that puts VI_2 in VI_1's sync group demotes it too" \
+	wait_until 80 eval 'has_vip2 "$D2" && ! has_vip2 "$D1" && [ "$(admin d1 VI_2)" = demoted ]'
 stop d1
 stop d2
 check "no sanitizer report in any process's log" \
