@@ -7,9 +7,12 @@
  * holds again).  It asks whenever a child says a hold changed (an
  * {"event": "admin"} event) and after each reload the child applied (a
  * reload can drop holds with what it removes), so the copy is what the
- * child held last.  When a restarted child sends its first heartbeat the
- * parent sends it those requests again with ctl_ask_child().  Holds live
- * as long as the parent: a stop and start of tandem forgets them.
+ * child held last.  A restarted child is forked with that copy in its
+ * memory and the check child applies it before it first programs the
+ * table (ctl_hold_inherited); when it sends its first heartbeat the
+ * parent also sends it those requests again with ctl_ask_child(), which
+ * covers a copy that changed meanwhile and the vrrp child.  Holds live as
+ * long as the parent: a stop and start of tandem forgets them.
  */
 #ifndef TANDEM_CTL_HOLD_H
 #define TANDEM_CTL_HOLD_H
