@@ -8,7 +8,6 @@
  * nothing is an error, never an empty list.
  */
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,30 +15,7 @@
 #include "check/check_ipvs.h"
 #include "check/check_rs_rt.h"
 #include "check/check_vs_conf.h"
-
-__attribute__((format(printf, 1, 2)))
-static struct json_object *err(const char *fmt, ...)
-{
-	va_list ap;
-	struct json_object *o = json_object_new_object();
-	char msg[256];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_object_object_add(o, "error", json_object_new_string(msg));
-	return o;
-}
-
-static const char *str_of(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
+#include "lib/json_req.h"
 
 /* The kernel's destination for (vs, rs), or NULL. */
 static struct json_object *kernel_dest(struct json_object *kernel,
@@ -49,7 +25,7 @@ static struct json_object *kernel_dest(struct json_object *kernel,
 
 	for (size_t i = 0; kernel && i < json_object_array_length(kernel); i++) {
 		struct json_object *svc = json_object_array_get_idx(kernel, i);
-		const char *name = str_of(svc, "service");
+		const char *name = json_req_str(svc, "service");
 		struct json_object *ds;
 		size_t nl;
 
@@ -59,7 +35,7 @@ static struct json_object *kernel_dest(struct json_object *kernel,
 			continue;
 		for (size_t k = 0; k < json_object_array_length(ds); k++) {
 			struct json_object *d = json_object_array_get_idx(ds, k);
-			const char *dn = str_of(d, "dest");
+			const char *dn = json_req_str(d, "dest");
 
 			if (dn && !strcmp(dn, rs))
 				return d;
@@ -70,7 +46,7 @@ static struct json_object *kernel_dest(struct json_object *kernel,
 
 static void add_conns(struct json_object *rs, struct json_object *kernel)
 {
-	const char *v = str_of(rs, "virtual_server"), *s = str_of(rs, "real_server");
+	const char *v = json_req_str(rs, "virtual_server"), *s = json_req_str(rs, "real_server");
 	struct json_object *d = v && s ? kernel_dest(kernel, v, s) : NULL;
 	struct json_object *a = NULL, *in = NULL;
 
@@ -93,9 +69,9 @@ static struct json_object *real_servers(const struct check_rt *rt,
 	for (size_t i = 0; i < json_object_array_length(all); i++) {
 		struct json_object *r = json_object_array_get_idx(all, i);
 
-		if (vs && strcmp(str_of(r, "virtual_server"), vs))
+		if (vs && strcmp(json_req_str(r, "virtual_server"), vs))
 			continue;
-		if (rs && strcmp(str_of(r, "real_server"), rs))
+		if (rs && strcmp(json_req_str(r, "real_server"), rs))
 			continue;
 		add_conns(r, kernel);
 		json_object_array_add(out, json_object_get(r));
@@ -138,21 +114,21 @@ struct json_object *check_ctl_command(const struct check_conf *cc,
 				      struct check_ipvs *ipvs,
 				      struct json_object *req)
 {
-	const char *cmd = str_of(req, "cmd"), *what = str_of(req, "what");
-	const char *name = str_of(req, "name"), *vs = str_of(req, "vs");
+	const char *cmd = json_req_str(req, "cmd"), *what = json_req_str(req, "what");
+	const char *name = json_req_str(req, "name"), *vs = json_req_str(req, "vs");
 	struct json_object *ij = ipvs ? check_ipvs_json(ipvs) : NULL;
 	struct json_object *kernel = NULL, *o = NULL, *list;
 
 	if (ij)
 		json_object_object_get_ex(ij, "kernel", &kernel);
 	if (!cmd) {
-		o = err("%s", "no command");
+		o = json_req_error("%s", "no command");
 	} else if (!strcmp(cmd, "status") ||
 		   (!strcmp(cmd, "show") && what && !strcmp(what, "vs"))) {
 		list = virtual_servers(cc, rt, kernel, name);
 		if (name && json_object_array_length(list) == 0) {
 			json_object_put(list);
-			o = err("no virtual server named %.200s", name);
+			o = json_req_error("no virtual server named %.200s", name);
 		} else {
 			o = json_object_new_object();
 			json_object_object_add(o, "virtual_servers", list);
@@ -161,15 +137,15 @@ struct json_object *check_ctl_command(const struct check_conf *cc,
 		list = real_servers(rt, kernel, vs, name);
 		if ((name || vs) && json_object_array_length(list) == 0) {
 			json_object_put(list);
-			o = err("no real server %.200s", name ? name : vs);
+			o = json_req_error("no real server %.200s", name ? name : vs);
 		} else {
 			o = json_object_new_object();
 			json_object_object_add(o, "real_servers", list);
 		}
 	} else if (!strcmp(cmd, "show")) {
-		o = err("the check process shows vs or rs, not %.100s", what ? what : "");
+		o = json_req_error("the check process shows vs or rs, not %.100s", what ? what : "");
 	} else {
-		o = err("unknown command: %.100s", cmd);
+		o = json_req_error("unknown command: %.100s", cmd);
 	}
 	json_object_put(ij);
 	return o;

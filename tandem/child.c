@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -29,6 +28,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "lib/json_req.h"
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
@@ -273,42 +273,6 @@ static void dump(struct child *c, enum ipc_dump kind)
 /* ------------------------------------------------------------------ */
 /* Control requests and events                                         */
 
-/* A sealed memfd holding text, or -errno: a reply can be far larger than
- * one IPC packet (the whole VRRP state of a big config). */
-static int text_memfd(const char *text, size_t len)
-{
-	int fd = memfd_create("tandem-reply", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	size_t off = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t k = write(fd, text + off, len - off);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			int e = k < 0 ? errno : EIO;
-
-			close(fd);
-			return -e;
-		}
-		off += (size_t)k;
-	}
-	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
-	      F_SEAL_SEAL);
-	return fd;
-}
-
-static struct json_object *error_reply(const char *why)
-{
-	struct json_object *o = json_object_new_object();
-
-	if (o)
-		json_object_object_add(o, "error", json_object_new_string(why));
-	return o;
-}
-
 /* One relayed request: parse, hand to the subsystem, send the answer.
  * Whatever happens, the parent gets a reply for the id, so its caller is
  * not left waiting for the relay's timeout. */
@@ -337,18 +301,18 @@ static void ctl_request(struct child *c, const struct ipc_msg *m)
 		json_tokener_free(tok);
 	}
 	if (!req)
-		rep = error_reply("malformed request");
+		rep = json_req_error("malformed request");
 	else if (!c->ops->command)
-		rep = error_reply("this process takes no commands");
+		rep = json_req_error("this process takes no commands");
 	else
 		rep = c->ops->command(req);
 	json_object_put(req);
 	if (!rep)
-		rep = error_reply("out of memory");
+		rep = json_req_error("out of memory");
 	text = rep ? json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PLAIN |
 						    JSON_C_TO_STRING_NOSLASHESCAPE)
 		   : "{\"error\":\"out of memory\"}";
-	fd = text_memfd(text, strlen(text));
+	fd = ipc_memfd("tandem-reply", text, strlen(text));
 	json_object_put(rep);
 	if (fd < 0) {
 		log_err("control reply: %s", strerror(-fd));

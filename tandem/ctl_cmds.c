@@ -138,6 +138,12 @@ static struct json_object *reply_of(const struct ctl_part *p)
 {
 	const char *err;
 
+	if (!p->asked && p->err == -EMSGSIZE)
+		return ctl_error("request too large to pass to the %s process",
+				 child_name(p->type));
+	if (!p->asked && p->err)
+		return ctl_error("cannot ask the %s process: %s", child_name(p->type),
+				 strerror(-p->err));
 	if (!p->asked)
 		return ctl_error("the %s process is not running", child_name(p->type));
 	if (!p->reply)
@@ -162,8 +168,15 @@ static struct json_object *merge_objects(struct ctl_op *op)
 		const struct ctl_part *p = &op->part[i];
 		const char *err;
 
-		if (!p->asked)
+		if (!p->asked && !p->err)
 			continue;
+		if (!p->asked) {
+			struct json_object *e = reply_of(p);
+
+			json_object_array_add(errs, json_object_new_string(ctl_str(e, "error")));
+			json_object_put(e);
+			continue;
+		}
 		if (!p->reply || !json_object_is_type(p->reply, json_type_object)) {
 			char m[96];
 
@@ -258,6 +271,7 @@ static void ask_children(struct ctl_op *op, unsigned to)
 			op->part[i].asked = true;
 			op->waiting++;
 		} else if (r != -ESRCH) {
+			op->part[i].err = r;
 			log_warn("control: cannot ask the %s process: %s",
 				 child_name((enum child_type)i), strerror(-r));
 		}

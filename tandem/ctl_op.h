@@ -19,6 +19,7 @@ struct ctl_part {
 	struct ctl_op *op;
 	enum child_type type;
 	bool asked, answered;
+	int err;			/* -errno of an ask that failed */
 	struct json_object *reply;	/* NULL: none came */
 };
 

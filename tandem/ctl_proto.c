@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json_req.h"
 #include "tandem/ctl_proto.h"
 
 int ctl_lines_add(struct ctl_lines *l, const char *data, size_t n)
@@ -166,10 +167,5 @@ struct json_object *ctl_error(const char *fmt, ...)
 
 const char *ctl_str(struct json_object *o, const char *key)
 {
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	return json_req_str(o, key);
 }

@@ -14,7 +14,9 @@
 struct json_object;
 
 #define CTL_LINE_MAX (64 * 1024)	/* bytes in one line, newline excluded */
-#define CTL_DEFAULT_SOCKET RUNSTATEDIR "/tandem/tandem.sock"
+/* Fixed, as the pid files are (opts.h): tandemctl must find it whatever
+ * prefix either was built with. */
+#define CTL_DEFAULT_SOCKET "/run/tandem/tandem.sock"
 
 struct ctl_lines {
 	char *buf;

@@ -55,6 +55,7 @@ struct ctl_client {
 	struct ctl_op *op;
 	bool monitor, closing;
 	bool processing;		/* in client_process: no recursion */
+	bool eof;			/* it shut its sending side */
 };
 
 static struct {
@@ -79,6 +80,7 @@ static struct {
 
 static void client_close(struct ctl_client *c);
 static void client_process(struct ctl_client *c);
+static struct ctl_client *client_by_id(unsigned long id);
 
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
@@ -86,7 +88,8 @@ static void client_process(struct ctl_client *c);
 static void client_want_out(struct ctl_client *c, bool on)
 {
 	if (c->io)
-		sd_event_source_set_io_events(c->io, EPOLLIN | (on ? EPOLLOUT : 0));
+		sd_event_source_set_io_events(c->io, (c->eof ? 0 : EPOLLIN) |
+					      (on ? EPOLLOUT : 0));
 }
 
 /* Write what can be written; false when the client is gone. */
@@ -102,6 +105,8 @@ static bool client_flush(struct ctl_client *c)
 			return true;
 		}
 		if (k <= 0) {
+			cs.n.dropped_replies++;
+			log_info("control: client %lu left before its answer", c->id);
 			client_close(c);
 			return false;
 		}
@@ -289,14 +294,25 @@ static void client_process(struct ctl_client *c)
 		handle_line(c, line, len);
 		free(line);
 		/* The client may be gone now: look it up again. */
-		struct ctl_client *x = cs.clients;
-
-		while (x && x->id != id)
-			x = x->next;
-		if (!x)
+		if (!client_by_id(id))
 			return;
 	}
 	c->processing = false;
+	/* A client that said all it had to say (shutdown of its sending
+	 * side) is closed once its last answer is out. */
+	if (c->eof && !c->op && !c->monitor && !c->closing) {
+		c->closing = true;
+		client_flush(c);
+	}
+}
+
+static struct ctl_client *client_by_id(unsigned long id)
+{
+	struct ctl_client *c = cs.clients;
+
+	while (c && c->id != id)
+		c = c->next;
+	return c;
 }
 
 static int on_idle(sd_event_source *s, uint64_t usec, void *ud)
@@ -330,6 +346,7 @@ static void idle_rearm(struct ctl_client *c)
 static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 {
 	struct ctl_client *c = ud;
+	unsigned long id = c->id;
 	char buf[READ_CHUNK];
 
 	(void)s;
@@ -337,9 +354,7 @@ static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 		if (!client_flush(c))
 			return 0;
 	}
-	if (!(revents & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-		return 0;
-	for (int n = 0; n < 4; n++) {
+	for (int n = 0; n < 4 && !c->eof && (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)); n++) {
 		ssize_t k = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		int r;
 
@@ -348,12 +363,10 @@ static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (k <= 0) {
-			if (c->op) {
-				cs.n.left_mid_request++;
-				log_info("control: client %lu left during a request", c->id);
-			}
-			client_close(c);
-			return 0;
+			/* What came before the end is still a request. */
+			c->eof = true;
+			client_want_out(c, c->outlen > 0);
+			break;
 		}
 		if (c->closing || c->monitor)
 			continue;	/* nothing more is read from it */
@@ -373,6 +386,15 @@ static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 		idle_rearm(c);
 	}
 	client_process(c);
+	c = client_by_id(id);
+	/* Gone for good (not a half close): nobody will read an answer. */
+	if (c && c->eof && (revents & (EPOLLHUP | EPOLLERR))) {
+		if (c->op) {
+			cs.n.left_mid_request++;
+			log_info("control: client %lu left during a request", c->id);
+		}
+		client_close(c);
+	}
 	return 0;
 }
 
@@ -474,10 +496,12 @@ static void make_dir(const char *path)
 	free(d);
 }
 
-/* Someone answers on path: another tandem runs there. */
+/* Someone answers on path: another tandem runs there.  Non-blocking: a
+ * daemon with a full backlog (EAGAIN) is alive too, and must not hold
+ * this one's start. */
 static bool served(const struct sockaddr_un *sa)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	bool yes;
 
 	if (fd < 0)
@@ -575,7 +599,7 @@ static void listen_open(const char *path, const char *group)
 	if (group && (chown(path, (uid_t)-1, gid) < 0 || chmod(path, 0660) < 0))
 		log_err("control: cannot give %s to group %s: %s (root only)",
 			path, group, strerror(errno));
-	if (listen(fd, 64) < 0 || stat(path, &st) < 0 ||
+	if (listen(fd, 128) < 0 || stat(path, &st) < 0 ||
 	    sd_event_add_io(cs.e, &cs.io, fd, EPOLLIN, on_accept, NULL) < 0) {
 		log_err("control: cannot listen on %s: %s", path, strerror(errno));
 		close(fd);

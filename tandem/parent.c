@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -578,30 +577,13 @@ static void log_diag_entry(const struct conf_diag_entry *e, void *arg)
  * -errno. */
 static int config_memfd(const struct tandem_config *cfg)
 {
-	int fd = memfd_create("tandem-config", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	char *buf = NULL;
-	size_t len = 0, off = 0;
+	size_t len = 0;
+	int fd;
 
-	if (fd < 0)
-		return -errno;
 	config_pack(cfg, &buf, &len);
-	while (off < len) {
-		ssize_t k = write(fd, buf + off, len - off);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			int e = k < 0 ? errno : EIO;
-
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		off += (size_t)k;
-	}
+	fd = ipc_memfd("tandem-config", buf, len);
 	free(buf);
-	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
-	      F_SEAL_SEAL);
 	return fd;
 }
 

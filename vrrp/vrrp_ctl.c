@@ -6,37 +6,13 @@
  * an empty list, so a typo is never mistaken for "no state".
  */
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/json_req.h"
 #include "vrrp/vrrp_ctl.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_run.h"
-
-__attribute__((format(printf, 1, 2)))
-static struct json_object *err(const char *fmt, ...)
-{
-	va_list ap;
-	struct json_object *o = json_object_new_object();
-	char msg[256];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_object_object_add(o, "error", json_object_new_string(msg));
-	return o;
-}
-
-static const char *str_of(struct json_object *req, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(req, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
 
 static struct json_object *show(struct vrrp_run *run, const char *name)
 {
@@ -51,7 +27,7 @@ static struct json_object *show(struct vrrp_run *run, const char *name)
 	vi = vrrp_run_find(run, name);
 	if (!vi) {
 		json_object_put(o);
-		return err("no VRRP instance named %.200s", name);
+		return json_req_error("no VRRP instance named %.200s", name);
 	}
 	a = json_object_new_array();
 	json_object_array_add(a, vrrp_inst_json(vi));
@@ -62,16 +38,16 @@ static struct json_object *show(struct vrrp_run *run, const char *name)
 struct json_object *vrrp_ctl_command(struct vrrp_run *run,
 				     struct json_object *req)
 {
-	const char *cmd = str_of(req, "cmd");
-	const char *what = str_of(req, "what");
+	const char *cmd = json_req_str(req, "cmd");
+	const char *what = json_req_str(req, "what");
 
 	if (!cmd)
-		return err("%s", "no command");
+		return json_req_error("%s", "no command");
 	if (!strcmp(cmd, "status"))
 		return show(run, NULL);
 	if (!strcmp(cmd, "show") && what && !strcmp(what, "vrrp"))
-		return show(run, str_of(req, "name"));
+		return show(run, json_req_str(req, "name"));
 	if (!strcmp(cmd, "show"))
-		return err("the vrrp process shows vrrp, not %.100s", what ? what : "");
-	return err("unknown command: %.100s", cmd);
+		return json_req_error("the vrrp process shows vrrp, not %.100s", what ? what : "");
+	return json_req_error("unknown command: %.100s", cmd);
 }

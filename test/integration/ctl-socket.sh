@@ -23,7 +23,7 @@ CTL="$(dirname "$TANDEM")/tandemctl"
 [ -x "$CTL" ] || skip_all "$CTL not built"
 PROBE="$(dirname "$0")/ctl_probe.py"
 setup_dir
-echo "1..72"
+echo "1..77"
 
 SOCK="$T/run/ctl/tandem.sock"
 LPIDS=""
@@ -229,10 +229,14 @@ check "no cmd gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"x\":1}' | g
 check "a cmd that is not a string gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":5}' | grep -q '\"ok\":false'"
 check "an unknown command gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"frob\"}' | grep -q 'unknown command: frob'"
 check "show without what gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"show\"}' | grep -q 'vrrp, vs or rs'"
+long=$(python3 -c "print('x' * 5000)")
+check "a name too long to relay gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"show\",\"what\":\"vrrp\",\"name\":\"$long\"}' | grep -q 'request too large to pass to the vrrp process'"
 check "demote without a name gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"demote\"}' | grep -q 'needs ..name'"
 check "a line over 64 KiB: an error, then closed" sh -c "python3 '$PROBE' longline '$SOCK' | grep -q 'longer than 65536 bytes.* closed$'"
 check "a request sent byte by byte is answered" sh -c "python3 '$PROBE' trickle '$SOCK' | grep -q '\"pong\":true'"
 check "200 requests on one connection: 200 answers" sh -c "python3 '$PROBE' many '$SOCK' 200 | grep -qx 'answers 200'"
+check "a client that shuts its sending side gets its answer, then is closed" \
+	sh -c "python3 '$PROBE' halfclose '$SOCK' '{\"cmd\":\"status\"}' | grep -q '^{\"ok\":true,\"result\":{\"tandem\".* closed$'"
 for i in 1 2 3; do python3 "$PROBE" leave "$SOCK" '{"cmd":"status"}' >/dev/null; done
 python3 "$PROBE" leave "$SOCK" '{"cmd":"reload"}' >/dev/null
 wait_until 30 log_has "reload complete"
@@ -253,6 +257,20 @@ check "a client leaving mid-request is counted" \
 check "bad input is logged" log_has "control: client [0-9]*: malformed JSON"
 check "the daemon and its children kept running" \
 	sh -c "kill -0 $TANDEM_PID && [ '$(readpid "$VPID")' = '$v' ] && [ '$(readpid "$CPID")' = '$c' ]"
+
+# --- a child that hangs mid-request ------------------------------------
+kill -STOP "$c"
+ctl status --json >"$T/st.json" 2>"$T/o"
+check "status with a hung check child still answers (exit $?)" test $? = 0
+got=$(pj "d.get('errors'), sorted(i['data']['iname'] for i in d['vrrp'])" <"$T/st.json" 2>&1)
+check "it names the check process as not answering, and has the VRRP part ($got)" \
+	test "$got" = \
+	"['the check process did not answer'] ['VI_1', 'VI_2']"
+wait_until 100 newpid "$CPID" "$c"
+c=$(readpid "$CPID")
+wait_until 50 sh -c "'$CTL' -s '$SOCK' show rs 127.0.0.1:7002 >/dev/null 2>&1"
+check "the restarted check child answers show" \
+	sh -c "'$CTL' -s '$SOCK' show rs 127.0.0.1:7002 | grep -q down"
 
 # --- a second daemon on the same path; a stale socket ------------------
 printf 'global_defs {\n    control_socket %s\n}\n' "$SOCK" >"$T/second.conf"

@@ -15,7 +15,7 @@
 vrrp_lab ctlv
 CTL="$(dirname "$TANDEM")/tandemctl"
 [ -x "$CTL" ] || skip_all "$CTL not built"
-echo "1..14"
+echo "1..15"
 
 MPIDS=""
 my_cleanup() {
@@ -92,4 +92,6 @@ MPIDS=""
 check "the monitors printed no error" test ! -s "$T/mon.err"
 stop d1
 stop d2
+check "no sanitizer report in any process's log" \
+	sh -c "! cat '$T'/d1/log '$T'/d2/log | grep -E -q 'Sanitizer|runtime error:'"
 [ "$FAILED" = 0 ]

@@ -12,6 +12,7 @@ instead of hanging it.
   trickle PATH             a request sent a byte at a time
   flood PATH N             N clients at once: "accepted A refused R"
   leave PATH JSON          send a request and close at once
+  halfclose PATH JSON      send a request, shut the sending side, read
   idle PATH SECONDS        say nothing: the error and close, "idle N s"
 """
 import json
@@ -23,6 +24,13 @@ import time
 def conn(path, timeout=10):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(timeout)
+    # A full backlog answers EAGAIN at once: retry, bounded (2 s).
+    for _ in range(200):
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            time.sleep(0.01)
     s.connect(path)
     return s
 
@@ -105,6 +113,11 @@ def main():
         s.sendall(sys.argv[3].encode() + b"\n")
         s.close()
         print("left")
+    elif cmd == "halfclose":
+        s = conn(path)
+        s.sendall(sys.argv[3].encode() + b"\n")
+        s.shutdown(socket.SHUT_WR)
+        print(readline(s), "closed" if closed(s) else "open")
     elif cmd == "idle":
         s = conn(path, timeout=float(sys.argv[3]) + 10)
         t0 = time.time()
