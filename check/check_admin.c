@@ -156,9 +156,11 @@ static struct json_object *holds(const struct check_rt *rt)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *a = json_object_new_array();
+	size_t n;
+	struct check_rs_rt *const *all = check_rt_servers(rt, &n);
 
-	for (size_t i = 0; i < check_rt_count(rt); i++) {
-		const struct check_rs_rt *r = check_rt_at(rt, i);
+	for (size_t i = 0; i < n; i++) {
+		const struct check_rs_rt *r = all[i];
 		struct json_object *h;
 		char v[96], s[64];
 
@@ -204,7 +206,8 @@ struct json_object *check_admin_command(struct check_rt *rt, const char *cmd,
 	struct json_object *reply, *list;
 	struct target t;
 	const char *rs;
-	size_t hits = 0;
+	struct check_rs_rt *const *v;
+	size_t hits = 0, n;
 	bool changed = false;
 	char msg[256] = "";
 
@@ -230,8 +233,9 @@ struct json_object *check_admin_command(struct check_rt *rt, const char *cmd,
 		snprintf(msg, sizeof(msg), "%s: \"vs\" must be a string", cmd);
 	if (*msg)
 		return error(msg);
-	for (size_t i = 0; i < check_rt_count(rt); i++)
-		hits += matches(check_rt_at(rt, i), &t);
+	v = check_rt_servers(rt, &n);
+	for (size_t i = 0; i < n; i++)
+		hits += matches(v[i], &t);
 	if (!hits) {
 		snprintf(msg, sizeof(msg), "no such real server: %.64s%s%.96s",
 			 rs, t.vs ? " in " : "", t.vs ? t.vs : "");
@@ -240,8 +244,8 @@ struct json_object *check_admin_command(struct check_rt *rt, const char *cmd,
 	reply = json_object_new_object();
 	list = json_object_new_array();
 	json_object_object_add(reply, "cmd", json_object_new_string(cmd));
-	for (size_t i = 0; i < check_rt_count(rt); i++) {
-		struct check_rs_rt *r = check_rt_at(rt, i);
+	for (size_t i = 0; i < n; i++) {
+		struct check_rs_rt *r = v[i];
 
 		if (!matches(r, &t))
 			continue;

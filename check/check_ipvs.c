@@ -321,6 +321,13 @@ struct json_object *check_ipvs_table_json(const struct ipvs_table *t)
 	return a;
 }
 
+int check_ipvs_read(struct check_ipvs *ci, struct ipvs_table *t)
+{
+	if (!ci)
+		return -ENODEV;
+	return ipvs_table_read(ci->nl, t);
+}
+
 struct json_object *check_ipvs_json(struct check_ipvs *ci)
 {
 	struct json_object *o = json_object_new_object();

@@ -40,6 +40,16 @@
 
 struct json_object;
 
+/* How long a checker's checks took, for the metrics (check_metrics.c):
+ * a histogram over check_dur_bounds_us and the last one. */
+#define CHECK_DUR_NBOUNDS 12
+struct check_dur {
+	uint64_t last_us, sum_us, count;
+	uint64_t bucket[CHECK_DUR_NBOUNDS + 1];	/* last one: above them all */
+};
+extern const uint64_t check_dur_bounds_us[CHECK_DUR_NBOUNDS];
+void check_dur_add(struct check_dur *d, uint64_t us);
+
 /* One checker of one real server, running. */
 struct check_ck_rt {
 	struct check_rs_rt *rs;
@@ -58,6 +68,8 @@ struct check_ck_rt {
 	char reason[CHECK_REASON_MAX];	/* of the last failure */
 	int weight;			/* the check's dynamic weight; -1: none */
 	int64_t weight_delta;		/* added to the weight (dynamic) */
+	uint64_t started_at;		/* CLOCK_MONOTONIC usec; 0: none */
+	struct check_dur dur;		/* kept across a reload like checks */
 };
 
 struct check_rs_rt {
@@ -128,11 +140,9 @@ uint64_t check_vs_live_weight(const struct check_vs *vs);
  * whether the live weight reaches the quorum. */
 bool check_vs_quorum_up(const struct check_vs *vs);
 
-/* For check_admin.c: the running real servers (in config order), a
- * check of each of R's checkers now (one in flight is left to finish),
- * and a recompute of the table because a hold changed. */
-size_t check_rt_count(const struct check_rt *rt);
-struct check_rs_rt *check_rt_at(const struct check_rt *rt, size_t i);
+/* For check_admin.c: a check of each of R's checkers now (one in flight
+ * is left to finish), and a recompute of the table because a hold
+ * changed. */
 void check_rs_rt_poll(struct check_rs_rt *r);
 void check_rt_table_due(struct check_rt *rt);
 /* A virtual server and a real server as the dumps name them:
@@ -145,6 +155,13 @@ const char *check_admin_str(enum check_admin a);	/* NULL: none */
 typedef void (*check_rs_change_fn)(const char *vs, const char *rs, bool up,
 				   const char *reason, void *arg);
 void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg);
+/* For the metrics (check_metrics.c) and the operator's commands
+ * (check_admin.c): the running real servers (in config order) and the
+ * virtual servers' quorum states (NULL and *n 0 without a runtime). */
+struct check_rs_rt *const *check_rt_servers(const struct check_rt *rt,
+					    size_t *n);
+struct check_vs_rt *const *check_rt_quorums(const struct check_rt *rt,
+					    size_t *n);
 
 void check_rt_dump(const struct check_rt *rt, FILE *out);
 struct json_object *check_rt_json(const struct check_rt *rt);

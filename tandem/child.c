@@ -270,6 +270,12 @@ static void dump(struct child *c, enum ipc_dump kind)
 	log_info("wrote %s", path);
 }
 
+void child_dump(enum ipc_dump kind)
+{
+	if (the_child)
+		dump(the_child, kind);
+}
+
 /* ------------------------------------------------------------------ */
 /* Control requests and events                                         */
 
@@ -561,6 +567,12 @@ _Noreturn void child_main(const struct child_start *s)
 					       HEARTBEAT_USEC, 10 * 1000, on_heartbeat, &c);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(hb, SD_EVENT_ON);
+	/* The heartbeat says the loop turns, not that it is idle: ahead of
+	 * a burst of ready sockets and timers (thousands of checks due at
+	 * once), which sd-event would otherwise serve first, one per
+	 * iteration, while the parent takes the silence for a hang. */
+	if (r >= 0)
+		r = sd_event_source_set_priority(hb, SD_EVENT_PRIORITY_IMPORTANT);
 	if (r < 0) {
 		log_err("cannot start the event loop: %s", strerror(-r));
 		c.exit_code = 1;

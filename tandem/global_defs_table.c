@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
+#include <systemd/sd-bus.h>
 
 #include "lib/conf.h"
 #include "tandem/global_defs.h"
@@ -125,6 +126,19 @@ static int abs_path(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	if (n->nargs >= 1 && n->args[0][0] != '/') {
 		conf_err(c, n, "expected an absolute path, got '%s'",
 			 n->args[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* A well-known bus name (org.example.Name): the DBus service owns it. */
+static int bus_name(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+	if (n->nargs >= 1 && (n->args[0][0] == ':' ||
+			      sd_bus_service_name_is_valid(n->args[0]) <= 0)) {
+		conf_err(c, n, "expected a DBus bus name such as "
+			 "org.keepalived.Vrrp1, got '%s'", n->args[0]);
 		return -1;
 	}
 	return 0;
@@ -306,7 +320,7 @@ const struct conf_keyword gd_keywords[] = {
 
 	/* DBus */
 	FLAG("enable_dbus", enable_dbus),
-	STR("dbus_service_name", dbus_service_name),
+	STRH("dbus_service_name", dbus_service_name, bus_name),
 	STR("dbus_no_interface_name", dbus_no_interface_name),
 
 	/* control socket (tandem only) */
@@ -381,6 +395,10 @@ const struct conf_keyword gd_keywords[] = {
 	UINT("json_version", json_version, 1, 2),
 	STRH("iproute_usr_dir", iproute_usr_dir, abs_path),
 	STRH("iproute_etc_dir", iproute_etc_dir, abs_path),
+
+	/* tandem's own */
+	CUSTOM("metrics_listen", gd_h_metrics_listen,
+	       "ADDR:PORT (IPv4) or [ADDR]:PORT (IPv6), port 1..65535"),
 	{ .name = NULL },
 };
 

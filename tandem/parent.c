@@ -45,6 +45,7 @@
 #include "tandem/ctl_reload.h"
 #include "tandem/ctl_server.h"
 #include "tandem/ipc.h"
+#include "tandem/metrics_http.h"
 #include "tandem/opts.h"
 #include "tandem/parent.h"
 #include "tandem/pidfile.h"
@@ -96,6 +97,7 @@ struct parent {
 	bool ready_sent, reloading, stopping;
 	int exit_code;
 	struct relay relay;		/* VRRP states, vrrp -> check */
+	struct metrics_parent_info stats;	/* reloads, for the metrics */
 };
 
 static uint64_t now_usec(struct parent *p)
@@ -248,9 +250,10 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 				memcpy(&st, m->payload, sizeof(st));
 			s->reload_pending = false;
 			ctl_reload_child_done(slot_name(s), st);
-			if (st)
+			if (st) {
 				log_err("%s child could not apply the new config", slot_name(s));
-			else
+				s->p->stats.child[s->type].reload_failures++;
+			} else
 				log_info("%s child applied the new config", slot_name(s));
 			ctl_hold_reloaded(s->type);
 			break;
@@ -587,6 +590,21 @@ static int config_memfd(const struct tandem_config *cfg)
 	return fd;
 }
 
+/* The supervisor's numbers for the metrics endpoint, at each scrape. */
+static void metrics_info(struct metrics_parent_info *out, void *ud)
+{
+	struct parent *p = ud;
+
+	*out = p->stats;
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		const struct slot *s = &p->slots[i];
+
+		out->child[i].wanted = s->wanted;
+		out->child[i].up = s->pid && s->hb_seen && !s->killed_hung;
+		out->child[i].restarts = s->restarts;
+	}
+}
+
 static void reload(struct parent *p)
 {
 	struct config_load_opts lo = { .config_id = p->o->config_id };
@@ -607,6 +625,7 @@ static void reload(struct parent *p)
 	if (!ncfg) {
 		log_err("reload refused: %zu error(s) in %s; the running config is kept",
 			d.errors, p->o->conf_file);
+		p->stats.reloads_refused++;
 		conf_diag_free(&d);
 		p->reloading = false;
 		sdn_ready("running (last reload refused)");
@@ -617,6 +636,7 @@ static void reload(struct parent *p)
 	if (fd < 0) {
 		log_err("reload: cannot pass the config to the children: %s",
 			strerror(-fd));
+		p->stats.reloads_failed++;
 		ctl_reload_failed(strerror(-fd));
 		config_free(ncfg);
 		p->reloading = false;
@@ -626,6 +646,9 @@ static void reload(struct parent *p)
 	config_free(p->old_cfg);
 	p->old_cfg = p->cfg;
 	p->cfg = ncfg;
+	p->stats.reloads_ok++;
+	p->stats.last_reload_ok = metrics_realtime_usec();
+	metrics_http_configure(p->e, &ncfg->gd.metrics_listen, metrics_info, p);
 	ctl_server_configure(&ncfg->gd);
 	wanted_children(p, ncfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
@@ -735,6 +758,7 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 	}
 	sdn_mainpid();
 
+	metrics_http_configure(p.e, &cfg->gd.metrics_listen, metrics_info, &p);
 	wanted_children(&p, cfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];
@@ -767,6 +791,8 @@ fail:
 	log_err("cannot start the supervisor: %s", strerror(-r));
 	code = TANDEM_EXIT_FAILURE;
 out:
+	/* clients first: the relay's shutdown then ends their scrapes */
+	metrics_http_stop();
 	ctl_hold_shutdown();
 	ctl_reload_abort("tandem is stopping");
 	ctl_relay_shutdown();

@@ -32,9 +32,11 @@
 #include "check/check_ctl.h"
 #include "check/check_http.h"
 #include "check/check_ipvs.h"
+#include "check/check_metrics.h"
 #include "check/check_notify.h"
 #include "check/check_rs_rt.h"
 #include "ipvs/ipvs_nl.h"
+#include "lib/json_req.h"
 #include "lib/log.h"
 #include "lib/nl_addr_watch.h"
 #include "tandem/child.h"
@@ -361,14 +363,16 @@ static void pc_dump_json(struct json_object *o)
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 
-/* Control requests: the operator's commands (check_admin.c), then the
- * rest (check_ctl.c: show, status, and the refusal of unknown ones). */
+/* Control requests relayed by the parent: metrics here, the operator's
+ * commands in check_admin.c, the rest in check_ctl.c. */
 static struct json_object *pc_command(struct json_object *req)
 {
-	const char *cmd = json_object_get_string(json_object_object_get(req, "cmd"));
-	struct json_object *r = check_admin_command(pc.rt, cmd, req);
+	const char *cmd = json_req_str(req, "cmd");
+	struct json_object *r;
 
-	if (r) {
+	if (cmd && !strcmp(cmd, "metrics"))
+		return check_metrics_command(pc.rt, pc.ipvs, req);
+	if ((r = check_admin_command(pc.rt, cmd, req))) {
 		ctl_hold_changed("check", req, r);
 		return r;
 	}

@@ -31,6 +31,15 @@ struct fx {
 	int changed;
 };
 
+static struct check_rs_rt *rs_at(const struct fx *f, size_t i)
+{
+	size_t n;
+	struct check_rs_rt *const *v = check_rt_servers(f->rt, &n);
+
+	assert_true(i < n);
+	return v[i];
+}
+
 static void on_changed(void *arg)
 {
 	((struct fx *)arg)->changed++;
@@ -261,8 +270,8 @@ static void refused(void **state)
 	/* Nothing changed. */
 	flush(f);
 	assert_int_equal(f->changed, 0);
-	for (size_t i = 0; i < check_rt_count(f->rt); i++)
-		assert_int_equal(check_rt_at(f->rt, i)->admin, CHECK_ADMIN_NONE);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(rs_at(f, i)->admin, CHECK_ADMIN_NONE);
 }
 
 static void ipv6_and_bare(void **state)
@@ -370,8 +379,8 @@ static void fwmark_service(void **state)
 	r = run(f, "drain", "10.0.2.1:8080", "fwmark 7");
 	assert_int_equal(matched(r), 1);
 	json_object_put(r);
-	assert_int_equal(check_rt_at(f->rt, 0)->admin, CHECK_ADMIN_DRAINED);
-	assert_int_equal(check_rt_at(f->rt, 1)->admin, CHECK_ADMIN_NONE);
+	assert_int_equal(rs_at(f, 0)->admin, CHECK_ADMIN_DRAINED);
+	assert_int_equal(rs_at(f, 1)->admin, CHECK_ADMIN_NONE);
 	/* Port 8080 is not the port 192.0.2.1:80 gives its server. */
 	refuse(f, "drain", "10.0.2.1:8080", "192.0.2.1:80");
 	r = check_admin_command(f->rt, "holds", NULL);
@@ -384,7 +393,7 @@ static void fwmark_service(void **state)
 static void poll_now(void **state)
 {
 	struct fx *f = *state;
-	struct check_rs_rt *r = check_rt_at(f->rt, 2);	/* 10.0.1.3 */
+	struct check_rs_rt *r = rs_at(f, 2);	/* 10.0.1.3 */
 	uint64_t now = 0;
 
 	assert_int_equal(r->ncks, 1);
