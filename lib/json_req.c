@@ -20,17 +20,25 @@ const char *json_req_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-struct json_object *json_req_error(const char *fmt, ...)
+struct json_object *json_req_verror(const char *fmt, va_list ap)
 {
 	struct json_object *o = json_object_new_object();
 	char msg[512];
-	va_list ap;
 
 	if (!o)
 		return NULL;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	json_object_object_add(o, "error", json_object_new_string(msg));
+	return o;
+}
+
+struct json_object *json_req_error(const char *fmt, ...)
+{
+	struct json_object *o;
+	va_list ap;
+
+	va_start(ap, fmt);
+	o = json_req_verror(fmt, ap);
+	va_end(ap);
 	return o;
 }

@@ -151,17 +151,23 @@ struct json_object *ctl_ok(struct json_object *result)
 
 struct json_object *ctl_error(const char *fmt, ...)
 {
-	struct json_object *o = json_object_new_object();
-	char msg[512];
+	struct json_object *o = json_object_new_object(), *e, *msg = NULL;
 	va_list ap;
 
-	if (!o)
-		return NULL;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	e = json_req_verror(fmt, ap);
 	va_end(ap);
+	if (e)
+		json_object_object_get_ex(e, "error", &msg);
+	if (!o || !msg) {
+		json_object_put(o);
+		json_object_put(e);
+		return NULL;
+	}
+	/* "ok" first: a reader of the raw line sees the verdict first */
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
-	json_object_object_add(o, "error", json_object_new_string(msg));
+	json_object_object_add(o, "error", json_object_get(msg));
+	json_object_put(e);
 	return o;
 }
 
