@@ -31,6 +31,8 @@
 #define SEC(s)		((int64_t)(s) * 1000000)
 
 #define FLAG(n, f)	{ .name = n, .type = CONF_T_FLAG, .offset = GD(f) }
+#define FLAGH(n, f, h)	{ .name = n, .type = CONF_T_FLAG, .offset = GD(f), \
+			  .handler = h }
 #define BOOL(n, f)	{ .name = n, .type = CONF_T_BOOL, .offset = GD(f) }
 #define STR(n, f)	{ .name = n, .type = CONF_T_STR, .offset = GD(f) }
 #define STRH(n, f, h)	{ .name = n, .type = CONF_T_STR, .offset = GD(f), \
@@ -65,11 +67,26 @@ MARK_SET(set_garp_lp_delay, vrrp_garp_lower_prio_delay_set)
 MARK_SET(set_garp_lp_repeat, vrrp_garp_lower_prio_repeat_set)
 MARK_SET(set_random_seed, random_seed_set)
 
+/* A build without net-snmp (--disable-snmp) reads the SNMP keywords,
+ * so one config serves every build, and says they do nothing here. */
+static int snmp_kw(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+#ifndef WITH_SNMP
+	conf_warn(c, n, "tandem was built without SNMP (--disable-snmp): "
+		  "no effect");
+#else
+	(void)c;
+	(void)n;
+#endif
+	return 0;
+}
+
+/* enable_snmp_rfc: both VRRP MIBs, RFC 2787's and RFC 6527's. */
 static int snmp_rfc(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
-	(void)c; (void)n;
-	((struct global_defs *)obj)->enable_snmp_rfcv3 = true;
-	return 0;
+	((struct global_defs *)obj)->enable_snmp_rfcv2 = true;
+	return snmp_kw(c, n, obj);
 }
 
 /* An absolute path short enough for sun_path, or "none". */
@@ -304,15 +321,14 @@ const struct conf_keyword gd_keywords[] = {
 	ALIAS("bfd_rlimit_rtime", "bfd_rlimit_rttime"),
 
 	/* SNMP */
-	STR("snmp_socket", snmp_socket),
-	FLAG("enable_snmp_vrrp", enable_snmp_vrrp),
+	STRH("snmp_socket", snmp_socket, snmp_kw),
+	FLAGH("enable_snmp_vrrp", enable_snmp_vrrp, snmp_kw),
 	ALIAS("enable_snmp_keepalived", "enable_snmp_vrrp"),
-	FLAG("enable_snmp_checker", enable_snmp_checker),
-	{ .name = "enable_snmp_rfc", .type = CONF_T_FLAG,
-	  .offset = GD(enable_snmp_rfcv2), .handler = snmp_rfc },
-	FLAG("enable_snmp_rfcv2", enable_snmp_rfcv2),
-	FLAG("enable_snmp_rfcv3", enable_snmp_rfcv3),
-	FLAG("enable_traps", enable_traps),
+	FLAGH("enable_snmp_checker", enable_snmp_checker, snmp_kw),
+	FLAGH("enable_snmp_rfc", enable_snmp_rfcv3, snmp_rfc),
+	FLAGH("enable_snmp_rfcv2", enable_snmp_rfcv2, snmp_kw),
+	FLAGH("enable_snmp_rfcv3", enable_snmp_rfcv3, snmp_kw),
+	FLAGH("enable_traps", enable_traps, snmp_kw),
 	TIME("snmp_vs_stats_update_interval", snmp_vs_stats_update_interval,
 	     1000, SEC(30)),
 	TIME("snmp_rs_stats_update_interval", snmp_rs_stats_update_interval,

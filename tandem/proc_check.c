@@ -35,6 +35,7 @@
 #include "check/check_metrics.h"
 #include "check/check_notify.h"
 #include "check/check_rs_rt.h"
+#include "check/check_snmp.h"
 #include "ipvs/ipvs_nl.h"
 #include "lib/json_req.h"
 #include "lib/log.h"
@@ -263,6 +264,23 @@ static void inherit_holds(void)
 	}
 }
 
+/* enable_snmp_checker, enable_traps, snmp_socket and how often the
+ * kernel's counters are read */
+static void snmp_set(const struct tandem_config *cfg)
+{
+	const struct global_defs *gd = &cfg->gd;
+	int64_t vs = gd->snmp_vs_stats_update_interval;
+	int64_t rs = gd->snmp_rs_stats_update_interval;
+	struct check_snmp_opts o = {
+		.enable = gd->enable_snmp_checker,
+		.traps = gd->enable_traps,
+		.socket = gd->snmp_socket,
+		.stats_usec = (uint64_t)(vs < rs ? vs : rs),
+	};
+
+	check_snmp_set(pc.e, &cfg->check, pc.ipvs, pc.notify, &o);
+}
+
 static int pc_init(sd_event *e, const struct tandem_config *cfg)
 {
 	int r;
@@ -290,6 +308,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 	watch_addrs(cfg);
 	make_opts(cfg);
 	start_ipvs(cfg);
+	snmp_set(cfg);
 	return 0;
 }
 
@@ -312,6 +331,7 @@ static int pc_reload(const struct tandem_config *old,
 		start_ipvs(new_cfg);
 	else
 		check_ipvs_reload(pc.ipvs, &new_cfg->check, &pc.o);
+	snmp_set(new_cfg);
 	return 0;
 }
 
@@ -334,6 +354,8 @@ static void pc_message(uint32_t type, const char *payload, size_t len)
 
 static void pc_stop(void)
 {
+	/* the views read the runtime and the controller: gone first */
+	check_snmp_stop();
 	check_rt_stopping(pc.rt);
 	check_rt_free(pc.rt);
 	pc.rt = NULL;

@@ -53,6 +53,7 @@
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
+#include "vrrp/vrrp_snmp.h"
 
 static struct {
 	bool keep_vips;			/* -V */
@@ -201,6 +202,22 @@ static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 	event_state(vi, from, to);
 	notify_state(vi, to);
 	pv_mail_state(pv.run, vi, to);
+	vrrp_snmp_state(vi, from, to);
+}
+
+/* enable_snmp_rfcv3, enable_snmp_rfcv2 (both: enable_snmp_rfc),
+ * enable_snmp_vrrp, enable_traps, snmp_socket */
+static void snmp_set(const struct global_defs *gd)
+{
+	struct vrrp_snmp_opts o = {
+		.rfcv3 = gd->enable_snmp_rfcv3,
+		.rfcv2 = gd->enable_snmp_rfcv2,
+		.tandem = gd->enable_snmp_vrrp,
+		.traps = gd->enable_traps,
+		.socket = gd->snmp_socket,
+	};
+
+	vrrp_snmp_set(pv.e, pv.run, &o);
 }
 
 static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
@@ -431,6 +448,7 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	 * queued on the bus as they happen. */
 	dbus_setup(&cfg->gd);
 	start_all(cfg, pv.respawned);
+	snmp_set(&cfg->gd);
 	return 0;
 }
 
@@ -482,6 +500,7 @@ static int pv_reload(const struct tandem_config *old,
 	vrrp_run_settle(pv.run);
 	if (dbus_setup(&new_cfg->gd))
 		vrrp_dbus_reloaded(pv.dbus);
+	snmp_set(&new_cfg->gd);
 	return 0;
 }
 
@@ -494,6 +513,8 @@ static void pv_stop(void)
 	vrrp_notify_stopping(pv.notify);
 	for (struct vrrp_inst *vi = vrrp_run_first(pv.run); vi; vi = vi->next)
 		notify_gone(vi, "STOP");
+	/* the views read the instances: gone first */
+	vrrp_snmp_stop();
 	vrrp_run_free(pv.run, !pv.keep_vips);
 	vrrp_notify_free(pv.notify);
 	pv.notify = NULL;

@@ -289,6 +289,10 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 			break;
 		case VRRP_ACT_STATE:
 			vi->last_transition = realtime_us();
+			if (a->to == VRRP_STATE_INIT)
+				vi->up_since = 0;
+			else if (!vi->up_since)
+				vi->up_since = vi->last_transition;
 			if (a->from == VRRP_STATE_MASTER)
 				vi->release_master++;
 			if (a->to != VRRP_STATE_MASTER)

@@ -150,6 +150,8 @@ struct vrrp_inst {
 	sd_event_source *post;		/* VIPs and ARP of a new master, */
 	bool post_vips, post_garp;	/* after every advert that is due */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
+	uint64_t up_since;		/* left Initialize (CLOCK_REALTIME,
+					 * usec); 0: in it */
 	bool release;			/* remove VIPs when stopping */
 	struct {			/* use_vmac (vrrp_vmac.c) */
 		int ifindex;		/* 0: none */

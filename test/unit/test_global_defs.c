@@ -683,6 +683,31 @@ static void test_aliases(void **state)
 	}
 }
 
+/* enable_snmp_rfc is both VRRP MIBs; each keyword sets its own. */
+static void test_snmp_keywords(void **state)
+{
+	struct tandem_config *cfg;
+
+	(void)state;
+	cfg = load_gd("enable_snmp_rfc");
+	assert_true(cfg->gd.enable_snmp_rfcv3);
+	assert_true(cfg->gd.enable_snmp_rfcv2);
+	config_free(cfg);
+	cfg = load_gd("enable_snmp_rfcv2");
+	assert_true(cfg->gd.enable_snmp_rfcv2);
+	assert_false(cfg->gd.enable_snmp_rfcv3);
+	config_free(cfg);
+	cfg = load_gd("enable_snmp_vrrp\nenable_snmp_checker\nenable_traps\n"
+		      "snmp_socket tcp:127.0.0.1:705");
+	assert_true(cfg->gd.enable_snmp_vrrp);
+	assert_true(cfg->gd.enable_snmp_checker);
+	assert_true(cfg->gd.enable_traps);
+	assert_false(cfg->gd.enable_snmp_rfcv3);
+	assert_false(cfg->gd.enable_snmp_rfcv2);
+	assert_string_equal(cfg->gd.snmp_socket, "tcp:127.0.0.1:705");
+	config_free(cfg);
+}
+
 static void test_top_level_globals(void **state)
 {
 	struct conf_diag d;
@@ -1078,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_misc_forms),
 		cmocka_unit_test(test_derived_defaults),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_snmp_keywords),
 		cmocka_unit_test(test_top_level_globals),
 		cmocka_unit_test(test_not_implemented),
 		cmocka_unit_test(test_many_errors),
