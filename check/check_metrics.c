@@ -61,7 +61,7 @@ struct rs_names {
 static void names_of(const struct check_rs_rt *r, struct rs_names *n)
 {
 	check_vs_name(r->vs, n->vs, sizeof(n->vs));
-	check_rt_rs_name(r->rs, n->rs, sizeof(n->rs));
+	check_rs_name(r->rs, n->rs, sizeof(n->rs));
 }
 
 enum rs_metric { RS_UP, RS_IN_TABLE, RS_WEIGHT, RS_CONF_WEIGHT,

@@ -86,7 +86,7 @@ static void addr_str(int af, const union ipvs_addr *a, char *buf, size_t len)
 	snprintf(buf, len, af == AF_INET6 ? "[%s]" : "%s", t);
 }
 
-static void vs_str(const struct check_vs *vs, char *buf, size_t len)
+void check_vs_name(const struct check_vs *vs, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN + 2];
 
@@ -106,7 +106,7 @@ static void vs_str(const struct check_vs *vs, char *buf, size_t len)
 	}
 }
 
-static void rs_str(const struct check_rs *rs, char *buf, size_t len)
+void check_rs_name(const struct check_rs *rs, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN + 2];
 
@@ -154,10 +154,12 @@ static void rs_update(struct check_rs_rt *r)
 	check_notify_rs(r->rt->notify, r->vs, r->rs, up);
 	r->since = real_now();
 	r->transitions++;
-	vs_str(r->vs, v, sizeof(v));
-	rs_str(r->rs, s, sizeof(s));
+	check_vs_name(r->vs, v, sizeof(v));
+	check_rs_name(r->rs, s, sizeof(s));
 	if (up) {
-		log_info("real server %s of %s is up: back in the table", s, v);
+		log_info("real server %s of %s is up: %s%s", s, v,
+			 r->admin ? "held by the operator, " : "back in the table",
+			 r->admin ? check_admin_str(r->admin) : "");
 		if (r->rt->on_rs)
 			r->rt->on_rs(v, s, true, "", r->rt->on_rs_arg);
 	} else {
@@ -188,8 +190,8 @@ static void rs_weight_update(struct check_rs_rt *r)
 	if (w == r->weight)
 		return;
 	r->weight = w;
-	vs_str(r->vs, v, sizeof(v));
-	rs_str(r->rs, s, sizeof(s));
+	check_vs_name(r->vs, v, sizeof(v));
+	check_rs_name(r->rs, s, sizeof(s));
 	log_info("real server %s of %s: weight %d (%s)", s, v,
 		 w >= 0 ? w : r->rs->weight, w >= 0 ? "dynamic" : "configured");
 	table_due(r->rt);
@@ -231,7 +233,7 @@ static void on_done(struct check_probe *p, bool ok, const char *reason)
 		    (c->ck->log_all_failures < 0 && c->rs->rt->log_all)) {
 			char s[64];
 
-			rs_str(c->rs->rs, s, sizeof(s));
+			check_rs_name(c->rs->rs, s, sizeof(s));
 			log_info("%s of %s: %s%s", c->type->name, s, c->reason,
 				 c->up && c->failures < c->t.retry ? ", retrying" : "");
 		}
@@ -402,6 +404,22 @@ static struct check_rs_rt *take_old(struct keyed *old, size_t n,
 	return NULL;
 }
 
+/* The hold of the old real server at the same place (virtual service,
+ * address, port), whatever became of its checkers. */
+static enum check_admin admin_of(const struct keyed *old, size_t n,
+				 const struct check_vs *vs,
+				 const struct check_rs *rs)
+{
+	struct keyed k = { .r = NULL };
+	const struct keyed *f;
+
+	if (!n)
+		return CHECK_ADMIN_NONE;
+	make_key(vs, rs, &k.k);
+	f = bsearch(&k, old, n, sizeof(*old), cmp_keyed);
+	return f ? f->r->admin : CHECK_ADMIN_NONE;
+}
+
 static void rs_rt_free(struct check_rs_rt *r)
 {
 	for (size_t i = 0; i < r->ncks; i++)
@@ -472,6 +490,7 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 		r->since = old->since;
 		r->transitions = old->transitions;
 		r->weight = old->weight;
+		r->admin = old->admin;
 	} else {
 		r->up = true;
 		for (size_t i = 0; i < r->ncks; i++)
@@ -517,6 +536,8 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 			}
 			kept += o != NULL;
 			r->fresh = o == NULL;
+			if (!o)
+				r->admin = admin_of(old, rt->n, vs, vs->rs[j]);
 			v[n++] = r;
 		}
 	}
@@ -611,11 +632,6 @@ void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg
 	rt->on_rs_arg = arg;
 }
 
-void check_vs_name(const struct check_vs *vs, char *buf, size_t len)
-{
-	vs_str(vs, buf, len);
-}
-
 /* ------------------------------------------------------------------ */
 /* What the table sees                                                 */
 
@@ -625,7 +641,9 @@ int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs)
 
 	if (!rs->rt)
 		return rs->weight;
-	if (rs->rt->up) {
+	if (rs->rt->up && rs->rt->admin == CHECK_ADMIN_DRAINED)
+		return 0;
+	if (rs->rt->up && rs->rt->admin != CHECK_ADMIN_DISABLED) {
 		/* A dynamic weight (MISC_CHECK) replaces the configured
 		 * one; FILE_CHECK's adds to it. */
 		int64_t w = rs->rt->weight >= 0 ? rs->rt->weight : rs->weight;
@@ -653,6 +671,29 @@ uint64_t check_vs_live_weight(const struct check_vs *vs)
 }
 
 /* ------------------------------------------------------------------ */
+/* For the operator's commands (check_admin.c)                        */
+
+void check_rs_rt_poll(struct check_rs_rt *r)
+{
+	uint64_t now = mono_now(r->rt);
+
+	for (size_t i = 0; i < r->ncks; i++)
+		if (!r->cks[i].running)
+			schedule(&r->cks[i], now);
+}
+
+void check_rt_table_due(struct check_rt *rt)
+{
+	table_due(rt);
+}
+
+const char *check_admin_str(enum check_admin a)
+{
+	return a == CHECK_ADMIN_DRAINED ? "drained"
+	     : a == CHECK_ADMIN_DISABLED ? "disabled" : NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* Dumps                                                               */
 
 struct check_rs_rt *const *check_rt_servers(const struct check_rt *rt,
@@ -669,11 +710,6 @@ struct check_vs_rt *const *check_rt_quorums(const struct check_rt *rt,
 	return rt ? rt->vsv : NULL;
 }
 
-void check_rt_rs_name(const struct check_rs *rs, char *buf, size_t len)
-{
-	rs_str(rs, buf, len);
-}
-
 void check_rt_dump(const struct check_rt *rt, FILE *out)
 {
 	char v[80], s[64];
@@ -682,10 +718,12 @@ void check_rt_dump(const struct check_rt *rt, FILE *out)
 	for (size_t i = 0; rt && i < rt->n; i++) {
 		const struct check_rs_rt *r = rt->v[i];
 
-		vs_str(r->vs, v, sizeof(v));
-		rs_str(r->rs, s, sizeof(s));
-		fprintf(out, " %s -> %s: %s, weight %d, %llu transitions\n", v, s,
-			r->up ? "up" : "down", check_rs_weight(r->vs, r->rs),
+		check_vs_name(r->vs, v, sizeof(v));
+		check_rs_name(r->rs, s, sizeof(s));
+		fprintf(out, " %s -> %s: %s%s%s, weight %d, %llu transitions\n",
+			v, s, r->up ? "up" : "down", r->admin ? ", " : "",
+			r->admin ? check_admin_str(r->admin) : "",
+			check_rs_weight(r->vs, r->rs),
 			(unsigned long long)r->transitions);
 		for (size_t k = 0; k < r->ncks; k++) {
 			const struct check_ck_rt *c = &r->cks[k];
@@ -719,11 +757,13 @@ struct json_object *check_rt_json(const struct check_rt *rt)
 		struct json_object *cs = json_object_new_array();
 		int w;
 
-		vs_str(r->vs, v, sizeof(v));
-		rs_str(r->rs, s, sizeof(s));
+		check_vs_name(r->vs, v, sizeof(v));
+		check_rs_name(r->rs, s, sizeof(s));
 		json_object_object_add(o, "virtual_server", json_object_new_string(v));
 		json_object_object_add(o, "real_server", json_object_new_string(s));
 		json_object_object_add(o, "up", json_object_new_boolean(r->up));
+		json_object_object_add(o, "admin", r->admin ? json_object_new_string(
+				       check_admin_str(r->admin)) : NULL);
 		w = check_rs_weight(r->vs, r->rs);
 		json_object_object_add(o, "in_table", json_object_new_boolean(w >= 0));
 		json_object_object_add(o, "weight", w >= 0 ? json_object_new_int(w) : NULL);

@@ -85,6 +85,11 @@ struct check_rs_rt {
 	 * that reports one wins); -1: the configured weight. */
 	int weight;
 	bool fresh;			/* new in the last apply, not kept */
+	/* An operator's hold (check_admin.h): kept across a reload that
+	 * keeps the real server in its virtual server, even when its
+	 * checkers changed. */
+	enum check_admin { CHECK_ADMIN_NONE, CHECK_ADMIN_DRAINED,
+			   CHECK_ADMIN_DISABLED } admin;
 };
 
 /* A virtual server's quorum while the check process runs: lost when the
@@ -125,7 +130,8 @@ void check_rt_free(struct check_rt *rt);
 /* The weight RS has in the table now, or -1 when it is out of it: the
  * configured weight when up (or the dynamic one a MISC_CHECK gave, plus
  * what FILE_CHECKs add, kept in [0, 65535]), 0 when down with
- * inhibit_on_failure. */
+ * inhibit_on_failure.  A drained server that would be in the table is
+ * there at 0; a disabled one is where a down one would be. */
 int check_rs_weight(const struct check_vs *vs, const struct check_rs *rs);
 /* Is every real server up?  (For the quorum: the sum of the weights of
  * those that are up.) */
@@ -134,21 +140,28 @@ uint64_t check_vs_live_weight(const struct check_vs *vs);
  * whether the live weight reaches the quorum. */
 bool check_vs_quorum_up(const struct check_vs *vs);
 
+/* For check_admin.c: a check of each of R's checkers now (one in flight
+ * is left to finish), and a recompute of the table because a hold
+ * changed. */
+void check_rs_rt_poll(struct check_rs_rt *r);
+void check_rt_table_due(struct check_rt *rt);
+/* A virtual server and a real server as the dumps name them:
+ * "192.0.2.1:80", "[2001:db8::1]:80", "fwmark 1", "group NAME". */
+void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
+void check_rs_name(const struct check_rs *rs, char *buf, size_t len);
+const char *check_admin_str(enum check_admin a);	/* NULL: none */
 /* A real server went up or down (names as the dumps print them; reason:
  * the failing checker's, "" when up), for the control socket's events. */
 typedef void (*check_rs_change_fn)(const char *vs, const char *rs, bool up,
 				   const char *reason, void *arg);
 void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg);
-/* vs's name as the dumps print it ("10.0.0.1:80", "fwmark 1", ...). */
-void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
-/* For the metrics (check_metrics.c): the running real servers and the
- * virtual servers' quorum states (NULL and *n 0 without a runtime), and
- * a real server's name as the dumps print it. */
+/* For the metrics (check_metrics.c) and the operator's commands
+ * (check_admin.c): the running real servers (in config order) and the
+ * virtual servers' quorum states (NULL and *n 0 without a runtime). */
 struct check_rs_rt *const *check_rt_servers(const struct check_rt *rt,
 					    size_t *n);
 struct check_vs_rt *const *check_rt_quorums(const struct check_rt *rt,
 					    size_t *n);
-void check_rt_rs_name(const struct check_rs *rs, char *buf, size_t len);
 
 void check_rt_dump(const struct check_rt *rt, FILE *out);
 struct json_object *check_rt_json(const struct check_rt *rt);

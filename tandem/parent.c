@@ -40,6 +40,7 @@
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hold.h"
 #include "tandem/ctl_hub.h"
 #include "tandem/ctl_reload.h"
 #include "tandem/ctl_server.h"
@@ -239,6 +240,7 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 				log_info("%s child (pid %ld) is up",
 					 slot_name(s), (long)s->pid);
 				update_status(s->p);
+				ctl_hold_child_up(s->type, s->restarts);
 			}
 			break;
 		case IPC_RELOAD_DONE: {
@@ -253,6 +255,7 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 				s->p->stats.child[s->type].reload_failures++;
 			} else
 				log_info("%s child applied the new config", slot_name(s));
+			ctl_hold_reloaded(s->type);
 			break;
 		}
 #ifdef WITH_VRRP
@@ -728,6 +731,7 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 	ctl_relay_setup(p.e);
 	ctl_reload_set_trigger(reload_trigger, &p);
 	ctl_server_start(p.e, &cfg->gd, o->conf_file);
+	ctl_hold_setup();
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = sd_event_add_signal(p.e, NULL, sigs[i], on_signal, &p);
 		if (r < 0) {
@@ -789,6 +793,7 @@ fail:
 out:
 	/* clients first: the relay's shutdown then ends their scrapes */
 	metrics_http_stop();
+	ctl_hold_shutdown();
 	ctl_reload_abort("tandem is stopping");
 	ctl_relay_shutdown();
 	ctl_server_stop();

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check/check_admin.h"
 #include "check/check_ctl.h"
 #include "check/check_http.h"
 #include "check/check_ipvs.h"
@@ -41,6 +42,7 @@
 #include "lib/nl_addr_watch.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hold.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
 #include "tandem/mail.h"
@@ -247,6 +249,21 @@ static void rs_event(const char *vs, const char *rs, bool up,
 	child_event(ev);
 }
 
+/* A restarted child takes the holds its predecessor had before the
+ * table is first programmed (the parent replays them too, which then
+ * changes nothing). */
+static void inherit_holds(void)
+{
+	struct json_object *h = ctl_hold_inherited(CHILD_CHECK);
+
+	for (size_t i = 0; h && i < json_object_array_length(h); i++) {
+		struct json_object *req = json_object_array_get_idx(h, i);
+		const char *cmd = json_object_get_string(json_object_object_get(req, "cmd"));
+
+		json_object_put(check_admin_command(pc.rt, cmd, req));
+	}
+}
+
 /* enable_snmp_checker, enable_traps, snmp_socket and how often the
  * kernel's counters are read */
 static void snmp_set(const struct tandem_config *cfg)
@@ -287,6 +304,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 		log_err("checkers: cannot start: %s", strerror(-r));
 		return r;
 	}
+	inherit_holds();
 	watch_addrs(cfg);
 	make_opts(cfg);
 	start_ipvs(cfg);
@@ -367,14 +385,19 @@ static void pc_dump_json(struct json_object *o)
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 
-/* Control requests relayed by the parent: metrics here, the rest in
- * check_ctl.c. */
+/* Control requests relayed by the parent: metrics here, the operator's
+ * commands in check_admin.c, the rest in check_ctl.c. */
 static struct json_object *pc_command(struct json_object *req)
 {
 	const char *cmd = json_req_str(req, "cmd");
+	struct json_object *r;
 
 	if (cmd && !strcmp(cmd, "metrics"))
 		return check_metrics_command(pc.rt, pc.ipvs, req);
+	if ((r = check_admin_command(pc.rt, cmd, req))) {
+		ctl_hold_changed("check", req, r);
+		return r;
+	}
 	return check_ctl_command(pc.cfg ? &pc.cfg->check : NULL, pc.rt, pc.ipvs,
 				 req);
 }

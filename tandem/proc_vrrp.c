@@ -39,12 +39,14 @@
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hold.h"
 #include "tandem/opts.h"
 #include "tandem/proc_vrrp.h"
 #include "tandem/proc_vrrp_mail.h"
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_admin.h"
 #include "vrrp/vrrp_dbus.h"
 #include "vrrp/vrrp_ctl.h"
 #include "vrrp/vrrp_metrics.h"
@@ -494,6 +496,7 @@ static int pv_reload(const struct tandem_config *old,
 	pv.cfg = new_cfg;
 	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
+	vrrp_admin_reloaded(pv.run);
 	vrrp_run_settle(pv.run);
 	if (dbus_setup(&new_cfg->gd))
 		vrrp_dbus_reloaded(pv.dbus);
@@ -538,14 +541,19 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
-/* Control requests relayed by the parent: metrics here, the rest in
- * vrrp_ctl.c. */
+/* Control requests relayed by the parent: metrics here, demote and
+ * promote in vrrp_admin.c, the rest in vrrp_ctl.c. */
 static struct json_object *pv_command(struct json_object *req)
 {
 	const char *cmd = json_req_str(req, "cmd");
+	struct json_object *r;
 
 	if (cmd && !strcmp(cmd, "metrics"))
 		return vrrp_metrics_command(pv.run, req);
+	if ((r = vrrp_admin_command(pv.run, cmd, req))) {
+		ctl_hold_changed("vrrp", req, r);
+		return r;
+	}
 	return vrrp_ctl_command(pv.run, req);
 }
 

@@ -166,7 +166,7 @@ static void start(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
 	if (f->if_down) {
 		arm(f, out, 0);
 		set_state(f, out, VRRP_STATE_FAULT);
-	} else if (f->cfg.priority == VRRP_PRIO_OWNER) {
+	} else if (f->cfg.priority == VRRP_PRIO_OWNER && !f->demoted) {
 		become_master(f, now, out, VRRP_NM_PRIORITY);
 	} else if (f->cfg.want_master) {
 		/* keepalived's `state MASTER`: a Master_Down_Timer that has
@@ -202,7 +202,7 @@ void vrrp_fsm_resume_master(struct vrrp_fsm *f, uint64_t now, struct vrrp_action
 	out->n = 0;
 	if (f->state != VRRP_STATE_INIT)
 		return;
-	if (f->if_down) {
+	if (f->if_down || f->demoted) {
 		start(f, now, out);
 		return;
 	}
@@ -317,7 +317,10 @@ void vrrp_fsm_timer(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
 		arm(f, out, f->timer_at);
 		return;
 	}
-	if (f->state == VRRP_STATE_BACKUP) {
+	if (f->state == VRRP_STATE_BACKUP && f->demoted) {
+		/* Held out of mastership: nothing to wait for. */
+		arm(f, out, 0);
+	} else if (f->state == VRRP_STATE_BACKUP) {
 		/* §6.4.2 Master_Down_Timer fired. */
 		become_master(f, now, out, f->lower_ignored ? VRRP_NM_PREEMPTED
 							    : VRRP_NM_NO_RESPONSE);
@@ -417,8 +420,37 @@ void vrrp_fsm_sync_master(struct vrrp_fsm *f, uint64_t now,
 			  struct vrrp_actions *out)
 {
 	out->n = 0;
-	if (f->state == VRRP_STATE_BACKUP)
+	if (f->state == VRRP_STATE_BACKUP && !f->demoted)
 		become_master(f, now, out, VRRP_NM_NO_RESPONSE);
+}
+
+/* A Master hands over: priority 0, addresses removed, then Backup. */
+static void step_down(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
+{
+	act_advert(f, out, VRRP_PRIO_STOP);
+	act(out, VRRP_ACT_DEL_VIPS);
+	f->master_priority = 0;
+	memset(&f->master_addr, 0, sizeof(f->master_addr));
+	become_backup(f, now, out);
+}
+
+void vrrp_fsm_demote(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
+{
+	out->n = 0;
+	f->demoted = true;
+	if (f->state == VRRP_STATE_MASTER)
+		step_down(f, now, out);
+}
+
+void vrrp_fsm_promote(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out)
+{
+	out->n = 0;
+	if (!f->demoted)
+		return;
+	f->demoted = false;
+	if (f->state == VRRP_STATE_BACKUP)
+		arm(f, out, f->cfg.priority == VRRP_PRIO_OWNER ? now
+							: now + master_down(f));
 }
 
 void vrrp_fsm_sync_backup(struct vrrp_fsm *f, uint64_t now,
@@ -429,9 +461,5 @@ void vrrp_fsm_sync_backup(struct vrrp_fsm *f, uint64_t now,
 		return;
 	/* Priority 0: the peer that took the group's other members takes
 	 * this one after Skew_Time, not Master_Down_Interval. */
-	act_advert(f, out, VRRP_PRIO_STOP);
-	act(out, VRRP_ACT_DEL_VIPS);
-	f->master_priority = 0;
-	memset(&f->master_addr, 0, sizeof(f->master_addr));
-	become_backup(f, now, out);
+	step_down(f, now, out);
 }

@@ -101,6 +101,7 @@ struct vrrp_fsm {
 	bool lower_ignored;		/* a lower-priority master was refused
 					 * since the last master we accepted */
 	bool if_down;
+	bool demoted;			/* the operator's demote: never Master */
 	struct vrrp_ip master_addr;	/* current master (ours when Master) */
 	uint8_t master_priority;
 	struct vrrp_stats *stats;	/* may be NULL */
@@ -150,5 +151,16 @@ void vrrp_fsm_sync_master(struct vrrp_fsm *f, uint64_t now,
 			  struct vrrp_actions *out);
 void vrrp_fsm_sync_backup(struct vrrp_fsm *f, uint64_t now,
 			  struct vrrp_actions *out);
+
+/* The operator's demote: a Master steps down as on shutdown (priority-0
+ * advert, addresses removed) but stays a Backup; from now on the machine
+ * never becomes Master (its timers run out without effect, a sync group
+ * cannot take it along, an owner does not take over at start), as if its
+ * priority were 0 everywhere but in the adverts it no longer sends.
+ * Promote lifts that: a Backup arms Master_Down_Timer afresh (at once
+ * for an address owner), so it takes over again when no master is heard,
+ * or preempts a lower one as its preempt settings say. */
+void vrrp_fsm_demote(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out);
+void vrrp_fsm_promote(struct vrrp_fsm *f, uint64_t now, struct vrrp_actions *out);
 
 #endif

@@ -693,6 +693,25 @@ void vrrp_inst_sync_backup(struct vrrp_inst *vi)
 	exec(vi, &acts);
 }
 
+void vrrp_inst_demote(struct vrrp_inst *vi, bool on)
+{
+	struct vrrp_actions acts;
+
+	if (on == vi->fsm.demoted)
+		return;
+	log_notice("VRRP_Instance(%s) %s by the operator%s", vi->ci->name,
+		   on ? "demoted" : "promoted",
+		   !on ? ": back to its configured behaviour"
+		   : vi->fsm.state == VRRP_STATE_MASTER
+		   ? ": handing over, then held out of mastership"
+		   : ": held out of mastership");
+	if (on)
+		vrrp_fsm_demote(&vi->fsm, now_us(vi), &acts);
+	else
+		vrrp_fsm_promote(&vi->fsm, now_us(vi), &acts);
+	exec(vi, &acts);
+}
+
 void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 {
 	struct vrrp_actions acts;
@@ -848,6 +867,8 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, " VRRP Instance = %s\n", ci->name);
 	fprintf(out, "   VRRP Version = %u\n", ci->version);
 	fprintf(out, "   State = %s\n", vrrp_state_str(vi->fsm.state));
+	if (vi->fsm.demoted)
+		fprintf(out, "   Admin = demoted\n");
 	if (vi->fault)
 		fprintf(out, "   Fault =%s%s%s%s%s\n",
 			vi->fault & VRRP_FAULT_LINK ? " interface down" : "",
@@ -928,6 +949,8 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 	json_object_object_add(d, "iname", json_object_new_string(ci->name));
 	json_object_object_add(d, "state",
 			       json_object_new_string(vrrp_state_str(vi->fsm.state)));
+	json_object_object_add(d, "admin", vi->fsm.demoted ?
+			       json_object_new_string("demoted") : NULL);
 	json_object_object_add(d, "ifp_ifname", json_object_new_string(ci->interface));
 	if (vi->vmac.ifindex > 0)
 		json_object_object_add(d, "vmac_ifname",

@@ -227,6 +227,9 @@ void vrrp_inst_set_fault(struct vrrp_inst *vi, unsigned bits, bool on);
 void vrrp_inst_sync_master(struct vrrp_inst *vi);
 void vrrp_inst_sync_backup(struct vrrp_inst *vi);
 
+/* The operator's demote (ON) or promote (vrrp_fsm_demote). */
+void vrrp_inst_demote(struct vrrp_inst *vi, bool on);
+
 void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out);
 /* Zero the instance's counters (DBus PrintStatsClear). */
 void vrrp_inst_clear_stats(struct vrrp_inst *vi);

@@ -33,6 +33,7 @@
 
 #include "lib/log.h"
 #include "lib/nl_link.h"
+#include "vrrp/vrrp_admin.h"
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_run.h"
@@ -72,6 +73,7 @@ struct vrrp_run {
 	struct vrrp_tprocs *tprocs;	/* track_process watcher */
 	struct vrrp_tscripts *tscripts;	/* vrrp_script runner */
 	struct vrrp_sync *syncs;	/* sync groups of running instances */
+	struct vrrp_admin *admin;	/* names held demoted */
 	vrrp_state_cb on_state;
 	void *state_arg;
 	vrrp_event_cb on_event;
@@ -380,7 +382,8 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 		log_warn("VRRP: no gratuitous ARP / NA: %s", strerror(-r));
 		run->garp = NULL;
 	}
-	if (!(run->promote = vrrp_promote_new())) {
+	if (!(run->promote = vrrp_promote_new()) ||
+	    !(run->admin = vrrp_admin_new())) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -441,6 +444,9 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	env.fw = run->fw;
 	if ((r = vrrp_inst_new(&env, ci, g, &vi)) < 0)
 		return r;
+	/* Held demoted (by name, so across a restart by a reload): from
+	 * its start on. */
+	vi->fsm.demoted = vrrp_admin_held(run->admin, ci->name);
 	/* Before the event loop first runs, this is the start-up batch. */
 	if (sd_event_get_iteration(run->e, &iter) >= 0 && iter == 0)
 		vi->env.started = run->t0;
@@ -482,6 +488,11 @@ struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name)
 	return NULL;
 }
 
+struct vrrp_admin *vrrp_run_admin(struct vrrp_run *run)
+{
+	return run ? run->admin : NULL;
+}
+
 struct vrrp_inst *vrrp_run_first(struct vrrp_run *run)
 {
 	return run ? run->insts : NULL;
@@ -518,6 +529,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	vrrp_tprocs_free(run->tprocs);
 	vrrp_tscripts_free(run->tscripts);
 	vrrp_promote_free(run->promote);
+	vrrp_admin_free(run->admin);
 	vrrp_garp_close(run->garp);
 	if (run->nl)
 		nl_rtnl_close(run->nl);

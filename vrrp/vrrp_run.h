@@ -42,6 +42,8 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
  * removed) when no running instance needs it any more. */
 void vrrp_run_settle(struct vrrp_run *run);
 struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name);
+/* The names held demoted (vrrp_admin.h). */
+struct vrrp_admin *vrrp_run_admin(struct vrrp_run *run);
 /* First instance, for iteration with ->next. */
 struct vrrp_inst *vrrp_run_first(struct vrrp_run *run);
 /* Stop one instance (priority 0 if master; VIPs removed if RELEASE) and

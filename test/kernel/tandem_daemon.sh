@@ -17,8 +17,13 @@ fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 guest=${TANDEM_GUEST:-tandem_daemon_guest.sh}
+# TANDEM_GUEST_FILES: more programs the guest script needs in /test/.
+set --
+for f in ${TANDEM_GUEST_FILES:-}; do
+	set -- "$@" -i "$f"
+done
 "$top_srcdir/test/kernel/vm.sh" -t "${TANDEM_VM_TIMEOUT:-600}" -i "$prog" \
-	-i "$top_srcdir/test/kernel/guest_lib.sh" \
+	-i "$top_srcdir/test/kernel/guest_lib.sh" "$@" \
 	"$top_srcdir/test/kernel/$guest" >"$out"
 rc=$?
 cat "$out"

@@ -682,9 +682,97 @@ static void test_startup_skew_subsecond(void **state)
 	assert_int_equal(b.timer_at, T0 + 2 * SEC + 1518750);
 }
 
+/* The operator's demote: a Master hands over with priority 0 and stays
+ * a Backup whatever its timers, sync groups or owner status say, until
+ * promote arms Master_Down_Timer again. */
+static void test_demote_promote(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct vrrp_stats st = { 0 };
+	struct vrrp_fsm_config c = cfg(3, 150);
+	struct vrrp_ip m = ip4("10.0.0.2");
+	uint64_t md = vrrp_master_down_us(3, 150, SEC);
+
+	(void)state;
+	vrrp_fsm_init(&f, &c, &st);
+	vrrp_fsm_startup(&f, T0, &out);
+	vrrp_fsm_master_down(&f, f.timer_at, &out);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	vrrp_fsm_demote(&f, T0 + 10 * SEC, &out);
+	expect(&out, "A-TS");
+	assert_int_equal(out.v[0].priority, VRRP_PRIO_STOP);
+	assert_int_equal(out.v[3].to, VRRP_STATE_BACKUP);
+	assert_int_equal(st.sent_pri_zero, 1);
+	assert_true(f.demoted);
+	/* Its Master_Down_Timer runs out: it stays a Backup, timer off. */
+	vrrp_fsm_master_down(&f, f.timer_at, &out);
+	expect(&out, "T");
+	assert_int_equal(out.v[0].at, 0);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	/* A lower master is not preempted, a leaving one not replaced. */
+	vrrp_fsm_advert(&f, T0 + 20 * SEC, 100, &m, SEC, &out);
+	vrrp_fsm_advert(&f, T0 + 21 * SEC, VRRP_PRIO_STOP, &m, SEC, &out);
+	vrrp_fsm_timer(&f, T0 + 30 * SEC, &out);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	/* Nor does its sync group take it along. */
+	vrrp_fsm_sync_master(&f, T0 + 31 * SEC, &out);
+	expect(&out, "");
+	/* Demote again, or as a Backup: nothing to do. */
+	vrrp_fsm_demote(&f, T0 + 32 * SEC, &out);
+	expect(&out, "");
+	/* Promote: Master_Down_Timer afresh, then Master. */
+	vrrp_fsm_promote(&f, T0 + 40 * SEC, &out);
+	expect(&out, "T");
+	assert_int_equal(out.v[0].at, T0 + 40 * SEC + md);
+	assert_false(f.demoted);
+	vrrp_fsm_master_down(&f, T0 + 40 * SEC + md, &out);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	/* A second promote does nothing. */
+	vrrp_fsm_promote(&f, T0 + 50 * SEC, &out);
+	expect(&out, "");
+}
+
+static void test_demoted_start(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_actions out;
+	struct vrrp_fsm_config c = cfg(3, VRRP_PRIO_OWNER);
+
+	(void)state;
+	/* An address owner held demoted starts as a Backup... */
+	vrrp_fsm_init(&f, &c, NULL);
+	f.demoted = true;
+	vrrp_fsm_startup(&f, T0, &out);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	vrrp_fsm_timer(&f, f.timer_at, &out);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	/* ... and takes over at once when promoted. */
+	vrrp_fsm_promote(&f, T0 + 10 * SEC, &out);
+	expect(&out, "T");
+	assert_int_equal(out.v[0].at, T0 + 10 * SEC);
+	vrrp_fsm_timer(&f, T0 + 10 * SEC, &out);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	/* A restarted process does not resume mastership while demoted. */
+	c = cfg(3, 100);
+	vrrp_fsm_init(&f, &c, NULL);
+	f.demoted = true;
+	vrrp_fsm_resume_master(&f, T0, &out);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	/* `state MASTER` neither. */
+	c.want_master = true;
+	vrrp_fsm_init(&f, &c, NULL);
+	f.demoted = true;
+	vrrp_fsm_startup(&f, T0, &out);
+	vrrp_fsm_timer(&f, T0, &out);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_demote_promote),
+		cmocka_unit_test(test_demoted_start),
 		cmocka_unit_test(test_timer_math),
 		cmocka_unit_test(test_backup_to_master_after_master_down),
 		cmocka_unit_test(test_backup_follows_master),
