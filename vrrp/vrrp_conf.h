@@ -193,7 +193,10 @@ struct vrrp_conf_notify {
 	char *master, *backup, *fault, *stop, *deleted;
 	char *any;			/* notify: gets TYPE NAME STATE PRIO */
 	char *master_rx_lower_pri;
+	/* notify_priority_changes as written; an instance without it takes
+	 * its sync group's, else global_defs' (tandem/proc_vrrp.c) */
 	bool priority_changes;
+	bool priority_changes_set;
 };
 
 struct vrrp_conf_instance {
@@ -315,11 +318,12 @@ struct vrrp_conf_sync_group {
 
 void vrrp_conf_notify_free(struct vrrp_conf_notify *n);
 
-/* The notify keywords both blocks share (the scripts are whole lines: a
+/* The notify keywords both blocks share; MARK_PRIO sets
+ * notify.priority_changes_set (the scripts are whole lines: a
  * quoted command, or the words of the line joined by blanks). */
 #define VRRP_CONF_NOTIFY_LINE(w, T, f) \
 	{ .name = w, .type = CONF_T_LINE, .offset = offsetof(T, notify.f) }
-#define VRRP_CONF_NOTIFY_KEYWORDS(T) \
+#define VRRP_CONF_NOTIFY_KEYWORDS(T, mark_prio) \
 	VRRP_CONF_NOTIFY_LINE("notify_master", T, master), \
 	VRRP_CONF_NOTIFY_LINE("notify_backup", T, backup), \
 	VRRP_CONF_NOTIFY_LINE("notify_fault", T, fault), \
@@ -327,7 +331,19 @@ void vrrp_conf_notify_free(struct vrrp_conf_notify *n);
 	VRRP_CONF_NOTIFY_LINE("notify_deleted", T, deleted), \
 	VRRP_CONF_NOTIFY_LINE("notify", T, any), \
 	{ .name = "notify_priority_changes", .type = CONF_T_BOOL, \
-	  .offset = offsetof(T, notify.priority_changes) }
+	  .offset = offsetof(T, notify.priority_changes), \
+	  .handler = mark_prio }
+
+/* vrrp_conf_garp.c: one garp_group block.  An interval not given
+ * (*_set false) is global_defs' vrrp_garp_interval / vrrp_gna_interval. */
+struct vrrp_conf_garp_group {
+	uint64_t garp_us, gna_us;
+	bool garp_set, gna_set;
+	char **ifs;			/* interface, or interfaces { } */
+	size_t nifs;
+	bool one_given, list_given;
+	struct vrrp_conf_loc loc;
+};
 
 /* Every vrrp_instance and vrrp_sync_group of a file, in file order. */
 struct vrrp_conf {
@@ -349,6 +365,8 @@ struct vrrp_conf {
 	size_t ntrack_procs;
 	struct vrrp_conf_track_script **track_scripts;
 	size_t ntrack_scripts;
+	struct vrrp_conf_garp_group **garp_groups;
+	size_t ngarp_groups;
 };
 
 /* What vrrp_conf_check() needs from global_defs. */
@@ -382,6 +400,14 @@ int vrrp_conf_sync_group_stmt(struct conf_ctx *c, const struct conf_node *n,
  * alias); obj is the struct vrrp_conf to fill. */
 int vrrp_conf_track_file_stmt(struct conf_ctx *c, const struct conf_node *n,
 			      void *obj);
+
+/* Top-level garp_group { } (vrrp_conf_garp.c); obj is the struct
+ * vrrp_conf.  The check that no interface is in two blocks, and the
+ * free. */
+int vrrp_conf_garp_group_stmt(struct conf_ctx *c, const struct conf_node *n,
+			      void *obj);
+void vrrp_conf_garp_check(struct vrrp_conf *vc, struct conf_diag *d);
+void vrrp_conf_garp_free(struct vrrp_conf *vc);
 
 /* Top-level vrrp_track_process NAME { }; obj is the struct vrrp_conf. */
 int vrrp_conf_track_process_stmt(struct conf_ctx *c, const struct conf_node *n,

@@ -69,6 +69,7 @@ MARK_SET(set_lp_repeat, garp_lower_prio_repeat_set)
 MARK_SET(set_lp_no_advert, lower_prio_no_advert_set)
 MARK_SET(set_hp_send_advert, higher_prio_send_advert_set)
 MARK_SET(set_smtp_alert, smtp_alert_set)
+MARK_SET(set_prio_changes, notify.priority_changes_set)
 
 static int nomem(struct conf_ctx *c, const struct conf_node *n)
 {
@@ -362,7 +363,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	     "a block of VRRP_SCRIPT [weight -253..253 [reverse|noreverse]]"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("track_src_ip"),
-	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_instance),
+	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_instance, set_prio_changes),
 	{ .name = "notify_master_rx_lower_pri", .type = CONF_T_LINE,
 	  .offset = VI(notify.master_rx_lower_pri) },
 	BOOLH("smtp_alert", smtp_alert, set_smtp_alert),
@@ -495,5 +496,6 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 	vrrp_conf_track_files_free(vc);
 	vrrp_conf_track_procs_free(vc);
 	vrrp_conf_track_scripts_free(vc);
+	vrrp_conf_garp_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

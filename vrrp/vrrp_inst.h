@@ -83,6 +83,7 @@ struct vrrp_inst_env {
 	sd_event *e;
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
+	struct vrrp_garp_rate *garp_rate;	/* paces garp; may be NULL */
 	/* Told of each state change as it happens (before the VIPs of a new
 	 * master are added); may be NULL. */
 	vrrp_state_cb on_state;

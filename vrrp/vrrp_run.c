@@ -35,6 +35,7 @@
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
+#include "vrrp/vrrp_garp_rate.h"
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_nft.h"
 #include "vrrp/vrrp_sock.h"
@@ -62,6 +63,7 @@ struct vrrp_run {
 	sd_event *e;
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
+	struct vrrp_garp_rate *garp_rate;	/* garp_group pacing */
 	struct vrrp_promote *promote;
 	struct vrrp_nft *nft;		/* made by the first no_accept instance */
 	struct nl_link_watch *lw;
@@ -379,6 +381,8 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	if ((r = vrrp_garp_open(&run->garp)) < 0) {
 		log_warn("VRRP: no gratuitous ARP / NA: %s", strerror(-r));
 		run->garp = NULL;
+	} else if ((r = vrrp_garp_rate_new(e, run->garp, &run->garp_rate)) < 0) {
+		goto fail;
 	}
 	if (!(run->promote = vrrp_promote_new())) {
 		r = -ENOMEM;
@@ -404,6 +408,13 @@ void vrrp_run_on_state(struct vrrp_run *run, vrrp_state_cb cb, void *arg)
 	run->state_arg = arg;
 }
 
+int vrrp_run_garp_pace(struct vrrp_run *run, const struct vrrp_conf *vc,
+		       uint64_t garp_us, uint64_t gna_us)
+{
+	return run->garp_rate ? vrrp_garp_rate_set(run->garp_rate, vc, garp_us,
+						   gna_us) : 0;
+}
+
 void vrrp_run_on_event(struct vrrp_run *run, vrrp_event_cb cb)
 {
 	run->on_event = cb;
@@ -414,6 +425,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 {
 	struct vrrp_inst_env env = {
 		.e = run->e, .nl = run->nl, .garp = run->garp,
+		.garp_rate = run->garp_rate,
 		.promote = run->promote, .drain = drain,
 		.tfiles = run->tfiles, .tprocs = run->tprocs,
 		.tscripts = run->tscripts,
@@ -496,6 +508,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	vrrp_tprocs_free(run->tprocs);
 	vrrp_tscripts_free(run->tscripts);
 	vrrp_promote_free(run->promote);
+	vrrp_garp_rate_free(run->garp_rate);
 	vrrp_garp_close(run->garp);
 	if (run->nl)
 		nl_rtnl_close(run->nl);
