@@ -356,6 +356,7 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	garp_pace(cfg);
 	vrrp_static_set(NULL, &cfg->vrrp, NULL);
 	start_all(cfg, pv.respawned);
+	vrrp_run_static_track(pv.run, &cfg->vrrp);
 	return 0;
 }
 
@@ -404,6 +405,7 @@ static int pv_reload(const struct tandem_config *old,
 	garp_pace(new_cfg);
 	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
+	vrrp_run_static_track(pv.run, &new_cfg->vrrp);
 	return 0;
 }
 

@@ -83,6 +83,10 @@ struct vrrp_vip {
 	char *label;		/* NULL: none; IPv4 only */
 	unsigned flags;		/* VRRP_VIP_* */
 	bool no_track;
+	/* static_ipaddress only: track_group NAME (vrrp_conf_track_group.c
+	 * resolves it); NULL: none */
+	char *track_group;
+	const struct vrrp_conf_track_group *tg;
 	bool has_preferred_lft;	/* not given: 0 for an IPv6 /128, else
 				 * forever (the runtime applies it) */
 	uint32_t preferred_lft;	/* seconds or VRRP_CONF_LFT_FOREVER */
@@ -345,6 +349,17 @@ struct vrrp_conf_garp_group {
 	struct vrrp_conf_loc loc;
 };
 
+/* vrrp_conf_track_group.c: track_group NAME { group { INSTANCE... } }:
+ * the instances that go to FAULT when a static address naming the group
+ * is deleted and cannot be restored. */
+struct vrrp_conf_track_group {
+	char *name;
+	char **members;
+	struct vrrp_conf_loc *member_loc;
+	size_t nmembers;
+	struct vrrp_conf_loc loc;
+};
+
 /* Every vrrp_instance and vrrp_sync_group of a file, in file order. */
 struct vrrp_conf {
 	struct vrrp_conf_instance **inst;
@@ -367,6 +382,8 @@ struct vrrp_conf {
 	size_t ntrack_scripts;
 	struct vrrp_conf_garp_group **garp_groups;
 	size_t ngarp_groups;
+	struct vrrp_conf_track_group **track_groups;
+	size_t ntrack_groups;
 };
 
 /* What vrrp_conf_check() needs from global_defs. */
@@ -408,6 +425,17 @@ int vrrp_conf_garp_group_stmt(struct conf_ctx *c, const struct conf_node *n,
 			      void *obj);
 void vrrp_conf_garp_check(struct vrrp_conf *vc, struct conf_diag *d);
 void vrrp_conf_garp_free(struct vrrp_conf *vc);
+
+/* Top-level track_group NAME { group { } } (vrrp_conf_track_group.c);
+ * obj is the struct vrrp_conf.  The check resolves the static addresses'
+ * groups and the groups' members. */
+int vrrp_conf_track_group_stmt(struct conf_ctx *c, const struct conf_node *n,
+			       void *obj);
+void vrrp_conf_track_group_check(struct vrrp_conf *vc, struct conf_diag *d);
+void vrrp_conf_track_groups_free(struct vrrp_conf *vc);
+/* Does track group G name instance NAME? */
+bool vrrp_conf_track_group_has(const struct vrrp_conf_track_group *g,
+			       const char *name);
 
 /* Top-level vrrp_track_process NAME { }; obj is the struct vrrp_conf. */
 int vrrp_conf_track_process_stmt(struct conf_ctx *c, const struct conf_node *n,

@@ -165,6 +165,7 @@ void vrrp_vip_free(struct vrrp_vip *v)
 {
 	free(v->dev);
 	free(v->label);
+	free(v->track_group);
 	free(v->loc.file);
 	memset(v, 0, sizeof(*v));
 }

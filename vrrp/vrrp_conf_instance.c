@@ -497,5 +497,6 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 	vrrp_conf_track_procs_free(vc);
 	vrrp_conf_track_scripts_free(vc);
 	vrrp_conf_garp_free(vc);
+	vrrp_conf_track_groups_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

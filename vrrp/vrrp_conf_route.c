@@ -322,16 +322,41 @@ int vrrp_conf_h_static_addr(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf *vc = obj;
 	struct vrrp_vip v, *grown;
+	struct conf_node rest = *n;
+	char **args = calloc(n->nargs + 1, sizeof(*args)), *tg = NULL;
+	int r;
 
-	for (size_t i = 0; i < n->nargs; i++)
-		if (!strcmp(n->args[i], "track_group")) {
-			conf_err(c, n, "'track_group' on a static address is a "
-				 "keepalived option that tandem does not "
-				 "implement yet");
+	if (!args) {
+		conf_err(c, n, "out of memory");
+		return -1;
+	}
+	/* track_group NAME is the static lines' own: taken out before the
+	 * rest is read as a VRRP address */
+	rest.args = args;
+	rest.nargs = 0;
+	for (size_t i = 0; i < n->nargs; i++) {
+		if (strcmp(n->args[i], "track_group")) {
+			args[rest.nargs++] = n->args[i];
+			continue;
+		}
+		if (i + 1 >= n->nargs || tg) {
+			conf_err(c, n, tg ? "'track_group' given twice" :
+				 "'track_group' needs a value (address %s)",
+				 n->word);
+			free(args);
 			return -1;
 		}
-	if (vrrp_conf_parse_vip(c, n, &v) < 0)
+		tg = n->args[++i];
+	}
+	r = vrrp_conf_parse_vip(c, &rest, &v);
+	free(args);
+	if (r < 0)
 		return -1;
+	if (tg && !(v.track_group = strdup(tg))) {
+		vrrp_vip_free(&v);
+		conf_err(c, n, "out of memory");
+		return -1;
+	}
 	if (!v.dev) {
 		conf_err(c, n, "a static address needs 'dev IF' (%s)", n->word);
 		vrrp_vip_free(&v);

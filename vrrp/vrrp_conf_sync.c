@@ -440,5 +440,6 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 	}
 	vrrp_conf_track_check(vc, d);
 	vrrp_conf_garp_check(vc, d);
+	vrrp_conf_track_group_check(vc, d);
 	return d->errors > before ? -1 : 0;
 }

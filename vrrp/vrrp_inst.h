@@ -109,6 +109,8 @@ struct vrrp_inst_env {
 #define VRRP_FAULT_NOPEER	0x4	/* unicast_fault_no_peer, no peers */
 #define VRRP_FAULT_TRACK	0x8	/* a weight-0 tracker failed */
 #define VRRP_FAULT_SYNC		0x10	/* another sync group member's fault */
+#define VRRP_FAULT_STATIC	0x20	/* a static address of its track_group
+					 * is gone and cannot be restored */
 
 struct vrrp_tracks;
 struct vrrp_sync;

@@ -119,7 +119,7 @@ static bool vip_eq(const struct vrrp_vip *a, const struct vrrp_vip *b)
 	       !strcmp(a->dev, b->dev);
 }
 
-static void addr_one(struct nl_sock *nl, const struct vrrp_vip *v, bool add)
+static int addr_one(struct nl_sock *nl, const struct vrrp_vip *v, bool add)
 {
 	struct nl_addr_spec s;
 	char buf[64];
@@ -146,7 +146,7 @@ static void addr_one(struct nl_sock *nl, const struct vrrp_vip *v, bool add)
 		if (add)
 			log_warn("static address %s: interface %s not found",
 				 buf, v->dev);
-		return;
+		return -ENODEV;
 	}
 	rc = add ? nl_addr_add(nl, &s) : nl_addr_del(nl, &s);
 	if (rc < 0)
@@ -156,6 +156,12 @@ static void addr_one(struct nl_sock *nl, const struct vrrp_vip *v, bool add)
 	else if (rc == 0)
 		log_info("%s static address %s/%u dev %s",
 			 add ? "added" : "removed", buf, v->prefix, v->dev);
+	return rc;
+}
+
+int vrrp_static_addr_restore(struct nl_sock *nl, const struct vrrp_vip *v)
+{
+	return addr_one(nl, v, true);
 }
 
 void vrrp_static_set(struct nl_sock *nl, const struct vrrp_conf *now,

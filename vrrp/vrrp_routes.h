@@ -23,5 +23,8 @@ void vrrp_routes_inst(struct vrrp_inst *vi, bool add, bool quiet);
  * all of BEFORE (the process stops); BEFORE NULL: the start. */
 void vrrp_static_set(struct nl_sock *nl, const struct vrrp_conf *now,
 		     const struct vrrp_conf *before);
+/* Add one static address again (it was deleted): 0, or a negative errno
+ * (logged; -ENODEV: its interface is missing). */
+int vrrp_static_addr_restore(struct nl_sock *nl, const struct vrrp_vip *v);
 
 #endif

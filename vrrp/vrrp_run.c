@@ -36,6 +36,7 @@
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_garp_rate.h"
+#include "vrrp/vrrp_static_track.h"
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_nft.h"
 #include "vrrp/vrrp_sock.h"
@@ -64,6 +65,8 @@ struct vrrp_run {
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
 	struct vrrp_garp_rate *garp_rate;	/* garp_group pacing */
+	struct vrrp_strack *strack;	/* static addresses of track groups;
+					 * made when the config has one */
 	struct vrrp_promote *promote;
 	struct vrrp_nft *nft;		/* made by the first no_accept instance */
 	struct nl_link_watch *lw;
@@ -331,6 +334,9 @@ static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 		if (!vi->ci->dont_track_primary)
 			vrrp_inst_link(vi, up);
 	}
+	/* a tracked static address on this interface may be restorable */
+	if (ev == NL_LINK_NEW || ev == NL_LINK_UP)
+		vrrp_strack_check(run->strack);
 }
 
 static void on_tfile(struct vrrp_tfile *tf, void *data)
@@ -406,6 +412,23 @@ void vrrp_run_on_state(struct vrrp_run *run, vrrp_state_cb cb, void *arg)
 {
 	run->on_state = cb;
 	run->state_arg = arg;
+}
+
+int vrrp_run_static_track(struct vrrp_run *run, const struct vrrp_conf *vc)
+{
+	bool any = false;
+	int r;
+
+	for (size_t i = 0; vc && i < vc->nsvips && !any; i++)
+		any = vc->svips[i].tg != NULL;
+	if (any && !run->strack &&
+	    (r = vrrp_strack_new(run->e, run, &run->strack)) < 0) {
+		log_err("VRRP: cannot watch the static addresses of the track "
+			"groups: %s", strerror(-r));
+		return r;
+	}
+	vrrp_strack_set(run->strack, any ? vc : NULL);
+	return 0;
 }
 
 int vrrp_run_garp_pace(struct vrrp_run *run, const struct vrrp_conf *vc,
@@ -500,6 +523,8 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 {
 	if (!run)
 		return;
+	vrrp_strack_free(run->strack);
+	run->strack = NULL;
 	while (run->insts)
 		vrrp_run_remove(run, run->insts, release);
 	vrrp_nft_free(run->nft, !release);
