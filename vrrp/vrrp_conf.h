@@ -261,6 +261,9 @@ struct vrrp_conf_instance {
 	bool use_vmac;
 	char *vmac_name;
 	bool vmac_xmit_base;		/* adverts on the base interface */
+	/* use_vmac_addr: a VMAC of its own for each other interface a VIP
+	 * or eVIP names, and for the eVIPs of the other family */
+	bool use_vmac_addr;
 	struct vrrp_route *vroutes;	/* virtual_routes */
 	size_t nvroutes;
 	struct vrrp_rule *vrules;	/* virtual_rules */

@@ -179,6 +179,9 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 		conf_warn(c, n, "instance '%s': garp_extra_if without 'all' "
 			  "applies to VMAC instances only, and this one has no "
 			  "use_vmac: no effect", in->name);
+	if (in->use_vmac_addr && !in->use_vmac)
+		conf_warn(c, n, "instance '%s': use_vmac_addr without use_vmac "
+			  "has no effect", in->name);
 	if (in->vmac_xmit_base && !in->use_vmac)
 		conf_warn(c, n, "instance '%s': vmac_xmit_base without use_vmac "
 			  "has no effect", in->name);

@@ -317,6 +317,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	FLAG("no_accept", no_accept),
 	CUSTOM("use_vmac", vrrp_conf_h_use_vmac, "[INTERFACE_NAME]"),
 	FLAG("vmac_xmit_base", vmac_xmit_base),
+	FLAG("use_vmac_addr", use_vmac_addr),
 	LIST("virtual_routes", vrrp_conf_h_vroute,
 	     "a block of routes in `ip route` syntax"),
 	LIST("virtual_rules", vrrp_conf_h_vrule,
@@ -349,7 +350,6 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	UINT("debug", debug, 0, 4),
 
 	/* issue 4 and the rest keepalived has: refused with an error */
-	NOTIMPL("use_vmac_addr"),
 	NOTIMPL("use_ipvlan"),
 	NOTIMPL("vrf"),
 	/* trackers: vrrp_conf_track.c */

@@ -300,11 +300,28 @@ int vrrp_conf_h_vrule(struct conf_ctx *c, const struct conf_node *n,
 	return add_rule(c, n, &in->vrules, &in->nvrules);
 }
 
+/* track_group on a static route or rule: keepalived has it, tandem
+ * tracks static addresses only so far. */
+static int no_track_group(struct conf_ctx *c, const struct conf_node *n,
+			  const char *what)
+{
+	for (size_t i = 0; i < n->nargs; i++)
+		if (!strcmp(n->args[i], "track_group")) {
+			conf_err(c, n, "'track_group' on a static %s is not "
+				 "implemented yet (static_ipaddress only)",
+				 what);
+			return -1;
+		}
+	return 0;
+}
+
 int vrrp_conf_h_static_route(struct conf_ctx *c, const struct conf_node *n,
 			     void *obj)
 {
 	struct vrrp_conf *vc = obj;
 
+	if (no_track_group(c, n, "route") < 0)
+		return -1;
 	return add_route(c, n, &vc->sroutes, &vc->nsroutes);
 }
 
@@ -313,6 +330,8 @@ int vrrp_conf_h_static_rule(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf *vc = obj;
 
+	if (no_track_group(c, n, "rule") < 0)
+		return -1;
 	return add_rule(c, n, &vc->srules, &vc->nsrules);
 }
 

@@ -63,6 +63,9 @@ static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
 		}
 		/* a VMAC is paced as the interface under it */
 		base = ifx == vi->vmac.ifindex ? vi->ifindex : ifx;
+		for (size_t k = 0; k < vi->vmac.nextra; k++)
+			if (vi->vmac.extra[k].ifindex == ifx)
+				base = vi->vmac.extra[k].base;
 		if (vi->env.garp_rate && v[i].addr.family == AF_INET)
 			vrrp_garp_rate_arp(vi->env.garp_rate, vi, ifx, base,
 					   mac, &v[i].addr.u.v4);

@@ -142,8 +142,13 @@ static void send_advert(struct vrrp_inst *vi, uint8_t prio)
 
 int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 {
+	int ifx = v->dev ? (int)if_nametoindex(v->dev) : vi->ifindex, x;
+
+	/* use_vmac_addr: the VMAC of its interface and family */
+	if (ifx > 0 && (x = vrrp_vmac_addr_ifindex(vi, ifx, v->addr.family)) > 0)
+		return x;
 	if (v->dev)
-		return (int)if_nametoindex(v->dev);
+		return ifx;
 	return vi->vmac.ifindex > 0 ? vi->vmac.ifindex : vi->ifindex;
 }
 

@@ -162,6 +162,16 @@ struct vrrp_inst {
 		int saved_arp_ignore;	/* the base's, -1: unknown */
 		int saved_arp_announce;
 		char name[16];
+		/* use_vmac_addr (vrrp_vmac_addr.c): one more VMAC per other
+		 * (interface, family) of the VIPs and eVIPs */
+		struct vrrp_vmac_extra {
+			int ifindex;	/* the macvlan; 0: not made */
+			int base;	/* the interface under it */
+			sa_family_t family;
+			int saved_arp_ignore, saved_arp_announce;
+			char name[16];
+		} *extra;
+		size_t nextra;
 	} vmac;
 	struct vrrp_tracks *tracks;	/* vrrp_track.c; NULL: none */
 	struct vrrp_sync *sync;		/* vrrp_sync.c; NULL: no group */
