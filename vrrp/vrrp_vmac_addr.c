@@ -53,7 +53,7 @@ static void make_one(struct vrrp_inst *vi, int base, sa_family_t family)
 	const struct vrrp_conf_instance *ci = vi->ci;
 	uint8_t mac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, (uint8_t)ci->vrid };
 	struct vrrp_vmac_extra *e, *grown;
-	char bname[IF_NAMESIZE] = "?";
+	char bname[IF_NAMESIZE] = "?", full[40];
 	int r;
 
 	grown = realloc(vi->vmac.extra, (vi->vmac.nextra + 1) * sizeof(*grown));
@@ -70,8 +70,15 @@ static void make_one(struct vrrp_inst *vi, int base, sa_family_t family)
 	e->saved_arp_ignore = e->saved_arp_announce = -1;
 	if (family == AF_INET6)
 		mac[4] = 0x02;
-	snprintf(e->name, sizeof(e->name), "vrrp%s.%u.%d",
+	snprintf(full, sizeof(full), "vrrp%s.%u.%d",
 		 family == AF_INET6 ? "6" : "", ci->vrid, base);
+	if (strlen(full) >= sizeof(e->name)) {
+		/* an ifindex past 99999: no name fits IFNAMSIZ */
+		log_err("VRRP_Instance(%s) no VMAC name for interface index %d",
+			ci->name, base);
+		return;
+	}
+	memcpy(e->name, full, strlen(full) + 1);
 	if_indextoname((unsigned)base, bname);
 	if ((r = nl_macvlan_add(vi->env.nl, e->name, base, mac)) < 0) {
 		log_err("VRRP_Instance(%s) cannot create VMAC interface %s on "
