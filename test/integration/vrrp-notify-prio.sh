@@ -6,8 +6,9 @@
 #
 #   - sync group G (VI_1, VI_2) says notify_priority_changes: VI_1, which
 #     does not say it, gets `notify ... INSTANCE VI_1 MASTER 90` and the
-#     FIFO line; VI_2, which says `notify_priority_changes off`, does
-#     not; VI_3 (no group, nothing in global_defs) does not either;
+#     FIFO line INSTANCE "VI_1" MASTER_PRIORITY 90 (keepalived's word);
+#     VI_2, which says `notify_priority_changes off`, does not; VI_3 (no
+#     group, nothing in global_defs) does not either;
 #   - global_defs vrrp_notify_priority_changes: VI_3 now gets it;
 #   - a master at priority 200 hears a forged advert of priority 50 from
 #     the client namespace (vrrp-probe.py): notify_master_rx_lower_pri
@@ -106,8 +107,8 @@ check "all three instances became master at priority 100" masters
 ip -n "$D1" link set trk0 down
 wait_until 80 at90 VI_1
 check "VI_1 takes notify_priority_changes from G: MASTER 90" at90 VI_1
-check "the FIFO got INSTANCE \"VI_1\" MASTER 90" \
-	wait_until 30 grep -q '^INSTANCE "VI_1" MASTER 90' "$T/fifo.log"
+check "the FIFO got INSTANCE \"VI_1\" MASTER_PRIORITY 90 (keepalived's word)" \
+	wait_until 30 grep -q '^INSTANCE "VI_1" MASTER_PRIORITY 90$' "$T/fifo.log"
 # the last of the three changes had a second to be told
 sleep 1
 check "VI_2 (notify_priority_changes off) is not told" sh -c "! grep -q VI_2.*90 '$T/notify.log' '$T/fifo.log'"
