@@ -83,6 +83,9 @@ struct vrrp_vip {
 	char *label;		/* NULL: none; IPv4 only */
 	unsigned flags;		/* VRRP_VIP_* */
 	bool no_track;
+	/* use_vmac on the line: with the instance's use_vmac, a VMAC of its
+	 * own on its interface (as use_vmac_addr does for every such line) */
+	bool use_vmac;
 	/* static_ipaddress only: track_group NAME (vrrp_conf_track_group.c
 	 * resolves it); NULL: none */
 	char *track_group;

@@ -371,6 +371,12 @@ int vrrp_conf_h_static_addr(struct conf_ctx *c, const struct conf_node *n,
 	free(args);
 	if (r < 0)
 		return -1;
+	if (v.use_vmac) {
+		conf_err(c, n, "'use_vmac' applies to VRRP addresses, not to "
+			 "a static address (%s)", n->word);
+		vrrp_vip_free(&v);
+		return -1;
+	}
 	if (tg && !(v.track_group = strdup(tg))) {
 		vrrp_vip_free(&v);
 		conf_err(c, n, "out of memory");

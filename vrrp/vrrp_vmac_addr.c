@@ -9,7 +9,9 @@
  * for IPv6) instead of the other interface's MAC, which would otherwise
  * have to be relearnt at each failover; without the option such an
  * address is on the interface itself (or, for the other family, on the
- * instance's VMAC with the wrong MAC, as the manual warns).
+ * instance's VMAC with the wrong MAC, as the manual warns).  The
+ * `use_vmac` option of one address line asks the same for that address
+ * alone.
  *
  * The VMACs are made with the instance's own (vrrp_vmac_up()), named
  * vrrp[6].VRID.IFINDEX after the interface under them (unique, and at
@@ -34,7 +36,7 @@ static int wanted_base(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 {
 	int base = v->dev ? (int)if_nametoindex(v->dev) : vi->ifindex;
 
-	if (base <= 0)
+	if (base <= 0 || (!vi->ci->use_vmac_addr && !v->use_vmac))
 		return 0;
 	return base != vi->ifindex || v->addr.family != vi->family ? base : 0;
 }
@@ -121,7 +123,7 @@ static void scan(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
 
 void vrrp_vmac_addr_up(struct vrrp_inst *vi)
 {
-	if (!vi->ci->use_vmac_addr || vi->vmac.nextra)
+	if (vi->vmac.nextra)
 		return;
 	scan(vi, vi->ci->vips, vi->ci->nvips, false);
 	scan(vi, vi->ci->evips, vi->ci->nevips, true);

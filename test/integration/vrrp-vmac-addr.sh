@@ -15,7 +15,8 @@
 #   - a macvlan on eth0 with 00:00:5e:00:02:33 holds the IPv6 eVIP;
 #   - when d1 stops, both are deleted and eth1's arp_ignore is restored;
 #   - without use_vmac_addr, the eth1 VIP is on eth1 itself and its
-#     gratuitous ARPs carry eth1's own MAC.
+#     gratuitous ARPs carry eth1's own MAC, and the eVIP is on vrrp.51;
+#   - `use_vmac` on the eth1 VIP's line alone gives that VIP its VMAC.
 #
 # Root only.  Namespaces vrrpa-{br,d1,d2}-PID, the temporary folder and
 # every process this test started (by PID) are removed by the EXIT trap.
@@ -33,7 +34,7 @@ ip -n "$D1" link add vmtest link eth0 type macvlan mode private 2>/dev/null ||
 ip -n "$D1" link del vmtest
 vrrp_lab_net 1
 
-echo "1..11"
+echo "1..15"
 MAC4=00:00:5e:00:01:33
 MAC6=00:00:5e:00:02:33
 VIP1=10.1.255.100
@@ -60,7 +61,7 @@ while time.monotonic() < end:
           flush=True)
 EOS
 
-conf() {	# [EXTRA_LINE]
+conf() {	# [EXTRA_LINE] [OPTIONS_OF_THE_ETH1_VIP]
 	{
 		echo "vrrp_instance VI_1 {"
 		echo "    interface eth0"
@@ -74,7 +75,7 @@ conf() {	# [EXTRA_LINE]
 		[ -z "$1" ] || echo "    $1"
 		echo "    virtual_ipaddress {"
 		echo "        $VIP/24"
-		echo "        $VIP1/24 dev eth1"
+		echo "        $VIP1/24 dev eth1 ${2:-}"
 		echo "    }"
 		echo "    virtual_ipaddress_excluded {"
 		echo "        2001:db8::100/64"
@@ -126,6 +127,21 @@ run
 check "without use_vmac_addr the eth1 VIP is on eth1" [ "$(dev_of -4 "$VIP1")" = eth1 ]
 check "... and its gratuitous ARPs carry eth1's MAC $ETH1_MAC" \
 	sh -c "[ -s '$T/garps' ] && ! grep -v '^$ETH1_MAC $ETH1_MAC ' '$T/garps' | grep -q ."
+check "... and the IPv6 eVIP is on the instance's VMAC vrrp.51" \
+	[ "$(dev_of -6 2001:db8::100)" = vrrp.51 ]
+stop d1
+cat "$T/d1/log" >>"$T/d1/old.log"; : >"$T/d1/log"
+
+# use_vmac on the eth1 VIP's line alone
+conf "" use_vmac
+run
+d1=$(dev_of -4 "$VIP1")
+check "use_vmac on the eth1 VIP's line: it is on a VMAC of eth1 ($d1)" \
+	[ "$(link_mac "$d1")/$(parent "$d1")" = "$MAC4/eth1" ]
+check "... its gratuitous ARPs carry $MAC4" \
+	sh -c "[ -s '$T/garps' ] && ! grep -v '^$MAC4 $MAC4 ' '$T/garps' | grep -q ."
+check "... and the eVIP (no use_vmac of its own) is on vrrp.51" \
+	[ "$(dev_of -6 2001:db8::100)" = vrrp.51 ]
 stop d1
 
 check "no sanitizer report in the log" \

@@ -112,6 +112,19 @@ static void test_use_vmac_addr(void **state)
 	vc = tv_warn(tv_inst("use_vmac_addr"), 0, "vrrp_instance",
 		     "use_vmac_addr without use_vmac");
 	tv_free(vc);
+	/* use_vmac on one address line */
+	vc = tv_ok(tv_inst("use_vmac\nvirtual_ipaddress {\n192.0.2.1/24\n"
+			   "10.1.0.1/24 dev eth1 use_vmac\n}"));
+	assert_false(vc->inst[0]->use_vmac_addr);
+	assert_false(vc->inst[0]->vips[0].use_vmac);
+	assert_true(vc->inst[0]->vips[1].use_vmac);
+	tv_free(vc);
+	vc = tv_warn(tv_inst("virtual_ipaddress {\n10.1.0.1/24 dev eth1 "
+			     "use_vmac\n}"), 0, "vrrp_instance",
+		     "without the instance's use_vmac");
+	tv_free(vc);
+	tv_refuse("static_ipaddress {\n10.9.0.1/24 dev lo use_vmac\n}\n", 2,
+		  "static_ipaddress", "applies to VRRP addresses");
 }
 
 static void test_prio_changes_set(void **state)
