@@ -102,6 +102,8 @@ struct vrrp_route {
 	struct nl_route_spec s;		/* nh[].ifindex 0 until resolved */
 	char *dev[NL_ROUTE_MAX_NH];	/* NULL: none given */
 	bool no_track;
+	char *track_group;		/* static_routes only, as a vip's */
+	const struct vrrp_conf_track_group *tg;
 	struct vrrp_conf_loc loc;
 };
 
@@ -109,6 +111,8 @@ struct vrrp_route {
 struct vrrp_rule {
 	struct nl_rule_spec s;
 	bool no_track;
+	char *track_group;		/* static_rules only, as a vip's */
+	const struct vrrp_conf_track_group *tg;
 	struct vrrp_conf_loc loc;
 };
 
@@ -356,8 +360,8 @@ struct vrrp_conf_garp_group {
 };
 
 /* vrrp_conf_track_group.c: track_group NAME { group { INSTANCE... } }:
- * the instances that go to FAULT when a static address naming the group
- * is deleted and cannot be restored. */
+ * the instances that go to FAULT when a static address, route or rule
+ * naming the group is deleted and cannot be restored. */
 struct vrrp_conf_track_group {
 	char *name;
 	char **members;

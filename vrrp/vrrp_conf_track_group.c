@@ -1,10 +1,11 @@
 /*
  * track_group NAME { group { INSTANCE ... } } at the top level, and the
- * `track_group NAME` option of a static_ipaddress line.
+ * `track_group NAME` option of a static_ipaddress, static_routes or
+ * static_rules line.
  *
- * keepalived.conf(5) ("Static track groups"): a static address that
- * names a track group is tracked by the group's instances; when the
- * address is deleted and cannot be restored, those instances go to
+ * keepalived.conf(5) ("Static track groups"): a static address, route
+ * or rule that names a track group is tracked by the group's instances;
+ * when it is deleted and cannot be restored, those instances go to
  * FAULT (vrrp_static_track.c does it at run time).  A group has no
  * weight: it is a fault or nothing.
  *
@@ -140,6 +141,21 @@ bool vrrp_conf_track_group_has(const struct vrrp_conf_track_group *g,
 	return false;
 }
 
+/* The group NAME (NULL: none) of a static line at L in list KW. */
+static const struct vrrp_conf_track_group *
+resolve(const struct vrrp_conf *vc, struct conf_diag *d, const char *name,
+	const struct vrrp_conf_loc *l, const char *kw)
+{
+	if (!name)
+		return NULL;
+	for (size_t k = 0; k < vc->ntrack_groups; k++)
+		if (!strcmp(vc->track_groups[k]->name, name))
+			return vc->track_groups[k];
+	conf_diag_add(d, CONF_ERROR, l->file, l->line, "%s: track_group '%s' "
+		      "is not a track_group block", kw, name);
+	return NULL;
+}
+
 void vrrp_conf_track_group_check(struct vrrp_conf *vc, struct conf_diag *d)
 {
 	for (size_t i = 0; i < vc->ntrack_groups; i++) {
@@ -161,21 +177,16 @@ void vrrp_conf_track_group_check(struct vrrp_conf *vc, struct conf_diag *d)
 					      g->members[m]);
 		}
 	}
-	for (size_t i = 0; i < vc->nsvips; i++) {
-		struct vrrp_vip *v = &vc->svips[i];
-
-		v->tg = NULL;
-		if (!v->track_group)
-			continue;
-		for (size_t k = 0; k < vc->ntrack_groups && !v->tg; k++)
-			if (!strcmp(vc->track_groups[k]->name, v->track_group))
-				v->tg = vc->track_groups[k];
-		if (!v->tg)
-			conf_diag_add(d, CONF_ERROR, v->loc.file, v->loc.line,
-				      "static_ipaddress: track_group '%s' is "
-				      "not a track_group block",
-				      v->track_group);
-	}
+	for (size_t i = 0; i < vc->nsvips; i++)
+		vc->svips[i].tg = resolve(vc, d, vc->svips[i].track_group,
+					  &vc->svips[i].loc, "static_ipaddress");
+	for (size_t i = 0; i < vc->nsroutes; i++)
+		vc->sroutes[i].tg = resolve(vc, d, vc->sroutes[i].track_group,
+					    &vc->sroutes[i].loc,
+					    "static_routes");
+	for (size_t i = 0; i < vc->nsrules; i++)
+		vc->srules[i].tg = resolve(vc, d, vc->srules[i].track_group,
+					   &vc->srules[i].loc, "static_rules");
 }
 
 void vrrp_conf_track_groups_free(struct vrrp_conf *vc)

@@ -43,15 +43,15 @@ static bool resolve(const char *who, const struct vrrp_route *r,
 	return true;
 }
 
-static void route_one(struct nl_sock *nl, const char *who,
-		      const struct vrrp_route *r, bool add, bool quiet)
+static int route_one(struct nl_sock *nl, const char *who,
+		     const struct vrrp_route *r, bool add, bool quiet)
 {
 	struct nl_route_spec s;
 	char buf[256];
 	int rc;
 
 	if (!resolve(who, r, &s))
-		return;
+		return -ENODEV;
 	rc = add ? nl_route_add(nl, &s) : nl_route_del(nl, &s);
 	nl_route_str(&s, buf, sizeof(buf));
 	if (rc < 0)
@@ -60,9 +60,10 @@ static void route_one(struct nl_sock *nl, const char *who,
 	else if (rc == 0 && !quiet)
 		log_info("%s: %s route %s", who, add ? "added" : "removed",
 			 buf);
+	return rc;
 }
 
-static void rule_one(struct nl_sock *nl, const char *who,
+static int rule_one(struct nl_sock *nl, const char *who,
 		     const struct vrrp_rule *r, bool add, bool quiet)
 {
 	char buf[256];
@@ -74,6 +75,17 @@ static void rule_one(struct nl_sock *nl, const char *who,
 			add ? "add" : "remove", buf, strerror(-rc));
 	else if (rc == 0 && !quiet)
 		log_info("%s: %s rule %s", who, add ? "added" : "removed", buf);
+	return rc;
+}
+
+int vrrp_static_route_restore(struct nl_sock *nl, const struct vrrp_route *r)
+{
+	return route_one(nl, "static", r, true, true);
+}
+
+int vrrp_static_rule_restore(struct nl_sock *nl, const struct vrrp_rule *r)
+{
+	return rule_one(nl, "static", r, true, true);
 }
 
 void vrrp_routes_inst(struct vrrp_inst *vi, bool add, bool quiet)

@@ -26,5 +26,9 @@ void vrrp_static_set(struct nl_sock *nl, const struct vrrp_conf *now,
 /* Add one static address again (it was deleted): 0, or a negative errno
  * (logged; -ENODEV: its interface is missing). */
 int vrrp_static_addr_restore(struct nl_sock *nl, const struct vrrp_vip *v);
+/* Add a static route / rule again if it is missing: 0 (added), 1 (it was
+ * there), or a negative errno (logged). */
+int vrrp_static_route_restore(struct nl_sock *nl, const struct vrrp_route *r);
+int vrrp_static_rule_restore(struct nl_sock *nl, const struct vrrp_rule *r);
 
 #endif

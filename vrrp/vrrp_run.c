@@ -334,9 +334,9 @@ static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 		if (!vi->ci->dont_track_primary)
 			vrrp_inst_link(vi, up);
 	}
-	/* a tracked static address on this interface may be restorable */
-	if (ev == NL_LINK_NEW || ev == NL_LINK_UP)
-		vrrp_strack_check(run->strack);
+	/* a tracked static line may be restorable (a new or upped link),
+	 * or gone (a link down takes its IPv4 routes silently) */
+	vrrp_strack_check(run->strack);
 }
 
 static void on_tfile(struct vrrp_tfile *tf, void *data)
@@ -421,6 +421,10 @@ int vrrp_run_static_track(struct vrrp_run *run, const struct vrrp_conf *vc)
 
 	for (size_t i = 0; vc && i < vc->nsvips && !any; i++)
 		any = vc->svips[i].tg != NULL;
+	for (size_t i = 0; vc && i < vc->nsroutes && !any; i++)
+		any = vc->sroutes[i].tg != NULL;
+	for (size_t i = 0; vc && i < vc->nsrules && !any; i++)
+		any = vc->srules[i].tg != NULL;
 	if (any && !run->strack &&
 	    (r = vrrp_strack_new(run->e, run, &run->strack)) < 0) {
 		log_err("VRRP: cannot watch the static addresses of the track "

@@ -354,10 +354,19 @@ static void test_static(void **state)
 		   "'track_group' needs a value");
 	static_bad("static_ipaddress {\n10.1.0.1/24 dev lo track_group a "
 		   "track_group b\n}\n", "given twice");
-	static_bad("static_routes {\n198.51.100.0/24 dev lo track_group g\n}\n",
-		   "not implemented yet");
+	vc = static_load("static_routes {\n198.51.100.0/24 dev lo track_group g\n"
+			 "}\nstatic_rules {\nfrom 10.1.0.0/24 table 7 track_group "
+			 "h pref 9\n}\n", &d);
+	assert_int_equal(d.errors, 0);
+	assert_string_equal(vc->sroutes[0].track_group, "g");
+	assert_string_equal(vc->srules[0].track_group, "h");
+	assert_int_equal(vc->srules[0].s.prio, 9);
+	conf_diag_free(&d);
+	tv_free(vc);
 	static_bad("static_rules {\nfrom 10.1.0.0/24 table 7 track_group g\n}\n",
-		   "not implemented yet");
+		   "needs a preference");
+	static_bad("static_routes {\n198.51.100.0/24 dev lo track_group\n}\n",
+		   "needs a value");
 	static_bad("static_routes {\n198.51.100.0/24\n}\n", "'via' or 'dev'");
 	static_bad("static_rules {\nfrom 10.1.0.1\n}\n", "needs an action");
 }
