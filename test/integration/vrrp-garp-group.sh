@@ -12,6 +12,8 @@
 #     than 0.25 s, the whole run at least 1.9 s;
 #   - a garp_group for another interface leaves eth0 unpaced;
 #   - global_defs vrrp_garp_interval 0.3 without a garp_group paces eth0;
+#   - garp_group { gna_interval 0.3; interface eth0 } and an IPv6
+#     instance: its 8 unsolicited NAs no closer than 0.25 s;
 #   - garp_group { interfaces { eth0 eth1 } } with one VIP on each: the
 #     gap holds across the two interfaces together (ARPs on eth0 and on
 #     eth1 alternate, no two closer than 0.25 s);
@@ -29,7 +31,7 @@ SRC="${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}"
 vrrp_lab vrrpg
 vrrp_lab_net 1
 
-echo "1..14"
+echo "1..16"
 
 # cap.py SECONDS PORT...: one line per gratuitous ARP seen on the ports,
 # "TIME PORT ADDR" (TIME: the kernel's receive stamp, seconds).
@@ -50,18 +52,25 @@ while time.monotonic() < end:
     r, _, _ = select.select(list(socks), [], [], 0.05)
     for s in r:
         pkt, anc, _, sll = s.recvmsg(2048, socket.CMSG_SPACE(16))
-        # what the director sent: ARP, sender address = target address,
-        # coming in on the port (not flooded out of it)
-        if (sll[2] == socket.PACKET_OUTGOING or len(pkt) < 42 or
-                pkt[12:14] != b"\x08\x06" or pkt[28:32] != pkt[38:42]):
+        # what the director sent, coming in on the port (not flooded out
+        # of it): a gratuitous ARP (sender address = target address) or
+        # an unsolicited NA (ICMPv6 type 136; its target)
+        if sll[2] == socket.PACKET_OUTGOING:
+            continue
+        if (len(pkt) >= 42 and pkt[12:14] == b"\x08\x06" and
+                pkt[28:32] == pkt[38:42]):
+            addr = socket.inet_ntoa(pkt[28:32])
+        elif (len(pkt) >= 78 and pkt[12:14] == b"\x86\xdd" and
+                pkt[20] == 58 and pkt[54] == 136):
+            addr = socket.inet_ntop(socket.AF_INET6, pkt[62:78])
+        else:
             continue
         t = time.time()
         for lvl, typ, data in anc:
             if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS:
                 sec, ns = struct.unpack("qq", data[:16])
                 t = sec + ns / 1e9
-        print("%.6f %s %s" % (t, socks[s], socket.inet_ntoa(pkt[28:32])),
-              flush=True)
+        print("%.6f %s %s" % (t, socks[s], addr), flush=True)
 EOS
 
 # conf GLOBAL_LINES TOP_LINES [VIP2_LINE]
@@ -154,6 +163,27 @@ check "interfaces { eth0 eth1 }: 4 of them on eth1" \
 	[ "$(grep -c ' p-d1-1 10.1.255.100$' "$T/garps")" = 4 ]
 check "interfaces { eth0 eth1 }: no two closer than 250 ms across both (least $1 ms)" \
 	[ "$1" -ge 250 ]
+
+# NAs: an IPv6 instance, gna_interval alone in the block
+{ echo "garp_group {"; echo "    gna_interval 0.3"; echo "    interface eth0"
+  echo "}"
+  echo "vrrp_instance VI_6 {"
+  echo "    interface eth0"
+  echo "    state MASTER"
+  echo "    virtual_router_id 56"
+  echo "    priority 200"
+  echo "    advert_int 1"
+  echo "    garp_master_delay 0"
+  echo "    garp_master_repeat 4"
+  echo "    virtual_ipaddress {"
+  echo "        2001:db8::100/64"
+  echo "        2001:db8::101/64"
+  echo "    }"
+  echo "}"; } >"$CONF"
+run 4.5 p-d1
+set -- $(gaps)
+check "garp_group gna_interval 0.3 s: 8 unsolicited NAs ($(count))" [ "$(count)" = 8 ]
+check "gna_interval 0.3 s: no two NAs closer than 250 ms (least $1 ms)" [ "$1" -ge 250 ]
 
 # refused configurations, with the block's location
 conf "" "garp_group {
