@@ -62,6 +62,9 @@ struct check_dns_conf {
 };
 struct check_file_conf {
 	char *file;				/* the file read */
+	char *track;				/* track_file NAME: resolved
+						   into file/weight by
+						   check_conf_track_files */
 	int64_t weight;				/* multiplier; 0: up iff 0 */
 	bool weight_set, reverse, dynamic;
 };

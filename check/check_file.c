@@ -3,10 +3,13 @@
  * weight) comes from a number in a file that something else writes.
  *
  * keepalived's FILE_CHECK names a global `track_file NAME { file ...;
- * weight ... }` block.  tandem does not have those blocks yet (they come
- * with the VRRP trackers), so for now FILE_CHECK takes the file itself,
- * `file PATH`, and `track_file NAME` is refused with an error that says
- * so.  The rest is keepalived's meaning: with weight 0 a value of 0 is up
+ * weight ... }` block; tandem also takes the file itself, `file PATH`.
+ * The blocks are parsed by the VRRP side's config (they are trackers
+ * there too), which check/ cannot see, so a named one is resolved after
+ * the whole file is read (check_conf_track_files, called by tandem/ with
+ * the blocks copied into check's own struct): its file, and its weight
+ * unless the FILE_CHECK gives one.  The meaning is keepalived's: with
+ * weight 0 a value of 0 is up
  * and anything else down; otherwise the value times the weight (negated
  * with `reverse`) is the result, down when it is -2147483648 or less (or
  * does not fit), and with `dynamic` added to the real server's weight
@@ -43,10 +46,16 @@ struct file_state {
 static int h_track_file(struct conf_ctx *c, const struct conf_node *n,
 			void *obj)
 {
-	(void)obj;
-	conf_err(c, n, "global track_file blocks are not implemented yet; "
-		 "name the file in FILE_CHECK with \"file PATH\"");
-	return -1;
+	struct check_file_conf *f = &((struct check_checker *)obj)->u.file;
+
+	if (conf_arg_count(c, n, 1, 1) < 0)
+		return -1;
+	free(f->track);
+	if (!(f->track = strdup(n->args[0]))) {
+		conf_err(c, n, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 static int h_weight(struct conf_ctx *c, const struct conf_node *n, void *obj)
@@ -88,15 +97,22 @@ static int file_close(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
 	const struct check_file_conf *f = &((struct check_checker *)obj)->u.file;
 
-	if (!f->file) {
-		conf_err(c, n, "expected the file to read: \"file PATH\"");
+	if (!f->file && !f->track) {
+		conf_err(c, n, "expected what to read: \"track_file NAME\" "
+			 "or \"file PATH\"");
+		return -1;
+	}
+	if (f->file && f->track) {
+		conf_err(c, n, "expected one of \"track_file NAME\" and "
+			 "\"file PATH\", got both");
 		return -1;
 	}
 	return 0;
 }
 
 static const struct conf_keyword file_keywords[] = {
-	{ .name = "track_file", .type = CONF_T_CUSTOM, .handler = h_track_file },
+	{ .name = "track_file", .type = CONF_T_CUSTOM, .handler = h_track_file,
+	  .expect = "NAME" },
 	{ .name = "file", .type = CONF_T_STR, .offset = CK_(u.file.file) },
 	{ .name = "weight", .type = CONF_T_CUSTOM, .handler = h_weight,
 	  .expect = "-2147483647..2147483647 [reverse]" },
@@ -254,7 +270,8 @@ static bool file_same(const struct check_checker *a, const struct check_checker 
 {
 	const struct check_file_conf *x = &a->u.file, *y = &b->u.file;
 
-	return str_same(x->file, y->file) && x->weight == y->weight &&
+	return str_same(x->file, y->file) && str_same(x->track, y->track) &&
+	       x->weight == y->weight &&
 	       x->weight_set == y->weight_set && x->reverse == y->reverse &&
 	       x->dynamic == y->dynamic;
 }
@@ -262,6 +279,51 @@ static bool file_same(const struct check_checker *a, const struct check_checker 
 static void file_free(struct check_checker *ck)
 {
 	free(ck->u.file.file);
+	free(ck->u.file.track);
+}
+
+int check_conf_track_files(struct check_conf *cc,
+			   const struct check_track_file *tf, size_t ntf,
+			   struct conf_diag *d)
+{
+	size_t before = d->errors;
+
+	for (size_t v = 0; v < cc->nvs; v++)
+		for (size_t r = 0; r < cc->vs[v]->nrs; r++) {
+			struct check_rs *rs = cc->vs[v]->rs[r];
+
+			for (size_t k = 0; k < rs->ncheckers; k++) {
+				struct check_checker *ck = rs->checkers[k];
+				struct check_file_conf *f = &ck->u.file;
+				const struct check_track_file *t = NULL;
+
+				if (ck->kind != CHECK_K_FILE || !f->track || f->file)
+					continue;
+				for (size_t i = 0; i < ntf && !t; i++)
+					if (!strcmp(tf[i].name, f->track))
+						t = &tf[i];
+				if (!t) {
+					conf_diag_add(d, CONF_ERROR, ck->loc.file,
+						      ck->loc.line, "FILE_CHECK: "
+						      "track_file: expected the "
+						      "name of a track_file "
+						      "block, got '%s'", f->track);
+					continue;
+				}
+				if (!(f->file = strdup(t->path))) {
+					conf_diag_add(d, CONF_ERROR, ck->loc.file,
+						      ck->loc.line, "FILE_CHECK: "
+						      "out of memory");
+					continue;
+				}
+				if (!f->weight_set) {
+					f->weight = t->weight;
+					f->reverse = t->reverse;
+					f->weight_set = true;
+				}
+			}
+		}
+	return d->errors > before ? -1 : 0;
 }
 
 const struct check_type check_type_file = {

@@ -245,6 +245,11 @@ static void dump_table(FILE *f, const char *title, const struct ipvs_table *t)
 	}
 }
 
+int check_ipvs_read(struct check_ipvs *ci, struct ipvs_table *t)
+{
+	return ci ? ipvs_table_read(ci->nl, t) : -ENODEV;
+}
+
 void check_ipvs_dump(struct check_ipvs *ci, FILE *f)
 {
 	struct ipvs_table have = { 0 };

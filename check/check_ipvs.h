@@ -69,6 +69,9 @@ void check_ipvs_stop(struct check_ipvs *ci, const struct check_ipvs_opts *o);
 
 /* Requests acknowledged by the kernel so far (for tests and stats). */
 unsigned long check_ipvs_requests(const struct check_ipvs *ci);
+/* The kernel's table now, with its counters, into *t (to be freed with
+ * ipvs_table_free).  0, or -errno (also without a controller: -ENODEV). */
+int check_ipvs_read(struct check_ipvs *ci, struct ipvs_table *t);
 /* The tables as tandem wants them and as the kernel has them (read now). */
 void check_ipvs_dump(struct check_ipvs *ci, FILE *f);
 struct json_object *check_ipvs_json(struct check_ipvs *ci);

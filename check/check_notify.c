@@ -43,6 +43,7 @@ struct check_notify {
 	uint64_t scripts, failed;
 	struct smtp_alert *mail;	/* not owned */
 	bool mail_default, mail_rs;
+	struct check_notify_hook hook;
 };
 
 /* ------------------------------------------------------------------ */
@@ -176,6 +177,15 @@ void check_notify_rs(struct check_notify *n, const struct check_vs *vs,
 	script(n, up ? rs->notify_up : rs->notify_down);
 	if (n->mail_rs)
 		check_mail_rs(n->mail, n->mail_default, vs, rs, up);
+	if (n->hook.rs)
+		n->hook.rs(vs, rs, up, n->hook.arg);
+}
+
+void check_notify_set_hook(struct check_notify *n,
+			   const struct check_notify_hook *h)
+{
+	if (n)
+		n->hook = h ? *h : (struct check_notify_hook){ 0 };
 }
 
 void check_notify_vs(struct check_notify *n, const struct check_vs *vs,
@@ -190,6 +200,8 @@ void check_notify_vs(struct check_notify *n, const struct check_vs *vs,
 	fifo_line(n, line);
 	script(n, up ? vs->quorum_up : vs->quorum_down);
 	check_mail_vs(n->mail, n->mail_default, vs, up);
+	if (n->hook.vs)
+		n->hook.vs(vs, up, n->hook.arg);
 }
 
 /* ------------------------------------------------------------------ */

@@ -55,6 +55,16 @@ void check_notify_rs(struct check_notify *n, const struct check_vs *vs,
 		     const struct check_rs *rs, bool up);
 void check_notify_vs(struct check_notify *n, const struct check_vs *vs,
 		     bool up);
+/* Also told of every change (the SNMP notifications of check_snmp.c);
+ * NULL functions: none.  ARG is the hook's. */
+struct check_notify_hook {
+	void (*rs)(const struct check_vs *vs, const struct check_rs *rs,
+		   bool up, void *arg);
+	void (*vs)(const struct check_vs *vs, bool up, void *arg);
+	void *arg;
+};
+void check_notify_set_hook(struct check_notify *n,
+			   const struct check_notify_hook *h);
 /* From now on scripts start detached (the process is stopping) and the
  * queue is dropped. */
 void check_notify_stopping(struct check_notify *n);

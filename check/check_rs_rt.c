@@ -36,7 +36,19 @@ struct check_rt {
 	size_t nvs;
 	bool log_all;			/* checker_log_all_failures */
 	struct check_notify *notify;	/* NULL: nothing is told */
+	uint64_t stagger_at;		/* the next new checker's first check
+					   may not start before this */
+	check_rs_change_fn on_rs;	/* NULL: nobody listens */
+	void *on_rs_arg;
 };
+
+/* New checkers start at most one per STAGGER_USEC: ten start within a
+ * millisecond, ten thousand spread over a second.  Thousands of connects
+ * made in the same instant would all be ready at once, and sd-event
+ * serves one ready source per turn of its loop while every turn looks at
+ * all of them; spread out, their checks stay spread (each next check is
+ * due delay_loop after the last one ended). */
+#define STAGGER_USEC 100
 
 static uint64_t mono_now(const struct check_rt *rt)
 {
@@ -44,6 +56,15 @@ static uint64_t mono_now(const struct check_rt *rt)
 
 	sd_event_now(rt->e, CLOCK_MONOTONIC, &t);
 	return t;
+}
+
+/* The clock of check durations: now, not the loop's wake-up time. */
+static uint64_t mono_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static uint64_t real_now(void)
@@ -137,12 +158,16 @@ static void rs_update(struct check_rs_rt *r)
 	rs_str(r->rs, s, sizeof(s));
 	if (up) {
 		log_info("real server %s of %s is up: back in the table", s, v);
+		if (r->rt->on_rs)
+			r->rt->on_rs(v, s, true, "", r->rt->on_rs_arg);
 	} else {
 		const char *why = "";
 
 		for (size_t i = 0; i < r->ncks && !*why; i++)
 			if (!r->cks[i].up)
 				why = r->cks[i].reason;
+		if (r->rt->on_rs)
+			r->rt->on_rs(v, s, false, why, r->rt->on_rs_arg);
 		log_warn("real server %s of %s is down (%s): %s", s, v, why,
 			 check_rs_weight(r->vs, r->rs) == 0
 				 ? "weight 0 (inhibit_on_failure)"
@@ -178,6 +203,12 @@ static void on_done(struct check_probe *p, bool ok, const char *reason)
 	uint64_t now = mono_now(c->rs->rt), wait = c->t.delay_loop;
 
 	c->running = false;
+	if (c->started_at) {
+		uint64_t t = mono_clock();
+
+		check_dur_add(&c->dur, t > c->started_at ? t - c->started_at : 0);
+		c->started_at = 0;
+	}
 	c->checks++;
 	c->last_ok = ok;
 	c->last_at = real_now();
@@ -255,6 +286,7 @@ static int on_next(sd_event_source *s, uint64_t usec, void *ud)
 	c->probe.weight = -1;
 	c->probe.script = check_notify_script_opts(r->rt->notify);
 	c->running = true;
+	c->started_at = mono_clock();
 	e = c->type->start(&c->probe);
 	if (e < 0) {
 		char why[CHECK_REASON_MAX];
@@ -422,11 +454,15 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 			memcpy(c->reason, o->reason, sizeof(c->reason));
 			c->weight = o->weight;
 			c->weight_delta = o->weight_delta;
+			c->dur = o->dur;
 			/* A check that was in flight is made again now. */
 			c->next_at = o->running ? now : o->next_at;
 		} else {
+			uint64_t at = now > rt->stagger_at ? now : rt->stagger_at;
+
+			rt->stagger_at = at + STAGGER_USEC;
 			c->up = !c->t.alpha;
-			c->next_at = now + (c->t.warmup ?
+			c->next_at = at + (c->t.warmup ?
 				(uint64_t)random() % c->t.warmup : 0);
 		}
 	}
@@ -567,6 +603,19 @@ void check_rt_free(struct check_rt *rt)
 	free(rt);
 }
 
+void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg)
+{
+	if (!rt)
+		return;
+	rt->on_rs = fn;
+	rt->on_rs_arg = arg;
+}
+
+void check_vs_name(const struct check_vs *vs, char *buf, size_t len)
+{
+	vs_str(vs, buf, len);
+}
+
 /* ------------------------------------------------------------------ */
 /* What the table sees                                                 */
 
@@ -605,6 +654,25 @@ uint64_t check_vs_live_weight(const struct check_vs *vs)
 
 /* ------------------------------------------------------------------ */
 /* Dumps                                                               */
+
+struct check_rs_rt *const *check_rt_servers(const struct check_rt *rt,
+					    size_t *n)
+{
+	*n = rt ? rt->n : 0;
+	return rt ? rt->v : NULL;
+}
+
+struct check_vs_rt *const *check_rt_quorums(const struct check_rt *rt,
+					    size_t *n)
+{
+	*n = rt ? rt->nvs : 0;
+	return rt ? rt->vsv : NULL;
+}
+
+void check_rt_rs_name(const struct check_rs *rs, char *buf, size_t len)
+{
+	rs_str(rs, buf, len);
+}
 
 void check_rt_dump(const struct check_rt *rt, FILE *out)
 {

@@ -40,6 +40,16 @@
 
 struct json_object;
 
+/* How long a checker's checks took, for the metrics (check_metrics.c):
+ * a histogram over check_dur_bounds_us and the last one. */
+#define CHECK_DUR_NBOUNDS 12
+struct check_dur {
+	uint64_t last_us, sum_us, count;
+	uint64_t bucket[CHECK_DUR_NBOUNDS + 1];	/* last one: above them all */
+};
+extern const uint64_t check_dur_bounds_us[CHECK_DUR_NBOUNDS];
+void check_dur_add(struct check_dur *d, uint64_t us);
+
 /* One checker of one real server, running. */
 struct check_ck_rt {
 	struct check_rs_rt *rs;
@@ -58,6 +68,8 @@ struct check_ck_rt {
 	char reason[CHECK_REASON_MAX];	/* of the last failure */
 	int weight;			/* the check's dynamic weight; -1: none */
 	int64_t weight_delta;		/* added to the weight (dynamic) */
+	uint64_t started_at;		/* CLOCK_MONOTONIC usec; 0: none */
+	struct check_dur dur;		/* kept across a reload like checks */
 };
 
 struct check_rs_rt {
@@ -121,6 +133,22 @@ uint64_t check_vs_live_weight(const struct check_vs *vs);
 /* Has VS its quorum?  Outside a running check process (no runtime):
  * whether the live weight reaches the quorum. */
 bool check_vs_quorum_up(const struct check_vs *vs);
+
+/* A real server went up or down (names as the dumps print them; reason:
+ * the failing checker's, "" when up), for the control socket's events. */
+typedef void (*check_rs_change_fn)(const char *vs, const char *rs, bool up,
+				   const char *reason, void *arg);
+void check_rt_on_rs_change(struct check_rt *rt, check_rs_change_fn fn, void *arg);
+/* vs's name as the dumps print it ("10.0.0.1:80", "fwmark 1", ...). */
+void check_vs_name(const struct check_vs *vs, char *buf, size_t len);
+/* For the metrics (check_metrics.c): the running real servers and the
+ * virtual servers' quorum states (NULL and *n 0 without a runtime), and
+ * a real server's name as the dumps print it. */
+struct check_rs_rt *const *check_rt_servers(const struct check_rt *rt,
+					    size_t *n);
+struct check_vs_rt *const *check_rt_quorums(const struct check_rt *rt,
+					    size_t *n);
+void check_rt_rs_name(const struct check_rs *rs, char *buf, size_t len);
 
 void check_rt_dump(const struct check_rt *rt, FILE *out);
 struct json_object *check_rt_json(const struct check_rt *rt);

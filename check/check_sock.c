@@ -125,7 +125,12 @@ int check_sock_connect(struct check_probe *p, int type, int proto,
 		/* Decided already: report on the next loop iteration. */
 		r = arm(p, 0);
 	} else {
-		r = sd_event_add_io(p->e, &p->io, p->fd, EPOLLOUT, on_io, p);
+		/* Edge-triggered: the connect completes (or fails) once, and
+		 * a connected socket stays writable.  Level-triggered, every
+		 * turn of the loop would see again each connected socket not
+		 * served yet, which at thousands of checks makes each turn
+		 * cost as much as all of them. */
+		r = sd_event_add_io(p->e, &p->io, p->fd, EPOLLOUT | EPOLLET, on_io, p);
 		if (r >= 0)
 			r = check_sock_rearm(p);
 	}

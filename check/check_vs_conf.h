@@ -189,6 +189,21 @@ int check_conf_vsg_stmt(struct conf_ctx *c, const struct conf_node *n,
  * Returns 0 when it added no error to d. */
 int check_conf_finish(struct check_conf *cc, struct conf_diag *d);
 
+/* The top-level track_file blocks, as FILE_CHECK needs them (the VRRP
+ * side parses them; tandem/ copies them here). */
+struct check_track_file {
+	const char *name, *path;
+	int weight;
+	bool reverse;
+};
+
+/* Resolve every FILE_CHECK's `track_file NAME` against tf: its file,
+ * and its weight unless the checker gives one.  An unknown name is a
+ * located error.  Returns 0, or -1 when an error was added. */
+int check_conf_track_files(struct check_conf *cc,
+			   const struct check_track_file *tf, size_t ntf,
+			   struct conf_diag *d);
+
 /* The IPVS services one virtual_server stands for (one, or one per
  * address and fwmark of its group), with their settings; a malloc'ed
  * array in *out (NULL when empty).  Returns the count, or -ENOMEM. */

@@ -28,6 +28,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "lib/json_req.h"
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
@@ -269,6 +270,101 @@ static void dump(struct child *c, enum ipc_dump kind)
 	log_info("wrote %s", path);
 }
 
+void child_dump(enum ipc_dump kind)
+{
+	if (the_child)
+		dump(the_child, kind);
+}
+
+/* ------------------------------------------------------------------ */
+/* Control requests and events                                         */
+
+/* One relayed request: parse, hand to the subsystem, send the answer.
+ * Whatever happens, the parent gets a reply for the id, so its caller is
+ * not left waiting for the relay's timeout. */
+static void ctl_request(struct child *c, const struct ipc_msg *m)
+{
+	struct json_tokener *tok;
+	struct json_object *req = NULL, *rep = NULL;
+	const char *text;
+	uint32_t id;
+	int fd, r;
+
+	if (m->len < sizeof(id)) {
+		log_warn("control request without an id from the parent: ignored");
+		return;
+	}
+	memcpy(&id, m->payload, sizeof(id));
+	tok = json_tokener_new();
+	if (tok) {
+		req = json_tokener_parse_ex(tok, m->payload + sizeof(id),
+					    (int)(m->len - sizeof(id)));
+		if (req && (json_tokener_get_error(tok) != json_tokener_success ||
+			    !json_object_is_type(req, json_type_object))) {
+			json_object_put(req);
+			req = NULL;
+		}
+		json_tokener_free(tok);
+	}
+	if (!req)
+		rep = json_req_error("malformed request");
+	else if (!c->ops->command)
+		rep = json_req_error("this process takes no commands");
+	else
+		rep = c->ops->command(req);
+	json_object_put(req);
+	if (!rep)
+		rep = json_req_error("out of memory");
+	text = rep ? json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PLAIN |
+						    JSON_C_TO_STRING_NOSLASHESCAPE)
+		   : "{\"error\":\"out of memory\"}";
+	fd = ipc_memfd("tandem-reply", text, strlen(text));
+	json_object_put(rep);
+	if (fd < 0) {
+		log_err("control reply: %s", strerror(-fd));
+		/* No fd: the parent reads it as a failed ask. */
+	}
+	r = ipc_send(c->sock, IPC_CTL_REPLY, &id, sizeof(id), fd);
+	if (r < 0)
+		log_warn("cannot send a control reply to the parent: %s",
+			 strerror(-r));
+	if (fd >= 0)
+		close(fd);
+}
+
+void child_event(struct json_object *ev)
+{
+	const char *text;
+	size_t len;
+	int r;
+
+	if (!ev)
+		return;
+	if (!the_child) {
+		json_object_put(ev);
+		return;
+	}
+	text = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	len = strlen(text);
+	r = len > IPC_MAX_PAYLOAD ? -EMSGSIZE
+				  : ipc_send(the_child->sock, IPC_EVENT, text, len, -1);
+	if (r < 0)
+		log_debug("event dropped: %s", strerror(-r));
+	json_object_put(ev);
+}
+
+void child_request_reload(void)
+{
+	int r;
+
+	if (!the_child)
+		return;
+	r = ipc_send(the_child->sock, IPC_RELOAD_REQUEST, NULL, 0, -1);
+	if (r < 0)
+		log_warn("cannot ask the parent for a reload: %s", strerror(-r));
+}
+
 /* ------------------------------------------------------------------ */
 /* Reload                                                              */
 
@@ -374,6 +470,9 @@ static int on_message(sd_event_source *src, int fd, uint32_t revents,
 			}
 			break;
 		}
+		case IPC_CTL_REQUEST:
+			ctl_request(c, m);
+			break;
 		case IPC_VRRP_STATE:
 			if (c->ops->message)
 				c->ops->message(m->type, m->payload, m->len);
@@ -468,6 +567,12 @@ _Noreturn void child_main(const struct child_start *s)
 					       HEARTBEAT_USEC, 10 * 1000, on_heartbeat, &c);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(hb, SD_EVENT_ON);
+	/* The heartbeat says the loop turns, not that it is idle: ahead of
+	 * a burst of ready sockets and timers (thousands of checks due at
+	 * once), which sd-event would otherwise serve first, one per
+	 * iteration, while the parent takes the silence for a hang. */
+	if (r >= 0)
+		r = sd_event_source_set_priority(hb, SD_EVENT_PRIORITY_IMPORTANT);
 	if (r < 0) {
 		log_err("cannot start the event loop: %s", strerror(-r));
 		c.exit_code = 1;

@@ -15,6 +15,7 @@
 #include <systemd/sd-event.h>
 
 #include "lib/log.h"
+#include "tandem/ipc.h"
 
 struct json_object;
 struct tandem_config;
@@ -89,6 +90,10 @@ int child_parent_sock(void);
  * socket's `monitor` stream; dropped, not queued, when the parent's
  * queue is full.  No-op outside a child. */
 void child_event(struct json_object *ev);
+
+/* Write this child's dump of KIND now, as the parent's IPC_DUMP (the
+ * signals) does (DBus PrintData and PrintStats).  No-op outside a child. */
+void child_dump(enum ipc_dump kind);
 
 /* Ask the parent to reload the config as SIGHUP does (DBus
  * ReloadConfig).  No-op outside a child. */

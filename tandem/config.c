@@ -37,6 +37,33 @@ static struct tandem_config *cfg_new(const char *path)
 	return cfg;
 }
 
+#ifdef WITH_LVS
+/* FILE_CHECK's track_file names a top-level track_file block, which the
+ * VRRP side's config holds: hand check/ a copy of what it needs. */
+static void track_files_to_check(struct tandem_config *cfg, struct conf_diag *d)
+{
+	struct check_track_file *tf = NULL;
+	size_t n = 0;
+
+#ifdef WITH_VRRP
+	n = cfg->vrrp.ntrack_files;
+	if (n && !(tf = calloc(n, sizeof(*tf)))) {
+		conf_diag_add(d, CONF_ERROR, cfg->path, 0, "track_file: out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vrrp_conf_track_file *v = cfg->vrrp.track_files[i];
+
+		tf[i] = (struct check_track_file){ .name = v->name,
+			.path = v->path ? v->path : "", .weight = v->weight,
+			.reverse = v->reverse };
+	}
+#endif
+	check_conf_track_files(&cfg->check, tf, n, d);
+	free(tf);
+}
+#endif
+
 /* The second stage, shared by both loaders. */
 static struct tandem_config *finish(struct tandem_config *cfg,
 				    struct conf_diag *d, size_t errors_before)
@@ -47,6 +74,7 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 	/* check/ cannot see global_defs: tell it what its checks need. */
 	cfg->check.sync_daemon = cfg->gd.lvs_sync_daemon.ifname != NULL;
 	check_conf_finish(&cfg->check, d);
+	track_files_to_check(cfg, d);
 #endif
 #ifdef WITH_VRRP
 	{
@@ -55,8 +83,6 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 			.vrrp_version = cfg->gd.vrrp_version,
 			.vrrp_strict = cfg->gd.vrrp_strict,
 			.default_interface = cfg->gd.default_interface,
-			.iptables_only = cfg->gd.vrrp_iptables &&
-					 !cfg->gd.nftables,
 		};
 
 		vrrp_conf_check(&cfg->vrrp, &g, d);

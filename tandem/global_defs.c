@@ -183,6 +183,8 @@ void gd_free(struct global_defs *gd)
 	free(gd->notification_email_from);
 	free(gd->smtp_server);
 	free(gd->smtp_helo_name);
+	free(gd->control_socket);
+	free(gd->control_socket_group);
 	free(gd->router_id);
 	fifo_free(&gd->notify_fifo);
 	fifo_free(&gd->vrrp_notify_fifo);

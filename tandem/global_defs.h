@@ -249,7 +249,19 @@ struct global_defs {
 	bool enable_dbus;
 	char *dbus_service_name;	/* default org.keepalived.Vrrp1 */
 	char *dbus_no_interface_name;	/* default "none" */
+
+	/* --- control socket (tandem only) ------------------------------ */
+	char *control_socket;		/* NULL: the default; "none": off */
+	char *control_socket_group;	/* NULL: root only (0600) */
+
+	/* --- tandem's own (keepalived has no such keyword) ------------ */
+	/* metrics_listen ADDR:PORT: the parent's Prometheus endpoint;
+	 * ss_family AF_UNSPEC: none (the default). */
+	struct sockaddr_storage metrics_listen;
 };
+
+/* sizeof(sun_path) in struct sockaddr_un */
+#define GD_SOCKET_PATH_MAX 108
 
 /* The keywords of the global_defs block, offsets into struct global_defs.
  * Ends with {.name = NULL}. */
@@ -306,6 +318,7 @@ GD_HANDLER(gd_h_vrrp_rx_bufs_policy);
 GD_HANDLER(gd_h_umask);
 GD_HANDLER(gd_h_reload_check_config);
 GD_HANDLER(gd_h_reload_file);
+GD_HANDLER(gd_h_metrics_listen);
 /* Replace *dst by a copy of src (NULL: clear).  Return 0 or -1 (ENOMEM). */
 int gd_set_str(char **dst, const char *src);
 /* Report "out of memory" at n; returns -1. */

@@ -15,10 +15,14 @@
  * here: the reader (lib/conf_read.c) consumes it, tandem's include checks
  * being always on.
  */
+#include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
+#include <systemd/sd-bus.h>
 
 #include "lib/conf.h"
 #include "tandem/global_defs.h"
@@ -27,6 +31,8 @@
 #define SEC(s)		((int64_t)(s) * 1000000)
 
 #define FLAG(n, f)	{ .name = n, .type = CONF_T_FLAG, .offset = GD(f) }
+#define FLAGH(n, f, h)	{ .name = n, .type = CONF_T_FLAG, .offset = GD(f), \
+			  .handler = h }
 #define BOOL(n, f)	{ .name = n, .type = CONF_T_BOOL, .offset = GD(f) }
 #define STR(n, f)	{ .name = n, .type = CONF_T_STR, .offset = GD(f) }
 #define STRH(n, f, h)	{ .name = n, .type = CONF_T_STR, .offset = GD(f), \
@@ -61,11 +67,61 @@ MARK_SET(set_garp_lp_delay, vrrp_garp_lower_prio_delay_set)
 MARK_SET(set_garp_lp_repeat, vrrp_garp_lower_prio_repeat_set)
 MARK_SET(set_random_seed, random_seed_set)
 
+/* A build without net-snmp (--disable-snmp) reads the SNMP keywords,
+ * so one config serves every build, and says they do nothing here. */
+static int snmp_kw(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+#ifndef WITH_SNMP
+	conf_warn(c, n, "tandem was built without SNMP (--disable-snmp): "
+		  "no effect");
+#else
+	(void)c;
+	(void)n;
+#endif
+	return 0;
+}
+
+/* enable_snmp_rfc: both VRRP MIBs, RFC 2787's and RFC 6527's. */
 static int snmp_rfc(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
-	(void)c; (void)n;
-	((struct global_defs *)obj)->enable_snmp_rfcv3 = true;
+	((struct global_defs *)obj)->enable_snmp_rfcv2 = true;
+	return snmp_kw(c, n, obj);
+}
+
+/* An absolute path short enough for sun_path, or "none". */
+static int socket_path(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+	if (n->nargs < 1 || !strcmp(n->args[0], "none"))
+		return 0;
+	if (n->args[0][0] != '/') {
+		conf_err(c, n, "expected an absolute path or none, got '%s'",
+			 n->args[0]);
+		return -1;
+	}
+	if (strlen(n->args[0]) >= GD_SOCKET_PATH_MAX) {
+		conf_err(c, n, "a socket path is at most %d characters",
+			 GD_SOCKET_PATH_MAX - 1);
+		return -1;
+	}
 	return 0;
+}
+
+/* A group that exists here (a name or a number). */
+static int group_name(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	char *end;
+
+	(void)obj;
+	if (n->nargs < 1 || getgrnam(n->args[0]))
+		return 0;
+	errno = 0;
+	if (strtoul(n->args[0], &end, 10) <= UINT_MAX && !errno &&
+	    end != n->args[0] && !*end)
+		return 0;
+	conf_err(c, n, "no group named '%s'", n->args[0]);
+	return -1;
 }
 
 /* Linux keeps 15 characters of a task name; keepalived truncates with an
@@ -87,6 +143,19 @@ static int abs_path(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	if (n->nargs >= 1 && n->args[0][0] != '/') {
 		conf_err(c, n, "expected an absolute path, got '%s'",
 			 n->args[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* A well-known bus name (org.example.Name): the DBus service owns it. */
+static int bus_name(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	(void)obj;
+	if (n->nargs >= 1 && (n->args[0][0] == ':' ||
+			      sd_bus_service_name_is_valid(n->args[0]) <= 0)) {
+		conf_err(c, n, "expected a DBus bus name such as "
+			 "org.keepalived.Vrrp1, got '%s'", n->args[0]);
 		return -1;
 	}
 	return 0;
@@ -252,15 +321,14 @@ const struct conf_keyword gd_keywords[] = {
 	ALIAS("bfd_rlimit_rtime", "bfd_rlimit_rttime"),
 
 	/* SNMP */
-	STR("snmp_socket", snmp_socket),
-	FLAG("enable_snmp_vrrp", enable_snmp_vrrp),
+	STRH("snmp_socket", snmp_socket, snmp_kw),
+	FLAGH("enable_snmp_vrrp", enable_snmp_vrrp, snmp_kw),
 	ALIAS("enable_snmp_keepalived", "enable_snmp_vrrp"),
-	FLAG("enable_snmp_checker", enable_snmp_checker),
-	{ .name = "enable_snmp_rfc", .type = CONF_T_FLAG,
-	  .offset = GD(enable_snmp_rfcv2), .handler = snmp_rfc },
-	FLAG("enable_snmp_rfcv2", enable_snmp_rfcv2),
-	FLAG("enable_snmp_rfcv3", enable_snmp_rfcv3),
-	FLAG("enable_traps", enable_traps),
+	FLAGH("enable_snmp_checker", enable_snmp_checker, snmp_kw),
+	FLAGH("enable_snmp_rfc", enable_snmp_rfcv3, snmp_rfc),
+	FLAGH("enable_snmp_rfcv2", enable_snmp_rfcv2, snmp_kw),
+	FLAGH("enable_snmp_rfcv3", enable_snmp_rfcv3, snmp_kw),
+	FLAGH("enable_traps", enable_traps, snmp_kw),
 	TIME("snmp_vs_stats_update_interval", snmp_vs_stats_update_interval,
 	     1000, SEC(30)),
 	TIME("snmp_rs_stats_update_interval", snmp_rs_stats_update_interval,
@@ -268,8 +336,12 @@ const struct conf_keyword gd_keywords[] = {
 
 	/* DBus */
 	FLAG("enable_dbus", enable_dbus),
-	STR("dbus_service_name", dbus_service_name),
+	STRH("dbus_service_name", dbus_service_name, bus_name),
 	STR("dbus_no_interface_name", dbus_no_interface_name),
+
+	/* control socket (tandem only) */
+	STRH("control_socket", control_socket, socket_path),
+	STRH("control_socket_group", control_socket_group, group_name),
 
 	/* scripts */
 	CUSTOM("script_user", gd_h_script_user, "USER [[:]GROUP]"),
@@ -339,6 +411,10 @@ const struct conf_keyword gd_keywords[] = {
 	UINT("json_version", json_version, 1, 2),
 	STRH("iproute_usr_dir", iproute_usr_dir, abs_path),
 	STRH("iproute_etc_dir", iproute_etc_dir, abs_path),
+
+	/* tandem's own */
+	CUSTOM("metrics_listen", gd_h_metrics_listen,
+	       "ADDR:PORT (IPv4) or [ADDR]:PORT (IPv6), port 1..65535"),
 	{ .name = NULL },
 };
 

@@ -5,8 +5,11 @@
  * actually arrived and closes any descriptor that came with a malformed
  * or truncated packet, so a confused peer cannot leak fds into the other.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -108,6 +111,32 @@ int ipc_recv(int sock, struct ipc_msg *m)
 	return 1;
 }
 
+int ipc_memfd(const char *name, const char *buf, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	size_t off = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t k = write(fd, buf + off, len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			int e = k < 0 ? errno : EIO;
+
+			close(fd);
+			return -e;
+		}
+		off += (size_t)k;
+	}
+	/* The reader may trust what it maps: nobody can change it now. */
+	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
+	      F_SEAL_SEAL);
+	return fd;
+}
+
 const char *ipc_type_name(uint32_t type)
 {
 	switch (type) {
@@ -117,6 +146,10 @@ const char *ipc_type_name(uint32_t type)
 	case IPC_STOP: return "stop";
 	case IPC_DUMP: return "dump";
 	case IPC_VRRP_STATE: return "vrrp-state";
+	case IPC_CTL_REQUEST: return "ctl-request";
+	case IPC_CTL_REPLY: return "ctl-reply";
+	case IPC_EVENT: return "event";
+	case IPC_RELOAD_REQUEST: return "reload-request";
 	default: return "unknown";
 	}
 }

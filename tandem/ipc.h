@@ -47,5 +47,8 @@ int ipc_send(int sock, enum ipc_type type, const void *payload, size_t len,
  * of stream, or -errno (-EAGAIN when nothing is waiting). */
 int ipc_recv(int sock, struct ipc_msg *m);
 const char *ipc_type_name(uint32_t type);
+/* A sealed memfd holding len bytes of buf (name: for /proc), or -errno:
+ * for what is larger than one message (a config, a control reply). */
+int ipc_memfd(const char *name, const char *buf, size_t len);
 
 #endif

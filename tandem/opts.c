@@ -91,6 +91,9 @@ void opts_version(void)
 #ifdef WITH_LVS
 	printf(" LVS");
 #endif
+#ifdef WITH_SNMP
+	printf(" SNMP");
+#endif
 	printf("\n");
 }
 

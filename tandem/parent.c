@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,7 +40,11 @@
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hub.h"
+#include "tandem/ctl_reload.h"
+#include "tandem/ctl_server.h"
 #include "tandem/ipc.h"
+#include "tandem/metrics_http.h"
 #include "tandem/opts.h"
 #include "tandem/parent.h"
 #include "tandem/pidfile.h"
@@ -93,6 +96,7 @@ struct parent {
 	bool ready_sent, reloading, stopping;
 	int exit_code;
 	struct relay relay;		/* VRRP states, vrrp -> check */
+	struct metrics_parent_info stats;	/* reloads, for the metrics */
 };
 
 static uint64_t now_usec(struct parent *p)
@@ -110,6 +114,7 @@ static const char *slot_name(const struct slot *s)
 
 static void begin_stop(struct parent *p, int code);
 static int spawn(struct slot *s);
+static void reload(struct parent *p);
 
 /* Where VRRP states go: the check child's socket, or -1. */
 static int check_sock(struct parent *p)
@@ -179,6 +184,7 @@ static void maybe_ready(struct parent *p)
 		update_status(p);
 		config_free(p->old_cfg);
 		p->old_cfg = NULL;
+		ctl_reload_complete();
 	}
 }
 
@@ -187,6 +193,7 @@ static void maybe_ready(struct parent *p)
 
 static void slot_close(struct slot *s)
 {
+	ctl_relay_set_sock(s->type, -1);
 	s->io = sd_event_source_disable_unref(s->io);
 	s->chld = sd_event_source_disable_unref(s->chld);
 	if (s->sock >= 0)
@@ -218,6 +225,10 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 			sd_event_source_set_enabled(src, SD_EVENT_OFF);
 			break;
 		}
+		if (m->type == IPC_CTL_REPLY) {
+			ctl_relay_reply(s->type, m);
+			continue;
+		}
 		if (m->fd >= 0)
 			close(m->fd);
 		switch (m->type) {
@@ -236,9 +247,11 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 			if (m->len == sizeof(st))
 				memcpy(&st, m->payload, sizeof(st));
 			s->reload_pending = false;
-			if (st)
+			ctl_reload_child_done(slot_name(s), st);
+			if (st) {
 				log_err("%s child could not apply the new config", slot_name(s));
-			else
+				s->p->stats.child[s->type].reload_failures++;
+			} else
 				log_info("%s child applied the new config", slot_name(s));
 			break;
 		}
@@ -252,6 +265,13 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 			log_warn("VRRP states from a child other than vrrp: ignored");
 			break;
 #endif
+		case IPC_EVENT:
+			ctl_relay_event(s->type, m);
+			break;
+		case IPC_RELOAD_REQUEST:
+			log_info("%s child asks for a reload", slot_name(s));
+			reload(s->p);
+			break;
 		default:
 			log_warn("unexpected %s message from %s child",
 				 ipc_type_name(m->type), slot_name(s));
@@ -399,6 +419,7 @@ static int spawn(struct slot *s)
 	s->pid = pid;
 	s->sock = sv[0];
 	s->started = s->last_hb = now_usec(p);
+	ctl_relay_set_sock(s->type, s->sock);
 	s->hb_seen = s->killed_hung = s->reload_pending = false;
 	r = sd_event_add_io(p->e, &s->io, s->sock, EPOLLIN, on_child_msg, s);
 	if (r >= 0)
@@ -504,6 +525,7 @@ static void begin_stop(struct parent *p, int code)
 		return;
 	p->stopping = true;
 	p->exit_code = code;
+	ctl_reload_abort("tandem is stopping");
 	sdn_stopping();
 	log_info("stopping");
 	for (int i = 0; i < CHILD_NTYPES; i++) {
@@ -555,31 +577,29 @@ static void log_diag_entry(const struct conf_diag_entry *e, void *arg)
  * -errno. */
 static int config_memfd(const struct tandem_config *cfg)
 {
-	int fd = memfd_create("tandem-config", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	char *buf = NULL;
-	size_t len = 0, off = 0;
+	size_t len = 0;
+	int fd;
 
-	if (fd < 0)
-		return -errno;
 	config_pack(cfg, &buf, &len);
-	while (off < len) {
-		ssize_t k = write(fd, buf + off, len - off);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			int e = k < 0 ? errno : EIO;
-
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		off += (size_t)k;
-	}
+	fd = ipc_memfd("tandem-config", buf, len);
 	free(buf);
-	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
-	      F_SEAL_SEAL);
 	return fd;
+}
+
+/* The supervisor's numbers for the metrics endpoint, at each scrape. */
+static void metrics_info(struct metrics_parent_info *out, void *ud)
+{
+	struct parent *p = ud;
+
+	*out = p->stats;
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		const struct slot *s = &p->slots[i];
+
+		out->child[i].wanted = s->wanted;
+		out->child[i].up = s->pid && s->hb_seen && !s->killed_hung;
+		out->child[i].restarts = s->restarts;
+	}
 }
 
 static void reload(struct parent *p)
@@ -598,9 +618,11 @@ static void reload(struct parent *p)
 	conf_diag_init(&d);
 	ncfg = config_load(p->o->conf_file, &lo, &d);
 	conf_diag_foreach(&d, log_diag_entry, "reload: ");
+	ctl_reload_parsed(p->cfg, ncfg, &d);
 	if (!ncfg) {
 		log_err("reload refused: %zu error(s) in %s; the running config is kept",
 			d.errors, p->o->conf_file);
+		p->stats.reloads_refused++;
 		conf_diag_free(&d);
 		p->reloading = false;
 		sdn_ready("running (last reload refused)");
@@ -611,6 +633,8 @@ static void reload(struct parent *p)
 	if (fd < 0) {
 		log_err("reload: cannot pass the config to the children: %s",
 			strerror(-fd));
+		p->stats.reloads_failed++;
+		ctl_reload_failed(strerror(-fd));
 		config_free(ncfg);
 		p->reloading = false;
 		sdn_ready("running (last reload failed)");
@@ -619,6 +643,10 @@ static void reload(struct parent *p)
 	config_free(p->old_cfg);
 	p->old_cfg = p->cfg;
 	p->cfg = ncfg;
+	p->stats.reloads_ok++;
+	p->stats.last_reload_ok = metrics_realtime_usec();
+	metrics_http_configure(p->e, &ncfg->gd.metrics_listen, metrics_info, p);
+	ctl_server_configure(&ncfg->gd);
 	wanted_children(p, ncfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p->slots[i];
@@ -643,6 +671,11 @@ static void reload(struct parent *p)
 	}
 	close(fd);
 	maybe_ready(p);
+}
+
+static void reload_trigger(void *p)
+{
+	reload(p);
 }
 
 static void forward_dump(struct parent *p, enum ipc_dump kind)
@@ -692,6 +725,9 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 		config_free(cfg);
 		return TANDEM_EXIT_FAILURE;
 	}
+	ctl_relay_setup(p.e);
+	ctl_reload_set_trigger(reload_trigger, &p);
+	ctl_server_start(p.e, &cfg->gd, o->conf_file);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = sd_event_add_signal(p.e, NULL, sigs[i], on_signal, &p);
 		if (r < 0) {
@@ -718,6 +754,7 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 	}
 	sdn_mainpid();
 
+	metrics_http_configure(p.e, &cfg->gd.metrics_listen, metrics_info, &p);
 	wanted_children(&p, cfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];
@@ -750,6 +787,11 @@ fail:
 	log_err("cannot start the supervisor: %s", strerror(-r));
 	code = TANDEM_EXIT_FAILURE;
 out:
+	/* clients first: the relay's shutdown then ends their scrapes */
+	metrics_http_stop();
+	ctl_reload_abort("tandem is stopping");
+	ctl_relay_shutdown();
+	ctl_server_stop();
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];
 

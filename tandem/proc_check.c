@@ -24,16 +24,22 @@
  * until one arrives the instance counts as not master.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check/check_ctl.h"
 #include "check/check_http.h"
 #include "check/check_ipvs.h"
+#include "check/check_metrics.h"
 #include "check/check_notify.h"
 #include "check/check_rs_rt.h"
+#include "check/check_snmp.h"
 #include "ipvs/ipvs_nl.h"
+#include "lib/json_req.h"
 #include "lib/log.h"
 #include "lib/nl_addr_watch.h"
+#include "tandem/child.h"
 #include "tandem/config.h"
 #include "tandem/opts.h"
 #include "tandem/proc_check.h"
@@ -224,6 +230,40 @@ static void start_ipvs(const struct tandem_config *cfg)
 	}
 }
 
+/* A real server went up or down: an event for `tandemctl monitor`. */
+static void rs_event(const char *vs, const char *rs, bool up,
+		     const char *reason, void *arg)
+{
+	struct json_object *ev = json_object_new_object();
+
+	(void)arg;
+	if (!ev)
+		return;
+	json_object_object_add(ev, "event", json_object_new_string("rs"));
+	json_object_object_add(ev, "virtual_server", json_object_new_string(vs));
+	json_object_object_add(ev, "real_server", json_object_new_string(rs));
+	json_object_object_add(ev, "up", json_object_new_boolean(up));
+	json_object_object_add(ev, "reason", json_object_new_string(reason));
+	child_event(ev);
+}
+
+/* enable_snmp_checker, enable_traps, snmp_socket and how often the
+ * kernel's counters are read */
+static void snmp_set(const struct tandem_config *cfg)
+{
+	const struct global_defs *gd = &cfg->gd;
+	int64_t vs = gd->snmp_vs_stats_update_interval;
+	int64_t rs = gd->snmp_rs_stats_update_interval;
+	struct check_snmp_opts o = {
+		.enable = gd->enable_snmp_checker,
+		.traps = gd->enable_traps,
+		.socket = gd->snmp_socket,
+		.stats_usec = (uint64_t)(vs < rs ? vs : rs),
+	};
+
+	check_snmp_set(pc.e, &cfg->check, pc.ipvs, pc.notify, &o);
+}
+
 static int pc_init(sd_event *e, const struct tandem_config *cfg)
 {
 	int r;
@@ -235,6 +275,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 	if (r == 0)
 		r = check_rt_new(e, verdicts_changed, NULL, &pc.rt);
 	if (r == 0) {
+		check_rt_on_rs_change(pc.rt, rs_event, NULL);
 		notify_opts(cfg);
 		check_rt_set_notify(pc.rt, pc.notify);
 		check_rt_log_all_failures(pc.rt, cfg->gd.checker_log_all_failures);
@@ -249,6 +290,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 	watch_addrs(cfg);
 	make_opts(cfg);
 	start_ipvs(cfg);
+	snmp_set(cfg);
 	return 0;
 }
 
@@ -271,6 +313,7 @@ static int pc_reload(const struct tandem_config *old,
 		start_ipvs(new_cfg);
 	else
 		check_ipvs_reload(pc.ipvs, &new_cfg->check, &pc.o);
+	snmp_set(new_cfg);
 	return 0;
 }
 
@@ -293,6 +336,8 @@ static void pc_message(uint32_t type, const char *payload, size_t len)
 
 static void pc_stop(void)
 {
+	/* the views read the runtime and the controller: gone first */
+	check_snmp_stop();
 	check_rt_stopping(pc.rt);
 	check_rt_free(pc.rt);
 	pc.rt = NULL;
@@ -322,12 +367,24 @@ static void pc_dump_json(struct json_object *o)
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }
 
+/* Control requests relayed by the parent: metrics here, the rest in
+ * check_ctl.c. */
+static struct json_object *pc_command(struct json_object *req)
+{
+	const char *cmd = json_req_str(req, "cmd");
+
+	if (cmd && !strcmp(cmd, "metrics"))
+		return check_metrics_command(pc.rt, pc.ipvs, req);
+	return check_ctl_command(pc.cfg ? &pc.cfg->check : NULL, pc.rt, pc.ipvs,
+				 req);
+}
+
 const struct child_ops proc_check_ops = {
 	.name = "check", .dump_base = "tandem_check",
 	.set_opts = pc_set_opts,
 	.init = pc_init, .reload = pc_reload, .stop = pc_stop,
 	.dump_data = pc_dump_data, .dump_json = pc_dump_json,
-	.message = pc_message,
+	.message = pc_message, .command = pc_command,
 };
 
 #endif

@@ -17,6 +17,11 @@
  * reload adds, never resume: a VIP left by an earlier run is removed
  * unless the election makes this director master.
  *
+ * With enable_dbus the process serves keepalived's DBus interface
+ * (vrrp/vrrp_dbus.c); its PrintData, PrintStats and ReloadConfig reach
+ * the child runtime through the hooks given here.  A reload that changes
+ * dbus_service_name or the object paths reconnects under the new ones.
+ *
  * Every state change is reported to the parent (which relays it to the
  * check child: the sync daemon follows its instance).  Changes are
  * queued as text lines and sent from a deferred event, so a thousand
@@ -30,6 +35,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/json_req.h"
 #include "lib/log.h"
 #include "tandem/child.h"
 #include "tandem/config.h"
@@ -39,9 +45,13 @@
 #include "tandem/vrrp_states.h"
 
 #ifdef WITH_VRRP
+#include "vrrp/vrrp_dbus.h"
+#include "vrrp/vrrp_ctl.h"
+#include "vrrp/vrrp_metrics.h"
 #include "vrrp/vrrp_notify.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_run.h"
+#include "vrrp/vrrp_snmp.h"
 
 static struct {
 	bool keep_vips;			/* -V */
@@ -54,6 +64,7 @@ static struct {
 	size_t outlen;
 	sd_event_source *flush;		/* defer or retry timer, while queued */
 	struct vrrp_notify *notify;	/* notify_* scripts, notify FIFOs */
+	struct vrrp_dbus *dbus;		/* enable_dbus; NULL: off */
 } pv;
 
 #define REPORT_RETRY_USEC (20 * 1000ULL)
@@ -176,20 +187,83 @@ static void notify_gone(const struct vrrp_inst *vi, const char *st)
 	vrrp_notify_group(pv.notify, vi->ci->sg, st);
 }
 
+/* The change for `tandemctl monitor` (and other event readers). */
+static void event_state(const struct vrrp_inst *vi, enum vrrp_state from,
+			enum vrrp_state to)
+{
+	struct json_object *ev = json_object_new_object();
+
+	if (!ev)
+		return;
+	json_object_object_add(ev, "event", json_object_new_string("vrrp"));
+	json_object_object_add(ev, "instance", json_object_new_string(vi->ci->name));
+	json_object_object_add(ev, "state", json_object_new_string(vrrp_state_str(to)));
+	json_object_object_add(ev, "prev", json_object_new_string(vrrp_state_str(from)));
+	json_object_object_add(ev, "priority", json_object_new_int(vi->fsm.cfg.priority));
+	child_event(ev);
+}
+
 static void on_state(const struct vrrp_inst *vi, enum vrrp_state from,
 		     enum vrrp_state to, void *arg)
 {
-	(void)from;
 	(void)arg;
 	report(vrrp_state_str(to), vi->ci->name);
+	vrrp_dbus_state(pv.dbus, vi, to);
+	event_state(vi, from, to);
 	notify_state(vi, to);
 	pv_mail_state(pv.run, vi, to);
+	vrrp_snmp_state(vi, from, to);
+}
+
+/* enable_snmp_rfcv3, enable_snmp_rfcv2 (both: enable_snmp_rfc),
+ * enable_snmp_vrrp, enable_traps, snmp_socket */
+static void snmp_set(const struct global_defs *gd)
+{
+	struct vrrp_snmp_opts o = {
+		.rfcv3 = gd->enable_snmp_rfcv3,
+		.rfcv2 = gd->enable_snmp_rfcv2,
+		.tandem = gd->enable_snmp_vrrp,
+		.traps = gd->enable_traps,
+		.socket = gd->snmp_socket,
+	};
+
+	vrrp_snmp_set(pv.e, pv.run, &o);
 }
 
 static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET || ss->ss_family == AF_INET6)
 		vrrp_conf_ip_from_ss(ip, ss);
+}
+
+/* The no_accept firewall: nftables, even when global_defs does not ask
+ * for it, unless vrrp_iptables alone asks for iptables (with both,
+ * nftables wins, as in keepalived).  ipsets by default with iptables,
+ * named tandem, tandem6, tandem_if6; a vrrp_ipsets with no name means
+ * no ipsets. */
+static void fw_conf(const struct global_defs *gd, struct vrrp_fw_conf *f)
+{
+	static const char *const dflt[VRRP_FW_SETS] = {
+		"tandem", "tandem6", "tandem_if6"
+	};
+
+	f->kind = gd->vrrp_iptables && !gd->nftables ? VRRP_FW_IPT
+						      : VRRP_FW_NFT;
+	if (f->kind == VRRP_FW_NFT) {
+		snprintf(f->nft_table, sizeof(f->nft_table), "%s",
+			 gd->nftables ? gd->nftables : "tandem");
+		f->nft_priority = gd->nftables_priority;
+		f->nft_counters = gd->nftables_counters;
+		return;
+	}
+	snprintf(f->ipt_in, sizeof(f->ipt_in), "%s",
+		 gd->vrrp_iptables_in ? gd->vrrp_iptables_in : "INPUT");
+	snprintf(f->ipt_out, sizeof(f->ipt_out), "%s",
+		 gd->vrrp_iptables_out ? gd->vrrp_iptables_out : "");
+	f->ipsets = !gd->vrrp_ipsets_set || gd->vrrp_ipsets[0];
+	for (size_t i = 0; f->ipsets && i < VRRP_FW_SETS; i++)
+		snprintf(f->sets[i], sizeof(f->sets[i]), "%s",
+			 gd->vrrp_ipsets_set ? gd->vrrp_ipsets[i] : dflt[i]);
 }
 
 static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals *g)
@@ -218,12 +292,9 @@ static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals 
 		VRRP_RXB_DEFAULT;
 	g->rx_bufs_size = gd->vrrp_rx_bufs_size;
 	g->rx_bufs_multiplier = gd->vrrp_rx_bufs_multiplier;
-	/* no_accept uses nftables even when global_defs does not ask */
-	snprintf(g->nft_table, sizeof(g->nft_table), "%s",
-		 gd->nftables ? gd->nftables : "tandem");
-	g->nft_priority = gd->nftables_priority;
-	g->nft_counters = gd->nftables_counters;
+	fw_conf(gd, &g->fw);
 }
+
 
 static const struct conf_node *inst_node(const struct tandem_config *cfg,
 					 const char *name)
@@ -334,6 +405,43 @@ static void start_all(const struct tandem_config *cfg, bool resume)
 			vrrp_run_add(pv.run, cfg->vrrp.inst[i], &pv.g, resume);
 }
 
+static void dbus_print_data(void)
+{
+	child_dump(IPC_DUMP_DATA);
+}
+
+static void dbus_print_stats(void)
+{
+	child_dump(IPC_DUMP_STATS);
+}
+
+static const struct vrrp_dbus_hooks dbus_hooks = {
+	.print_data = dbus_print_data,
+	.print_stats = dbus_print_stats,
+	.reload = child_request_reload,
+};
+
+/* Start, stop or reconnect the DBus service as enable_dbus and its
+ * names now say; true when it was already serving the same names. */
+static bool dbus_setup(const struct global_defs *gd)
+{
+	const struct vrrp_dbus_conf dc = {
+		.service = gd->dbus_service_name,
+		.no_if_name = gd->dbus_no_interface_name,
+		.net_namespace = gd->net_namespace,
+		.instance = gd->instance,
+	};
+
+	if (pv.dbus && gd->enable_dbus && !vrrp_dbus_differs(pv.dbus, &dc))
+		return true;
+	vrrp_dbus_free(pv.dbus);
+	pv.dbus = NULL;
+	if (gd->enable_dbus &&
+	    vrrp_dbus_new(pv.e, pv.run, &dc, &dbus_hooks, &pv.dbus) < 0)
+		log_err("out of memory: no DBus service");
+	return false;
+}
+
 static int pv_init(sd_event *e, const struct tandem_config *cfg)
 {
 	int r = vrrp_run_new(e, &pv.run);
@@ -355,8 +463,12 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 	pv.cfg = cfg;
 	garp_pace(cfg);
 	vrrp_static_set(NULL, &cfg->vrrp, NULL);
+	/* Before the instances start, so that their first states are
+	 * queued on the bus as they happen. */
+	dbus_setup(&cfg->gd);
 	start_all(cfg, pv.respawned);
 	vrrp_run_static_track(pv.run, &cfg->vrrp);
+	snmp_set(&cfg->gd);
 	return 0;
 }
 
@@ -406,15 +518,24 @@ static int pv_reload(const struct tandem_config *old,
 	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
 	vrrp_run_static_track(pv.run, &new_cfg->vrrp);
+	vrrp_run_settle(pv.run);
+	if (dbus_setup(&new_cfg->gd))
+		vrrp_dbus_reloaded(pv.dbus);
+	snmp_set(&new_cfg->gd);
 	return 0;
 }
 
 static void pv_stop(void)
 {
+	/* VrrpStopped first: the bus objects look into the runtime. */
+	vrrp_dbus_free(pv.dbus);
+	pv.dbus = NULL;
 	/* The stop scripts outlive the process: started detached. */
 	vrrp_notify_stopping(pv.notify);
 	for (struct vrrp_inst *vi = vrrp_run_first(pv.run); vi; vi = vi->next)
 		notify_gone(vi, "STOP");
+	/* the views read the instances: gone first */
+	vrrp_snmp_stop();
 	vrrp_run_free(pv.run, !pv.keep_vips);
 	vrrp_notify_free(pv.notify);
 	pv.notify = NULL;
@@ -441,11 +562,23 @@ static void pv_dump_json(struct json_object *o)
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 
+/* Control requests relayed by the parent: metrics here, the rest in
+ * vrrp_ctl.c. */
+static struct json_object *pv_command(struct json_object *req)
+{
+	const char *cmd = json_req_str(req, "cmd");
+
+	if (cmd && !strcmp(cmd, "metrics"))
+		return vrrp_metrics_command(pv.run, req);
+	return vrrp_ctl_command(pv.run, req);
+}
+
 const struct child_ops proc_vrrp_ops = {
 	.name = "vrrp", .dump_base = "tandem",
 	.set_opts = pv_set_opts, .set_restarts = pv_set_restarts,
 	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
 	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
+	.command = pv_command,
 };
 
 #endif

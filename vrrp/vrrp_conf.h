@@ -401,9 +401,6 @@ struct vrrp_conf_globals {
 	unsigned vrrp_version;		/* 2 or 3 (keepalived's default 2) */
 	bool vrrp_strict;
 	const char *default_interface;	/* NULL: not given */
-	/* vrrp_iptables without nftables: the firewall no_accept would
-	 * need is not implemented */
-	bool iptables_only;
 };
 
 void vrrp_conf_init(struct vrrp_conf *vc);

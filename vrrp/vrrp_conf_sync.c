@@ -358,11 +358,6 @@ static void check_instance(struct vrrp_conf_instance *in,
 		err_at(d, &in->loc, &in->loc, "no_accept",
 		       "instance '%s' has both accept and no_accept",
 		       in->name);
-	if (!in->accept && in->priority < 255 && g->iptables_only)
-		err_at(d, &in->loc, &in->loc, "no_accept",
-		       "instance '%s' needs a firewall for no_accept, and "
-		       "vrrp_iptables / vrrp_ipsets are not implemented yet: "
-		       "give global_defs nftables", in->name);
 }
 
 int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,

@@ -10,7 +10,8 @@
  *     garp_lower_prio_repeat at once and again after garp_lower_prio_delay;
  *   - as master, with garp_extra_if all SECS: every SECS, the addresses
  *     that live on another interface than the instance's, whose MAC no
- *     advert keeps fresh in the switches.
+ *     advert keeps fresh in the switches;
+ *   - as master, once when asked (DBus SendGarp), outside every schedule.
  *
  * Each schedule has its own one-shot sd-event timer, made when first
  * needed (most instances never hear a lower priority), so the three never
@@ -200,6 +201,14 @@ void vrrp_garp_sched_stop(struct vrrp_inst *vi)
 	master_arm(vi, 0, PH_OFF);
 	arm(vi, &vi->garp_lower_timer, on_lower_timer, 0);
 	arm(vi, &vi->garp_extra_timer, on_extra_timer, 0);
+}
+
+bool vrrp_garp_sched_now(struct vrrp_inst *vi)
+{
+	if (vi->fsm.state != VRRP_STATE_MASTER || !vi->env.garp || !vi->ifindex)
+		return false;
+	garp_burst(vi, 1, false);
+	return true;
 }
 
 void vrrp_garp_sched_free(struct vrrp_inst *vi)

@@ -39,7 +39,7 @@
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_auth.h"
 #include "vrrp/vrrp_inst.h"
-#include "vrrp/vrrp_nft.h"
+#include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_routes.h"
 #include "vrrp/vrrp_vmac.h"
 #include "vrrp/vrrp_sync.h"
@@ -213,11 +213,11 @@ static void vips_apply(struct vrrp_inst *vi, const struct vrrp_vip *v,
 
 /* virtual_routes / virtual_rules follow the VIPs (vrrp_routes.c). */
 /* The no_accept set holds a VIP before it is added and until it is gone
- * (vrrp_nft.c). */
+ * (vrrp_fw.c). */
 static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
 {
 	if (add)
-		vrrp_nft_inst(vi, true);
+		vrrp_fw_inst(vi, true);
 	else
 		vrrp_routes_inst(vi, false, quiet);
 	vips_apply(vi, vi->ci->vips, vi->ci->nvips, add, quiet);
@@ -225,7 +225,7 @@ static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
 	if (add)
 		vrrp_routes_inst(vi, true, quiet);
 	else
-		vrrp_nft_inst(vi, false);
+		vrrp_fw_inst(vi, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -294,6 +294,10 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 			break;
 		case VRRP_ACT_STATE:
 			vi->last_transition = realtime_us();
+			if (a->to == VRRP_STATE_INIT)
+				vi->up_since = 0;
+			else if (!vi->up_since)
+				vi->up_since = vi->last_transition;
 			if (a->from == VRRP_STATE_MASTER)
 				vi->release_master++;
 			if (a->to != VRRP_STATE_MASTER)
@@ -832,6 +836,14 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 
 /* ------------------------------------------------------------------ */
 /* Dumps: keepalived's field names where they exist                     */
+
+void vrrp_inst_clear_stats(struct vrrp_inst *vi)
+{
+	/* The state machine keeps a pointer to these, not a copy. */
+	memset(&vi->stats, 0, sizeof(vi->stats));
+	vi->adverts_sent = 0;
+	vi->release_master = 0;
+}
 
 void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 {

@@ -22,6 +22,7 @@
 
 #include "vrrp/vrrp_conf.h"
 #include "vrrp/vrrp_fsm.h"
+#include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_sock.h"
 
@@ -54,15 +55,11 @@ struct vrrp_inst_globals {
 			    VRRP_RXB_SIZE } rx_bufs_policy;
 	unsigned rx_bufs_size;			/* VRRP_RXB_SIZE */
 	unsigned rx_bufs_multiplier;
-	/* the no_accept firewall: global_defs nftables (default "tandem"),
-	 * nftables_priority, nftables_counters */
-	char nft_table[64];
-	int nft_priority;
-	bool nft_counters;
+	/* the no_accept firewall: nftables, or iptables and ipsets */
+	struct vrrp_fw_conf fw;
 };
 
 struct vrrp_promote;
-struct vrrp_nft;
 
 struct vrrp_inst;
 typedef void (*vrrp_state_cb)(const struct vrrp_inst *vi, enum vrrp_state from,
@@ -97,7 +94,7 @@ struct vrrp_inst_env {
 	 * needs a while to start 1,000 of them does not give its last ones
 	 * a later deadline than its peer's. */
 	uint64_t started;
-	struct vrrp_nft *nft;		/* no_accept firewall; may be NULL */
+	struct vrrp_fw *fw;		/* no_accept firewall; may be NULL */
 	struct vrrp_tfiles *tfiles;	/* track_file watcher; may be NULL */
 	struct vrrp_tprocs *tprocs;	/* track_process watcher; may be NULL */
 	struct vrrp_tscripts *tscripts;	/* vrrp_script runner; may be NULL */
@@ -156,6 +153,8 @@ struct vrrp_inst {
 	sd_event_source *post;		/* VIPs and ARP of a new master, */
 	bool post_vips, post_garp;	/* after every advert that is due */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
+	uint64_t up_since;		/* left Initialize (CLOCK_REALTIME,
+					 * usec); 0: in it */
 	bool release;			/* remove VIPs when stopping */
 	struct {			/* use_vmac (vrrp_vmac.c) */
 		int ifindex;		/* 0: none */
@@ -212,6 +211,9 @@ void vrrp_garp_sched_master(struct vrrp_inst *vi);	/* became master */
 void vrrp_garp_sched_resume(struct vrrp_inst *vi);	/* resumed as master */
 void vrrp_garp_sched_lower_prio(struct vrrp_inst *vi);	/* heard a lower one */
 void vrrp_garp_sched_stop(struct vrrp_inst *vi);	/* left master */
+/* One announcement of every address now (DBus SendGarp): true when sent,
+ * false when not master (only a master holds them). */
+bool vrrp_garp_sched_now(struct vrrp_inst *vi);
 void vrrp_garp_sched_free(struct vrrp_inst *vi);
 
 /* vrrp_promote.c: net.ipv4.conf.IF.promote_secondaries, set while any
@@ -239,6 +241,8 @@ void vrrp_inst_sync_master(struct vrrp_inst *vi);
 void vrrp_inst_sync_backup(struct vrrp_inst *vi);
 
 void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out);
+/* Zero the instance's counters (DBus PrintStatsClear). */
+void vrrp_inst_clear_stats(struct vrrp_inst *vi);
 struct json_object *vrrp_inst_json(const struct vrrp_inst *vi);
 
 #endif

@@ -1,19 +1,12 @@
 /*
- * no_accept through nftables (libnftables).  RFC 5798's Accept_Mode
- * false, as keepalived reads it: a master that is not the address owner
- * (priority 255) holds the VIPs (it must answer ARP / ND for them) but
- * does not accept packets addressed to them.  A backup holds no VIP, so
- * it needs no rule.
- *
- * The firewall is one table of tandem's own, `inet TABLE` (global_defs
+ * The no_accept firewall through nftables (libnftables), one backend of
+ * vrrp_fw.h: one table of tandem's own, `inet TABLE` (global_defs
  * nftables, default "tandem"), with a set per family and one input
  * chain: packets to an address of the sets are dropped, except the
  * ICMPv6 neighbour solicitations and advertisements an IPv6 VIP still
- * needs.  A VIP enters its set before its address is added and leaves
- * it after the address is removed, so no packet slips through in
- * between.  The table is created afresh when the first no_accept
- * instance starts (replacing one a dead run left) and deleted when the
- * process stops.
+ * needs.  The table is created afresh when the first no_accept instance
+ * starts (replacing one a dead run left) and deleted when the process
+ * stops or a reload leaves no instance that needs it.
  *
  * libnftables is driven with its command language, which is the
  * documented interface of the library; each call is a local netlink
@@ -27,10 +20,11 @@
 #include <string.h>
 
 #include "lib/log.h"
-#include "vrrp/vrrp_inst.h"
-#include "vrrp/vrrp_nft.h"
+#include "vrrp/vrrp_csum.h"
+#include "vrrp/vrrp_fw.h"
 
 struct vrrp_nft {
+	struct vrrp_fw fw;		/* first: the vtable's view */
 	struct nft_ctx *ctx;
 	char table[64];
 };
@@ -48,11 +42,13 @@ static int run(struct vrrp_nft *n, const char *cmd, bool quiet)
 	return -EIO;
 }
 
-int vrrp_nft_new(const char *table, int priority, bool counters,
-		 struct vrrp_nft **out)
+static const struct vrrp_fw_ops nft_ops;
+
+int vrrp_nft_new(const struct vrrp_fw_conf *c, struct vrrp_fw **out)
 {
 	struct vrrp_nft *n = calloc(1, sizeof(*n));
-	const char *cnt = counters ? " counter" : "";
+	const char *cnt = c->nft_counters ? " counter" : "", *table = c->nft_table;
+	int priority = c->nft_priority;
 	char cmd[1024];
 	int r;
 
@@ -79,21 +75,22 @@ int vrrp_nft_new(const char *table, int priority, bool counters,
 		 "  ip6 daddr @vips6%s drop\n"
 		 " }\n"
 		 "}\n", table, table, table, priority, cnt, cnt);
+	n->fw.ops = &nft_ops;
+	n->fw.conf = *c;
 	if ((r = run(n, cmd, false)) < 0) {
-		vrrp_nft_free(n, true);
+		n->fw.ops->free(&n->fw, true);
 		return r;
 	}
 	log_info("nftables: table inet %s for no_accept", table);
-	*out = n;
+	*out = &n->fw;
 	return 0;
 }
 
-void vrrp_nft_free(struct vrrp_nft *n, bool keep)
+static void nft_free(struct vrrp_fw *fw, bool keep)
 {
+	struct vrrp_nft *n = (struct vrrp_nft *)fw;
 	char cmd[128];
 
-	if (!n)
-		return;
 	if (!keep) {
 		snprintf(cmd, sizeof(cmd), "delete table inet %s", n->table);
 		run(n, cmd, false);
@@ -102,10 +99,13 @@ void vrrp_nft_free(struct vrrp_nft *n, bool keep)
 	free(n);
 }
 
-int vrrp_nft_vip(struct vrrp_nft *n, const struct vrrp_ip *ip, bool add)
+static int nft_vip(struct vrrp_fw *fw, const struct vrrp_ip *ip,
+		   const char *ifname, bool add)
 {
+	struct vrrp_nft *n = (struct vrrp_nft *)fw;
 	char a[INET6_ADDRSTRLEN], cmd[256];
 
+	(void)ifname;		/* one set per family, any interface */
 	if (!inet_ntop(ip->family, &ip->u, a, sizeof(a)))
 		return -EINVAL;
 	snprintf(cmd, sizeof(cmd), "%s element inet %s %s { %s }",
@@ -115,21 +115,7 @@ int vrrp_nft_vip(struct vrrp_nft *n, const struct vrrp_ip *ip, bool add)
 	return run(n, cmd, !add);
 }
 
-bool vrrp_nft_wanted(const struct vrrp_conf_instance *ci)
-{
-	return !ci->accept && ci->priority < 255;
-}
-
-void vrrp_nft_inst(struct vrrp_inst *vi, bool add)
-{
-	const struct vrrp_conf_instance *ci = vi->ci;
-
-	if (!vi->env.nft || !vrrp_nft_wanted(ci))
-		return;
-	for (size_t i = 0; i < ci->nvips + ci->nevips; i++) {
-		const struct vrrp_vip *v = i < ci->nvips ? &ci->vips[i]
-						       : &ci->evips[i - ci->nvips];
-
-		vrrp_nft_vip(vi->env.nft, &v->addr, add);
-	}
-}
+static const struct vrrp_fw_ops nft_ops = {
+	.vip = nft_vip,
+	.free = nft_free,
+};

@@ -38,7 +38,7 @@
 #include "vrrp/vrrp_garp_rate.h"
 #include "vrrp/vrrp_static_track.h"
 #include "vrrp/vrrp_run.h"
-#include "vrrp/vrrp_nft.h"
+#include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_sock.h"
 #include "vrrp/vrrp_sync.h"
 #include "vrrp/vrrp_track.h"
@@ -68,7 +68,7 @@ struct vrrp_run {
 	struct vrrp_strack *strack;	/* static addresses of track groups;
 					 * made when the config has one */
 	struct vrrp_promote *promote;
-	struct vrrp_nft *nft;		/* made by the first no_accept instance */
+	struct vrrp_fw *fw;		/* made by the first no_accept instance */
 	struct nl_link_watch *lw;
 	struct run_sock *socks;
 	struct vrrp_inst *insts;
@@ -465,15 +465,19 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	int r;
 
 	/* no_accept: the firewall first, so the instance's VIPs never go
-	 * unfiltered; without it the instance does not run */
-	if (vrrp_nft_wanted(ci) && !run->nft &&
-	    (r = vrrp_nft_new(g->nft_table, g->nft_priority, g->nft_counters,
-			      &run->nft)) < 0) {
-		log_err("VRRP_Instance(%s) has no_accept and no firewall: not "
-			"started", ci->name);
-		return r;
+	 * unfiltered; without it the instance does not run.  Globals that
+	 * name another firewall restart every instance (reload), so when
+	 * this one asks for another, the old one has no user left. */
+	if (vrrp_fw_wanted(ci) && !vrrp_fw_is(run->fw, &g->fw)) {
+		vrrp_fw_free(run->fw, false);
+		run->fw = NULL;
+		if ((r = vrrp_fw_new(&g->fw, run->e, &run->fw)) < 0) {
+			log_err("VRRP_Instance(%s) has no_accept and no "
+				"firewall: not started", ci->name);
+			return r;
+		}
 	}
-	env.nft = run->nft;
+	env.fw = run->fw;
 	if ((r = vrrp_inst_new(&env, ci, g, &vi)) < 0)
 		return r;
 	/* Before the event loop first runs, this is the start-up batch. */
@@ -496,6 +500,19 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	return 0;
 }
 
+void vrrp_run_settle(struct vrrp_run *run)
+{
+	for (struct vrrp_inst *vi = run ? run->insts : NULL; vi; vi = vi->next)
+		if (vrrp_fw_wanted(vi->ci))
+			return;
+	if (run && run->fw) {
+		log_info("no instance needs the no_accept firewall any more: "
+			 "removed");
+		vrrp_fw_free(run->fw, false);
+		run->fw = NULL;
+	}
+}
+
 struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name)
 {
 	for (struct vrrp_inst *vi = run ? run->insts : NULL; vi; vi = vi->next)
@@ -507,6 +524,11 @@ struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name)
 struct vrrp_inst *vrrp_run_first(struct vrrp_run *run)
 {
 	return run ? run->insts : NULL;
+}
+
+const struct vrrp_router_stats *vrrp_run_router_stats(const struct vrrp_run *run)
+{
+	return run ? &run->rstats : NULL;
 }
 
 void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
@@ -531,7 +553,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	run->strack = NULL;
 	while (run->insts)
 		vrrp_run_remove(run, run->insts, release);
-	vrrp_nft_free(run->nft, !release);
+	vrrp_fw_free(run->fw, !release);
 	nl_link_watch_free(run->lw);
 	vrrp_tfiles_free(run->tfiles);
 	vrrp_tprocs_free(run->tprocs);

@@ -48,6 +48,9 @@ void vrrp_run_on_event(struct vrrp_run *run, vrrp_event_cb cb);
  * a negative errno (logged). */
 int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		 const struct vrrp_inst_globals *g, bool resume);
+/* After a reload: the no_accept firewall goes (its rules and sets
+ * removed) when no running instance needs it any more. */
+void vrrp_run_settle(struct vrrp_run *run);
 struct vrrp_inst *vrrp_run_find(struct vrrp_run *run, const char *name);
 /* First instance, for iteration with ->next. */
 struct vrrp_inst *vrrp_run_first(struct vrrp_run *run);
@@ -56,6 +59,10 @@ struct vrrp_inst *vrrp_run_first(struct vrrp_run *run);
 void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release);
 /* Stop every instance, then free everything; NULL is fine. */
 void vrrp_run_free(struct vrrp_run *run, bool release);
+
+/* The router-wide receive errors (packets no instance could be named
+ * for), for the metrics. */
+const struct vrrp_router_stats *vrrp_run_router_stats(const struct vrrp_run *run);
 
 void vrrp_run_dump(struct vrrp_run *run, FILE *out);
 struct json_object *vrrp_run_json(struct vrrp_run *run);

@@ -59,9 +59,11 @@ ip netns exec "$NS" sysctl -qw net.ipv4.ping_group_range="1 0"
 echo 0 >"$T/f0"
 echo 2 >"$T/f1"
 echo 3 >"$T/f2"
+echo 4 >"$T/f4"
 
 conf() { # HELO-NAME [EXTRA-REAL-SERVER]
 	write_conf \
+	"track_file TFW { file $T/f4; weight 3 }" \
 	"virtual_server 10.0.0.1 80 {" \
 	"  delay_loop 0.2" \
 	"  delay_before_retry 0.1" \
@@ -123,6 +125,12 @@ conf() { # HELO-NAME [EXTRA-REAL-SERVER]
 	"  }" \
 	"  real_server 127.0.0.11 80 {" \
 	"    FILE_CHECK { file $T/later/f3; weight 0 }" \
+	"  }" \
+	"  real_server 127.0.0.12 80 {" \
+	"    FILE_CHECK { track_file TFW; dynamic }" \
+	"  }" \
+	"  real_server 127.0.0.13 80 {" \
+	"    FILE_CHECK { track_file TFW; weight 0 }" \
 	"  }" \
 	"$2" \
 	"}" \
@@ -212,6 +220,10 @@ ip -n "$NS" addr del 10.98.0.2/32 dev v1
 expect "FILE: weight 0 and a 0 in the file is up" 127.0.0.5:80 "up reason" "true "
 expect "FILE: dynamic: weight 5 + 2 x 10" 127.0.0.6:80 "up weight" "true 25"
 expect "FILE: reverse: weight 10 - 3 x 2" 127.0.0.10:80 "up weight" "true 4"
+expect "FILE: track_file NAME reads the block's file with its weight: 1 + 4 x 3" \
+	127.0.0.12:80 "up weight" "true 13"
+expect "FILE: track_file NAME with the checker's own weight 0: 4 is down" \
+	127.0.0.13:80 "up reason" "false FILE: $T/f4 reads 4 (weight 0: not 0 is down)"
 echo 1 >"$T/f0"
 expect "FILE: weight 0 and a 1 is down at once" \
 	127.0.0.5:80 "up reason" "false FILE: $T/f0 reads 1 (weight 0: not 0 is down)"
@@ -264,7 +276,7 @@ new_log
 kill -HUP "$TANDEM_PID"
 check "reload with one server added" wait_until 50 log_has "reload complete"
 check "the unchanged servers kept their state" \
-	log_has "checkers: 22 real servers, 21 kept their state"
+	log_has "checkers: 24 real servers, 23 kept their state"
 expect "PING: a ping socket check is up" 127.0.0.8:80 "up reason" "true "
 check "PING: through a ping socket, no fallback" \
 	eval '! log_has "PING_CHECK of 127.0.0.8: no ping socket"'
@@ -278,7 +290,7 @@ conf other.tandem.test "  real_server 127.0.0.8 80 {
 kill -HUP "$TANDEM_PID"
 check "reload changing helo_name" wait_until 50 log_has "reload complete"
 check "only that checker starts afresh" \
-	log_has "checkers: 22 real servers, 21 kept their state"
+	log_has "checkers: 24 real servers, 23 kept their state"
 check "and the server hears the new name" \
 	wait_until 40 grep -q "^HELO other.tandem.test$" "$T/helo.log"
 

@@ -176,8 +176,9 @@ static void ping_and_file(void **state)
 	assert_int_equal(t.retry, 0);
 	assert_int_equal(t.delay_loop, 0);
 	check_conf_free(&cc);
-	expect_error("  FILE_CHECK {\n   track_file t\n  }\n", 4,
-		     "not implemented yet");
+	expect_error("  FILE_CHECK {\n   track_file\n  }\n", 4, "track_file");
+	expect_error("  FILE_CHECK {\n   track_file t\n   file /x\n  }\n", 3,
+		     "got both");
 	expect_error("  FILE_CHECK {\n  }\n", 3, "file PATH");
 	expect_error("  FILE_CHECK {\n   file /x\n   weight 1 sideways\n  }\n",
 		     5, "reverse");
@@ -186,6 +187,40 @@ static void ping_and_file(void **state)
 	expect_error("  FILE_CHECK {\n   file /x\n   connect_port 80\n  }\n",
 		     5, "connect_port");
 	expect_error("  PING_CHECK {\n   helo_name x\n  }\n", 4, "helo_name");
+}
+
+/* track_file NAME takes the named block's file, and its weight unless
+ * the checker has one; an unknown name is a located error. */
+static void file_track_named(void **state)
+{
+	static const struct check_track_file tf[] = {
+		{ .name = "A", .path = "/run/a", .weight = 7, .reverse = true },
+	};
+	struct check_conf cc;
+	struct conf_diag d;
+
+	(void)state;
+	ok_parse("  FILE_CHECK {\n   track_file A\n  }\n"
+		 "  FILE_CHECK {\n   track_file A\n   weight 2\n  }\n", &cc);
+	conf_diag_init(&d);
+	assert_int_equal(check_conf_track_files(&cc, tf, 1, &d), 0);
+	assert_string_equal(ck_of(&cc, 0)->u.file.file, "/run/a");
+	assert_int_equal(ck_of(&cc, 0)->u.file.weight, 7);
+	assert_true(ck_of(&cc, 0)->u.file.reverse);
+	assert_int_equal(ck_of(&cc, 1)->u.file.weight, 2);
+	assert_false(ck_of(&cc, 1)->u.file.reverse);
+	check_conf_free(&cc);
+	conf_diag_free(&d);
+
+	ok_parse("  FILE_CHECK {\n   track_file B\n  }\n", &cc);
+	conf_diag_init(&d);
+	assert_int_equal(check_conf_track_files(&cc, tf, 1, &d), -1);
+	if (!has_diag(&d, CONF_ERROR, 4, "got 'B'")) {
+		dump_diag(&d);
+		fail();
+	}
+	check_conf_free(&cc);
+	conf_diag_free(&d);
 }
 
 static void dns_codec(void **state)
@@ -285,6 +320,7 @@ int main(void)
 		cmocka_unit_test(udp),
 		cmocka_unit_test(dns),
 		cmocka_unit_test(ping_and_file),
+		cmocka_unit_test(file_track_named),
 		cmocka_unit_test(dns_codec),
 		cmocka_unit_test(dynamic_weight),
 	};

@@ -238,6 +238,10 @@ static void test_str(void **state)
 	refuse("process_name a_very_long_process_name");
 	refuse("reload_time_file relative/file");
 	refuse("iproute_etc_dir etc/iproute2");
+	/* a bus name the DBus service could never own */
+	refuse("dbus_service_name org..keepalived");
+	refuse("dbus_service_name :1.42");
+	refuse("dbus_service_name nodots");
 }
 
 static void test_addr(void **state)
@@ -257,6 +261,51 @@ static void test_addr(void **state)
 	refuse("vrrp_mcast_group6 224.0.0.18");
 	refuse("vrrp_mcast_group6 2001:db8::1");
 	refuse("vrrp_mcast_group4 not-an-address");
+}
+
+/* metrics_listen: off by default, IPv4 and bracketed IPv6 with a port,
+ * everything else refused with a located error. */
+static void test_metrics_listen(void **state)
+{
+	struct tandem_config *cfg = load_gd("");
+	const struct sockaddr_in *a4;
+	const struct sockaddr_in6 *a6;
+	char a[64];
+
+	(void)state;
+	assert_int_equal(cfg->gd.metrics_listen.ss_family, AF_UNSPEC);
+	config_free(cfg);
+
+	cfg = load_gd("metrics_listen 192.0.2.1:9650");
+	a4 = (const void *)&cfg->gd.metrics_listen;
+	assert_int_equal(a4->sin_family, AF_INET);
+	assert_int_equal(ntohs(a4->sin_port), 9650);
+	assert_string_equal(addr_str(&cfg->gd.metrics_listen, a), "192.0.2.1");
+	config_free(cfg);
+
+	cfg = load_gd("metrics_listen [2001:db8::1]:65535");
+	a6 = (const void *)&cfg->gd.metrics_listen;
+	assert_int_equal(a6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(a6->sin6_port), 65535);
+	assert_string_equal(addr_str(&cfg->gd.metrics_listen, a), "2001:db8::1");
+	config_free(cfg);
+
+	refuse("metrics_listen");
+	refuse("metrics_listen 127.0.0.1");
+	refuse("metrics_listen 127.0.0.1:");
+	refuse("metrics_listen 127.0.0.1:0");
+	refuse("metrics_listen 127.0.0.1:65536");
+	refuse("metrics_listen 127.0.0.1:96x");
+	refuse("metrics_listen 127.0.0.1:-1");
+	refuse("metrics_listen localhost:9650");
+	refuse("metrics_listen 300.1.1.1:9650");
+	refuse("metrics_listen :9650");
+	refuse("metrics_listen 2001:db8::1:9650");
+	refuse("metrics_listen [2001:db8::1]9650");
+	refuse("metrics_listen [2001:db8::1]");
+	refuse("metrics_listen [192.0.2.1]:9650");
+	refuse("metrics_listen []:9650");
+	refuse("metrics_listen 127.0.0.1:9650 extra");
 }
 
 static void test_notification_email(void **state)
@@ -634,6 +683,31 @@ static void test_aliases(void **state)
 	}
 }
 
+/* enable_snmp_rfc is both VRRP MIBs; each keyword sets its own. */
+static void test_snmp_keywords(void **state)
+{
+	struct tandem_config *cfg;
+
+	(void)state;
+	cfg = load_gd("enable_snmp_rfc");
+	assert_true(cfg->gd.enable_snmp_rfcv3);
+	assert_true(cfg->gd.enable_snmp_rfcv2);
+	config_free(cfg);
+	cfg = load_gd("enable_snmp_rfcv2");
+	assert_true(cfg->gd.enable_snmp_rfcv2);
+	assert_false(cfg->gd.enable_snmp_rfcv3);
+	config_free(cfg);
+	cfg = load_gd("enable_snmp_vrrp\nenable_snmp_checker\nenable_traps\n"
+		      "snmp_socket tcp:127.0.0.1:705");
+	assert_true(cfg->gd.enable_snmp_vrrp);
+	assert_true(cfg->gd.enable_snmp_checker);
+	assert_true(cfg->gd.enable_traps);
+	assert_false(cfg->gd.enable_snmp_rfcv3);
+	assert_false(cfg->gd.enable_snmp_rfcv2);
+	assert_string_equal(cfg->gd.snmp_socket, "tcp:127.0.0.1:705");
+	config_free(cfg);
+}
+
 static void test_top_level_globals(void **state)
 {
 	struct conf_diag d;
@@ -832,6 +906,8 @@ static const struct {
 	{ "enable_dbus", "" },
 	{ "dbus_service_name", "org.tandem.Vrrp1" },
 	{ "dbus_no_interface_name", "noif" },
+	{ "control_socket", "/run/tandem-test/ctl.sock" },
+	{ "control_socket_group", "root" },
 	{ "script_user", "nobody nogroup" },
 	{ "enable_script_security", "" },
 	{ "notify_fifo", "/run/tandem.fifo" },
@@ -876,6 +952,7 @@ static const struct {
 	{ "json_version", "2" },
 	{ "iproute_usr_dir", "/usr/share/iproute2" },
 	{ "iproute_etc_dir", "/etc/iproute2" },
+	{ "metrics_listen", "127.0.0.1:9650" },
 };
 
 static const char *sample_of(const char *name)
@@ -1013,6 +1090,7 @@ int main(void)
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_str),
 		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_metrics_listen),
 		cmocka_unit_test(test_notification_email),
 		cmocka_unit_test(test_smtp_server),
 		cmocka_unit_test(test_lvs_sync_daemon),
@@ -1025,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_misc_forms),
 		cmocka_unit_test(test_derived_defaults),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_snmp_keywords),
 		cmocka_unit_test(test_top_level_globals),
 		cmocka_unit_test(test_not_implemented),
 		cmocka_unit_test(test_many_errors),

@@ -592,8 +592,7 @@ static void test_strict(void **state)
 	tv_free(vc);
 }
 
-/* keepalived: accept by default, no_accept when asked (or strict);
- * vrrp_iptables alone cannot provide the firewall. */
+/* keepalived: accept by default, no_accept when asked (or strict). */
 static void test_accept(void **state)
 {
 	struct vrrp_conf *vc = ok("accept");
@@ -608,13 +607,7 @@ static void test_accept(void **state)
 	assert_false(vc->inst[0]->accept);
 	tv_free(vc);
 	tv_refuse(tv_inst("accept\nno_accept"), 1, "no_accept", "both");
-	tv_globals.iptables_only = true;
-	tv_refuse(tv_inst("no_accept"), 1, "no_accept", "give global_defs "
-		  "nftables");
-	/* the address owner is never filtered: no firewall needed */
 	tv_free(tv_ok(tv_inst("no_accept\npriority 255\nstate MASTER")));
-	tv_free(tv_ok(tv_inst("")));
-	tv_globals.iptables_only = false;
 }
 
 static void test_sync_group(void **state)

@@ -1,0 +1,387 @@
+/*
+ * Reloads asked for over the control socket: the waiters and the report.
+ *
+ * A waiter is NEW until the parent has read the file, then APPLIED until
+ * every child confirmed.  Only NEW waiters take the outcome of a parse,
+ * so a reload that is refused while an earlier one is still being
+ * applied answers its own asker and not the earlier one's.  Each waiter
+ * has a serial number: after starting the parent's reload, ctl_reload_ask
+ * looks its waiter up by serial (never by a pointer that may have been
+ * freed and reused) to see whether it was answered already.
+ *
+ * What changed is decided on the text of each top-level block as
+ * conf_dump prints it (includes and definitions resolved, spellings
+ * normalised, locations ignored): a block named the same in both configs
+ * with a different text is "changed", which is what a user comparing the
+ * files would call a change.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/conf.h"
+#include "tandem/config.h"
+#include "tandem/ctl_proto.h"
+#include "tandem/ctl_reload.h"
+
+enum waiter_state { W_NEW, W_APPLIED };
+
+struct waiter {
+	struct waiter *next;
+	unsigned long serial;
+	enum waiter_state state;
+	ctl_reload_cb cb;
+	void *ud;
+	struct json_object *changes, *warnings, *children;
+	bool child_failed;
+	char failed_child[32];
+};
+
+static struct {
+	void (*trigger)(void *);
+	void *arg;
+	struct waiter *w;
+	unsigned long serial;
+} rl;
+
+void ctl_reload_set_trigger(void (*fn)(void *arg), void *arg)
+{
+	rl.trigger = fn;
+	rl.arg = arg;
+}
+
+static void waiter_free(struct waiter *w)
+{
+	json_object_put(w->changes);
+	json_object_put(w->warnings);
+	json_object_put(w->children);
+	free(w);
+}
+
+static void unlink_waiter(struct waiter *w)
+{
+	for (struct waiter **pp = &rl.w; *pp; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			return;
+		}
+	}
+}
+
+/* Unlink, answer, free: the callback may ask again. */
+static void answer(struct waiter *w, struct json_object *reply)
+{
+	unlink_waiter(w);
+	w->cb(reply, w->ud);
+	waiter_free(w);
+}
+
+/* Answer every waiter in state st with a copy of one reply. */
+static void answer_all(enum waiter_state st, bool any_state,
+		       struct json_object *reply)
+{
+	for (;;) {
+		struct waiter *w = rl.w;
+
+		while (w && !any_state && w->state != st)
+			w = w->next;
+		if (!w)
+			break;
+		answer(w, reply);
+	}
+}
+
+struct diag_walk {
+	struct json_object *errors, *warnings;
+};
+
+static void diag_entry(const struct conf_diag_entry *e, void *arg)
+{
+	struct diag_walk *dw = arg;
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return;
+	json_object_object_add(o, "file", e->file ? json_object_new_string(e->file)
+						  : NULL);
+	json_object_object_add(o, "line", json_object_new_int(e->line));
+	json_object_object_add(o, "message", json_object_new_string(e->msg));
+	json_object_array_add(e->sev == CONF_ERROR ? dw->errors : dw->warnings, o);
+}
+
+void ctl_reload_parsed(const struct tandem_config *old,
+		       const struct tandem_config *ncfg,
+		       const struct conf_diag *d)
+{
+	struct diag_walk dw = {
+		.errors = json_object_new_array(),
+		.warnings = json_object_new_array(),
+	};
+	struct json_object *changes;
+
+	if (!rl.w)
+		goto out;
+	conf_diag_foreach(d, diag_entry, &dw);
+	if (!ncfg) {
+		struct json_object *r = ctl_error("reload refused: %zu error%s; "
+						  "the running config is kept",
+						  json_object_array_length(dw.errors),
+						  json_object_array_length(dw.errors) == 1 ? "" : "s");
+
+		if (r) {
+			json_object_object_add(r, "errors", json_object_get(dw.errors));
+			json_object_object_add(r, "warnings", json_object_get(dw.warnings));
+		}
+		answer_all(W_NEW, false, r);
+		json_object_put(r);
+		goto out;
+	}
+	changes = ctl_config_changes(old, ncfg);
+	for (struct waiter *w = rl.w; w; w = w->next) {
+		if (w->state != W_NEW)
+			continue;
+		w->state = W_APPLIED;
+		w->changes = json_object_get(changes);
+		w->warnings = json_object_get(dw.warnings);
+		w->children = json_object_new_object();
+	}
+	json_object_put(changes);
+out:
+	json_object_put(dw.errors);
+	json_object_put(dw.warnings);
+}
+
+void ctl_reload_failed(const char *why)
+{
+	struct json_object *r = ctl_error("reload failed: %s", why);
+
+	answer_all(W_NEW, false, r);
+	json_object_put(r);
+}
+
+void ctl_reload_child_done(const char *child, int status)
+{
+	for (struct waiter *w = rl.w; w; w = w->next) {
+		if (w->state != W_APPLIED || !w->children)
+			continue;
+		json_object_object_add(w->children, child, json_object_new_string(
+			status ? "failed" : "applied"));
+		if (status && !w->child_failed) {
+			w->child_failed = true;
+			snprintf(w->failed_child, sizeof(w->failed_child), "%s", child);
+		}
+	}
+}
+
+void ctl_reload_complete(void)
+{
+	for (;;) {
+		struct waiter *w = rl.w;
+		struct json_object *res, *r;
+
+		while (w && w->state != W_APPLIED)
+			w = w->next;
+		if (!w)
+			break;
+		res = json_object_new_object();
+		if (res) {
+			json_object_object_add(res, "changes", json_object_get(w->changes));
+			json_object_object_add(res, "children", json_object_get(w->children));
+			json_object_object_add(res, "warnings", json_object_get(w->warnings));
+		}
+		if (w->child_failed) {
+			r = ctl_error("the %s child could not apply the new config "
+				      "and keeps running the old one", w->failed_child);
+			if (r)
+				json_object_object_add(r, "result", res);
+			else
+				json_object_put(res);
+		} else {
+			r = ctl_ok(res);
+		}
+		answer(w, r);
+		json_object_put(r);
+	}
+}
+
+void ctl_reload_abort(const char *why)
+{
+	struct json_object *r = ctl_error("reload not finished: %s", why);
+
+	answer_all(W_NEW, true, r);
+	json_object_put(r);
+}
+
+int ctl_reload_ask(ctl_reload_cb cb, void *ud)
+{
+	struct waiter *w;
+	unsigned long serial;
+
+	if (!rl.trigger)
+		return -ENOTSUP;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->serial = serial = ++rl.serial;
+	w->cb = cb;
+	w->ud = ud;
+	w->next = rl.w;
+	rl.w = w;
+	rl.trigger(rl.arg);
+	for (w = rl.w; w && w->serial != serial; w = w->next)
+		;
+	if (w && w->state == W_NEW) {
+		/* The parent did not read the file (it is stopping). */
+		struct json_object *r = ctl_error("reload not started: tandem is stopping");
+
+		answer(w, r);
+		json_object_put(r);
+	}
+	return 0;
+}
+
+void ctl_reload_cancel(void *ud)
+{
+	for (struct waiter *w = rl.w, *next; w; w = next) {
+		next = w->next;
+		if (w->ud == ud) {
+			unlink_waiter(w);
+			waiter_free(w);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* What changed                                                        */
+
+struct block {
+	char *name;
+	char *text;
+	bool matched;
+};
+
+static char *node_name(const struct conf_node *n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputs(n->word, f);
+	for (size_t i = 0; i < n->nargs; i++)
+		fprintf(f, " %s", n->args[i]);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static char *node_text(const struct conf_node *n)
+{
+	struct conf_node one = *n;
+	struct conf_tree t = { .first = &one };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	one.next = NULL;
+	conf_dump(&t, &conf_top_block, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static struct block *blocks_of(const struct tandem_config *cfg, size_t *n)
+{
+	struct block *v = NULL;
+	size_t cnt = 0;
+
+	for (const struct conf_node *x = cfg && cfg->tree ? cfg->tree->first : NULL;
+	     x; x = x->next)
+		cnt++;
+	v = calloc(cnt ? cnt : 1, sizeof(*v));
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (const struct conf_node *x = cfg && cfg->tree ? cfg->tree->first : NULL;
+	     x; x = x->next) {
+		char *name = node_name(x);
+		unsigned dup = 1;
+
+		if (!name)
+			continue;
+		/* The same name twice (two global_defs): number the repeats. */
+		for (size_t i = 0; i < *n; i++)
+			if (!strncmp(v[i].name, name, strlen(name)) &&
+			    (v[i].name[strlen(name)] == '\0' ||
+			     v[i].name[strlen(name)] == '#'))
+				dup++;
+		if (dup > 1) {
+			char *numbered;
+
+			if (asprintf(&numbered, "%s#%u", name, dup) < 0) {
+				free(name);
+				continue;
+			}
+			free(name);
+			name = numbered;
+		}
+		v[*n].name = name;
+		v[*n].text = node_text(x);
+		(*n)++;
+	}
+	return v;
+}
+
+static void blocks_free(struct block *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].text);
+	}
+	free(v);
+}
+
+struct json_object *ctl_config_changes(const struct tandem_config *old,
+				       const struct tandem_config *ncfg)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *add = json_object_new_array();
+	struct json_object *rem = json_object_new_array();
+	struct json_object *chg = json_object_new_array();
+	size_t no, nn;
+	struct block *a = blocks_of(old, &no), *b = blocks_of(ncfg, &nn);
+
+	for (size_t i = 0; a && b && i < no; i++) {
+		struct block *m = NULL;
+
+		for (size_t k = 0; k < nn && !m; k++)
+			if (!b[k].matched && !strcmp(a[i].name, b[k].name))
+				m = &b[k];
+		if (!m) {
+			json_object_array_add(rem, json_object_new_string(a[i].name));
+			continue;
+		}
+		m->matched = true;
+		if (!a[i].text || !m->text || strcmp(a[i].text, m->text))
+			json_object_array_add(chg, json_object_new_string(a[i].name));
+	}
+	for (size_t k = 0; b && k < nn; k++)
+		if (!b[k].matched)
+			json_object_array_add(add, json_object_new_string(b[k].name));
+	json_object_object_add(o, "added", add);
+	json_object_object_add(o, "removed", rem);
+	json_object_object_add(o, "changed", chg);
+	blocks_free(a, no);
+	blocks_free(b, nn);
+	return o;
+}
