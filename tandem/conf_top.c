@@ -146,6 +146,22 @@ static int ts_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 					   &((struct tandem_config *)obj)->vrrp);
 }
 
+static int gg_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return vrrp_conf_garp_group_stmt(c, n,
+					 &((struct tandem_config *)obj)->vrrp);
+}
+
+static int tg_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)
+{
+	return vrrp_conf_track_group_stmt(c, n,
+					  &((struct tandem_config *)obj)->vrrp);
+}
+
+#define TG_BLOCK { .name = "track_group", .type = CONF_T_CUSTOM, \
+		   .handler = tg_stmt, .flags = CONF_KW_MULTI }
+#define GG_BLOCK { .name = "garp_group", .type = CONF_T_CUSTOM, \
+		   .handler = gg_stmt, .flags = CONF_KW_MULTI }
 #define TS_BLOCK { .name = "vrrp_script", .type = CONF_T_CUSTOM, \
 		   .handler = ts_stmt, .flags = CONF_KW_MULTI }
 #define TP_BLOCK { .name = "vrrp_track_process", .type = CONF_T_CUSTOM, \
@@ -182,6 +198,8 @@ STATIC_WRAP(st_rule, vrrp_conf_h_static_rule)
 #define TF_BLOCK NOTIMPL("track_file")
 #define TP_BLOCK NOTIMPL("vrrp_track_process")
 #define TS_BLOCK NOTIMPL("vrrp_script")
+#define GG_BLOCK NOTIMPL("garp_group")
+#define TG_BLOCK NOTIMPL("track_group")
 #endif
 
 static const struct conf_keyword top_keywords[] = {
@@ -212,8 +230,8 @@ static const struct conf_keyword top_keywords[] = {
 	TP_BLOCK,
 	TF_BLOCK,
 	{ .name = "vrrp_track_file", .alias_of = "track_file" },
-	NOTIMPL("garp_group"),
-	NOTIMPL("track_group"),
+	GG_BLOCK,
+	TG_BLOCK,
 	ST_ADDR,
 	ST_ROUTES,
 	ST_RULES,

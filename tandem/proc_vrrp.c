@@ -129,6 +129,18 @@ static void notify_state(const struct vrrp_inst *vi, enum vrrp_state to)
 	vrrp_notify_group(pv.notify, vi->ci->sg, st);
 }
 
+/* notify_priority_changes of an instance: its own, else its sync
+ * group's (keepalived lets a group set it for its members), else
+ * global_defs' vrrp_notify_priority_changes. */
+static bool prio_changes(const struct vrrp_conf_instance *ci)
+{
+	if (ci->notify.priority_changes_set)
+		return ci->notify.priority_changes;
+	if (ci->sg && ci->sg->notify.priority_changes_set)
+		return ci->sg->notify.priority_changes;
+	return pv.cfg && pv.cfg->gd.vrrp_notify_priority_changes;
+}
+
 /* notify_master_rx_lower_pri, and notify_priority_changes (the `notify`
  * script and the FIFOs are told the current state with the new
  * priority). */
@@ -144,7 +156,7 @@ static void on_event(const struct vrrp_inst *vi, enum vrrp_event ev, void *arg)
 		vrrp_notify_event(pv.notify, "INSTANCE", vi->ci->name,
 				  &vi->ci->notify, "MASTER_RX_LOWER_PRI",
 				  vi->fsm.cfg.priority);
-	else if (ev == VRRP_EV_PRIORITY && st && vi->ci->notify.priority_changes)
+	else if (ev == VRRP_EV_PRIORITY && st && prio_changes(vi->ci))
 		vrrp_notify_priority(pv.notify, "INSTANCE", vi->ci->name,
 				     &vi->ci->notify, st, vi->fsm.cfg.priority);
 }
@@ -380,6 +392,14 @@ static void script_opts(const struct global_defs *gd)
 		log_err("VRRP: out of memory for the script user");
 }
 
+/* garp_group and global_defs' vrrp_garp_interval / vrrp_gna_interval */
+static void garp_pace(const struct tandem_config *cfg)
+{
+	if (vrrp_run_garp_pace(pv.run, &cfg->vrrp, cfg->gd.vrrp_garp_interval,
+			       cfg->gd.vrrp_gna_interval) < 0)
+		log_err("VRRP: out of memory: gratuitous ARPs are not paced");
+}
+
 static void start_all(const struct tandem_config *cfg, bool resume)
 {
 	for (size_t i = 0; i < cfg->vrrp.ninst; i++)
@@ -443,11 +463,13 @@ static int pv_init(sd_event *e, const struct tandem_config *cfg)
 		 cfg->vrrp.ninst == 1 ? "" : "s",
 		 pv.respawned ? " after a restart of this process" : "");
 	pv.cfg = cfg;
+	garp_pace(cfg);
 	vrrp_static_set(NULL, &cfg->vrrp, NULL);
 	/* Before the instances start, so that their first states are
 	 * queued on the bus as they happen. */
 	dbus_setup(&cfg->gd);
 	start_all(cfg, pv.respawned);
+	vrrp_run_static_track(pv.run, &cfg->vrrp);
 	snmp_set(&cfg->gd);
 	return 0;
 }
@@ -494,9 +516,11 @@ static int pv_reload(const struct tandem_config *old,
 	log_info("reload: %u VRRP instance%s kept, %u stopped or restarted",
 		 kept, kept == 1 ? "" : "s", stopped);
 	pv.cfg = new_cfg;
+	garp_pace(new_cfg);
 	vrrp_static_set(NULL, &new_cfg->vrrp, &old->vrrp);
 	start_all(new_cfg, false);
 	vrrp_admin_reloaded(pv.run);
+	vrrp_run_static_track(pv.run, &new_cfg->vrrp);
 	vrrp_run_settle(pv.run);
 	if (dbus_setup(&new_cfg->gd))
 		vrrp_dbus_reloaded(pv.dbus);

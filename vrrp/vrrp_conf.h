@@ -83,6 +83,13 @@ struct vrrp_vip {
 	char *label;		/* NULL: none; IPv4 only */
 	unsigned flags;		/* VRRP_VIP_* */
 	bool no_track;
+	/* use_vmac on the line: with the instance's use_vmac, a VMAC of its
+	 * own on its interface (as use_vmac_addr does for every such line) */
+	bool use_vmac;
+	/* static_ipaddress only: track_group NAME (vrrp_conf_track_group.c
+	 * resolves it); NULL: none */
+	char *track_group;
+	const struct vrrp_conf_track_group *tg;
 	bool has_preferred_lft;	/* not given: 0 for an IPv6 /128, else
 				 * forever (the runtime applies it) */
 	uint32_t preferred_lft;	/* seconds or VRRP_CONF_LFT_FOREVER */
@@ -95,6 +102,8 @@ struct vrrp_route {
 	struct nl_route_spec s;		/* nh[].ifindex 0 until resolved */
 	char *dev[NL_ROUTE_MAX_NH];	/* NULL: none given */
 	bool no_track;
+	char *track_group;		/* static_routes only, as a vip's */
+	const struct vrrp_conf_track_group *tg;
 	struct vrrp_conf_loc loc;
 };
 
@@ -102,6 +111,8 @@ struct vrrp_route {
 struct vrrp_rule {
 	struct nl_rule_spec s;
 	bool no_track;
+	char *track_group;		/* static_rules only, as a vip's */
+	const struct vrrp_conf_track_group *tg;
 	struct vrrp_conf_loc loc;
 };
 
@@ -193,7 +204,10 @@ struct vrrp_conf_notify {
 	char *master, *backup, *fault, *stop, *deleted;
 	char *any;			/* notify: gets TYPE NAME STATE PRIO */
 	char *master_rx_lower_pri;
+	/* notify_priority_changes as written; an instance without it takes
+	 * its sync group's, else global_defs' (tandem/proc_vrrp.c) */
 	bool priority_changes;
+	bool priority_changes_set;
 };
 
 struct vrrp_conf_instance {
@@ -254,6 +268,9 @@ struct vrrp_conf_instance {
 	bool use_vmac;
 	char *vmac_name;
 	bool vmac_xmit_base;		/* adverts on the base interface */
+	/* use_vmac_addr: a VMAC of its own for each other interface a VIP
+	 * or eVIP names, and for the eVIPs of the other family */
+	bool use_vmac_addr;
 	struct vrrp_route *vroutes;	/* virtual_routes */
 	size_t nvroutes;
 	struct vrrp_rule *vrules;	/* virtual_rules */
@@ -315,11 +332,12 @@ struct vrrp_conf_sync_group {
 
 void vrrp_conf_notify_free(struct vrrp_conf_notify *n);
 
-/* The notify keywords both blocks share (the scripts are whole lines: a
+/* The notify keywords both blocks share; MARK_PRIO sets
+ * notify.priority_changes_set (the scripts are whole lines: a
  * quoted command, or the words of the line joined by blanks). */
 #define VRRP_CONF_NOTIFY_LINE(w, T, f) \
 	{ .name = w, .type = CONF_T_LINE, .offset = offsetof(T, notify.f) }
-#define VRRP_CONF_NOTIFY_KEYWORDS(T) \
+#define VRRP_CONF_NOTIFY_KEYWORDS(T, mark_prio) \
 	VRRP_CONF_NOTIFY_LINE("notify_master", T, master), \
 	VRRP_CONF_NOTIFY_LINE("notify_backup", T, backup), \
 	VRRP_CONF_NOTIFY_LINE("notify_fault", T, fault), \
@@ -327,7 +345,30 @@ void vrrp_conf_notify_free(struct vrrp_conf_notify *n);
 	VRRP_CONF_NOTIFY_LINE("notify_deleted", T, deleted), \
 	VRRP_CONF_NOTIFY_LINE("notify", T, any), \
 	{ .name = "notify_priority_changes", .type = CONF_T_BOOL, \
-	  .offset = offsetof(T, notify.priority_changes) }
+	  .offset = offsetof(T, notify.priority_changes), \
+	  .handler = mark_prio }
+
+/* vrrp_conf_garp.c: one garp_group block.  An interval not given
+ * (*_set false) is global_defs' vrrp_garp_interval / vrrp_gna_interval. */
+struct vrrp_conf_garp_group {
+	uint64_t garp_us, gna_us;
+	bool garp_set, gna_set;
+	char **ifs;			/* interface, or interfaces { } */
+	size_t nifs;
+	bool one_given, list_given;
+	struct vrrp_conf_loc loc;
+};
+
+/* vrrp_conf_track_group.c: track_group NAME { group { INSTANCE... } }:
+ * the instances that go to FAULT when a static address, route or rule
+ * naming the group is deleted and cannot be restored. */
+struct vrrp_conf_track_group {
+	char *name;
+	char **members;
+	struct vrrp_conf_loc *member_loc;
+	size_t nmembers;
+	struct vrrp_conf_loc loc;
+};
 
 /* Every vrrp_instance and vrrp_sync_group of a file, in file order. */
 struct vrrp_conf {
@@ -349,6 +390,10 @@ struct vrrp_conf {
 	size_t ntrack_procs;
 	struct vrrp_conf_track_script **track_scripts;
 	size_t ntrack_scripts;
+	struct vrrp_conf_garp_group **garp_groups;
+	size_t ngarp_groups;
+	struct vrrp_conf_track_group **track_groups;
+	size_t ntrack_groups;
 };
 
 /* What vrrp_conf_check() needs from global_defs. */
@@ -379,6 +424,25 @@ int vrrp_conf_sync_group_stmt(struct conf_ctx *c, const struct conf_node *n,
  * alias); obj is the struct vrrp_conf to fill. */
 int vrrp_conf_track_file_stmt(struct conf_ctx *c, const struct conf_node *n,
 			      void *obj);
+
+/* Top-level garp_group { } (vrrp_conf_garp.c); obj is the struct
+ * vrrp_conf.  The check that no interface is in two blocks, and the
+ * free. */
+int vrrp_conf_garp_group_stmt(struct conf_ctx *c, const struct conf_node *n,
+			      void *obj);
+void vrrp_conf_garp_check(struct vrrp_conf *vc, struct conf_diag *d);
+void vrrp_conf_garp_free(struct vrrp_conf *vc);
+
+/* Top-level track_group NAME { group { } } (vrrp_conf_track_group.c);
+ * obj is the struct vrrp_conf.  The check resolves the static addresses'
+ * groups and the groups' members. */
+int vrrp_conf_track_group_stmt(struct conf_ctx *c, const struct conf_node *n,
+			       void *obj);
+void vrrp_conf_track_group_check(struct vrrp_conf *vc, struct conf_diag *d);
+void vrrp_conf_track_groups_free(struct vrrp_conf *vc);
+/* Does track group G name instance NAME? */
+bool vrrp_conf_track_group_has(const struct vrrp_conf_track_group *g,
+			       const char *name);
 
 /* Top-level vrrp_track_process NAME { }; obj is the struct vrrp_conf. */
 int vrrp_conf_track_process_stmt(struct conf_ctx *c, const struct conf_node *n,

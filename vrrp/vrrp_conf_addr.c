@@ -165,6 +165,7 @@ void vrrp_vip_free(struct vrrp_vip *v)
 {
 	free(v->dev);
 	free(v->label);
+	free(v->track_group);
 	free(v->loc.file);
 	memset(v, 0, sizeof(*v));
 }
@@ -183,7 +184,8 @@ static const struct {
 };
 
 #define VIP_OPTIONS "brd, dev, scope, label, peer, home, -nodad, nodad, " \
-	"mngtmpaddr, noprefixroute, autojoin, no_track or preferred_lft"
+	"mngtmpaddr, noprefixroute, autojoin, no_track, use_vmac or " \
+	"preferred_lft"
 
 /* The options after the address; v is filled in place. */
 static int parse_vip_opts(struct conf_ctx *c, const struct conf_node *n,
@@ -337,9 +339,7 @@ static int parse_vip_opts(struct conf_ctx *c, const struct conf_node *n,
 		} else if (!strcmp(w, "no_track")) {
 			v->no_track = true;
 		} else if (!strcmp(w, "use_vmac")) {
-			conf_err(c, n, "'use_vmac' on an address is a keepalived "
-				 "option that tandem does not implement yet");
-			return -1;
+			v->use_vmac = true;
 		} else if (!strcmp(w, "track_group")) {
 			conf_err(c, n, "'track_group' applies to static_ipaddress "
 				 "only, not to a VRRP address");

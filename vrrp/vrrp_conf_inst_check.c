@@ -179,6 +179,20 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 		conf_warn(c, n, "instance '%s': garp_extra_if without 'all' "
 			  "applies to VMAC instances only, and this one has no "
 			  "use_vmac: no effect", in->name);
+	for (size_t i = 0; !in->use_vmac && i < in->nvips + in->nevips; i++) {
+		const struct vrrp_vip *v = i < in->nvips ? &in->vips[i] :
+					   &in->evips[i - in->nvips];
+
+		if (v->use_vmac) {
+			conf_warn(c, n, "instance '%s': 'use_vmac' on address "
+				  "line %d without the instance's use_vmac has "
+				  "no effect", in->name, v->loc.line);
+			break;
+		}
+	}
+	if (in->use_vmac_addr && !in->use_vmac)
+		conf_warn(c, n, "instance '%s': use_vmac_addr without use_vmac "
+			  "has no effect", in->name);
 	if (in->vmac_xmit_base && !in->use_vmac)
 		conf_warn(c, n, "instance '%s': vmac_xmit_base without use_vmac "
 			  "has no effect", in->name);

@@ -69,6 +69,7 @@ MARK_SET(set_lp_repeat, garp_lower_prio_repeat_set)
 MARK_SET(set_lp_no_advert, lower_prio_no_advert_set)
 MARK_SET(set_hp_send_advert, higher_prio_send_advert_set)
 MARK_SET(set_smtp_alert, smtp_alert_set)
+MARK_SET(set_prio_changes, notify.priority_changes_set)
 
 static int nomem(struct conf_ctx *c, const struct conf_node *n)
 {
@@ -316,6 +317,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	FLAG("no_accept", no_accept),
 	CUSTOM("use_vmac", vrrp_conf_h_use_vmac, "[INTERFACE_NAME]"),
 	FLAG("vmac_xmit_base", vmac_xmit_base),
+	FLAG("use_vmac_addr", use_vmac_addr),
 	LIST("virtual_routes", vrrp_conf_h_vroute,
 	     "a block of routes in `ip route` syntax"),
 	LIST("virtual_rules", vrrp_conf_h_vrule,
@@ -348,7 +350,6 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	UINT("debug", debug, 0, 4),
 
 	/* issue 4 and the rest keepalived has: refused with an error */
-	NOTIMPL("use_vmac_addr"),
 	NOTIMPL("use_ipvlan"),
 	NOTIMPL("vrf"),
 	/* trackers: vrrp_conf_track.c */
@@ -362,7 +363,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	     "a block of VRRP_SCRIPT [weight -253..253 [reverse|noreverse]]"),
 	NOTIMPL("track_bfd"),
 	NOTIMPL("track_src_ip"),
-	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_instance),
+	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_instance, set_prio_changes),
 	{ .name = "notify_master_rx_lower_pri", .type = CONF_T_LINE,
 	  .offset = VI(notify.master_rx_lower_pri) },
 	BOOLH("smtp_alert", smtp_alert, set_smtp_alert),
@@ -495,5 +496,7 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 	vrrp_conf_track_files_free(vc);
 	vrrp_conf_track_procs_free(vc);
 	vrrp_conf_track_scripts_free(vc);
+	vrrp_conf_garp_free(vc);
+	vrrp_conf_track_groups_free(vc);
 	memset(vc, 0, sizeof(*vc));
 }

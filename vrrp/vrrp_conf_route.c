@@ -52,6 +52,7 @@ void vrrp_route_free(struct vrrp_route *r)
 {
 	for (unsigned i = 0; i < NL_ROUTE_MAX_NH; i++)
 		free(r->dev[i]);
+	free(r->track_group);
 	free(r->loc.file);
 	memset(r, 0, sizeof(*r));
 }
@@ -300,20 +301,85 @@ int vrrp_conf_h_vrule(struct conf_ctx *c, const struct conf_node *n,
 	return add_rule(c, n, &in->vrules, &in->nvrules);
 }
 
+/* track_group NAME is the static lines' own (vrrp_conf_track_group.c
+ * resolves it): *REST is N without it, to be read as a VRRP address,
+ * route or rule (its words in *ARGS, to free); *TG the name or NULL. */
+static int split_tg(struct conf_ctx *c, const struct conf_node *n,
+		    struct conf_node *rest, char ***args, char **tg)
+{
+	*rest = *n;
+	*tg = NULL;
+	if (!(*args = calloc(n->nargs + 1, sizeof(**args)))) {
+		conf_err(c, n, "out of memory");
+		return -1;
+	}
+	rest->args = *args;
+	rest->nargs = 0;
+	for (size_t i = 0; i < n->nargs; i++) {
+		if (strcmp(n->args[i], "track_group")) {
+			rest->args[rest->nargs++] = n->args[i];
+			continue;
+		}
+		if (i + 1 >= n->nargs || *tg) {
+			conf_err(c, n, *tg ? "'track_group' given twice" :
+				 "'track_group' needs a value (%s)", n->word);
+			free(*args);
+			return -1;
+		}
+		*tg = n->args[++i];
+	}
+	if (*tg && !(*tg = strdup(*tg))) {
+		conf_err(c, n, "out of memory");
+		free(*args);
+		return -1;
+	}
+	return 0;
+}
+
 int vrrp_conf_h_static_route(struct conf_ctx *c, const struct conf_node *n,
 			     void *obj)
 {
 	struct vrrp_conf *vc = obj;
+	struct conf_node rest;
+	char **args, *tg;
+	int r;
 
-	return add_route(c, n, &vc->sroutes, &vc->nsroutes);
+	if (split_tg(c, n, &rest, &args, &tg) < 0)
+		return -1;
+	r = add_route(c, &rest, &vc->sroutes, &vc->nsroutes);
+	free(args);
+	if (r < 0)
+		free(tg);
+	else
+		vc->sroutes[vc->nsroutes - 1].track_group = tg;
+	return r;
 }
 
 int vrrp_conf_h_static_rule(struct conf_ctx *c, const struct conf_node *n,
 			    void *obj)
 {
 	struct vrrp_conf *vc = obj;
+	struct conf_node rest;
+	char **args, *tg;
+	int r;
 
-	return add_rule(c, n, &vc->srules, &vc->nsrules);
+	if (split_tg(c, n, &rest, &args, &tg) < 0)
+		return -1;
+	r = add_rule(c, &rest, &vc->srules, &vc->nsrules);
+	free(args);
+	if (r < 0) {
+		free(tg);
+		return r;
+	}
+	vc->srules[vc->nsrules - 1].track_group = tg;
+	/* the kernel tells a copy of a rule from the rule by its preference
+	 * only: one without would be added again at each look */
+	if (tg && !vc->srules[vc->nsrules - 1].s.has_prio) {
+		conf_err(c, n, "a rule with track_group needs a preference "
+			 "(priority N)");
+		return -1;
+	}
+	return 0;
 }
 
 /* A static address has no instance to lend it an interface. */
@@ -322,16 +388,25 @@ int vrrp_conf_h_static_addr(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf *vc = obj;
 	struct vrrp_vip v, *grown;
+	struct conf_node rest;
+	char **args, *tg;
+	int r;
 
-	for (size_t i = 0; i < n->nargs; i++)
-		if (!strcmp(n->args[i], "track_group")) {
-			conf_err(c, n, "'track_group' on a static address is a "
-				 "keepalived option that tandem does not "
-				 "implement yet");
-			return -1;
-		}
-	if (vrrp_conf_parse_vip(c, n, &v) < 0)
+	if (split_tg(c, n, &rest, &args, &tg) < 0)
 		return -1;
+	r = vrrp_conf_parse_vip(c, &rest, &v);
+	free(args);
+	if (r < 0) {
+		free(tg);
+		return -1;
+	}
+	v.track_group = tg;
+	if (v.use_vmac) {
+		conf_err(c, n, "'use_vmac' applies to VRRP addresses, not to "
+			 "a static address (%s)", n->word);
+		vrrp_vip_free(&v);
+		return -1;
+	}
 	if (!v.dev) {
 		conf_err(c, n, "a static address needs 'dev IF' (%s)", n->word);
 		vrrp_vip_free(&v);
@@ -353,8 +428,10 @@ static void free_lists(struct vrrp_route *ro, size_t nro, struct vrrp_rule *ru,
 	for (size_t i = 0; i < nro; i++)
 		vrrp_route_free(&ro[i]);
 	free(ro);
-	for (size_t i = 0; i < nru; i++)
+	for (size_t i = 0; i < nru; i++) {
+		free(ru[i].track_group);
 		free(ru[i].loc.file);
+	}
 	free(ru);
 }
 

@@ -36,6 +36,15 @@ static int sg_smtp_alert(struct conf_ctx *c, const struct conf_node *n,
 	return 0;
 }
 
+static int sg_prio_changes(struct conf_ctx *c, const struct conf_node *n,
+			   void *obj)
+{
+	(void)c;
+	(void)n;
+	((struct vrrp_conf_sync_group *)obj)->notify.priority_changes_set = true;
+	return 0;
+}
+
 /* Each word of each line is an instance name (keepalived allows several
  * on a line). */
 static int h_group(struct conf_ctx *c, const struct conf_node *n, void *obj)
@@ -113,7 +122,7 @@ const struct conf_keyword vrrp_sync_group_keywords[] = {
 	  .expect = "a block of VRRP_SCRIPT [weight -253..253 "
 		    "[reverse|noreverse]]" },
 	NOTIMPL("track_bfd"),
-	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_sync_group),
+	VRRP_CONF_NOTIFY_KEYWORDS(struct vrrp_conf_sync_group, sg_prio_changes),
 	{ .name = "smtp_alert", .type = CONF_T_BOOL,
 	  .offset = offsetof(struct vrrp_conf_sync_group, smtp_alert),
 	  .handler = sg_smtp_alert },
@@ -425,5 +434,7 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 		}
 	}
 	vrrp_conf_track_check(vc, d);
+	vrrp_conf_garp_check(vc, d);
+	vrrp_conf_track_group_check(vc, d);
 	return d->errors > before ? -1 : 0;
 }

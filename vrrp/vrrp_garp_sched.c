@@ -18,11 +18,16 @@
  * cancel each other.  Every instance setting falls back on global_defs'
  * vrrp_garp_* (struct vrrp_inst_globals).  All timers stop when the
  * instance leaves master.
+ *
+ * Every message goes through the pace of its interface (garp_group,
+ * vrrp_garp_rate.c), which may hold it back; it takes back what an
+ * instance had queued when the instance leaves master.
  */
 #include <stdlib.h>
 
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_garp.h"
+#include "vrrp/vrrp_garp_rate.h"
 #include "vrrp/vrrp_inst.h"
 
 /* The instance's garp_* setting, else global_defs' vrrp_garp_*. */
@@ -47,7 +52,7 @@ static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		struct nl_link_info li;
 		const uint8_t *mac = vi->mac;
-		int ifx = vrrp_inst_vip_ifindex(vi, &v[i]);
+		int ifx = vrrp_inst_vip_ifindex(vi, &v[i]), base;
 
 		if (ifx <= 0 || (other_only && ifx == vi->ifindex))
 			continue;
@@ -57,7 +62,18 @@ static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
 				continue;
 			mac = li.hwaddr;
 		}
-		if (v[i].addr.family == AF_INET)
+		/* a VMAC is paced as the interface under it */
+		base = ifx == vi->vmac.ifindex ? vi->ifindex : ifx;
+		for (size_t k = 0; k < vi->vmac.nextra; k++)
+			if (vi->vmac.extra[k].ifindex == ifx)
+				base = vi->vmac.extra[k].base;
+		if (vi->env.garp_rate && v[i].addr.family == AF_INET)
+			vrrp_garp_rate_arp(vi->env.garp_rate, vi, ifx, base,
+					   mac, &v[i].addr.u.v4);
+		else if (vi->env.garp_rate)
+			vrrp_garp_rate_na(vi->env.garp_rate, vi, ifx, base,
+					  mac, &v[i].addr.u.v6);
+		else if (v[i].addr.family == AF_INET)
 			vrrp_garp_send_arp(vi->env.garp, ifx, mac, &v[i].addr.u.v4);
 		else
 			vrrp_garp_send_na(vi->env.garp, ifx, mac,
@@ -180,6 +196,8 @@ void vrrp_garp_sched_lower_prio(struct vrrp_inst *vi)
 
 void vrrp_garp_sched_stop(struct vrrp_inst *vi)
 {
+	/* what the pace still holds is not ours to announce any more */
+	vrrp_garp_rate_forget(vi->env.garp_rate, vi);
 	master_arm(vi, 0, PH_OFF);
 	arm(vi, &vi->garp_lower_timer, on_lower_timer, 0);
 	arm(vi, &vi->garp_extra_timer, on_extra_timer, 0);
@@ -195,6 +213,7 @@ bool vrrp_garp_sched_now(struct vrrp_inst *vi)
 
 void vrrp_garp_sched_free(struct vrrp_inst *vi)
 {
+	vrrp_garp_rate_forget(vi->env.garp_rate, vi);
 	vi->garp_timer = sd_event_source_disable_unref(vi->garp_timer);
 	vi->garp_lower_timer = sd_event_source_disable_unref(vi->garp_lower_timer);
 	vi->garp_extra_timer = sd_event_source_disable_unref(vi->garp_extra_timer);

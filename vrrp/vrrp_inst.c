@@ -142,8 +142,13 @@ static void send_advert(struct vrrp_inst *vi, uint8_t prio)
 
 int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 {
+	int ifx = v->dev ? (int)if_nametoindex(v->dev) : vi->ifindex, x;
+
+	/* use_vmac_addr: the VMAC of its interface and family */
+	if (ifx > 0 && (x = vrrp_vmac_addr_ifindex(vi, ifx, v->addr.family)) > 0)
+		return x;
 	if (v->dev)
-		return (int)if_nametoindex(v->dev);
+		return ifx;
 	return vi->vmac.ifindex > 0 ? vi->vmac.ifindex : vi->ifindex;
 }
 
@@ -614,6 +619,10 @@ static void log_fault(const struct vrrp_inst *vi, unsigned bits, bool on)
 	if (bits & VRRP_FAULT_TRACK)
 		log_info("VRRP_Instance(%s) %s", name, on ?
 			 "a tracker failed: FAULT" : "its trackers are fine");
+	if (bits & VRRP_FAULT_STATIC)
+		log_info("VRRP_Instance(%s) %s", name, on ?
+			 "a static address of its track_group is gone: FAULT" :
+			 "the static addresses of its track_group are back");
 	if (bits & VRRP_FAULT_SYNC)
 		log_info("VRRP_Instance(%s) %s sync group %s", name,
 			 on ? "FAULT with its" : "released by its",
@@ -870,11 +879,12 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	if (vi->fsm.demoted)
 		fprintf(out, "   Admin = demoted\n");
 	if (vi->fault)
-		fprintf(out, "   Fault =%s%s%s%s%s\n",
+		fprintf(out, "   Fault =%s%s%s%s%s%s\n",
 			vi->fault & VRRP_FAULT_LINK ? " interface down" : "",
 			vi->fault & VRRP_FAULT_NOIF ? " interface missing" : "",
 			vi->fault & VRRP_FAULT_NOPEER ? " no unicast peer" : "",
 			vi->fault & VRRP_FAULT_TRACK ? " tracker" : "",
+			vi->fault & VRRP_FAULT_STATIC ? " static address" : "",
 			vi->fault & VRRP_FAULT_SYNC ? " sync group" : "");
 	fprintf(out, "   Last transition = %llu (%s)\n",
 		(unsigned long long)t, tb);
@@ -966,6 +976,8 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 		json_object_array_add(fault, json_object_new_string("no_peer"));
 	if (vi->fault & VRRP_FAULT_TRACK)
 		json_object_array_add(fault, json_object_new_string("tracker"));
+	if (vi->fault & VRRP_FAULT_STATIC)
+		json_object_array_add(fault, json_object_new_string("static_address"));
 	if (vi->fault & VRRP_FAULT_SYNC)
 		json_object_array_add(fault, json_object_new_string("sync_group"));
 	json_object_object_add(d, "sync_group", ci->sync_group ?

@@ -80,6 +80,7 @@ struct vrrp_inst_env {
 	sd_event *e;
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
+	struct vrrp_garp_rate *garp_rate;	/* paces garp; may be NULL */
 	/* Told of each state change as it happens (before the VIPs of a new
 	 * master are added); may be NULL. */
 	vrrp_state_cb on_state;
@@ -105,6 +106,8 @@ struct vrrp_inst_env {
 #define VRRP_FAULT_NOPEER	0x4	/* unicast_fault_no_peer, no peers */
 #define VRRP_FAULT_TRACK	0x8	/* a weight-0 tracker failed */
 #define VRRP_FAULT_SYNC		0x10	/* another sync group member's fault */
+#define VRRP_FAULT_STATIC	0x20	/* a static address of its track_group
+					 * is gone and cannot be restored */
 
 struct vrrp_tracks;
 struct vrrp_sync;
@@ -158,6 +161,16 @@ struct vrrp_inst {
 		int saved_arp_ignore;	/* the base's, -1: unknown */
 		int saved_arp_announce;
 		char name[16];
+		/* use_vmac_addr (vrrp_vmac_addr.c): one more VMAC per other
+		 * (interface, family) of the VIPs and eVIPs */
+		struct vrrp_vmac_extra {
+			int ifindex;	/* the macvlan; 0: not made */
+			int base;	/* the interface under it */
+			sa_family_t family;
+			int saved_arp_ignore, saved_arp_announce;
+			char name[16];
+		} *extra;
+		size_t nextra;
 	} vmac;
 	struct vrrp_tracks *tracks;	/* vrrp_track.c; NULL: none */
 	struct vrrp_sync *sync;		/* vrrp_sync.c; NULL: no group */

@@ -95,21 +95,31 @@ static const char *script_for(const struct vrrp_conf_notify *cn,
 	return NULL;
 }
 
-void vrrp_notify_event(struct vrrp_notify *n, const char *type,
-		       const char *name, const struct vrrp_conf_notify *cn,
-		       const char *state, unsigned prio)
+static void fifo_line(struct vrrp_notify *n, const char *type,
+		      const char *name, const char *state, const char *suffix,
+		      unsigned prio)
 {
 	char line[512];
+
+	/* keepalived quotes the name on the FIFO: names may hold blanks */
+	snprintf(line, sizeof(line), "%s \"%s\" %s%s %u\n", type, name, state,
+		 suffix, prio);
+	for (int i = 0; i < 2; i++)
+		notify_fifo_write(&n->fifo[i], line);
+}
+
+/* The scripts of STATE and the FIFOs (unless FIFO is false). */
+static void notify_run(struct vrrp_notify *n, const char *type,
+		       const char *name, const struct vrrp_conf_notify *cn,
+		       const char *state, unsigned prio, bool fifo)
+{
 	const char *s;
 	struct queue *q;
 
 	if (!n)
 		return;
-	/* keepalived quotes the name on the FIFO: names may hold blanks */
-	snprintf(line, sizeof(line), "%s \"%s\" %s %u\n", type, name, state,
-		 prio);
-	for (int i = 0; i < 2; i++)
-		notify_fifo_write(&n->fifo[i], line);
+	if (fifo)
+		fifo_line(n, type, name, state, "", prio);
 	if (!cn)
 		return;
 	q = n->stopping ? NULL : queue_get(n, type, name);
@@ -131,14 +141,27 @@ void vrrp_notify_event(struct vrrp_notify *n, const char *type,
 	}
 }
 
+void vrrp_notify_event(struct vrrp_notify *n, const char *type,
+		       const char *name, const struct vrrp_conf_notify *cn,
+		       const char *state, unsigned prio)
+{
+	notify_run(n, type, name, cn, state, prio, true);
+}
+
 void vrrp_notify_priority(struct vrrp_notify *n, const char *type,
 			  const char *name, const struct vrrp_conf_notify *cn,
 			  const char *state, unsigned prio)
 {
 	struct vrrp_conf_notify only = { .any = cn ? cn->any : NULL };
 
+	if (!n)
+		return;
+	/* keepalived's FIFO words for it: MASTER_PRIORITY, BACKUP_PRIORITY
+	 * (it has none for FAULT) */
+	if (!strcmp(state, "MASTER") || !strcmp(state, "BACKUP"))
+		fifo_line(n, type, name, state, "_PRIORITY", prio);
 	/* the state's own script is not run again: it did not change */
-	vrrp_notify_event(n, type, name, &only, state, prio);
+	notify_run(n, type, name, &only, state, prio, false);
 }
 
 void vrrp_notify_group(struct vrrp_notify *n,

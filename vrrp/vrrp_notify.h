@@ -42,8 +42,9 @@ void vrrp_notify_set(struct vrrp_notify *n, const struct vrrp_notify_opts *o);
 void vrrp_notify_event(struct vrrp_notify *n, const char *type,
 		       const char *name, const struct vrrp_conf_notify *cn,
 		       const char *state, unsigned prio);
-/* A new priority in STATE (notify_priority_changes): the FIFOs and the
- * `notify` script only. */
+/* A new priority in STATE (notify_priority_changes): the FIFOs (as
+ * MASTER_PRIORITY / BACKUP_PRIORITY, keepalived's words; nothing in
+ * FAULT) and the `notify` script (with STATE) only. */
 void vrrp_notify_priority(struct vrrp_notify *n, const char *type,
 			  const char *name, const struct vrrp_conf_notify *cn,
 			  const char *state, unsigned prio);

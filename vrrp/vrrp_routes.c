@@ -43,15 +43,15 @@ static bool resolve(const char *who, const struct vrrp_route *r,
 	return true;
 }
 
-static void route_one(struct nl_sock *nl, const char *who,
-		      const struct vrrp_route *r, bool add, bool quiet)
+static int route_one(struct nl_sock *nl, const char *who,
+		     const struct vrrp_route *r, bool add, bool quiet)
 {
 	struct nl_route_spec s;
 	char buf[256];
 	int rc;
 
 	if (!resolve(who, r, &s))
-		return;
+		return -ENODEV;
 	rc = add ? nl_route_add(nl, &s) : nl_route_del(nl, &s);
 	nl_route_str(&s, buf, sizeof(buf));
 	if (rc < 0)
@@ -60,9 +60,10 @@ static void route_one(struct nl_sock *nl, const char *who,
 	else if (rc == 0 && !quiet)
 		log_info("%s: %s route %s", who, add ? "added" : "removed",
 			 buf);
+	return rc;
 }
 
-static void rule_one(struct nl_sock *nl, const char *who,
+static int rule_one(struct nl_sock *nl, const char *who,
 		     const struct vrrp_rule *r, bool add, bool quiet)
 {
 	char buf[256];
@@ -74,6 +75,17 @@ static void rule_one(struct nl_sock *nl, const char *who,
 			add ? "add" : "remove", buf, strerror(-rc));
 	else if (rc == 0 && !quiet)
 		log_info("%s: %s rule %s", who, add ? "added" : "removed", buf);
+	return rc;
+}
+
+int vrrp_static_route_restore(struct nl_sock *nl, const struct vrrp_route *r)
+{
+	return route_one(nl, "static", r, true, true);
+}
+
+int vrrp_static_rule_restore(struct nl_sock *nl, const struct vrrp_rule *r)
+{
+	return rule_one(nl, "static", r, true, true);
 }
 
 void vrrp_routes_inst(struct vrrp_inst *vi, bool add, bool quiet)
@@ -119,7 +131,7 @@ static bool vip_eq(const struct vrrp_vip *a, const struct vrrp_vip *b)
 	       !strcmp(a->dev, b->dev);
 }
 
-static void addr_one(struct nl_sock *nl, const struct vrrp_vip *v, bool add)
+static int addr_one(struct nl_sock *nl, const struct vrrp_vip *v, bool add)
 {
 	struct nl_addr_spec s;
 	char buf[64];
@@ -146,7 +158,7 @@ static void addr_one(struct nl_sock *nl, const struct vrrp_vip *v, bool add)
 		if (add)
 			log_warn("static address %s: interface %s not found",
 				 buf, v->dev);
-		return;
+		return -ENODEV;
 	}
 	rc = add ? nl_addr_add(nl, &s) : nl_addr_del(nl, &s);
 	if (rc < 0)
@@ -156,6 +168,12 @@ static void addr_one(struct nl_sock *nl, const struct vrrp_vip *v, bool add)
 	else if (rc == 0)
 		log_info("%s static address %s/%u dev %s",
 			 add ? "added" : "removed", buf, v->prefix, v->dev);
+	return rc;
+}
+
+int vrrp_static_addr_restore(struct nl_sock *nl, const struct vrrp_vip *v)
+{
+	return addr_one(nl, v, true);
 }
 
 void vrrp_static_set(struct nl_sock *nl, const struct vrrp_conf *now,

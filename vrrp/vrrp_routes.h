@@ -23,5 +23,12 @@ void vrrp_routes_inst(struct vrrp_inst *vi, bool add, bool quiet);
  * all of BEFORE (the process stops); BEFORE NULL: the start. */
 void vrrp_static_set(struct nl_sock *nl, const struct vrrp_conf *now,
 		     const struct vrrp_conf *before);
+/* Add one static address again (it was deleted): 0, or a negative errno
+ * (logged; -ENODEV: its interface is missing). */
+int vrrp_static_addr_restore(struct nl_sock *nl, const struct vrrp_vip *v);
+/* Add a static route / rule again if it is missing: 0 (added), 1 (it was
+ * there), or a negative errno (logged). */
+int vrrp_static_route_restore(struct nl_sock *nl, const struct vrrp_route *r);
+int vrrp_static_rule_restore(struct nl_sock *nl, const struct vrrp_rule *r);
 
 #endif

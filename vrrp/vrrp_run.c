@@ -36,6 +36,8 @@
 #include "vrrp/vrrp_admin.h"
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_garp.h"
+#include "vrrp/vrrp_garp_rate.h"
+#include "vrrp/vrrp_static_track.h"
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_sock.h"
@@ -63,6 +65,9 @@ struct vrrp_run {
 	sd_event *e;
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
+	struct vrrp_garp_rate *garp_rate;	/* garp_group pacing */
+	struct vrrp_strack *strack;	/* static addresses of track groups;
+					 * made when the config has one */
 	struct vrrp_promote *promote;
 	struct vrrp_fw *fw;		/* made by the first no_accept instance */
 	struct nl_link_watch *lw;
@@ -331,6 +336,9 @@ static void on_link(enum nl_link_event ev, const struct nl_link_info *link,
 		if (!vi->ci->dont_track_primary)
 			vrrp_inst_link(vi, up);
 	}
+	/* a tracked static line may be restorable (a new or upped link),
+	 * or gone (a link down takes its IPv4 routes silently) */
+	vrrp_strack_check(run->strack);
 }
 
 static void on_tfile(struct vrrp_tfile *tf, void *data)
@@ -381,6 +389,8 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 	if ((r = vrrp_garp_open(&run->garp)) < 0) {
 		log_warn("VRRP: no gratuitous ARP / NA: %s", strerror(-r));
 		run->garp = NULL;
+	} else if ((r = vrrp_garp_rate_new(e, run->garp, &run->garp_rate)) < 0) {
+		goto fail;
 	}
 	if (!(run->promote = vrrp_promote_new()) ||
 	    !(run->admin = vrrp_admin_new())) {
@@ -407,6 +417,34 @@ void vrrp_run_on_state(struct vrrp_run *run, vrrp_state_cb cb, void *arg)
 	run->state_arg = arg;
 }
 
+int vrrp_run_static_track(struct vrrp_run *run, const struct vrrp_conf *vc)
+{
+	bool any = false;
+	int r;
+
+	for (size_t i = 0; vc && i < vc->nsvips && !any; i++)
+		any = vc->svips[i].tg != NULL;
+	for (size_t i = 0; vc && i < vc->nsroutes && !any; i++)
+		any = vc->sroutes[i].tg != NULL;
+	for (size_t i = 0; vc && i < vc->nsrules && !any; i++)
+		any = vc->srules[i].tg != NULL;
+	if (any && !run->strack &&
+	    (r = vrrp_strack_new(run->e, run, &run->strack)) < 0) {
+		log_err("VRRP: cannot watch the static addresses of the track "
+			"groups: %s", strerror(-r));
+		return r;
+	}
+	vrrp_strack_set(run->strack, any ? vc : NULL);
+	return 0;
+}
+
+int vrrp_run_garp_pace(struct vrrp_run *run, const struct vrrp_conf *vc,
+		       uint64_t garp_us, uint64_t gna_us)
+{
+	return run->garp_rate ? vrrp_garp_rate_set(run->garp_rate, vc, garp_us,
+						   gna_us) : 0;
+}
+
 void vrrp_run_on_event(struct vrrp_run *run, vrrp_event_cb cb)
 {
 	run->on_event = cb;
@@ -417,6 +455,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 {
 	struct vrrp_inst_env env = {
 		.e = run->e, .nl = run->nl, .garp = run->garp,
+		.garp_rate = run->garp_rate,
 		.promote = run->promote, .drain = drain,
 		.tfiles = run->tfiles, .tprocs = run->tprocs,
 		.tscripts = run->tscripts,
@@ -521,6 +560,8 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 {
 	if (!run)
 		return;
+	vrrp_strack_free(run->strack);
+	run->strack = NULL;
 	while (run->insts)
 		vrrp_run_remove(run, run->insts, release);
 	vrrp_fw_free(run->fw, !release);
@@ -530,6 +571,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	vrrp_tscripts_free(run->tscripts);
 	vrrp_promote_free(run->promote);
 	vrrp_admin_free(run->admin);
+	vrrp_garp_rate_free(run->garp_rate);
 	vrrp_garp_close(run->garp);
 	if (run->nl)
 		nl_rtnl_close(run->nl);

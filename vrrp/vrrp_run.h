@@ -30,6 +30,16 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out);
 int vrrp_run_script_opts(struct vrrp_run *run, const char *user,
 			 const char *group, bool supplementary_groups,
 			 bool secure);
+/* Track the static addresses of VC that name a track_group (VC must
+ * live until the next call or vrrp_run_free(); NULL: none) and put the
+ * instances of their groups in FAULT while one is gone for good.  0 or a
+ * negative errno (logged). */
+int vrrp_run_static_track(struct vrrp_run *run, const struct vrrp_conf *vc);
+/* The pace of gratuitous ARPs / NAs: VC's garp_group blocks and
+ * global_defs' vrrp_garp_interval / vrrp_gna_interval (usec).  0 or
+ * -ENOMEM. */
+int vrrp_run_garp_pace(struct vrrp_run *run, const struct vrrp_conf *vc,
+		       uint64_t garp_us, uint64_t gna_us);
 /* Every instance added from now on reports its state changes to CB. */
 void vrrp_run_on_state(struct vrrp_run *run, vrrp_state_cb cb, void *arg);
 /* And its other events to CB (with the same ARG). */

@@ -39,9 +39,7 @@
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_vmac.h"
 
-/* Set net.FAM.conf.IFNAME.KEY to SET (-1: only read); the old value, -1
- * when there is no such setting. */
-static int net_conf(const char *fam, const char *ifname, const char *key,
+int vrrp_vmac_net_conf(const char *fam, const char *ifname, const char *key,
 		    int set)
 {
 	char path[128], buf[16];
@@ -68,7 +66,7 @@ static int net_conf(const char *fam, const char *ifname, const char *key,
 
 static int ipv4_conf(const char *ifname, const char *key, int set)
 {
-	return net_conf("ipv4", ifname, key, set);
+	return vrrp_vmac_net_conf("ipv4", ifname, key, set);
 }
 
 /* IPv6 on the VMAC: no address of its own (the virtual MAC's EUI-64
@@ -80,7 +78,7 @@ static void vmac_ipv6(struct vrrp_inst *vi)
 	struct nl_addr_spec s;
 	int r;
 
-	net_conf("ipv6", vi->vmac.name, "addr_gen_mode", 1);
+	vrrp_vmac_net_conf("ipv6", vi->vmac.name, "addr_gen_mode", 1);
 	if (vi->family != AF_INET6 || vi->primary.family != AF_INET6 ||
 	    !IN6_IS_ADDR_LINKLOCAL(&vi->primary.u.v6))
 		return;
@@ -130,6 +128,7 @@ int vrrp_vmac_up(struct vrrp_inst *vi)
 	log_info("VRRP_Instance(%s) VMAC interface %s (%02x:%02x:%02x:%02x:"
 		 "%02x:%02x) on %s", ci->name, vi->vmac.name, mac[0], mac[1],
 		 mac[2], mac[3], mac[4], mac[5], ci->interface);
+	vrrp_vmac_addr_up(vi);
 	return 0;
 }
 
@@ -137,6 +136,7 @@ void vrrp_vmac_down(struct vrrp_inst *vi, bool gone)
 {
 	int r;
 
+	vrrp_vmac_addr_down(vi);
 	if (vi->vmac.ifindex <= 0)
 		return;
 	if (!gone) {

@@ -5,8 +5,10 @@
 #define TANDEM_VRRP_VMAC_H
 
 #include <stdbool.h>
+#include <sys/socket.h>
 
 struct vrrp_inst;
+struct vrrp_vip;
 
 /* Create (or adopt) the macvlan of an instance with use_vmac once its
  * interface is known; sets vi->vmac.  0 or a negative errno (logged:
@@ -18,5 +20,19 @@ void vrrp_vmac_down(struct vrrp_inst *vi, bool gone);
 /* The interface adverts are sent and received on: the VMAC, unless
  * vmac_xmit_base (or no VMAC), the instance's interface. */
 int vrrp_vmac_sock_ifindex(const struct vrrp_inst *vi);
+/* Set net.FAM.conf.IFNAME.KEY to SET (-1: only read); the old value, -1
+ * when there is no such setting. */
+int vrrp_vmac_net_conf(const char *fam, const char *ifname, const char *key,
+		       int set);
+
+/* use_vmac_addr (vrrp_vmac_addr.c): make (vrrp_vmac_up() calls it) or
+ * delete the VMACs of the addresses on other interfaces or of the other
+ * family; failures are logged, the address then stays on its
+ * interface. */
+void vrrp_vmac_addr_up(struct vrrp_inst *vi);
+void vrrp_vmac_addr_down(struct vrrp_inst *vi);
+/* The VMAC made for addresses of FAMILY on interface BASE; 0: none. */
+int vrrp_vmac_addr_ifindex(const struct vrrp_inst *vi, int base,
+			   sa_family_t family);
 
 #endif

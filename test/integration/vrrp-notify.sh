@@ -41,7 +41,7 @@ for _d in d1 d2; do
 	ip -n "$_ns" link set eth1 up
 done
 
-echo "1..20"
+echo "1..21"
 
 # A notify script: its arguments, one line each call, to $T/notify.log.
 cat >"$T/n.sh" <<EOS
@@ -249,7 +249,10 @@ check "the kept VI_A was neither stopped nor deleted" \
 stop d1
 # --- notify_priority_changes ---------------------------------------------
 rm -f "$T/notify.log"
-ip -n "$D1" link add trk0 type dummy
+# a veth pair: the dummy module may be missing, and trk0 would then be
+# down from the start, so the priority would never change
+ip -n "$D1" link add trk0 type veth peer name trk0p
+ip -n "$D1" link set trk0p up
 ip -n "$D1" link set trk0 up
 { echo "global_defs {"; echo "    script_user root"; echo "}"
   echo "vrrp_instance VI_P {"
@@ -270,6 +273,8 @@ ip -n "$D1" link set trk0 up
   echo "}"; } >"$CONF"
 start d1
 wait_until 50 grep -q "^any INSTANCE VI_P MASTER 100" "$T/notify.log"
+check "VI_P is master at priority 100 before trk0 goes down" \
+	grep -q "^any INSTANCE VI_P MASTER 100" "$T/notify.log"
 ip -n "$D1" link set trk0 down
 wait_until 50 grep -q "^any INSTANCE VI_P MASTER 90" "$T/notify.log"
 check "priority 100 -> 90: notify gets INSTANCE VI_P MASTER 90" \

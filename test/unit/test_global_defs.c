@@ -749,9 +749,9 @@ static void test_not_implemented(void **state)
 #ifndef WITH_VRRP
 		"vrrp_script chk",
 		"static_ipaddress", "static_routes",
-		"vrrp_track_process p",
+		"vrrp_track_process p", "garp_group", "track_group g",
 #endif
-		"bfd_instance b", "garp_group",
+		"bfd_instance b", "linkbeat_interfaces",
 #ifndef WITH_LVS
 		"SSL",		/* check/ parses it (HTTP_GET's TLS files) */
 #endif

@@ -663,7 +663,7 @@ static void test_sync_group(void **state)
 static void test_notimpl(void **state)
 {
 	(void)state;
-	refuse("use_vmac_addr", "use_vmac_addr", "not implement yet");
+	refuse("use_ipvlan", "use_ipvlan", "not implement yet");
 	refuse("track_bfd {\nb\n}", "track_bfd", "not implement yet");
 	refuse("bogus_keyword 1", "bogus_keyword", "unknown keyword");
 	refuse("prority 100", "prority", "did you mean 'priority'");
@@ -674,7 +674,7 @@ static void test_all_errors(void **state)
 {
 	struct conf_diag d;
 	struct vrrp_conf *vc = tv_load(tv_inst("priority 0\nversion 9\n"
-					       "use_vmac_addr"), &d);
+					       "use_ipvlan"), &d);
 
 	(void)state;
 	assert_true(d.errors >= 3);
@@ -801,6 +801,7 @@ static const struct {
 	{ "track_process", "track_process {\nTP weight -2 reverse\n}" },
 	{ "track_script", "track_script {\nTS weight -2 reverse\n}" },
 	{ "smtp_alert", "smtp_alert" },
+	{ "use_vmac_addr", "use_vmac\nuse_vmac_addr" },
 };
 
 static const char *sample_of(const char *kw)

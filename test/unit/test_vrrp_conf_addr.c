@@ -249,7 +249,6 @@ static void test_bad_lines(void **state)
 	vip_bad("192.0.2.1 label eth0:averyverylong", "1..15");
 	vip_bad("192.0.2.1 label eth0:1 label eth0:2", "twice");
 	vip_bad("192.0.2.1 metric 5", "unknown option 'metric'");
-	vip_bad("192.0.2.1 use_vmac", "does not implement yet");
 	vip_bad("192.0.2.1 track_group g", "static_ipaddress");
 	/* a block on a line is refused, by the list */
 	tv_refuse(tv_inst("virtual_ipaddress {\n192.0.2.1 {\n}\n}"), 3,

@@ -341,8 +341,32 @@ static void test_static(void **state)
 	tv_free(vc);
 
 	static_bad("static_ipaddress {\n10.1.0.1/24\n}\n", "needs 'dev IF'");
-	static_bad("static_ipaddress {\n10.1.0.1/24 dev lo track_group g\n}\n",
-		   "not implement yet");
+	/* track_group G: kept for vrrp_conf_check(), which resolves it */
+	vc = static_load("static_ipaddress {\n10.1.0.1/24 dev lo track_group g "
+			 "scope host\n}\n", &d);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(vc->nsvips, 1);
+	assert_string_equal(vc->svips[0].track_group, "g");
+	assert_int_equal(vc->svips[0].scope, 254);
+	conf_diag_free(&d);
+	tv_free(vc);
+	static_bad("static_ipaddress {\n10.1.0.1/24 dev lo track_group\n}\n",
+		   "'track_group' needs a value");
+	static_bad("static_ipaddress {\n10.1.0.1/24 dev lo track_group a "
+		   "track_group b\n}\n", "given twice");
+	vc = static_load("static_routes {\n198.51.100.0/24 dev lo track_group g\n"
+			 "}\nstatic_rules {\nfrom 10.1.0.0/24 table 7 track_group "
+			 "h pref 9\n}\n", &d);
+	assert_int_equal(d.errors, 0);
+	assert_string_equal(vc->sroutes[0].track_group, "g");
+	assert_string_equal(vc->srules[0].track_group, "h");
+	assert_int_equal(vc->srules[0].s.prio, 9);
+	conf_diag_free(&d);
+	tv_free(vc);
+	static_bad("static_rules {\nfrom 10.1.0.0/24 table 7 track_group g\n}\n",
+		   "needs a preference");
+	static_bad("static_routes {\n198.51.100.0/24 dev lo track_group\n}\n",
+		   "needs a value");
 	static_bad("static_routes {\n198.51.100.0/24\n}\n", "'via' or 'dev'");
 	static_bad("static_rules {\nfrom 10.1.0.1\n}\n", "needs an action");
 }

@@ -55,6 +55,12 @@ static const struct conf_keyword top_kw[] = {
 	  .handler = vrrp_conf_track_process_stmt, .flags = CONF_KW_MULTI },
 	{ .name = "vrrp_script", .type = CONF_T_CUSTOM,
 	  .handler = vrrp_conf_track_script_stmt, .flags = CONF_KW_MULTI },
+	{ .name = "garp_group", .type = CONF_T_CUSTOM,
+	  .handler = vrrp_conf_garp_group_stmt, .flags = CONF_KW_MULTI },
+	{ .name = "track_group", .type = CONF_T_CUSTOM,
+	  .handler = vrrp_conf_track_group_stmt, .flags = CONF_KW_MULTI },
+	{ .name = "static_ipaddress", .type = CONF_T_LIST,
+	  .handler = vrrp_conf_h_static_addr, .flags = CONF_KW_MULTI },
 	{ .name = NULL },
 };
 
