@@ -141,9 +141,8 @@ static bool prio_changes(const struct vrrp_conf_instance *ci)
 	return pv.cfg && pv.cfg->gd.vrrp_notify_priority_changes;
 }
 
-/* notify_master_rx_lower_pri, and notify_priority_changes (the `notify`
- * script and the FIFOs are told the current state with the new
- * priority). */
+/* notify_master_rx_lower_pri, and notify_priority_changes (the FIFOs,
+ * not the scripts, are told the current state with the new priority). */
 static void on_event(const struct vrrp_inst *vi, enum vrrp_event ev, void *arg)
 {
 	enum vrrp_state s = vi->fsm.state;
@@ -157,8 +156,8 @@ static void on_event(const struct vrrp_inst *vi, enum vrrp_event ev, void *arg)
 				  &vi->ci->notify, "MASTER_RX_LOWER_PRI",
 				  vi->fsm.cfg.priority);
 	else if (ev == VRRP_EV_PRIORITY && st && prio_changes(vi->ci))
-		vrrp_notify_priority(pv.notify, "INSTANCE", vi->ci->name,
-				     &vi->ci->notify, st, vi->fsm.cfg.priority);
+		vrrp_notify_priority(pv.notify, "INSTANCE", vi->ci->name, st,
+				     vi->fsm.cfg.priority);
 }
 
 static void notify_set(const struct global_defs *gd)
