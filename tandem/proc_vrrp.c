@@ -240,12 +240,12 @@ static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
 /* The no_accept firewall: nftables, even when global_defs does not ask
  * for it, unless vrrp_iptables alone asks for iptables (with both,
  * nftables wins, as in keepalived).  ipsets by default with iptables,
- * named tandem, tandem6, tandem_if6; a vrrp_ipsets with no name means
- * no ipsets. */
+ * named tandem, tandem6, tandem_if6, tandem_igmp, tandem_mld; a
+ * vrrp_ipsets with no name means no ipsets. */
 static void fw_conf(const struct global_defs *gd, struct vrrp_fw_conf *f)
 {
 	static const char *const dflt[VRRP_FW_SETS] = {
-		"tandem", "tandem6", "tandem_if6"
+		"tandem", "tandem6", "tandem_if6", "tandem_igmp", "tandem_mld"
 	};
 
 	f->kind = gd->vrrp_iptables && !gd->nftables ? VRRP_FW_IPT

@@ -36,6 +36,7 @@
 #include "lib/log.h"
 #include "lib/nl_addr.h"
 #include "lib/nl_macvlan.h"
+#include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_vmac.h"
 
@@ -124,6 +125,7 @@ int vrrp_vmac_up(struct vrrp_inst *vi)
 	vi->vmac.saved_arp_announce = ipv4_conf(ci->interface, "arp_announce",
 						2);
 	ipv4_conf(vi->vmac.name, "arp_ignore", 1);
+	vrrp_fw_vmac(vi, vi->vmac.name, true);
 	log_info("VRRP_Instance(%s) VMAC interface %s (%02x:%02x:%02x:%02x:"
 		 "%02x:%02x) on %s", ci->name, vi->vmac.name, mac[0], mac[1],
 		 mac[2], mac[3], mac[4], mac[5], ci->interface);
@@ -138,6 +140,7 @@ void vrrp_vmac_down(struct vrrp_inst *vi, bool gone)
 	vrrp_vmac_addr_down(vi);
 	if (vi->vmac.ifindex <= 0)
 		return;
+	vrrp_fw_vmac(vi, vi->vmac.name, false);
 	if (!gone) {
 		r = nl_link_del(vi->env.nl, vi->vmac.ifindex);
 		if (r < 0)
