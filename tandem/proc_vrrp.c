@@ -141,9 +141,8 @@ static bool prio_changes(const struct vrrp_conf_instance *ci)
 	return pv.cfg && pv.cfg->gd.vrrp_notify_priority_changes;
 }
 
-/* notify_master_rx_lower_pri, and notify_priority_changes (the `notify`
- * script and the FIFOs are told the current state with the new
- * priority). */
+/* notify_master_rx_lower_pri, and notify_priority_changes (the FIFOs,
+ * not the scripts, are told the current state with the new priority). */
 static void on_event(const struct vrrp_inst *vi, enum vrrp_event ev, void *arg)
 {
 	enum vrrp_state s = vi->fsm.state;
@@ -157,8 +156,8 @@ static void on_event(const struct vrrp_inst *vi, enum vrrp_event ev, void *arg)
 				  &vi->ci->notify, "MASTER_RX_LOWER_PRI",
 				  vi->fsm.cfg.priority);
 	else if (ev == VRRP_EV_PRIORITY && st && prio_changes(vi->ci))
-		vrrp_notify_priority(pv.notify, "INSTANCE", vi->ci->name,
-				     &vi->ci->notify, st, vi->fsm.cfg.priority);
+		vrrp_notify_priority(pv.notify, "INSTANCE", vi->ci->name, st,
+				     vi->fsm.cfg.priority);
 }
 
 static void notify_set(const struct global_defs *gd)
@@ -241,12 +240,12 @@ static void group_of(struct vrrp_ip *ip, const struct sockaddr_storage *ss)
 /* The no_accept firewall: nftables, even when global_defs does not ask
  * for it, unless vrrp_iptables alone asks for iptables (with both,
  * nftables wins, as in keepalived).  ipsets by default with iptables,
- * named tandem, tandem6, tandem_if6; a vrrp_ipsets with no name means
- * no ipsets. */
+ * named tandem, tandem6, tandem_if6, tandem_igmp, tandem_mld; a
+ * vrrp_ipsets with no name means no ipsets. */
 static void fw_conf(const struct global_defs *gd, struct vrrp_fw_conf *f)
 {
 	static const char *const dflt[VRRP_FW_SETS] = {
-		"tandem", "tandem6", "tandem_if6"
+		"tandem", "tandem6", "tandem_if6", "tandem_igmp", "tandem_mld"
 	};
 
 	f->kind = gd->vrrp_iptables && !gd->nftables ? VRRP_FW_IPT

@@ -263,10 +263,14 @@ struct vrrp_conf_instance {
 	/* accept / no_accept: after vrrp_conf_check(), accept is the
 	 * effective mode (default: accept, but no_accept in strict mode) */
 	bool accept, accept_given, no_accept;
-	/* use_vmac [NAME]: a macvlan with the VRRP MAC carries the VIPs;
-	 * vmac_name NULL: vrrp.VRID (vrrp6.VRID for IPv6) */
+	/* use_vmac [NAME] [MAC]: a macvlan with the VRRP MAC (or MAC)
+	 * carries the VIPs; vmac_name NULL: vrrp.VRID (vrrp6.VRID for
+	 * IPv6); vmac_mac_len 0: no MAC given, 5: the VRID is the last
+	 * octet (see vrrp_conf_vmac_mac()) */
 	bool use_vmac;
 	char *vmac_name;
+	uint8_t vmac_mac[6];
+	uint8_t vmac_mac_len;
 	bool vmac_xmit_base;		/* adverts on the base interface */
 	/* use_vmac_addr: a VMAC of its own for each other interface a VIP
 	 * or eVIP names, and for the eVIPs of the other family */
@@ -485,6 +489,11 @@ int vrrp_conf_h_static_rule(struct conf_ctx *c, const struct conf_node *n,
 /* Frees an instance's or the config's routes, rules and static lists. */
 void vrrp_conf_routes_free(struct vrrp_conf_instance *in);
 void vrrp_conf_static_free(struct vrrp_conf *vc);
+
+/* The MAC of an instance's VMAC: use_vmac's, else the RFCs' virtual
+ * router MAC of the family. */
+void vrrp_conf_vmac_mac(const struct vrrp_conf_instance *in, bool ipv6,
+			uint8_t mac[6]);
 
 /* Internal to vrrp_conf*.c. */
 int vrrp_conf_h_use_vmac(struct conf_ctx *c, const struct conf_node *n,

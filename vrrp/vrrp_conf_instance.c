@@ -315,7 +315,7 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	FLAG("promote_secondaries", promote_secondaries),
 	{ .name = "accept", .type = CONF_T_FLAG, .offset = VI(accept_given) },
 	FLAG("no_accept", no_accept),
-	CUSTOM("use_vmac", vrrp_conf_h_use_vmac, "[INTERFACE_NAME]"),
+	CUSTOM("use_vmac", vrrp_conf_h_use_vmac, "[INTERFACE_NAME] [MAC]"),
 	FLAG("vmac_xmit_base", vmac_xmit_base),
 	FLAG("use_vmac_addr", use_vmac_addr),
 	LIST("virtual_routes", vrrp_conf_h_vroute,

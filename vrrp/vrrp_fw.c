@@ -56,3 +56,14 @@ void vrrp_fw_inst(struct vrrp_inst *vi, bool add)
 		fw->ops->vip(fw, &v->addr, ifname, add);
 	}
 }
+
+void vrrp_fw_vmac(struct vrrp_inst *vi, const char *ifname, bool add)
+{
+	struct vrrp_fw *fw = vi->env.fw;
+
+	/* Only an instance that filters its VIPs: it is what keeps the
+	 * firewall alive (vrrp_run_settle() frees it when none is left),
+	 * so its pointer to it cannot outlive it. */
+	if (fw && fw->ops->vmac && *ifname && vrrp_fw_wanted(vi->ci))
+		fw->ops->vmac(fw, ifname, add);
+}

@@ -19,7 +19,9 @@ struct vrrp_conf_instance;
 enum vrrp_fw_kind { VRRP_FW_NFT, VRRP_FW_IPT };
 
 #define VRRP_FW_NAME 64		/* table, chain and set names, with the NUL */
-#define VRRP_FW_SETS 3		/* IPv4, IPv6, IPv6 link-local with interface */
+/* IPv4, IPv6, IPv6 link-local with interface; VMACs that send no IGMP
+ * and no MLD reports */
+#define VRRP_FW_SETS 5
 
 /* Which firewall, and its names.  Compared with memcmp (reload), so it is
  * always built from a zeroed struct. */
@@ -33,7 +35,8 @@ struct vrrp_fw_conf {
 	char ipt_in[VRRP_FW_NAME];
 	char ipt_out[VRRP_FW_NAME];
 	/* ipsets (hash:ip, hash:ip family inet6, hash:net,iface family
-	 * inet6); not IPSETS: one rule per VIP instead */
+	 * inet6, then hash:net,iface for IGMP and family inet6 for MLD);
+	 * not IPSETS: one rule per VIP instead */
 	bool ipsets;
 	char sets[VRRP_FW_SETS][VRRP_FW_NAME];
 };
@@ -44,6 +47,9 @@ struct vrrp_fw_ops {
 	 * IFNAME (NULL when unknown). */
 	int (*vip)(struct vrrp_fw *fw, const struct vrrp_ip *ip,
 		   const char *ifname, bool add);
+	/* Stop (ADD) or let again IGMP / MLD reports leave the VMAC
+	 * interface IFNAME; NULL: the backend does not. */
+	int (*vmac)(struct vrrp_fw *fw, const char *ifname, bool add);
 	/* Remove what the backend made (unless KEEP) and free. */
 	void (*free)(struct vrrp_fw *fw, bool keep);
 };
@@ -68,6 +74,10 @@ bool vrrp_fw_is(const struct vrrp_fw *fw, const struct vrrp_fw_conf *c);
 bool vrrp_fw_wanted(const struct vrrp_conf_instance *ci);
 /* Every VIP of VI into (ADD) or out of the firewall, if it filters them. */
 void vrrp_fw_inst(struct vrrp_inst *vi, bool add);
+/* The VMAC interface IFNAME of VI made (ADD) or about to go: its IGMP /
+ * MLD reports stopped or let go, if the firewall does that and VI
+ * filters its VIPs. */
+void vrrp_fw_vmac(struct vrrp_inst *vi, const char *ifname, bool add);
 
 /* The backends' constructors (vrrp_fw_new() picks one). */
 int vrrp_nft_new(const struct vrrp_fw_conf *c, struct vrrp_fw **out);

@@ -161,6 +161,7 @@ struct vrrp_inst {
 		int saved_arp_ignore;	/* the base's, -1: unknown */
 		int saved_arp_announce;
 		char name[16];
+		uint8_t mac[6];		/* its MAC, once made */
 		/* use_vmac_addr (vrrp_vmac_addr.c): one more VMAC per other
 		 * (interface, family) of the VIPs and eVIPs */
 		struct vrrp_vmac_extra {

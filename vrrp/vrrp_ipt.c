@@ -19,6 +19,17 @@
  * Only DROP rules, so packets that are not for a VIP go on through the
  * rest of the admin's chain untouched.
  *
+ * With an output chain, two more sets, SET_IGMP (hash:net,iface) and
+ * SET_MLD (hash:net,iface family inet6), hold the VMAC interfaces (as
+ * 0/0,IFNAME) and two rules appended to OUT drop the IGMP / MLD reports
+ * that would leave by them:
+ *     OUT: -d 224.0.0.22 -m set --match-set SET_IGMP dst,dst -j DROP
+ *          (ip6tables: -d ff02::16 and SET_MLD)
+ * as keepalived does: every router's VMAC has the same MAC, and a report
+ * from a backup's VMAC would teach the switches that the virtual MAC is
+ * on the backup.  The base interface, which joined the same groups,
+ * still sends its own reports.
+ *
  * Without ipsets (vrrp_ipsets with no name), keepalived's other form:
  * the same rules per VIP (-d VIP, with -i IF for a link-local one),
  * inserted at the head of the chains as the VIP comes and deleted as it
@@ -62,7 +73,7 @@
 #include "vrrp/vrrp_fw_cmd.h"
 #include "vrrp/vrrp_ipset.h"
 
-enum { SET4, SET6, SET_IF6 };
+enum { SET4, SET6, SET_IF6, SET_IGMP, SET_MLD };
 
 struct vrrp_ipt {
 	struct vrrp_fw fw;		/* first: the vtable's view */
@@ -210,6 +221,27 @@ static void set_rules(struct vrrp_ipt *t, enum rule_op op)
 	}
 }
 
+/* IGMP and MLD reports (to 224.0.0.22 and ff02::16, where IGMPv3 and
+ * MLDv2 send them) leaving by an interface of SET_IGMP / SET_MLD:
+ * dropped, by a rule appended to the output chain. */
+static void report_rules(struct vrrp_ipt *t, enum rule_op op)
+{
+	const char *m[12] = { "-d", "224.0.0.22", "-m", "set", "--match-set",
+			      t->fw.conf.sets[SET_IGMP], "dst,dst", "-j", "DROP",
+			      NULL };
+
+	command(t, AF_INET, op, t->fw.conf.ipt_out, (char *const *)m, false);
+	m[1] = "ff02::16";
+	m[5] = t->fw.conf.sets[SET_MLD];
+	command(t, AF_INET6, op, t->fw.conf.ipt_out, (char *const *)m, false);
+}
+
+/* The sets made: the report ones only with an output chain to use them. */
+static size_t nsets(const struct vrrp_ipt *t)
+{
+	return *t->fw.conf.ipt_out ? VRRP_FW_SETS : SET_IGMP;
+}
+
 /* Does CHAIN exist for FAMILY?  iptables -S CHAIN says. */
 static bool chain_ok(struct vrrp_ipt *t, int family, const char *chain)
 {
@@ -229,13 +261,14 @@ static int make_sets(struct vrrp_ipt *t)
 {
 	static const char *const type[VRRP_FW_SETS] = {
 		"hash:ip family inet", "hash:ip family inet6",
+		"hash:net,iface family inet6", "hash:net,iface family inet",
 		"hash:net,iface family inet6"
 	};
 	int r;
 
 	if ((r = vrrp_ipset_open(&t->ips)) < 0)
 		return r;
-	for (size_t i = 0; i < VRRP_FW_SETS; i++)
+	for (size_t i = 0; i < nsets(t); i++)
 		if ((r = vrrp_ipset_cmd(t->ips, false, "create %s %s -exist",
 					t->fw.conf.sets[i], type[i])) < 0)
 			return r;
@@ -249,7 +282,9 @@ static void ipt_free(struct vrrp_fw *fw, bool keep)
 	vrrp_cmdq_free(t->q);
 	if (!keep && t->fw.conf.ipsets && t->ips) {
 		set_rules(t, OP_DEL_NOW);
-		for (size_t i = 0; i < VRRP_FW_SETS; i++)
+		if (*t->fw.conf.ipt_out)
+			report_rules(t, OP_DEL_NOW);
+		for (size_t i = 0; i < nsets(t); i++)
 			vrrp_ipset_cmd(t->ips, false, "destroy %s",
 				       t->fw.conf.sets[i]);
 		log_info("vrrp_iptables: rules removed, ipsets destroyed");
@@ -289,6 +324,8 @@ int vrrp_ipt_new(const struct vrrp_fw_conf *c, sd_event *e,
 		if ((r = make_sets(t)) < 0)
 			goto fail;
 		set_rules(t, OP_ADD_NOW);
+		if (*c->ipt_out)
+			report_rules(t, OP_ADD_NOW);
 	}
 	log_info("vrrp_iptables: no_accept in chains %s%s%s%s", c->ipt_in,
 		 *c->ipt_out ? " and " : "", c->ipt_out,
@@ -327,7 +364,26 @@ static int ipt_vip(struct vrrp_fw *fw, const struct vrrp_ip *ip,
 			      t->fw.conf.sets[ip->family == AF_INET ? SET4 : SET6], a);
 }
 
+/* A VMAC's reports: its name in the IGMP and MLD sets, with any
+ * address (0/0), which the rules' destination narrows. */
+static int ipt_vmac(struct vrrp_fw *fw, const char *ifname, bool add)
+{
+	struct vrrp_ipt *t = (struct vrrp_ipt *)fw;
+	const char *op = add ? "add" : "del";
+	int r;
+
+	if (!t->fw.conf.ipsets || !*t->fw.conf.ipt_out)
+		return 0;
+	r = vrrp_ipset_cmd(t->ips, !add, "%s %s 0.0.0.0/0,%s -exist", op,
+			   t->fw.conf.sets[SET_IGMP], ifname);
+	if (vrrp_ipset_cmd(t->ips, !add, "%s %s ::/0,%s -exist", op,
+			   t->fw.conf.sets[SET_MLD], ifname) < 0)
+		r = -EIO;
+	return r;
+}
+
 static const struct vrrp_fw_ops ipt_ops = {
 	.vip = ipt_vip,
+	.vmac = ipt_vmac,
 	.free = ipt_free,
 };

@@ -149,19 +149,15 @@ void vrrp_notify_event(struct vrrp_notify *n, const char *type,
 }
 
 void vrrp_notify_priority(struct vrrp_notify *n, const char *type,
-			  const char *name, const struct vrrp_conf_notify *cn,
-			  const char *state, unsigned prio)
+			  const char *name, const char *state, unsigned prio)
 {
-	struct vrrp_conf_notify only = { .any = cn ? cn->any : NULL };
-
 	if (!n)
 		return;
-	/* keepalived's FIFO words for it: MASTER_PRIORITY, BACKUP_PRIORITY
-	 * (it has none for FAULT) */
+	/* keepalived.conf(5): notify_priority_changes sends "FIFO notifies"
+	 * only, as MASTER_PRIORITY / BACKUP_PRIORITY (it has no word for
+	 * FAULT); no script runs, the state did not change */
 	if (!strcmp(state, "MASTER") || !strcmp(state, "BACKUP"))
 		fifo_line(n, type, name, state, "_PRIORITY", prio);
-	/* the state's own script is not run again: it did not change */
-	notify_run(n, type, name, &only, state, prio, false);
 }
 
 void vrrp_notify_group(struct vrrp_notify *n,

@@ -42,12 +42,11 @@ void vrrp_notify_set(struct vrrp_notify *n, const struct vrrp_notify_opts *o);
 void vrrp_notify_event(struct vrrp_notify *n, const char *type,
 		       const char *name, const struct vrrp_conf_notify *cn,
 		       const char *state, unsigned prio);
-/* A new priority in STATE (notify_priority_changes): the FIFOs (as
- * MASTER_PRIORITY / BACKUP_PRIORITY, keepalived's words; nothing in
- * FAULT) and the `notify` script (with STATE) only. */
+/* A new priority in STATE (notify_priority_changes): the FIFOs only, as
+ * MASTER_PRIORITY / BACKUP_PRIORITY (keepalived's words; nothing in
+ * FAULT); no script runs, as keepalived.conf(5) says. */
 void vrrp_notify_priority(struct vrrp_notify *n, const char *type,
-			  const char *name, const struct vrrp_conf_notify *cn,
-			  const char *state, unsigned prio);
+			  const char *name, const char *state, unsigned prio);
 /* A sync group's state: notified only when it differs from the last. */
 void vrrp_notify_group(struct vrrp_notify *n,
 		       const struct vrrp_conf_sync_group *g, const char *state);

@@ -116,9 +116,7 @@ static void fill_ops(struct snmp_view *w, const struct vrrp_inst *vi,
 		     const struct snmp_idx *x, uint64_t now)
 {
 	const struct vrrp_ip *m = &vi->fsm.master_addr;
-	uint8_t mac[6] = { 0x00, 0x00, 0x5e, 0x00,
-			   vi->family == AF_INET6 ? 0x02 : 0x01,
-			   (uint8_t)vi->ci->vrid };
+	uint8_t mac[6];
 	uint64_t adv = vi->ci->advert_int_us / 10000;
 
 	/* 3 MasterIpAddr: none known (Initialize, or a backup that has
@@ -127,6 +125,7 @@ static void fill_ops(struct snmp_view *w, const struct vrrp_inst *vi,
 			 m->family == vi->family ? alen(m->family) : 0);
 	snmp_view_octets(w, ops_entry, LEN(ops_entry), 4, x, &vi->primary.u,
 			 alen(vi->primary.family));
+	vrrp_conf_vmac_mac(vi->ci, vi->family == AF_INET6, mac);
 	snmp_view_octets(w, ops_entry, LEN(ops_entry), 5, x, mac, sizeof(mac));
 	snmp_view_int(w, ops_entry, LEN(ops_entry), 6, x,
 		      vrrp_snmp_state_value(vi->fsm.state, true));

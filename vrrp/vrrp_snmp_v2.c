@@ -60,10 +60,11 @@ static void oper_row(struct snmp_view *w, const struct vrrp_inst *vi,
 	size_t el = LEN(oper_entry);
 	static const uint8_t none[4];
 	const struct vrrp_ip *m = &vi->fsm.master_addr;
-	uint8_t mac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, (uint8_t)vi->ci->vrid };
+	uint8_t mac[6];
 	uint64_t adv = (vi->ci->advert_int_us + 500000) / 1000000;
 	uint64_t up = vrrp_snmp_up_cs(vi, now), sys = snmp_agent_uptime();
 
+	vrrp_conf_vmac_mac(vi->ci, false, mac);
 	snmp_view_octets(w, e, el, 2, x, mac, sizeof(mac));
 	snmp_view_int(w, e, el, 3, x, vrrp_snmp_state_value(vi->fsm.state,
 							    true));

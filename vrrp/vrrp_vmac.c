@@ -2,8 +2,8 @@
  * The virtual MAC interface of an instance with use_vmac (keepalived's
  * semantics): a macvlan in private mode on the instance's interface,
  * named by use_vmac or vrrp.VRID (vrrp6.VRID for IPv6), whose MAC is
- * the RFC's virtual router MAC 00:00:5e:00:01:VRID (00:00:5e:00:02:VRID
- * for IPv6).  It exists while the instance runs, in every state; the
+ * the one use_vmac gives or else the RFC's virtual router MAC
+ * 00:00:5e:00:01:VRID (00:00:5e:00:02:VRID for IPv6).  It exists while the instance runs, in every state; the
  * VIPs go on it when the instance is master, so gratuitous ARPs and ARP
  * replies carry the virtual MAC and a failover needs no ARP cache to
  * change.  Adverts go out of it too (their source MAC is then the
@@ -36,6 +36,7 @@
 #include "lib/log.h"
 #include "lib/nl_addr.h"
 #include "lib/nl_macvlan.h"
+#include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_vmac.h"
 
@@ -96,13 +97,12 @@ static void vmac_ipv6(struct vrrp_inst *vi)
 int vrrp_vmac_up(struct vrrp_inst *vi)
 {
 	const struct vrrp_conf_instance *ci = vi->ci;
-	uint8_t mac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, (uint8_t)ci->vrid };
+	uint8_t *mac = vi->vmac.mac;
 	int r;
 
 	if (!ci->use_vmac || vi->vmac.ifindex > 0 || vi->ifindex <= 0)
 		return 0;
-	if (vi->family == AF_INET6)
-		mac[4] = 0x02;
+	vrrp_conf_vmac_mac(ci, vi->family == AF_INET6, mac);
 	if (ci->vmac_name)
 		snprintf(vi->vmac.name, sizeof(vi->vmac.name), "%s",
 			 ci->vmac_name);
@@ -125,6 +125,7 @@ int vrrp_vmac_up(struct vrrp_inst *vi)
 	vi->vmac.saved_arp_announce = ipv4_conf(ci->interface, "arp_announce",
 						2);
 	ipv4_conf(vi->vmac.name, "arp_ignore", 1);
+	vrrp_fw_vmac(vi, vi->vmac.name, true);
 	log_info("VRRP_Instance(%s) VMAC interface %s (%02x:%02x:%02x:%02x:"
 		 "%02x:%02x) on %s", ci->name, vi->vmac.name, mac[0], mac[1],
 		 mac[2], mac[3], mac[4], mac[5], ci->interface);
@@ -139,6 +140,7 @@ void vrrp_vmac_down(struct vrrp_inst *vi, bool gone)
 	vrrp_vmac_addr_down(vi);
 	if (vi->vmac.ifindex <= 0)
 		return;
+	vrrp_fw_vmac(vi, vi->vmac.name, false);
 	if (!gone) {
 		r = nl_link_del(vi->env.nl, vi->vmac.ifindex);
 		if (r < 0)

@@ -28,6 +28,7 @@
 
 #include "lib/log.h"
 #include "lib/nl_macvlan.h"
+#include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_vmac.h"
 
@@ -101,6 +102,7 @@ static void make_one(struct vrrp_inst *vi, int base, sa_family_t family)
 							   "arp_announce", 2);
 	}
 	vrrp_vmac_net_conf("ipv4", e->name, "arp_ignore", 1);
+	vrrp_fw_vmac(vi, e->name, true);
 	log_info("VRRP_Instance(%s) VMAC interface %s (%02x:%02x:%02x:%02x:"
 		 "%02x:%02x) on %s for its addresses there", ci->name, e->name,
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], bname);
@@ -138,6 +140,7 @@ void vrrp_vmac_addr_down(struct vrrp_inst *vi)
 
 		if (e->ifindex <= 0)
 			continue;
+		vrrp_fw_vmac(vi, e->name, false);
 		/* 1: gone already, with the interface under it */
 		if ((r = nl_link_del(vi->env.nl, e->ifindex)) < 0)
 			log_err("VRRP_Instance(%s) cannot delete VMAC interface "

@@ -17,6 +17,11 @@
 #   - accept: no set, no rule, the VIP answers;
 #   - vrrp_iptables IN OUT with a vrrp_ipsets that names nothing: a rule
 #     per VIP at the head of the admin's own chains, removed at stop;
+#   - use_vmac with vrrp_iptables IN OUT: the IGMP and MLD sets
+#     (vrrp_ipsets' 4th and 5th names, hash:net,iface) hold the VMAC, the
+#     output chain drops the reports to 224.0.0.22 / ff02::16 leaving by
+#     it (a group joined on the VMAC: the rule's counter grows), and the
+#     sets and rules go at stop;
 #   - IPv6: a global VIP in SET6, a link-local one in SET_IF6 with its
 #     interface;
 #   - a chain that does not exist: the instance is not started, the log
@@ -43,7 +48,7 @@ done
 ip netns exec "$D1" iptables -S INPUT >/dev/null 2>&1 || skip_all "no iptables in the kernel"
 ip netns exec "$D1" ipset list -n >/dev/null 2>&1 || skip_all "no ipset in the kernel"
 
-echo "1..40"
+echo "1..46"
 
 # conf GLOBAL_LINES INSTANCE_LINES
 conf() {
@@ -177,6 +182,36 @@ check "no vrrp_ipsets: the VIP is in the set named tandem" wait_until 60 in_set 
 check "vrrp_iptables IN: rules in INPUT only" sh -c \
 	"ip netns exec '$D1' iptables -S INPUT | grep -q 'match-set tandem dst' && ! ip netns exec '$D1' iptables -S OUTPUT | grep -q match-set"
 stop d1
+
+# use_vmac: the VMAC's IGMP / MLD reports are dropped on the way out
+conf "$IPT" "    no_accept
+    use_vmac"
+start d1
+check "use_vmac: the IGMP set vt_igmp (hash:net,iface) holds the VMAC" \
+	wait_until 60 sh -c "ip netns exec '$D1' ipset list vt_igmp 2>/dev/null | grep -q 'hash:net,iface' && ip netns exec '$D1' ipset list vt_igmp | grep -q '^0.0.0.0/0,vrrp.55\$'"
+check "the MLD set vt_mld (family inet6) holds the VMAC" sh -c \
+	"ip netns exec '$D1' ipset list vt_mld | grep -q 'family inet6' && ip netns exec '$D1' ipset list vt_mld | grep -q '^::/0,vrrp.55\$'"
+check "OUTPUT drops reports by vt_igmp and vt_mld, once each (iptables -S)" sh -c \
+	"[ \$(ip netns exec '$D1' iptables -S OUTPUT | grep -c -- '-d 224.0.0.22/32 -m set --match-set vt_igmp dst,dst -j DROP') = 1 ] && [ \$(ip netns exec '$D1' ip6tables -S OUTPUT | grep -c -- '-d ff02::16/128 -m set --match-set vt_mld dst,dst -j DROP') = 1 ]"
+igmp_drops() {
+	ip netns exec "$D1" iptables -v -x -n -L OUTPUT 2>/dev/null |
+		awk '/vt_igmp/ { print $1 }'
+}
+_before=$(igmp_drops)
+# a group joined on the VMAC for a second: its IGMPv3 report goes to 224.0.0.22
+ip netns exec "$D1" python3 -c "
+import socket, struct, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack('4s4si',
+    socket.inet_aton('239.1.2.3'), socket.inet_aton('0.0.0.0'), socket.if_nametoindex('vrrp.55')))
+time.sleep(1)
+" 2>/dev/null
+check "an IGMP report leaving by the VMAC is dropped (counter $_before -> $(igmp_drops))" \
+	[ "$(igmp_drops)" -gt "${_before:-0}" ]
+stop d1
+check "at stop the IGMP / MLD sets are destroyed" sh -c \
+	"! ip netns exec '$D1' ipset list -n | grep -q -e '^vt_igmp\$' -e '^vt_mld\$'"
+check "and their rules deleted" no_rules "$D1"
 
 conf "$IPT" ""
 start d1

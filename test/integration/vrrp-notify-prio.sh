@@ -5,10 +5,11 @@
 # -10 goes down, which lowers their priority from 100 to 90.
 #
 #   - sync group G (VI_1, VI_2) says notify_priority_changes: VI_1, which
-#     does not say it, gets `notify ... INSTANCE VI_1 MASTER 90` and the
-#     FIFO line INSTANCE "VI_1" MASTER_PRIORITY 90 (keepalived's word);
-#     VI_2, which says `notify_priority_changes off`, does not; VI_3 (no
-#     group, nothing in global_defs) does not either;
+#     does not say it, gets the FIFO line INSTANCE "VI_1" MASTER_PRIORITY
+#     90 (keepalived's word) and no `notify` run (keepalived.conf(5):
+#     priority changes go to the FIFOs only); VI_2, which says
+#     `notify_priority_changes off`, does not; VI_3 (no group, nothing in
+#     global_defs) does not either;
 #   - global_defs vrrp_notify_priority_changes: VI_3 now gets it;
 #   - a master at priority 200 hears a forged advert of priority 50 from
 #     the client namespace (vrrp-probe.py): notify_master_rx_lower_pri
@@ -97,7 +98,7 @@ masters() {
 		grep -q "^any INSTANCE VI_$_i MASTER 100" "$T/notify.log" || return 1
 	done
 }
-at90() { grep -q "^any INSTANCE $1 MASTER 90" "$T/notify.log"; }
+at90() { grep -qx "INSTANCE \"$1\" MASTER_PRIORITY 90" "$T/fifo.log"; }
 
 # --- from the sync group -------------------------------------------------
 conf_groups
@@ -106,11 +107,12 @@ wait_until 150 masters
 check "all three instances became master at priority 100" masters
 ip -n "$D1" link set trk0 down
 wait_until 80 at90 VI_1
-check "VI_1 takes notify_priority_changes from G: MASTER 90" at90 VI_1
-check "the FIFO got INSTANCE \"VI_1\" MASTER_PRIORITY 90 (keepalived's word)" \
-	wait_until 30 grep -q '^INSTANCE "VI_1" MASTER_PRIORITY 90$' "$T/fifo.log"
+check "VI_1 takes notify_priority_changes from G: the FIFO got INSTANCE \"VI_1\" MASTER_PRIORITY 90" \
+	at90 VI_1
 # the last of the three changes had a second to be told
 sleep 1
+check "no notify script ran for VI_1's priority change (FIFOs only)" \
+	sh -c "! grep -q 'VI_1 MASTER 90' '$T/notify.log'"
 check "VI_2 (notify_priority_changes off) is not told" sh -c "! grep -q VI_2.*90 '$T/notify.log' '$T/fifo.log'"
 check "VI_3 (no group, no global_defs) is not told" sh -c "! grep -q VI_3.*90 '$T/notify.log' '$T/fifo.log'"
 stop d1
@@ -118,12 +120,13 @@ ip -n "$D1" link set trk0 up
 
 # --- from global_defs ----------------------------------------------------
 : >"$T/notify.log"
+: >"$T/fifo.log"
 conf_groups "vrrp_notify_priority_changes"
 start d1
 wait_until 150 masters
 ip -n "$D1" link set trk0 down
 wait_until 80 at90 VI_3
-check "global_defs vrrp_notify_priority_changes: VI_3 MASTER 90" at90 VI_3
+check "global_defs vrrp_notify_priority_changes: VI_3 MASTER_PRIORITY 90 on the FIFO" at90 VI_3
 stop d1
 
 # --- notify_master_rx_lower_pri ------------------------------------------

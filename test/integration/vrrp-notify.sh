@@ -12,8 +12,9 @@
 # notify script in a world-writable folder is refused with its path in
 # the log (and counted in the JSON dump); a reload that removes an
 # instance runs its notify_deleted and leaves the kept one alone; with
-# notify_priority_changes a tracker's weight reaches `notify` as the same
-# state with the new priority.
+# notify_priority_changes a tracker's weight reaches the FIFO as
+# MASTER_PRIORITY with the new priority, and no script runs for it
+# (keepalived.conf(5): "Send FIFO notifies for vrrp priority changes").
 #
 # Root only.  Namespaces vrrpn-{br,d1,d2}-PID, the temporary folder and
 # every process this test started (by PID) are removed by the EXIT trap.
@@ -41,7 +42,7 @@ for _d in d1 d2; do
 	ip -n "$_ns" link set eth1 up
 done
 
-echo "1..21"
+echo "1..22"
 
 # A notify script: its arguments, one line each call, to $T/notify.log.
 cat >"$T/n.sh" <<EOS
@@ -248,13 +249,15 @@ check "the kept VI_A was neither stopped nor deleted" \
 	sh -c "! grep -q 'VI_A' '$T/notify.log'"
 stop d1
 # --- notify_priority_changes ---------------------------------------------
-rm -f "$T/notify.log"
+rm -f "$T/notify.log" "$T/fifo2.log"
 # a veth pair: the dummy module may be missing, and trk0 would then be
 # down from the start, so the priority would never change
 ip -n "$D1" link add trk0 type veth peer name trk0p
 ip -n "$D1" link set trk0p up
 ip -n "$D1" link set trk0 up
-{ echo "global_defs {"; echo "    script_user root"; echo "}"
+{ echo "global_defs {"; echo "    script_user root"
+  echo "    vrrp_notify_fifo $T/fifo4"
+  echo "    vrrp_notify_fifo_script $T/reader.sh"; echo "}"
   echo "vrrp_instance VI_P {"
   echo "    interface eth0"
   echo "    virtual_router_id 73"
@@ -276,9 +279,13 @@ wait_until 50 grep -q "^any INSTANCE VI_P MASTER 100" "$T/notify.log"
 check "VI_P is master at priority 100 before trk0 goes down" \
 	grep -q "^any INSTANCE VI_P MASTER 100" "$T/notify.log"
 ip -n "$D1" link set trk0 down
-wait_until 50 grep -q "^any INSTANCE VI_P MASTER 90" "$T/notify.log"
-check "priority 100 -> 90: notify gets INSTANCE VI_P MASTER 90" \
-	grep -q "^any INSTANCE VI_P MASTER 90" "$T/notify.log"
+wait_until 50 grep -qx 'INSTANCE "VI_P" MASTER_PRIORITY 90' "$T/fifo2.log"
+check "priority 100 -> 90: the FIFO gets INSTANCE \"VI_P\" MASTER_PRIORITY 90" \
+	grep -qx 'INSTANCE "VI_P" MASTER_PRIORITY 90' "$T/fifo2.log"
+# a script started for it would have had a second to write its line
+sleep 1
+check "the notify script is not run for a priority change (FIFOs only)" \
+	sh -c "! grep -q 'VI_P MASTER 90' '$T/notify.log'"
 check "notify_master did not run again for a priority change" \
 	test "$(grep -c '^master VI_P' "$T/notify.log")" = 1
 stop d1

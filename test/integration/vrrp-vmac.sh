@@ -25,7 +25,7 @@ ip -n "$D1" link add vmtest link eth0 type macvlan mode private 2>/dev/null ||
 	skip_all "no macvlan support"
 ip -n "$D1" link del vmtest
 
-echo "1..25"
+echo "1..30"
 MAC=00:00:5e:00:01:35
 
 # conf VMAC_LINE [EXTRA]
@@ -59,11 +59,11 @@ no_link() { ! ip -n "$1" link show dev "$2" >/dev/null 2>&1; }
 vip_on() { ip -n "$1" -4 addr show dev "$2" 2>/dev/null | grep -q "inet $VIP/"; }
 ping_vip() { ip netns exec "$CL" ping -c 1 -W 1 "$VIP" >/dev/null 2>&1; }
 cl_mac() { ip -n "$CL" neigh show "$VIP" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p'; }
-json_vmac() {
+json_vmac() {	# [KEY]: the instance's vmac_ifname (or KEY) in the JSON dump
 	rm -f "$T/d1/tandem.json"
 	kill -s "$("$TANDEM" --signum JSON)" "$PID1" 2>/dev/null
 	wait_until 30 test -s "$T/d1/tandem.json"
-	python3 -c "import json; print(json.load(open('$T/d1/tandem.json'))['vrrp'][0]['data'].get('vmac_ifname'))" 2>/dev/null
+	python3 -c "import json; print(json.load(open('$T/d1/tandem.json'))['vrrp'][0]['data'].get('${1:-vmac_ifname}'))" 2>/dev/null
 }
 arp_ignore() { ip netns exec "$1" cat /proc/sys/net/ipv4/conf/eth0/arp_ignore; }
 
@@ -107,6 +107,24 @@ check "with vmac_xmit_base d2 hears the adverts on eth0 and stays backup" \
 stop d1
 check "d2 takes over the VIP on its vmac1" wait_until 40 vip_on "$D2" vmac1
 stop d2
+
+# a MAC of the user's (keepalived's use_vmac [NAME] [MAC]), in either order
+MAC=02:00:5e:10:20:30
+conf "use_vmac $MAC vmac2"
+start d1
+check "use_vmac with a MAC: vmac2 has MAC $MAC" wait_until 30 vmac_ok "$D1" vmac2
+check "d1 master with the VIP on vmac2" wait_until 60 vip_on "$D1" vmac2
+check "the JSON dump shows the VMAC's MAC" [ "$(json_vmac vmac_mac)" = "$MAC" ]
+ip -n "$CL" neigh flush dev eth0 2>/dev/null
+check "the client's ARP entry for the VIP is the configured MAC" sh -c \
+	"ip netns exec '$CL' ping -c 1 -W 1 $VIP >/dev/null && [ \"\$(ip -n '$CL' neigh show $VIP | grep -c '$MAC')\" = 1 ]"
+stop d1
+# five octets: the VRID (53 = 0x35) is the sixth
+MAC=02:00:5e:10:20:35
+conf "use_vmac 02:00:5e:10:20"
+start d1
+check "use_vmac with five octets: the VRID is the last one" wait_until 30 vmac_ok "$D1" vrrp.53
+stop d1
 
 # IPv6: vrrp6.VRID with 00:00:5e:00:02:VRID
 VIP6=2001:db8::100

@@ -1,6 +1,7 @@
 /*
  * The top-level garp_group and track_group blocks, the track_group of a
- * static address, use_vmac_addr, and notify_priority_changes as written
+ * static address, use_vmac's name and MAC, use_vmac_addr, and
+ * notify_priority_changes as written
  * (its _set flag, which decides whether an instance takes its sync
  * group's): what is stored, and each refusal at its line.
  */
@@ -127,6 +128,60 @@ static void test_use_vmac_addr(void **state)
 		  "static_ipaddress", "applies to VRRP addresses");
 }
 
+static void test_use_vmac_mac(void **state)
+{
+	struct vrrp_conf *vc;
+	uint8_t mac[6];
+
+	(void)state;
+	/* no MAC: the RFCs' of the family */
+	vc = tv_ok(tv_inst("use_vmac"));
+	assert_int_equal(vc->inst[0]->vmac_mac_len, 0);
+	vrrp_conf_vmac_mac(vc->inst[0], true, mac);
+	assert_memory_equal(mac, ((uint8_t[]){ 0, 0, 0x5e, 0, 2, 51 }), 6);
+	tv_free(vc);
+	/* the MAC first, then the name; either case of hex digits */
+	vc = tv_ok(tv_inst("use_vmac 02:0A:b:c0:d0:e0 vm1"));
+	assert_string_equal(vc->inst[0]->vmac_name, "vm1");
+	vrrp_conf_vmac_mac(vc->inst[0], false, mac);
+	assert_memory_equal(mac, ((uint8_t[]){ 2, 0x0a, 0x0b, 0xc0, 0xd0,
+					      0xe0 }), 6);
+	tv_free(vc);
+	/* five octets (with or without the last ':'): the VRID is the sixth */
+	vc = tv_ok(tv_inst("use_vmac name vm2 02:00:00:00:01:"));
+	assert_string_equal(vc->inst[0]->vmac_name, "vm2");
+	assert_int_equal(vc->inst[0]->vmac_mac_len, 5);
+	vrrp_conf_vmac_mac(vc->inst[0], false, mac);
+	assert_memory_equal(mac, ((uint8_t[]){ 2, 0, 0, 0, 1, 51 }), 6);
+	tv_free(vc);
+	vc = tv_ok(tv_inst("use_vmac 02:00:00:00:01"));
+	assert_null(vc->inst[0]->vmac_name);
+	assert_int_equal(vc->inst[0]->vmac_mac_len, 5);
+	tv_free(vc);
+
+	tv_refuse(tv_inst("use_vmac 02:00:00:00:01:zz"), 2, "use_vmac",
+		  "expected a MAC address");
+	tv_refuse(tv_inst("use_vmac 02:00:00:00:01:002"), 2, "use_vmac",
+		  "expected a MAC address");
+	tv_refuse(tv_inst("use_vmac 02:00:00:00:01:02:03"), 2, "use_vmac",
+		  "expected a MAC address");
+	tv_refuse(tv_inst("use_vmac 02:00:00:00"), 2, "use_vmac",
+		  "expected a MAC address");
+	tv_refuse(tv_inst("use_vmac 01:00:5e:00:00:01"), 2, "use_vmac",
+		  "is multicast");
+	tv_refuse(tv_inst("use_vmac 00:00:5e:00:01:33"), 2, "use_vmac",
+		  "RFC 5798");
+	tv_refuse(tv_inst("use_vmac 00:00:5E:00:02"), 2, "use_vmac",
+		  "RFC 5798");
+	tv_refuse(tv_inst("use_vmac 02:00:00:00:00:01 02:00:00:00:00:02"), 2,
+		  "use_vmac", "MAC address given twice");
+	tv_refuse(tv_inst("use_vmac a b"), 2, "use_vmac",
+		  "interface name given twice");
+	tv_refuse(tv_inst("use_vmac name"), 2, "use_vmac", "needs an interface");
+	tv_refuse(tv_inst("use_vmac netlink_notify_msg"), 2, "use_vmac",
+		  "does not implement");
+}
+
 static void test_prio_changes_set(void **state)
 {
 	struct vrrp_conf *vc;
@@ -155,6 +210,7 @@ int main(void)
 		cmocka_unit_test_setup(test_garp_group, reset),
 		cmocka_unit_test_setup(test_track_group, reset),
 		cmocka_unit_test_setup(test_use_vmac_addr, reset),
+		cmocka_unit_test_setup(test_use_vmac_mac, reset),
 		cmocka_unit_test_setup(test_prio_changes_set, reset),
 	};
 
