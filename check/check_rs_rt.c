@@ -40,6 +40,8 @@ struct check_rt {
 					   may not start before this */
 	check_rs_change_fn on_rs;	/* NULL: nobody listens */
 	void *on_rs_arg;
+	void (*alive)(void *arg);	/* see check_rt_set_alive */
+	void *alive_arg;
 };
 
 /* New checkers start at most one per STAGGER_USEC: ten start within a
@@ -204,6 +206,8 @@ static void on_done(struct check_probe *p, bool ok, const char *reason)
 	struct check_ck_rt *c = p->userdata;
 	uint64_t now = mono_now(c->rs->rt), wait = c->t.delay_loop;
 
+	if (c->rs->rt->alive)
+		c->rs->rt->alive(c->rs->rt->alive_arg);
 	c->running = false;
 	if (c->started_at) {
 		uint64_t t = mono_clock();
@@ -575,6 +579,12 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 void check_rt_log_all_failures(struct check_rt *rt, bool on)
 {
 	rt->log_all = on;
+}
+
+void check_rt_set_alive(struct check_rt *rt, void (*fn)(void *arg), void *arg)
+{
+	rt->alive = fn;
+	rt->alive_arg = arg;
 }
 
 void check_rt_set_notify(struct check_rt *rt, struct check_notify *n)

@@ -116,6 +116,12 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc);
  * does not say log_all_failures itself, not only the ones of an up
  * checker (a down one fails on every check). */
 void check_rt_log_all_failures(struct check_rt *rt, bool on);
+/* Called as each check ends (fn rate-limits itself: the child runtime's
+ * heartbeat).  sd-event serves every source found ready before it looks
+ * at its timers again, so with thousands of checks ready at once, on a
+ * loaded machine, the heartbeat timer can wait seconds while the loop is
+ * busy, not hung, and the parent would kill it. */
+void check_rt_set_alive(struct check_rt *rt, void (*fn)(void *arg), void *arg);
 /* Where changes are told (notify scripts, FIFOs; check_notify.h), and
  * the script settings MISC_CHECK runs with.  Set before check_rt_apply;
  * N outlives RT. */

@@ -293,6 +293,7 @@ static int pc_init(sd_event *e, const struct tandem_config *cfg)
 		r = check_rt_new(e, verdicts_changed, NULL, &pc.rt);
 	if (r == 0) {
 		check_rt_on_rs_change(pc.rt, rs_event, NULL);
+		check_rt_set_alive(pc.rt, child_alive, NULL);
 		notify_opts(cfg);
 		check_rt_set_notify(pc.rt, pc.notify);
 		check_rt_log_all_failures(pc.rt, cfg->gd.checker_log_all_failures);
