@@ -89,8 +89,8 @@ static void vrrp_table(struct json_object *list)
 		printf("  (none)\n");
 		return;
 	}
-	printf("  %-16s %-8s %5s  %-24s %s\n", "NAME", "STATE", "PRIO",
-	       "MASTER", "SINCE");
+	printf("  %-16s %-8s %-8s %5s  %-24s %s\n", "NAME", "STATE", "ADMIN",
+	       "PRIO", "MASTER", "SINCE");
 	for (size_t i = 0; i < alen(list); i++) {
 		struct json_object *d = get(json_object_array_get_idx(list, i), "data");
 		bool master = !strcmp(str(d, "state"), "MASTER");
@@ -99,8 +99,9 @@ static void vrrp_table(struct json_object *list)
 		snprintf(m, sizeof(m), "%s%s", master ? str(d, "saddr")
 						      : str(d, "master_saddr"),
 			 master ? " (this)" : "");
-		printf("  %-16s %-8s %5lld  %-24s %s\n", str(d, "iname"),
-		       str(d, "state"), num(d, "effective_priority", -1), m,
+		printf("  %-16s %-8s %-8s %5lld  %-24s %s\n", str(d, "iname"),
+		       str(d, "state"), str(d, "admin"),
+		       num(d, "effective_priority", -1), m,
 		       when(num(d, "last_transition", 0), t, sizeof(t)));
 	}
 }
@@ -114,6 +115,10 @@ static void vrrp_detail(struct json_object *list)
 		char t[32];
 
 		printf("%s%s: %s\n", i ? "\n" : "", str(d, "iname"), str(d, "state"));
+		/* a hold outranks everything below it, so it comes first */
+		if (strcmp(str(d, "admin"), "-"))
+			printf("  held %s by the operator (until promote)\n",
+			       str(d, "admin"));
 		printf("  interface %s, vrid %lld, version %lld\n", str(d, "ifp_ifname"),
 		       num(d, "vrid", -1), num(d, "version", -1));
 		printf("  priority %lld (configured %lld), master %s (priority %lld)\n",
@@ -169,8 +174,9 @@ static void rs_line(struct json_object *r, bool with_vs)
 		printf("  %-22s ", str(r, "virtual_server"));
 	else
 		printf("    ");
-	printf("%-22s %-4s %6s %11s  %s\n", str(r, "real_server"),
-	       boolean(r, "up") ? "up" : "down", w, c, *chk ? chk : "no checker");
+	printf("%-22s %-4s %-8s %6s %11s  %s\n", str(r, "real_server"),
+	       boolean(r, "up") ? "up" : "down", str(r, "admin"), w, c,
+	       *chk ? chk : "no checker");
 }
 
 static void rs_header(bool with_vs)
@@ -179,8 +185,8 @@ static void rs_header(bool with_vs)
 		printf("  %-22s ", "VIRTUAL SERVER");
 	else
 		printf("    ");
-	printf("%-22s %-4s %6s %11s  %s\n", "REAL SERVER", "", "WEIGHT",
-	       "CONNS A/I", "LAST CHECK");
+	printf("%-22s %-4s %-8s %6s %11s  %s\n", "REAL SERVER", "", "ADMIN",
+	       "WEIGHT", "CONNS A/I", "LAST CHECK");
 }
 
 static void vs_table(struct json_object *list)
