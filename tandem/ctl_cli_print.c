@@ -295,6 +295,12 @@ void cli_print_version(struct json_object *res)
 	printf("tandem %s, pid %lld\n", str(res, "version"), num(res, "pid", -1));
 }
 
+/* As it is: the text is Prometheus's exposition format already. */
+void cli_print_metrics(struct json_object *res)
+{
+	fputs(strcmp(str(res, "text"), "-") ? str(res, "text") : "", stdout);
+}
+
 void cli_print_error(struct json_object *rep)
 {
 	diag_lines(stderr, "error", get(rep, "errors"));
