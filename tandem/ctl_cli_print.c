@@ -307,6 +307,42 @@ void cli_print_error(struct json_object *rep)
 	fprintf(stderr, "tandemctl: %s\n", str(rep, "error"));
 }
 
+/* One line: what changed, the first error of a refused file (the
+ * others are in the log and in --json), or why it failed. */
+static void reload_event(const char *t, struct json_object *ev)
+{
+	const char *res = str(ev, "result");
+	struct json_object *ch = get(ev, "changes"), *errs = get(ev, "errors");
+	static const char *const kinds[] = { "added", "removed", "changed" };
+
+	printf("%s reload %s", t, res);
+	if (!strcmp(res, "applied")) {
+		size_t n = 0;
+
+		for (size_t k = 0; k < 3; k++) {
+			struct json_object *a = get(ch, kinds[k]);
+
+			for (size_t i = 0; i < alen(a); i++)
+				printf("%s%s %s", n++ ? ", " : ": ", kinds[k],
+				       json_object_get_string(json_object_array_get_idx(a, i)));
+		}
+		if (!n)
+			printf(": nothing changed");
+	} else if (!strcmp(res, "refused")) {
+		struct json_object *e = json_object_array_get_idx(errs, 0);
+
+		printf(": %zu error%s", alen(errs), alen(errs) == 1 ? "" : "s");
+		if (e && get(e, "file"))
+			printf(", first %s:%lld: %s", str(e, "file"), num(e, "line", 0),
+			       str(e, "message"));
+		else if (e)
+			printf(", first: %s", str(e, "message"));
+	} else if (strcmp(str(ev, "error"), "-")) {
+		printf(": %s", str(ev, "error"));
+	}
+	printf("\n");
+}
+
 void cli_print_event(struct json_object *ev)
 {
 	const char *kind = str(ev, "event");
@@ -324,6 +360,8 @@ void cli_print_event(struct json_object *ev)
 		       str(ev, "virtual_server"), boolean(ev, "up") ? "UP" : "DOWN",
 		       boolean(ev, "up") || !*str(ev, "reason") ? "" : ": ",
 		       boolean(ev, "up") ? "" : str(ev, "reason"));
+	else if (!strcmp(kind, "reload"))
+		reload_event(t, ev);
 	else
 		printf("%s %s %s\n", t, kind, json_object_to_json_string_ext(
 			ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

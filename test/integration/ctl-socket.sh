@@ -23,7 +23,7 @@ CTL="$(dirname "$TANDEM")/tandemctl"
 [ -x "$CTL" ] || skip_all "$CTL not built"
 PROBE="$(dirname "$0")/ctl_probe.py"
 setup_dir
-echo "1..80"
+echo "1..84"
 
 SOCK="$T/run/ctl/tandem.sock"
 LPIDS=""
@@ -202,6 +202,13 @@ check "monitor --json sees the real server go down, with a reason ($ev)" \
 	test "$(echo "$ev" | pj "d['event'], d['virtual_server'], len(d['reason']) > 0")" = "rs 10.0.0.1:80 True"
 wait_until 30 grep -q "rs 127.0.0.1:7001 of 10.0.0.1:80: DOWN" "$T/mon.txt"
 check "monitor prints it as a line" grep -q "rs 127.0.0.1:7001 of 10.0.0.1:80: DOWN: ." "$T/mon.txt"
+ev=$(grep '"event":"reload"' "$T/mon.json" | head -1)
+check "monitor --json got the applied reload with its changes ($ev)" \
+	test "$(echo "$ev" | pj "d['result'], d['changes']['added'], sorted(d['children'].items())")" = \
+	"applied ['vrrp_instance VI_2'] [('check', 'applied'), ('vrrp', 'applied')]"
+check "monitor prints it as a line" \
+	grep -q "reload applied: added vrrp_instance VI_2, changed virtual_server 10.0.0.1 80" "$T/mon.txt"
+
 # --- a refused reload ---------------------------------------------------
 cp "$CONF" "$T/good.conf"
 write_conf "global_defs {" "    control_socket $SOCK" "    no_such_keyword 1" "}" "no_such_block {" "}"
@@ -216,6 +223,13 @@ check "reload --json of a broken file: errors with file and line" \
 	test "$(ctl reload --json | pj "d['ok'], [(e['file'].split('/')[-1], e['line']) for e in d['errors']]")" = \
 	"False [('tandem.conf', 3), ('tandem.conf', 5)]"
 cp "$T/good.conf" "$CONF"
+wait_until 30 grep -q '"result":"refused"' "$T/mon.json"
+ev=$(grep '"result":"refused"' "$T/mon.json" | head -1)
+check "monitor --json got the refused reload with its located errors" \
+	test "$(echo "$ev" | pj "d['event'], [(e['file'].split('/')[-1], e['line']) for e in d['errors']]")" = \
+	"reload [('tandem.conf', 3), ('tandem.conf', 5)]"
+check "monitor prints it as a line with the first error" \
+	grep -q "reload refused: 2 errors, first .*tandem.conf:3: " "$T/mon.txt"
 for m in $MPIDS; do kill "$m" 2>/dev/null; wait "$m" 2>/dev/null; done
 MPIDS=""
 
