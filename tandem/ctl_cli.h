@@ -13,6 +13,7 @@ void cli_print_show(struct json_object *res);
 void cli_print_reload(struct json_object *res);
 void cli_print_done(struct json_object *res);
 void cli_print_version(struct json_object *res);
+void cli_print_metrics(struct json_object *res);
 /* An {"ok": false} answer, on stderr (a refused reload's errors, one
  * file:line: message each). */
 void cli_print_error(struct json_object *rep);

@@ -89,8 +89,8 @@ static void vrrp_table(struct json_object *list)
 		printf("  (none)\n");
 		return;
 	}
-	printf("  %-16s %-8s %5s  %-24s %s\n", "NAME", "STATE", "PRIO",
-	       "MASTER", "SINCE");
+	printf("  %-16s %-8s %-8s %5s  %-24s %s\n", "NAME", "STATE", "ADMIN",
+	       "PRIO", "MASTER", "SINCE");
 	for (size_t i = 0; i < alen(list); i++) {
 		struct json_object *d = get(json_object_array_get_idx(list, i), "data");
 		bool master = !strcmp(str(d, "state"), "MASTER");
@@ -99,8 +99,9 @@ static void vrrp_table(struct json_object *list)
 		snprintf(m, sizeof(m), "%s%s", master ? str(d, "saddr")
 						      : str(d, "master_saddr"),
 			 master ? " (this)" : "");
-		printf("  %-16s %-8s %5lld  %-24s %s\n", str(d, "iname"),
-		       str(d, "state"), num(d, "effective_priority", -1), m,
+		printf("  %-16s %-8s %-8s %5lld  %-24s %s\n", str(d, "iname"),
+		       str(d, "state"), str(d, "admin"),
+		       num(d, "effective_priority", -1), m,
 		       when(num(d, "last_transition", 0), t, sizeof(t)));
 	}
 }
@@ -114,6 +115,10 @@ static void vrrp_detail(struct json_object *list)
 		char t[32];
 
 		printf("%s%s: %s\n", i ? "\n" : "", str(d, "iname"), str(d, "state"));
+		/* a hold outranks everything below it, so it comes first */
+		if (strcmp(str(d, "admin"), "-"))
+			printf("  held %s by the operator (until promote)\n",
+			       str(d, "admin"));
 		printf("  interface %s, vrid %lld, version %lld\n", str(d, "ifp_ifname"),
 		       num(d, "vrid", -1), num(d, "version", -1));
 		printf("  priority %lld (configured %lld), master %s (priority %lld)\n",
@@ -169,8 +174,9 @@ static void rs_line(struct json_object *r, bool with_vs)
 		printf("  %-22s ", str(r, "virtual_server"));
 	else
 		printf("    ");
-	printf("%-22s %-4s %6s %11s  %s\n", str(r, "real_server"),
-	       boolean(r, "up") ? "up" : "down", w, c, *chk ? chk : "no checker");
+	printf("%-22s %-4s %-8s %6s %11s  %s\n", str(r, "real_server"),
+	       boolean(r, "up") ? "up" : "down", str(r, "admin"), w, c,
+	       *chk ? chk : "no checker");
 }
 
 static void rs_header(bool with_vs)
@@ -179,8 +185,8 @@ static void rs_header(bool with_vs)
 		printf("  %-22s ", "VIRTUAL SERVER");
 	else
 		printf("    ");
-	printf("%-22s %-4s %6s %11s  %s\n", "REAL SERVER", "", "WEIGHT",
-	       "CONNS A/I", "LAST CHECK");
+	printf("%-22s %-4s %-8s %6s %11s  %s\n", "REAL SERVER", "", "ADMIN",
+	       "WEIGHT", "CONNS A/I", "LAST CHECK");
 }
 
 static void vs_table(struct json_object *list)
@@ -289,10 +295,52 @@ void cli_print_version(struct json_object *res)
 	printf("tandem %s, pid %lld\n", str(res, "version"), num(res, "pid", -1));
 }
 
+/* As it is: the text is Prometheus's exposition format already. */
+void cli_print_metrics(struct json_object *res)
+{
+	fputs(strcmp(str(res, "text"), "-") ? str(res, "text") : "", stdout);
+}
+
 void cli_print_error(struct json_object *rep)
 {
 	diag_lines(stderr, "error", get(rep, "errors"));
 	fprintf(stderr, "tandemctl: %s\n", str(rep, "error"));
+}
+
+/* One line: what changed, the first error of a refused file (the
+ * others are in the log and in --json), or why it failed. */
+static void reload_event(const char *t, struct json_object *ev)
+{
+	const char *res = str(ev, "result");
+	struct json_object *ch = get(ev, "changes"), *errs = get(ev, "errors");
+	static const char *const kinds[] = { "added", "removed", "changed" };
+
+	printf("%s reload %s", t, res);
+	if (!strcmp(res, "applied")) {
+		size_t n = 0;
+
+		for (size_t k = 0; k < 3; k++) {
+			struct json_object *a = get(ch, kinds[k]);
+
+			for (size_t i = 0; i < alen(a); i++)
+				printf("%s%s %s", n++ ? ", " : ": ", kinds[k],
+				       json_object_get_string(json_object_array_get_idx(a, i)));
+		}
+		if (!n)
+			printf(": nothing changed");
+	} else if (!strcmp(res, "refused")) {
+		struct json_object *e = json_object_array_get_idx(errs, 0);
+
+		printf(": %zu error%s", alen(errs), alen(errs) == 1 ? "" : "s");
+		if (e && get(e, "file"))
+			printf(", first %s:%lld: %s", str(e, "file"), num(e, "line", 0),
+			       str(e, "message"));
+		else if (e)
+			printf(", first: %s", str(e, "message"));
+	} else if (strcmp(str(ev, "error"), "-")) {
+		printf(": %s", str(ev, "error"));
+	}
+	printf("\n");
 }
 
 void cli_print_event(struct json_object *ev)
@@ -312,6 +360,8 @@ void cli_print_event(struct json_object *ev)
 		       str(ev, "virtual_server"), boolean(ev, "up") ? "UP" : "DOWN",
 		       boolean(ev, "up") || !*str(ev, "reason") ? "" : ": ",
 		       boolean(ev, "up") ? "" : str(ev, "reason"));
+	else if (!strcmp(kind, "reload"))
+		reload_event(t, ev);
 	else
 		printf("%s %s %s\n", t, kind, json_object_to_json_string_ext(
 			ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -24,6 +24,7 @@
 #include "tandem/ctl_proto.h"
 #include "tandem/ctl_relay.h"
 #include "tandem/ctl_reload.h"
+#include "tandem/metrics_scrape.h"
 
 #ifdef WITH_VRRP
 #define TO_VRRP (1u << CHILD_VRRP)
@@ -200,28 +201,6 @@ static struct json_object *merge_objects(struct ctl_op *op)
 	return res;
 }
 
-/* metrics: the children's texts, one after the other. */
-static struct json_object *merge_text(struct ctl_op *op)
-{
-	struct json_object *res = json_object_new_object();
-	char *all = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&all, &len);
-
-	for (int i = 0; f && i < CHILD_NTYPES; i++) {
-		const char *t = op->part[i].reply ? ctl_str(op->part[i].reply, "text")
-						  : NULL;
-
-		if (t)
-			fputs(t, f);
-	}
-	if (f)
-		fclose(f);
-	json_object_object_add(res, "text", json_object_new_string(all ? all : ""));
-	free(all);
-	return res;
-}
-
 static void op_done(struct ctl_op *op)
 {
 	const struct ctl_cmd *d = op->def;
@@ -309,6 +288,30 @@ static void cmd_reload(struct ctl_op *op)
 		ctl_op_finish(op, ctl_error("cannot reload: %s", strerror(-r)));
 }
 
+static void on_metrics(char *text, void *ud)
+{
+	struct json_object *o;
+
+	if (!text) {
+		ctl_op_finish(ud, ctl_error("metrics: out of memory"));
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "text", json_object_new_string(text));
+	free(text);
+	ctl_op_finish(ud, ctl_ok(o));
+}
+
+/* The op outlives a client that leaves (ctl_op.h), so the scrape is
+ * never detached: its answer is dropped by ctl_op_finish instead. */
+static void cmd_metrics(struct ctl_op *op)
+{
+	struct metrics_scrape *s;
+
+	if (metrics_scrape_start(on_metrics, op, &s) < 0)
+		ctl_op_finish(op, ctl_error("metrics: out of memory"));
+}
+
 static void cmd_monitor(struct ctl_op *op)
 {
 	struct json_object *o = json_object_new_object();
@@ -330,7 +333,7 @@ static const struct ctl_cmd cmds[] = {
 	{ .name = "poll", .to = TO_CHECK, .check = need_rs },
 	{ .name = "demote", .to = TO_VRRP, .check = need_name },
 	{ .name = "promote", .to = TO_VRRP, .check = need_name },
-	{ .name = "metrics", .to = TO_VRRP | TO_CHECK, .merge = merge_text },
+	{ .name = "metrics", .run = cmd_metrics },
 	{ .name = "monitor", .run = cmd_monitor },
 };
 

@@ -9,6 +9,13 @@
  * looks its waiter up by serial (never by a pointer that may have been
  * freed and reused) to see whether it was answered already.
  *
+ * Every reload, whoever asked for it (SIGHUP, a child, the socket), is
+ * also told to the monitors as one {"event": "reload"}: at once when the
+ * file is refused or cannot be passed on, and when the last child has
+ * confirmed otherwise, so "applied" means applied.  The event waiting
+ * for the children is kept here (rl.ev), apart from the waiters, since a
+ * SIGHUP has no waiter.
+ *
  * What changed is decided on the text of each top-level block as
  * conf_dump prints it (includes and definitions resolved, spellings
  * normalised, locations ignored): a block named the same in both configs
@@ -24,6 +31,7 @@
 
 #include "lib/conf.h"
 #include "tandem/config.h"
+#include "tandem/ctl_hub.h"
 #include "tandem/ctl_proto.h"
 #include "tandem/ctl_reload.h"
 
@@ -45,7 +53,28 @@ static struct {
 	void *arg;
 	struct waiter *w;
 	unsigned long serial;
+	struct json_object *ev;		/* the reload event being applied */
+	bool ev_failed;
 } rl;
+
+static struct json_object *reload_event(const char *result)
+{
+	struct json_object *ev = json_object_new_object();
+
+	if (ev) {
+		json_object_object_add(ev, "event", json_object_new_string("reload"));
+		json_object_object_add(ev, "result", json_object_new_string(result));
+	}
+	return ev;
+}
+
+/* Give ev (taken over) to the monitors. */
+static void emit(struct json_object *ev)
+{
+	if (ev)
+		ctl_relay_emit(ev);
+	json_object_put(ev);
+}
 
 void ctl_reload_set_trigger(void (*fn)(void *arg), void *arg)
 {
@@ -122,9 +151,18 @@ void ctl_reload_parsed(const struct tandem_config *old,
 	};
 	struct json_object *changes;
 
-	if (!rl.w)
-		goto out;
 	conf_diag_foreach(d, diag_entry, &dw);
+	if (!ncfg) {
+		struct json_object *ev = reload_event("refused");
+
+		if (ev) {
+			json_object_object_add(ev, "errors", json_object_get(dw.errors));
+			json_object_object_add(ev, "warnings", json_object_get(dw.warnings));
+		}
+		emit(ev);
+	}
+	if (!rl.w && !ncfg)
+		goto out;
 	if (!ncfg) {
 		struct json_object *r = ctl_error("reload refused: %zu error%s; "
 						  "the running config is kept",
@@ -140,6 +178,17 @@ void ctl_reload_parsed(const struct tandem_config *old,
 		goto out;
 	}
 	changes = ctl_config_changes(old, ncfg);
+	/* A reload read while the last one is still being applied: the
+	 * children confirm both at once, so one event says so, with the
+	 * changes of the newer file. */
+	json_object_put(rl.ev);
+	rl.ev = reload_event("applied");
+	rl.ev_failed = false;
+	if (rl.ev) {
+		json_object_object_add(rl.ev, "changes", json_object_get(changes));
+		json_object_object_add(rl.ev, "children", json_object_new_object());
+		json_object_object_add(rl.ev, "warnings", json_object_get(dw.warnings));
+	}
 	for (struct waiter *w = rl.w; w; w = w->next) {
 		if (w->state != W_NEW)
 			continue;
@@ -157,13 +206,33 @@ out:
 void ctl_reload_failed(const char *why)
 {
 	struct json_object *r = ctl_error("reload failed: %s", why);
+	struct json_object *ev = reload_event("failed");
 
+	if (ev)
+		json_object_object_add(ev, "error", json_object_new_string(why));
+	json_object_put(rl.ev);	/* the "applied" one parsing made */
+	rl.ev = NULL;
+	emit(ev);
 	answer_all(W_NEW, false, r);
 	json_object_put(r);
 }
 
 void ctl_reload_child_done(const char *child, int status)
 {
+	struct json_object *ch;
+
+	if (rl.ev && json_object_object_get_ex(rl.ev, "children", &ch))
+		json_object_object_add(ch, child, json_object_new_string(
+			status ? "failed" : "applied"));
+	if (rl.ev && status && !rl.ev_failed) {
+		char m[96];
+
+		rl.ev_failed = true;
+		snprintf(m, sizeof(m), "the %s child could not apply the new "
+			 "config and keeps running the old one", child);
+		json_object_object_add(rl.ev, "result", json_object_new_string("failed"));
+		json_object_object_add(rl.ev, "error", json_object_new_string(m));
+	}
 	for (struct waiter *w = rl.w; w; w = w->next) {
 		if (w->state != W_APPLIED || !w->children)
 			continue;
@@ -178,6 +247,10 @@ void ctl_reload_child_done(const char *child, int status)
 
 void ctl_reload_complete(void)
 {
+	struct json_object *ev = rl.ev;
+
+	rl.ev = NULL;
+	emit(ev);
 	for (;;) {
 		struct waiter *w = rl.w;
 		struct json_object *res, *r;
@@ -211,6 +284,8 @@ void ctl_reload_abort(const char *why)
 {
 	struct json_object *r = ctl_error("reload not finished: %s", why);
 
+	json_object_put(rl.ev);
+	rl.ev = NULL;
 	answer_all(W_NEW, true, r);
 	json_object_put(r);
 }

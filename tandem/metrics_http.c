@@ -61,9 +61,6 @@ static struct {
 	struct sockaddr_storage addr;	/* what fd is bound to */
 	struct client *clients;
 	unsigned nclients;
-	metrics_parent_fn fn;
-	void *fnud;
-	uint64_t started;		/* CLOCK_MONOTONIC usec */
 } mh = { .fd = -1 };
 
 static uint64_t mono_usec(void)
@@ -252,8 +249,7 @@ static void handle(struct client *c)
 		return;
 	}
 	to_reply(c);
-	if (metrics_scrape_start(mh.fn, mh.fnud, mh.started, on_scrape, c,
-				 &c->scrape) < 0)
+	if (metrics_scrape_start(on_scrape, c, &c->scrape) < 0)
 		respond_text(c, 500, "Internal Server Error", NULL);
 }
 
@@ -445,11 +441,8 @@ static bool same_addr(const struct sockaddr_storage *a,
 int metrics_http_configure(sd_event *e, const struct sockaddr_storage *addr,
 			   metrics_parent_fn fn, void *ud)
 {
-	if (!mh.started)
-		mh.started = mono_usec();
+	metrics_scrape_set_source(fn, ud);
 	mh.e = e;
-	mh.fn = fn;
-	mh.fnud = ud;
 	if (mh.fd >= 0 && same_addr(addr, &mh.addr))
 		return 0;
 	if (mh.fd >= 0) {

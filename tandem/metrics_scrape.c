@@ -8,6 +8,12 @@
  * tandem_scrape_child_ok says which ones answered, so an alert can tell
  * "no data" from "the child was asked and failed".
  *
+ * Both ways in use it: the HTTP endpoint (metrics_http.c) and the
+ * control socket's "metrics" command (ctl_cmds.c), so the two texts are
+ * the same.  The source of the parent's numbers is set once, here, by
+ * whoever configures the parent (metrics_scrape_set_source), since the
+ * socket serves metrics even when no HTTP endpoint is configured.
+ *
  * The parent's block is written when the scrape starts but its
  * tandem_scrape_child_ok family only at the end, once the answers are
  * known.  The HTTP client may go away before that: the scrape then
@@ -40,6 +46,12 @@ struct metrics_scrape {
 	struct ask ask[CHILD_NTYPES];
 	unsigned pending;
 };
+
+static struct {
+	metrics_parent_fn fn;
+	void *ud;
+	uint64_t started;		/* CLOCK_MONOTONIC usec */
+} src;
 
 static uint64_t clock_usec(clockid_t id)
 {
@@ -189,8 +201,15 @@ static void on_reply(struct json_object *reply, void *ud)
 		finish(s);
 }
 
-int metrics_scrape_start(metrics_parent_fn fn, void *fnud, uint64_t started,
-			 metrics_scrape_done done, void *ud,
+void metrics_scrape_set_source(metrics_parent_fn fn, void *ud)
+{
+	if (!src.started)
+		src.started = clock_usec(CLOCK_MONOTONIC);
+	src.fn = fn;
+	src.ud = ud;
+}
+
+int metrics_scrape_start(metrics_scrape_done done, void *ud,
 			 struct metrics_scrape **out)
 {
 	struct metrics_scrape *s = calloc(1, sizeof(*s));
@@ -201,7 +220,9 @@ int metrics_scrape_start(metrics_parent_fn fn, void *fnud, uint64_t started,
 		return -ENOMEM;
 	s->done = done;
 	s->ud = ud;
-	s->head = parent_text(fn, fnud, started);
+	if (!src.started)
+		src.started = clock_usec(CLOCK_MONOTONIC);
+	s->head = parent_text(src.fn, src.ud, src.started);
 	req = json_object_new_object();
 	if (!s->head || !req) {
 		json_object_put(req);

@@ -1,7 +1,8 @@
 /*
- * One scrape of the metrics endpoint: the parent's own metrics, then
- * each running child's answer to {"cmd": "metrics"}, in the order of
- * enum child_type.  Internal to tandem/metrics_*.c.
+ * One scrape of tandem's metrics: the parent's own metrics, then each
+ * running child's answer to {"cmd": "metrics"}, in the order of enum
+ * child_type.  The HTTP endpoint (metrics_http.c) and the control
+ * socket's "metrics" command (ctl_cmds.c) both serve this text.
  */
 #ifndef TANDEM_METRICS_SCRAPE_H
 #define TANDEM_METRICS_SCRAPE_H
@@ -14,12 +15,13 @@ struct metrics_scrape;
  * memory. */
 typedef void (*metrics_scrape_done)(char *text, void *ud);
 
+/* Where the parent's numbers come from: fn(ud) at each scrape.  The
+ * first call also marks the start for tandem_uptime_seconds. */
+void metrics_scrape_set_source(metrics_parent_fn fn, void *ud);
 /* Ask the children; done(ud) runs once: from the loop, or before this
  * returns when no child could be asked (then *out is NULL; otherwise it
- * is the scrape in flight).  started: CLOCK_MONOTONIC usec at which
- * tandem started, for the uptime.  0, or -ENOMEM (done is not called). */
-int metrics_scrape_start(metrics_parent_fn fn, void *fnud, uint64_t started,
-			 metrics_scrape_done done, void *ud,
+ * is the scrape in flight).  0, or -ENOMEM (done is not called). */
+int metrics_scrape_start(metrics_scrape_done done, void *ud,
 			 struct metrics_scrape **out);
 /* The client went away: done will not be called; the scrape frees
  * itself once the children's answers are in. */

@@ -98,6 +98,8 @@ static const struct subcmd subcmds[] = {
 	  "hand INSTANCE over to the backup (priority 0)" },
 	{ "promote", "INSTANCE", 1, 1, false, b_name, cli_print_done, false,
 	  "undo demote" },
+	{ "metrics", "", 0, 0, false, NULL, cli_print_metrics, false,
+	  "the Prometheus text the metrics endpoint serves" },
 	{ "monitor", "", 0, 0, false, NULL, NULL, true,
 	  "print state changes as they happen, until interrupted" },
 	{ "ping", "", 0, 0, false, NULL, cli_print_done, false,

@@ -23,7 +23,7 @@
 need_root_netns
 need_ctl
 setup_dir
-echo "1..27"
+echo "1..30"
 
 LPID=""
 trap 'set +e; [ -n "$LPID" ] && kill "$LPID" 2>/dev/null; cleanup' EXIT
@@ -91,6 +91,14 @@ check "disable of an IPv6 server ($rc): out of the table" \
 ctl disable 127.0.0.1:8080 >"$T/out" 2>&1
 check "disable of a down server" \
 	eval '[ "$(holds)" = "disabled drained None None disabled " ]'
+# the text screens carry the hold too: the ADMIN column
+ctl show rs >"$T/rs.txt" 2>&1
+check "show rs has an ADMIN column" grep -q "^ *VIRTUAL SERVER .* ADMIN " "$T/rs.txt"
+check "show rs: drained and disabled on their lines, '-' where none" \
+	eval 'grep -Eq "192\.0\.2\.100:80 +127\.0\.0\.2:80 +(up|down) +drained " "$T/rs.txt" && grep -Eq "\[2001:db8::1\]:80 +(up|down) +disabled " "$T/rs.txt" && grep -Eq "192\.0\.2\.101:80 +127\.0\.0\.3:80 +(up|down) +- " "$T/rs.txt"'
+ctl status >"$T/st.txt" 2>&1
+check "status: the hold is on the real server's line" \
+	grep -Eq "^ +127\.0\.0\.1:8080 +(up|down) +disabled " "$T/st.txt"
 
 # ---- the checkers run on underneath
 ip netns exec "$NS" python3 -c '

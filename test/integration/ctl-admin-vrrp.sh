@@ -26,7 +26,7 @@
 
 vrrp_lab ctladm
 need_ctl
-echo "1..25"
+echo "1..28"
 
 VIP2=192.0.2.101
 # conf [D1-PRIORITY [SYNC]]: SYNC=yes: VI_1 and VI_2 in a sync group;
@@ -97,6 +97,11 @@ check "d1 sent priority 0 (its log)" grep -q "demoted by the operator: handing o
 check "d1's JSON says demoted, BACKUP" \
 	eval '[ "$(admin d1 VI_1)" = demoted ] && [ "$(state d1 VI_1)" = BACKUP ]'
 check "d1 stays out of mastership for 5 s (more than Master_Down_Interval)" stays_out 5
+c1 status >"$T/st.txt" 2>&1
+check "status: an ADMIN column, demoted on VI_1's line" \
+	eval 'grep -q "^ *NAME .* ADMIN " "$T/st.txt" && grep -Eq "^ +VI_1 +BACKUP +demoted " "$T/st.txt"'
+c1 show vrrp VI_1 >"$T/sv.txt" 2>&1
+check "show vrrp: the hold is printed" grep -q "held demoted by the operator" "$T/sv.txt"
 
 # ---- held across reloads and a crash of the vrrp child
 c1 reload >"$T/out" 2>&1; rc=$?
@@ -134,6 +139,9 @@ check "promote ($rc): d1 preempts back within Master_Down_Interval plus margin (
 	eval '[ "$rc" = 0 ] && [ "$dt" -lt 6000 ] && only "$D1"'
 check "d1's JSON: admin null, MASTER" \
 	eval '[ "$(admin d1 VI_1)" = None ] && [ "$(state d1 VI_1)" = MASTER ]'
+c1 status >"$T/st.txt" 2>&1
+check "status after promote: '-' in the ADMIN column" \
+	grep -Eq "^ +VI_1 +MASTER +- " "$T/st.txt"
 stop d1
 stop d2
 

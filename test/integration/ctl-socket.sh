@@ -23,7 +23,7 @@ CTL="$(dirname "$TANDEM")/tandemctl"
 [ -x "$CTL" ] || skip_all "$CTL not built"
 PROBE="$(dirname "$0")/ctl_probe.py"
 setup_dir
-echo "1..77"
+echo "1..84"
 
 SOCK="$T/run/ctl/tandem.sock"
 LPIDS=""
@@ -105,7 +105,7 @@ wait_until 50 sh -c "'$CTL' -s '$SOCK' show vrrp VI_1 | grep -q 'VI_1: MASTER'"
 wait_until 50 sh -c "'$CTL' -s '$SOCK' show rs 127.0.0.1:7002 | grep -q down"
 ctl status >"$T/st.txt" 2>&1
 check "status exits 0" test $? = 0
-check "status shows the instance as MASTER" grep -q "VI_1 *MASTER *100" "$T/st.txt"
+check "status shows the instance as MASTER, no hold" grep -q "VI_1 *MASTER *- *100" "$T/st.txt"
 check "status shows the virtual server" grep -q "10.0.0.1:80: quorum" "$T/st.txt"
 check "status shows the real server up with its check" \
 	grep -q "127.0.0.1:7001 *up .*TCP_CHECK ok" "$T/st.txt"
@@ -202,8 +202,12 @@ check "monitor --json sees the real server go down, with a reason ($ev)" \
 	test "$(echo "$ev" | pj "d['event'], d['virtual_server'], len(d['reason']) > 0")" = "rs 10.0.0.1:80 True"
 wait_until 30 grep -q "rs 127.0.0.1:7001 of 10.0.0.1:80: DOWN" "$T/mon.txt"
 check "monitor prints it as a line" grep -q "rs 127.0.0.1:7001 of 10.0.0.1:80: DOWN: ." "$T/mon.txt"
-for m in $MPIDS; do kill "$m" 2>/dev/null; wait "$m" 2>/dev/null; done
-MPIDS=""
+ev=$(grep '"event":"reload"' "$T/mon.json" | head -1)
+check "monitor --json got the applied reload with its changes ($ev)" \
+	test "$(echo "$ev" | pj "d['result'], d['changes']['added'], sorted(d['children'].items())")" = \
+	"applied ['vrrp_instance VI_2'] [('check', 'applied'), ('vrrp', 'applied')]"
+check "monitor prints it as a line" \
+	grep -q "reload applied: added vrrp_instance VI_2, changed virtual_server 10.0.0.1 80" "$T/mon.txt"
 
 # --- a refused reload ---------------------------------------------------
 cp "$CONF" "$T/good.conf"
@@ -219,6 +223,23 @@ check "reload --json of a broken file: errors with file and line" \
 	test "$(ctl reload --json | pj "d['ok'], [(e['file'].split('/')[-1], e['line']) for e in d['errors']]")" = \
 	"False [('tandem.conf', 3), ('tandem.conf', 5)]"
 cp "$T/good.conf" "$CONF"
+wait_until 30 grep -q '"result":"refused"' "$T/mon.json"
+ev=$(grep '"result":"refused"' "$T/mon.json" | head -1)
+check "monitor --json got the refused reload with its located errors" \
+	test "$(echo "$ev" | pj "d['event'], [(e['file'].split('/')[-1], e['line']) for e in d['errors']]")" = \
+	"reload [('tandem.conf', 3), ('tandem.conf', 5)]"
+check "monitor prints it as a line with the first error" \
+	grep -q "reload refused: 2 errors, first .*tandem.conf:3: " "$T/mon.txt"
+for m in $MPIDS; do kill "$m" 2>/dev/null; wait "$m" 2>/dev/null; done
+MPIDS=""
+
+# --- metrics: the same text as the HTTP endpoint, the parent's included
+ctl metrics >"$T/metrics.txt" 2>&1
+check "tandemctl metrics exits 0" test $? = 0
+check "it has the parent's block (tandem_uptime_seconds, reloads)" \
+	sh -c "grep -q '^tandem_uptime_seconds ' '$T/metrics.txt' && grep -q '^tandem_reloads_total{result=\"refused\"} [1-9]' '$T/metrics.txt'"
+check "and both children's, each answering" \
+	sh -c "grep -q '^tandem_scrape_child_ok{child=\"vrrp\"} 1' '$T/metrics.txt' && grep -q '^tandem_scrape_child_ok{child=\"check\"} 1' '$T/metrics.txt' && grep -q '^tandem_check_checks_total' '$T/metrics.txt'"
 
 # --- bad input on the socket -------------------------------------------
 check "malformed JSON gets an error" sh -c "python3 '$PROBE' raw '$SOCK' '{bad' | grep -q '\"ok\":false,\"error\":\"malformed JSON\"'"

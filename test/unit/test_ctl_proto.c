@@ -19,7 +19,27 @@
 
 #include "tandem/config.h"
 #include "tandem/ctl_proto.h"
+#include "tandem/ctl_hub.h"
 #include "tandem/ctl_reload.h"
+
+/* The monitors' side of ctl_relay.c: the last event, kept for a look. */
+static struct json_object *last_event;
+static int nevents;
+
+void ctl_relay_emit(struct json_object *ev)
+{
+	json_object_put(last_event);
+	last_event = json_object_get(ev);
+	nevents++;
+}
+
+static __attribute__((unused)) const char *ev_str(const char *k)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(last_event, k, &v);
+	return v ? json_object_get_string(v) : "";
+}
 
 #define S(x) x, sizeof(x) - 1
 
@@ -206,6 +226,58 @@ static void changes(void **state)
 	config_free(a);
 	config_free(b);
 }
+
+/* Every reload is told to the monitors, SIGHUP's too (no waiter here):
+ * refused at once, applied only once the children confirmed. */
+static void reload_events(void **state)
+{
+	struct tandem_config *a = load("virtual_server 10.0.0.1 80 {\n}\n");
+	struct tandem_config *b = load("virtual_server 10.0.0.1 80 {\n}\n"
+				       "virtual_server 10.0.0.2 80 {\n}\n");
+	struct conf_diag d;
+	struct json_object *v;
+
+	(void)state;
+	nevents = 0;
+	conf_diag_init(&d);
+	conf_diag_add(&d, CONF_ERROR, "t.conf", 3, "no_such: unknown keyword");
+	ctl_reload_parsed(a, NULL, &d);
+	conf_diag_free(&d);
+	assert_int_equal(nevents, 1);
+	assert_string_equal(ev_str("event"), "reload");
+	assert_string_equal(ev_str("result"), "refused");
+	assert_true(json_object_object_get_ex(last_event, "errors", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+
+	conf_diag_init(&d);
+	ctl_reload_parsed(a, b, &d);
+	conf_diag_free(&d);
+	assert_int_equal(nevents, 1);		/* not applied yet */
+	ctl_reload_child_done("check", 0);
+	ctl_reload_complete();
+	assert_int_equal(nevents, 2);
+	assert_string_equal(ev_str("result"), "applied");
+	assert_true(json_object_object_get_ex(last_event, "changes", &v));
+	assert_string_equal(names(v, "added"), "virtual_server 10.0.0.2 80");
+	assert_true(json_object_object_get_ex(last_event, "children", &v));
+	assert_string_equal(json_object_get_string(
+		json_object_object_get(v, "check")), "applied");
+
+	conf_diag_init(&d);
+	ctl_reload_parsed(b, a, &d);
+	conf_diag_free(&d);
+	ctl_reload_child_done("check", 1);
+	ctl_reload_complete();
+	assert_int_equal(nevents, 3);
+	assert_string_equal(ev_str("result"), "failed");
+	assert_non_null(strstr(ev_str("error"), "check child could not apply"));
+	ctl_reload_complete();			/* nothing pending: no event */
+	assert_int_equal(nevents, 3);
+	json_object_put(last_event);
+	last_event = NULL;
+	config_free(a);
+	config_free(b);
+}
 #endif	/* the blocks compared are virtual servers */
 
 int main(void)
@@ -217,6 +289,7 @@ int main(void)
 		cmocka_unit_test(replies),
 #ifdef WITH_LVS
 		cmocka_unit_test(changes),
+		cmocka_unit_test(reload_events),
 #endif
 	};
 
