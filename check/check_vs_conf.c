@@ -278,10 +278,10 @@ void *check_vs_open(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct check_conf *cc = parent;
 	struct check_vs *vs = calloc(1, sizeof(*vs));
-	struct check_vs **v;
+	struct check_vs **v = NULL;
 	int64_t mark;
 
-	if (!vs || !(v = realloc(cc->vs, (cc->nvs + 1) * sizeof(*v)))) {
+	if (!vs || !(v = check_grow(cc->vs, cc->nvs, &cc->vs_cap, sizeof(*v)))) {
 		free(vs);
 		conf_err(c, n, "out of memory");
 		return NULL;
@@ -404,6 +404,19 @@ int check_conf_vs_stmt(struct conf_ctx *c, const struct conf_node *n,
 void check_conf_init(struct check_conf *cc)
 {
 	memset(cc, 0, sizeof(*cc));
+}
+
+void *check_grow(void *p, size_t n, size_t *cap, size_t elem)
+{
+	size_t c;
+
+	if (p && *cap > n)
+		return p;
+	c = n < 8 ? 8 : 2 * n;
+	if (!(p = realloc(p, c * elem)))
+		return NULL;
+	*cap = c;
+	return p;
 }
 
 static void rs_free(struct check_rs *rs)

@@ -140,7 +140,7 @@ struct check_vs {
 	struct check_inherit inh;
 
 	struct check_rs **rs;
-	size_t nrs;
+	size_t nrs, rs_cap;		/* rs_cap: room in rs (doubled) */
 	/* The quorum state while the check process runs (check_rs_rt.h);
 	 * NULL in a config that only was read. */
 	struct check_vs_rt *rt;
@@ -166,7 +166,7 @@ struct check_vsg {
 
 struct check_conf {
 	struct check_vs **vs;
-	size_t nvs;
+	size_t nvs, vs_cap;		/* vs_cap: room in vs (doubled) */
 	struct check_vsg **vsg;
 	size_t nvsg;
 	/* lvs_sync_daemon is set (global_defs, which check/ cannot see:
@@ -176,6 +176,11 @@ struct check_conf {
 };
 
 void check_conf_init(struct check_conf *cc);
+/* Room for one more element of size elem in p (n used, *cap allocated),
+ * doubling so a file of thousands of blocks is not copied once per
+ * block: the array to use from now on, or NULL when out of memory (p is
+ * then unchanged). */
+void *check_grow(void *p, size_t n, size_t *cap, size_t elem);
 void check_conf_free(struct check_conf *cc);
 
 /* The top-level statements, for the top table's CONF_T_CUSTOM entries:

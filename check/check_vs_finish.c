@@ -58,21 +58,30 @@ static int cmp_ref(const void *a, const void *b)
 static int check_dups(struct check_conf *cc, struct conf_diag *d)
 {
 	struct svc_ref *refs = NULL, *nr;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int r = 0;
 
 	for (size_t i = 0; i < cc->nvs; i++) {
 		struct ipvs_service *s;
 		long k = check_vs_services(cc, cc->vs[i], &s);
 
-		if (k < 0 || !(nr = realloc(refs, (n + (size_t)k + 1) *
-						  sizeof(*nr)))) {
+		/* Doubled: one copy per virtual_server was quadratic. */
+		if (k >= 0 && n + (size_t)k >= cap) {
+			size_t c = cap ? cap : 64;
+
+			while (c <= n + (size_t)k)
+				c *= 2;
+			if ((nr = realloc(refs, c * sizeof(*nr)))) {
+				refs = nr;
+				cap = c;
+			}
+		}
+		if (k < 0 || n + (size_t)k >= cap) {
 			free(refs);
 			if (k > 0)
 				free(s);
 			return -ENOMEM;
 		}
-		refs = nr;
 		for (long j = 0; j < k; j++)
 			refs[n++] = (struct svc_ref){ .svc = s[j], .vs = i };
 		free(s);
