@@ -73,6 +73,7 @@ struct check_rs_rt {
 	 * that reports one wins); -1: the configured weight. */
 	int weight;
 	bool fresh;			/* new in the last apply, not kept */
+	bool as_is;			/* during an apply: carried over whole */
 };
 
 /* A virtual server's quorum while the check process runs: lost when the

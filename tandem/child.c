@@ -303,7 +303,7 @@ static int reload(struct child *c, int fd, const char *name)
 	log_debug("reload: %zd bytes of config from the parent", n);
 	child_alive(NULL);
 	conf_diag_init(&d);
-	ncfg = config_load_packed(name, buf, (size_t)n, &d);
+	ncfg = config_load_packed(name, buf, (size_t)n, c->cfg, &d);
 	free(buf);
 	child_alive(NULL);
 	if (!ncfg) {
@@ -318,9 +318,11 @@ static int reload(struct child *c, int fd, const char *name)
 	log_debug("reload: config loaded, applying it");
 	r = c->ops->reload(c->cfg, ncfg);
 	if (r < 0) {
+		/* What it shares stays with the running config. */
 		config_free(ncfg);
 		return r;
 	}
+	config_take_shared(ncfg, c->cfg);
 	config_free(c->cfg);
 	c->cfg = ncfg;
 	return 0;
