@@ -107,7 +107,7 @@ none:
  * find errors are not made again. */
 static struct tandem_config *finish(struct tandem_config *cfg,
 				    struct conf_diag *d, size_t errors_before,
-				    bool validated)
+				    size_t diags_before, bool validated)
 {
 	if (cfg->tree)
 		conf_apply(cfg->tree, &conf_top_block, cfg, d);
@@ -136,6 +136,7 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 		conf_diag_add(d, CONF_ERROR, cfg->path, 0,
 			      "global_defs: out of memory");
 	conf_top_needs(cfg->tree, &cfg->needs_vrrp, &cfg->needs_check);
+	cfg->clean = d->n == diags_before;
 	if (d->errors > errors_before) {
 		config_free(cfg);
 		return NULL;
@@ -155,7 +156,7 @@ struct tandem_config *config_load(const char *path,
 				  const struct config_load_opts *o,
 				  struct conf_diag *d)
 {
-	size_t before = d->errors;
+	size_t before = d->errors, diags = d->n;
 	struct conf_read_opts ro;
 	struct tandem_config *cfg = cfg_new(path);
 
@@ -165,7 +166,11 @@ struct tandem_config *config_load(const char *path,
 	}
 	read_opts(o, &ro);
 	conf_read_file(path, &ro, d, &cfg->tree);
-	return finish(cfg, d, before, false);
+#ifdef WITH_LVS
+	if (o && o->base && o->base->clean)
+		plan_shares(cfg, o->base);
+#endif
+	return finish(cfg, d, before, diags, false);
 }
 
 struct tandem_config *config_load_buffer(const char *name, const char *buf,
@@ -173,7 +178,7 @@ struct tandem_config *config_load_buffer(const char *name, const char *buf,
 					 const struct config_load_opts *o,
 					 struct conf_diag *d)
 {
-	size_t before = d->errors;
+	size_t before = d->errors, diags = d->n;
 	struct conf_read_opts ro;
 	struct tandem_config *cfg = cfg_new(name);
 
@@ -183,7 +188,7 @@ struct tandem_config *config_load_buffer(const char *name, const char *buf,
 	}
 	read_opts(o, &ro);
 	conf_read_buffer(name, buf, len, &ro, d, &cfg->tree);
-	return finish(cfg, d, before, false);
+	return finish(cfg, d, before, diags, false);
 }
 
 struct tandem_config *config_load_packed(const char *name, const char *buf,
@@ -191,7 +196,7 @@ struct tandem_config *config_load_packed(const char *name, const char *buf,
 					 const struct tandem_config *base,
 					 struct conf_diag *d)
 {
-	size_t before = d->errors;
+	size_t before = d->errors, diags = d->n;
 	struct tandem_config *cfg = cfg_new(name);
 
 	if (!cfg) {
@@ -209,7 +214,7 @@ struct tandem_config *config_load_packed(const char *name, const char *buf,
 #else
 	(void)base;
 #endif
-	return finish(cfg, d, before, true);
+	return finish(cfg, d, before, diags, true);
 }
 
 void config_take_shared(struct tandem_config *cfg, struct tandem_config *base)

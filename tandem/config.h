@@ -33,10 +33,17 @@ struct tandem_config {
 	/* Which children the config needs (before -P/-C/--all). */
 	bool needs_vrrp;
 	bool needs_check;
+	bool clean;			/* its load gave no diagnostic */
 };
 
 struct config_load_opts {
 	const char *config_id;		/* -i; NULL: host name w/o domain */
+	/* A reload: the running config.  When its own load gave no
+	 * diagnostic at all, a virtual_server whose statement did not
+	 * change is taken over from it, as config_load_packed does, rather
+	 * than applied again (which could only find nothing again); the
+	 * whole-file checks still see every one. */
+	const struct tandem_config *base;
 };
 
 /* Read and validate path.  On success return the config (diagnostics may

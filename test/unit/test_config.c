@@ -518,6 +518,69 @@ static void test_packed_share(void **state)
 }
 #endif
 
+#ifdef WITH_LVS
+/* The parent's reload against its running config: the same sharing, only
+ * from a config whose load said nothing (so no warning of an unchanged
+ * statement is lost), with the same diagnostics as a load from scratch. */
+static void test_load_share(void **state)
+{
+	const struct tmp *t = *state;
+	char *ta = share_text(4, "a"), *tb = share_text(9, "a");
+	char *path = write_file(t, "pshare.conf", ta), *da, *db;
+	struct conf_diag d, d2;
+	struct tandem_config *a, *b, *w, *x;
+	struct config_load_opts o = { .base = NULL };
+
+	conf_diag_init(&d);
+	a = config_load(path, NULL, &d);
+	assert_non_null(a);
+	assert_true(a->clean);
+	free(path);
+	path = write_file(t, "pshare.conf", tb);
+	o.base = a;
+	b = config_load(path, &o, &d);
+	assert_non_null(b);
+	assert_int_equal(d.n, 0);
+	assert_ptr_equal(b->check.vs[0], a->check.vs[0]);
+	assert_ptr_not_equal(b->check.vs[1], a->check.vs[1]);
+	assert_int_equal(b->check.vs[1]->rs[0]->weight, 9);
+	x = config_load(path, NULL, &d);
+	da = dump_to_string(b);
+	db = dump_to_string(x);
+	assert_string_equal(da, db);
+	free(da);
+	free(db);
+	config_free(x);
+	/* The running config goes first this time. */
+	config_take_shared(b, a);
+	config_free(a);
+	assert_int_equal(b->check.vs[0]->rs[1]->weight, 3);
+
+	/* A warning in the running config's load (lb_algo is deprecated):
+	 * nothing is shared, and the reload warns again. */
+	free(path);
+	path = write_file(t, "pshare.conf", "virtual_server 192.0.2.1 80 {\n"
+			  "  lb_algo rr\n}\n");
+	w = config_load(path, NULL, &d);
+	assert_non_null(w);
+	assert_false(w->clean);
+	conf_diag_init(&d2);
+	o.base = w;
+	x = config_load(path, &o, &d2);
+	assert_non_null(x);
+	assert_int_equal(d2.warnings, 1);
+	assert_ptr_not_equal(x->check.vs[0], w->check.vs[0]);
+	config_free(x);
+	config_free(w);
+	conf_diag_free(&d2);
+	conf_diag_free(&d);
+	config_free(b);
+	free(path);
+	free(ta);
+	free(tb);
+}
+#endif
+
 /* needs_vrrp / needs_check come from the tree's top-level blocks. */
 static void test_needs(void **state)
 {
@@ -591,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_pack_round_trip),
 #ifdef WITH_LVS
 		cmocka_unit_test(test_packed_share),
+		cmocka_unit_test(test_load_share),
 #endif
 		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_shipped_sample),
