@@ -63,6 +63,20 @@ static int cmp_dest(const void *x, const void *y)
 	return ipvs_dest_cmp(x, y, 0);
 }
 
+/* Tables built from a config are mostly in order already (as written,
+ * and the kernel lists them back so too): a look costs n compares where
+ * a sort costs n log n and moves every element. */
+static bool in_order(const void *base, size_t n, size_t size,
+		     int (*cmp)(const void *, const void *))
+{
+	const char *p = base;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0)
+			return false;
+	return true;
+}
+
 static const struct ipvs_vs **sorted_vs(const struct ipvs_table *t)
 {
 	const struct ipvs_vs **v = malloc((t->n ? t->n : 1) * sizeof(*v));
@@ -71,7 +85,8 @@ static const struct ipvs_vs **sorted_vs(const struct ipvs_table *t)
 		return NULL;
 	for (size_t i = 0; i < t->n; i++)
 		v[i] = &t->vs[i];
-	qsort(v, t->n, sizeof(*v), cmp_vs);
+	if (!in_order(v, t->n, sizeof(*v), cmp_vs))
+		qsort(v, t->n, sizeof(*v), cmp_vs);
 	return v;
 }
 
@@ -87,7 +102,8 @@ static struct ipvs_dest *sorted_dests(const struct ipvs_vs *vs)
 		if (!d[i].af)
 			d[i].af = vs->svc.af;
 	}
-	qsort(d, n, sizeof(*d), cmp_dest);
+	if (!in_order(d, n, sizeof(*d), cmp_dest))
+		qsort(d, n, sizeof(*d), cmp_dest);
 	return d;
 }
 
@@ -113,7 +129,9 @@ static int merge_dests(struct ipvs_plan *p, const struct ipvs_vs *want,
 		       const struct ipvs_vs *have, const struct ipvs_vs *owned, bool flush)
 {
 	struct ipvs_dest *w = sorted_dests(want), *h = sorted_dests(have);
-	struct ipvs_dest *o = owned ? sorted_dests(owned) : NULL;
+	/* A reload owns what it diffs against: one sorted copy serves. */
+	struct ipvs_dest *o = !owned ? NULL : owned == have ? h
+					   : sorted_dests(owned);
 	size_t i = 0, j = 0, nw = want->ndests, nh = have->ndests;
 	size_t no = owned ? owned->ndests : 0;
 	int r = 0;
@@ -145,7 +163,8 @@ static int merge_dests(struct ipvs_plan *p, const struct ipvs_vs *want,
 out:
 	free(w);
 	free(h);
-	free(o);
+	if (o != h)
+		free(o);
 	return r;
 }
 
@@ -176,7 +195,10 @@ int ipvs_reconcile(const struct ipvs_table *want, const struct ipvs_table *have,
 	const struct ipvs_table *owned = opts ? opts->owned : NULL;
 	bool flush = opts && opts->flush;
 	const struct ipvs_vs **w = sorted_vs(want), **h = sorted_vs(have);
-	const struct ipvs_vs **o = owned ? sorted_vs(owned) : NULL;
+	/* A reload diffs against the table it owns (no kernel dump): then
+	 * one sorted index serves both. */
+	const struct ipvs_vs **o = !owned ? NULL : owned == have ? h
+					  : sorted_vs(owned);
 	size_t i = 0, j = 0;
 	int r = 0;
 
@@ -221,7 +243,8 @@ int ipvs_reconcile(const struct ipvs_table *want, const struct ipvs_table *have,
 out:
 	free(w);
 	free(h);
-	free(o);
+	if (o != h)
+		free(o);
 	if (r < 0)
 		ipvs_plan_free(plan);
 	return r;
