@@ -90,12 +90,25 @@ static const struct ipvs_vs **sorted_vs(const struct ipvs_table *t)
 	return v;
 }
 
-static struct ipvs_dest *sorted_dests(const struct ipvs_vs *vs)
+/* A service's destinations in key order with their family resolved:
+ * its own array when it already is so (a copy would be the same bytes),
+ * else a sorted copy in *copy, to free. */
+static const struct ipvs_dest *sorted_dests(const struct ipvs_vs *vs,
+					    struct ipvs_dest **copy)
 {
+	static const struct ipvs_dest none;
 	size_t n = vs ? vs->ndests : 0;
-	struct ipvs_dest *d = malloc((n ? n : 1) * sizeof(*d));
+	struct ipvs_dest *d;
+	bool resolved = true;
 
-	if (!d)
+	*copy = NULL;
+	for (size_t i = 0; i < n && resolved; i++)
+		resolved = vs->dests[i].af != 0;
+	if (!n)
+		return &none;
+	if (resolved && in_order(vs->dests, n, sizeof(*vs->dests), cmp_dest))
+		return vs->dests;
+	if (!(d = *copy = malloc(n * sizeof(*d))))
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		d[i] = vs->dests[i];
@@ -128,10 +141,12 @@ static bool owned_dest(const struct ipvs_dest *own, size_t n, const struct ipvs_
 static int merge_dests(struct ipvs_plan *p, const struct ipvs_vs *want,
 		       const struct ipvs_vs *have, const struct ipvs_vs *owned, bool flush)
 {
-	struct ipvs_dest *w = sorted_dests(want), *h = sorted_dests(have);
-	/* A reload owns what it diffs against: one sorted copy serves. */
-	struct ipvs_dest *o = !owned ? NULL : owned == have ? h
-					   : sorted_dests(owned);
+	struct ipvs_dest *wc, *hc, *oc = NULL;
+	const struct ipvs_dest *w = sorted_dests(want, &wc),
+			       *h = sorted_dests(have, &hc);
+	/* A reload owns what it diffs against: one sorted index serves. */
+	const struct ipvs_dest *o = !owned ? NULL : owned == have ? h
+					 : sorted_dests(owned, &oc);
 	size_t i = 0, j = 0, nw = want->ndests, nh = have->ndests;
 	size_t no = owned ? owned->ndests : 0;
 	int r = 0;
@@ -161,10 +176,9 @@ static int merge_dests(struct ipvs_plan *p, const struct ipvs_vs *want,
 		while (i < nw && ipvs_dest_cmp(&w[i], &w[i - 1], 0) == 0);
 	}
 out:
-	free(w);
-	free(h);
-	if (o != h)
-		free(o);
+	free(wc);
+	free(hc);
+	free(oc);
 	return r;
 }
 
