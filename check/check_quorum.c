@@ -49,6 +49,7 @@ int check_quorum_apply(struct check_vs_rt ***v, size_t *n,
 		       struct check_conf *cc)
 {
 	struct check_vs_rt **nv = cc->nvs ? calloc(cc->nvs, sizeof(*nv)) : NULL;
+	size_t at = 0;
 
 	if (cc->nvs && !nv)
 		return -ENOMEM;
@@ -56,12 +57,19 @@ int check_quorum_apply(struct check_vs_rt ***v, size_t *n,
 		struct check_vs *vs = cc->vs[i];
 		struct check_vs_rt *q = NULL;
 
-		for (size_t k = 0; k < *n && !q; k++)
+		/* From just after the last match: a reload mostly keeps
+		 * the order, so this finds it at once instead of after a
+		 * scan of every virtual server (quadratic at scale). */
+		for (size_t s = 0; s < *n && !q; s++) {
+			size_t k = (at + s) % *n;
+
 			if ((*v)[k] && check_vs_same((*v)[k]->vs, vs)) {
 				q = (*v)[k];
 				(*v)[k] = NULL;
 				q->fresh = false;
+				at = k + 1;
 			}
+		}
 		if (!q && !(q = calloc(1, sizeof(*q)))) {
 			for (size_t k = 0; k < i; k++) {
 				/* Give the taken ones back: nothing changed. */

@@ -103,9 +103,9 @@ static void *rs_open(struct conf_ctx *c, const struct conf_node *n,
 		     void *parent)
 {
 	struct check_vs *vs = parent;
-	struct check_rs *rs = calloc(1, sizeof(*rs)), **v;
+	struct check_rs *rs = calloc(1, sizeof(*rs)), **v = NULL;
 
-	if (!rs || !(v = realloc(vs->rs, (vs->nrs + 1) * sizeof(*v)))) {
+	if (!rs || !(v = check_grow(vs->rs, vs->nrs, &vs->rs_cap, sizeof(*v)))) {
 		free(rs);
 		conf_err(c, n, "out of memory");
 		return NULL;

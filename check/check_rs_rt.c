@@ -505,36 +505,75 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 	return r;
 }
 
+/* A real server object the previous config shares with this one (a
+ * reload carried its virtual_server over unchanged) still has the state
+ * this runtime attached: it is kept whole, timers and a check in flight
+ * included, and nothing about it is derived again. */
+static bool attached_here(const struct check_rt *rt, const struct check_vs *vs,
+			  const struct check_rs *rs)
+{
+	return rs->rt && rs->rt->rt == rt && rs->rt->rs == rs &&
+	       rs->rt->vs == vs;
+}
+
+/* Undo a failed apply: the new states go, the carried-over ones stay. */
+static void apply_undo(struct check_rs_rt **v, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (v[k]->as_is)
+			v[k]->as_is = false;
+		else
+			rs_rt_free(v[k]);
+	}
+	free(v);
+}
+
 int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 {
 	struct keyed *old = NULL;
 	struct check_rs_rt **v = NULL;
-	size_t n = 0, total = 0, kept = 0;
+	size_t n = 0, total = 0, kept = 0, nold = 0;
 
 	for (size_t i = 0; i < cc->nvs; i++)
-		total += cc->vs[i]->nrs;
+		for (size_t j = 0; j < cc->vs[i]->nrs; j++, total++)
+			if (attached_here(rt, cc->vs[i], cc->vs[i]->rs[j]))
+				cc->vs[i]->rs[j]->rt->as_is = true;
 	if ((total && !(v = calloc(total, sizeof(*v)))) ||
 	    (rt->n && !(old = calloc(rt->n, sizeof(*old))))) {
 		free(v);
+		for (size_t i = 0; i < rt->n; i++)
+			rt->v[i]->as_is = false;
 		return -ENOMEM;
 	}
+	/* The others are matched by key: those kept whole are no match. */
 	for (size_t i = 0; i < rt->n; i++) {
-		make_key(rt->v[i]->vs, rt->v[i]->rs, &old[i].k);
-		old[i].r = rt->v[i];
+		if (rt->v[i]->as_is)
+			continue;
+		make_key(rt->v[i]->vs, rt->v[i]->rs, &old[nold].k);
+		old[nold++].r = rt->v[i];
 	}
-	if (rt->n)
-		qsort(old, rt->n, sizeof(*old), cmp_keyed);
+	if (nold)
+		qsort(old, nold, sizeof(*old), cmp_keyed);
 	for (size_t i = 0; i < cc->nvs; i++) {
 		const struct check_vs *vs = cc->vs[i];
 
 		for (size_t j = 0; j < vs->nrs; j++) {
-			struct check_rs_rt *o = take_old(old, rt->n, vs, vs->rs[j]);
-			struct check_rs_rt *r = rs_rt_new(rt, vs, vs->rs[j], o);
+			struct check_rs *rs = vs->rs[j];
+			struct check_rs_rt *o, *r;
 
+			if (rs->rt && rs->rt->as_is && attached_here(rt, vs, rs)) {
+				r = rs->rt;
+				r->fresh = false;
+				kept++;
+				v[n++] = r;
+				continue;
+			}
+			o = take_old(old, nold, vs, rs);
+			r = rs_rt_new(rt, vs, rs, o);
 			if (!r) {
-				for (size_t k = 0; k < n; k++)
-					rs_rt_free(v[k]);
-				free(v);
+				apply_undo(v, n);
+				for (size_t k = 0; k < rt->n; k++)
+					rt->v[k]->as_is = false;
 				free(old);
 				return -ENOMEM;
 			}
@@ -546,14 +585,15 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 		}
 	}
 	if (check_quorum_apply(&rt->vsv, &rt->nvs, cc) < 0) {
-		for (size_t k = 0; k < n; k++)
-			rs_rt_free(v[k]);
-		free(v);
+		apply_undo(v, n);
+		for (size_t k = 0; k < rt->n; k++)
+			rt->v[k]->as_is = false;
 		free(old);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < rt->n; i++)
-		rs_rt_free(rt->v[i]);
+		if (!rt->v[i]->as_is)
+			rs_rt_free(rt->v[i]);
 	free(rt->v);
 	free(old);
 	rt->v = v;
@@ -568,9 +608,15 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 					 ? rt->notify : NULL);
 	/* A kept virtual server whose quorum or hysteresis changed. */
 	check_quorum_eval(rt->vsv, rt->nvs, rt->notify);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		/* Kept whole: its timers run on as they were. */
+		if (v[i]->as_is) {
+			v[i]->as_is = false;
+			continue;
+		}
 		for (size_t k = 0; k < v[i]->ncks; k++)
 			schedule(&v[i]->cks[k], v[i]->cks[k].next_at);
+	}
 	if (total)
 		log_info("checkers: %zu real servers, %zu kept their state", n, kept);
 	return 0;

@@ -90,6 +90,7 @@ struct check_rs_rt {
 	 * checkers changed. */
 	enum check_admin { CHECK_ADMIN_NONE, CHECK_ADMIN_DRAINED,
 			   CHECK_ADMIN_DISABLED } admin;
+	bool as_is;			/* during an apply: carried over whole */
 };
 
 /* A virtual server's quorum while the check process runs: lost when the

@@ -278,10 +278,10 @@ void *check_vs_open(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct check_conf *cc = parent;
 	struct check_vs *vs = calloc(1, sizeof(*vs));
-	struct check_vs **v;
+	struct check_vs **v = NULL;
 	int64_t mark;
 
-	if (!vs || !(v = realloc(cc->vs, (cc->nvs + 1) * sizeof(*v)))) {
+	if (!vs || !(v = check_grow(cc->vs, cc->nvs, &cc->vs_cap, sizeof(*v)))) {
 		free(vs);
 		conf_err(c, n, "out of memory");
 		return NULL;
@@ -406,6 +406,19 @@ void check_conf_init(struct check_conf *cc)
 	memset(cc, 0, sizeof(*cc));
 }
 
+void *check_grow(void *p, size_t n, size_t *cap, size_t elem)
+{
+	size_t c;
+
+	if (p && *cap > n)
+		return p;
+	c = n < 8 ? 8 : 2 * n;
+	if (!(p = realloc(p, c * elem)))
+		return NULL;
+	*cap = c;
+	return p;
+}
+
 static void rs_free(struct check_rs *rs)
 {
 	free(rs->loc.file);
@@ -437,10 +450,70 @@ static void vs_free(struct check_vs *vs)
 	free(vs);
 }
 
+int check_conf_share_add(struct check_conf *cc, const struct check_conf *from,
+			 const struct conf_node *n, size_t old_idx)
+{
+	struct check_vs_share *v;
+
+	if (old_idx >= from->nvs || !from->vs[old_idx] ||
+	    (cc->share_from && cc->share_from != from))
+		return -EINVAL;
+	v = check_grow(cc->share, cc->nshare, &cc->share_cap, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	cc->share = v;
+	cc->share_from = from;
+	v[cc->nshare++] = (struct check_vs_share){ .n = n, .old_idx = old_idx,
+						   .new_idx = SIZE_MAX };
+	return 0;
+}
+
+bool check_vs_reuse(struct check_conf *cc, const struct conf_node *n)
+{
+	struct check_vs_share *s;
+	struct check_vs **v;
+
+	/* The statements come in tree order, as they were added. */
+	if (cc->share_at >= cc->nshare || cc->share[cc->share_at].n != n)
+		return false;
+	s = &cc->share[cc->share_at++];
+	/* Out of memory: apply the statement as if it were new. */
+	if (!(v = check_grow(cc->vs, cc->nvs, &cc->vs_cap, sizeof(*v))))
+		return false;
+	cc->vs = v;
+	s->new_idx = cc->nvs;
+	cc->vs[cc->nvs++] = cc->share_from->vs[s->old_idx];
+	return true;
+}
+
+void check_conf_share_clear(struct check_conf *cc)
+{
+	free(cc->share);
+	cc->share = NULL;
+	cc->nshare = cc->share_cap = cc->share_at = 0;
+	cc->share_from = NULL;
+}
+
+void check_conf_take_shared(struct check_conf *cc, struct check_conf *from)
+{
+	if (cc->share_from != from)
+		return;
+	for (size_t i = 0; i < cc->nshare; i++)
+		if (cc->share[i].new_idx != SIZE_MAX)
+			from->vs[cc->share[i].old_idx] = NULL;
+	check_conf_share_clear(cc);
+}
+
 void check_conf_free(struct check_conf *cc)
 {
+	/* Still sharing: the shared objects are share_from's. */
+	for (size_t i = 0; i < cc->nshare; i++)
+		if (cc->share[i].new_idx != SIZE_MAX)
+			cc->vs[cc->share[i].new_idx] = NULL;
+	check_conf_share_clear(cc);
 	for (size_t i = 0; i < cc->nvs; i++)
-		vs_free(cc->vs[i]);
+		if (cc->vs[i])
+			vs_free(cc->vs[i]);
 	free(cc->vs);
 	for (size_t i = 0; i < cc->nvsg; i++) {
 		struct check_vsg *g = cc->vsg[i];

@@ -140,7 +140,7 @@ struct check_vs {
 	struct check_inherit inh;
 
 	struct check_rs **rs;
-	size_t nrs;
+	size_t nrs, rs_cap;		/* rs_cap: room in rs (doubled) */
 	/* The quorum state while the check process runs (check_rs_rt.h);
 	 * NULL in a config that only was read. */
 	struct check_vs_rt *rt;
@@ -164,19 +164,55 @@ struct check_vsg {
 	size_t n;
 };
 
+/* A virtual_server a reload carries over: the statement of the new tree
+ * and the object the same statement made in the config replaced. */
+struct check_vs_share {
+	const struct conf_node *n;
+	size_t old_idx;			/* in the old config's vs */
+	size_t new_idx;			/* in this one's; SIZE_MAX: not taken */
+};
+
 struct check_conf {
 	struct check_vs **vs;
-	size_t nvs;
+	size_t nvs, vs_cap;		/* vs_cap: room in vs (doubled) */
 	struct check_vsg **vsg;
 	size_t nvsg;
 	/* lvs_sync_daemon is set (global_defs, which check/ cannot see:
 	 * tandem/ sets this before check_conf_finish). */
 	bool sync_daemon;
 	struct check_ssl *ssl;		/* the SSL block; NULL: none */
+	/* Virtual servers carried over from share_from, the config a reload
+	 * replaces: their statements did not change, so their objects (and
+	 * the checker state hanging off them) serve both configs until one
+	 * is freed (check_conf_take_shared, check_conf_free). */
+	const struct check_conf *share_from;
+	struct check_vs_share *share;
+	size_t nshare, share_cap, share_at;
 };
 
 void check_conf_init(struct check_conf *cc);
+/* Room for one more element of size elem in p (n used, *cap allocated),
+ * doubling so a file of thousands of blocks is not copied once per
+ * block: the array to use from now on, or NULL when out of memory (p is
+ * then unchanged). */
+void *check_grow(void *p, size_t n, size_t *cap, size_t elem);
 void check_conf_free(struct check_conf *cc);
+
+/* Before applying a reload's tree to cc: statement n (a virtual_server,
+ * added in tree order) is the same as the old_idx-th one of from, whose
+ * object cc may then take over instead of applying n again.  0 or
+ * -ENOMEM. */
+int check_conf_share_add(struct check_conf *cc, const struct check_conf *from,
+			 const struct conf_node *n, size_t old_idx);
+/* The virtual_server block's reuse hook: true when n's object was taken
+ * over (appended to cc->vs). */
+bool check_vs_reuse(struct check_conf *cc, const struct conf_node *n);
+/* from (cc's share_from) is about to be freed while cc lives on: cc
+ * becomes the only owner of what it took over.  (check_conf_free of a
+ * cc that still shares leaves the shared objects to share_from.) */
+void check_conf_take_shared(struct check_conf *cc, struct check_conf *from);
+/* Forget the shares planned (none taken yet). */
+void check_conf_share_clear(struct check_conf *cc);
 
 /* The top-level statements, for the top table's CONF_T_CUSTOM entries:
  * obj is the struct check_conf. */

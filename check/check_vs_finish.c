@@ -58,21 +58,30 @@ static int cmp_ref(const void *a, const void *b)
 static int check_dups(struct check_conf *cc, struct conf_diag *d)
 {
 	struct svc_ref *refs = NULL, *nr;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int r = 0;
 
 	for (size_t i = 0; i < cc->nvs; i++) {
 		struct ipvs_service *s;
 		long k = check_vs_services(cc, cc->vs[i], &s);
 
-		if (k < 0 || !(nr = realloc(refs, (n + (size_t)k + 1) *
-						  sizeof(*nr)))) {
+		/* Doubled: one copy per virtual_server was quadratic. */
+		if (k >= 0 && n + (size_t)k >= cap) {
+			size_t c = cap ? cap : 64;
+
+			while (c <= n + (size_t)k)
+				c *= 2;
+			if ((nr = realloc(refs, c * sizeof(*nr)))) {
+				refs = nr;
+				cap = c;
+			}
+		}
+		if (k < 0 || n + (size_t)k >= cap) {
 			free(refs);
 			if (k > 0)
 				free(s);
 			return -ENOMEM;
 		}
-		refs = nr;
 		for (long j = 0; j < k; j++)
 			refs[n++] = (struct svc_ref){ .svc = s[j], .vs = i };
 		free(s);
@@ -206,9 +215,19 @@ static int check_vs(struct check_conf *cc, struct check_vs *vs,
 	return 0;
 }
 
+/* Is cc->vs[i] taken over from the config a reload replaces?  *at walks
+ * the shares, which are in the order of cc->vs. */
+static bool taken_over(const struct check_conf *cc, size_t i, size_t *at)
+{
+	while (*at < cc->nshare && (cc->share[*at].new_idx == SIZE_MAX ||
+				    cc->share[*at].new_idx < i))
+		(*at)++;
+	return *at < cc->nshare && cc->share[*at].new_idx == i;
+}
+
 int check_conf_finish(struct check_conf *cc, struct conf_diag *d)
 {
-	size_t before = d->errors;
+	size_t before = d->errors, at = 0;
 
 	for (size_t i = 0; i < cc->nvs; i++) {
 		struct check_vs *vs = cc->vs[i];
@@ -223,8 +242,13 @@ int check_conf_finish(struct check_conf *cc, struct conf_diag *d)
 	}
 	if (check_dups(cc, d) == -ENOMEM)
 		goto nomem;
+	/* A virtual server taken over passed these checks in the config
+	 * it comes from, against the same groups and global_defs (the
+	 * condition for taking it over): only the checks across virtual
+	 * servers, above, have something new to look at. */
 	for (size_t i = 0; i < cc->nvs; i++)
-		if (check_vs(cc, cc->vs[i], d) == -ENOMEM)
+		if (!taken_over(cc, i, &at) &&
+		    check_vs(cc, cc->vs[i], d) == -ENOMEM)
 			goto nomem;
 	return d->errors > before ? -1 : 0;
 nomem:

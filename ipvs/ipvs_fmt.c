@@ -21,7 +21,8 @@ void ipvs_service_init(struct ipvs_service *s, int af)
 	memset(s, 0, sizeof(*s));
 	s->af = (uint16_t)af;
 	s->netmask = af == AF_INET6 ? 128 : 0xffffffffu;
-	snprintf(s->sched, sizeof(s->sched), "%s", "wlc");
+	/* Not snprintf: this runs once per service of every table built. */
+	memcpy(s->sched, "wlc", sizeof("wlc"));
 }
 
 void ipvs_dest_init(struct ipvs_dest *d, int af)

@@ -63,6 +63,20 @@ static int cmp_dest(const void *x, const void *y)
 	return ipvs_dest_cmp(x, y, 0);
 }
 
+/* Tables built from a config are mostly in order already (as written,
+ * and the kernel lists them back so too): a look costs n compares where
+ * a sort costs n log n and moves every element. */
+static bool in_order(const void *base, size_t n, size_t size,
+		     int (*cmp)(const void *, const void *))
+{
+	const char *p = base;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0)
+			return false;
+	return true;
+}
+
 static const struct ipvs_vs **sorted_vs(const struct ipvs_table *t)
 {
 	const struct ipvs_vs **v = malloc((t->n ? t->n : 1) * sizeof(*v));
@@ -71,23 +85,38 @@ static const struct ipvs_vs **sorted_vs(const struct ipvs_table *t)
 		return NULL;
 	for (size_t i = 0; i < t->n; i++)
 		v[i] = &t->vs[i];
-	qsort(v, t->n, sizeof(*v), cmp_vs);
+	if (!in_order(v, t->n, sizeof(*v), cmp_vs))
+		qsort(v, t->n, sizeof(*v), cmp_vs);
 	return v;
 }
 
-static struct ipvs_dest *sorted_dests(const struct ipvs_vs *vs)
+/* A service's destinations in key order with their family resolved:
+ * its own array when it already is so (a copy would be the same bytes),
+ * else a sorted copy in *copy, to free. */
+static const struct ipvs_dest *sorted_dests(const struct ipvs_vs *vs,
+					    struct ipvs_dest **copy)
 {
+	static const struct ipvs_dest none;
 	size_t n = vs ? vs->ndests : 0;
-	struct ipvs_dest *d = malloc((n ? n : 1) * sizeof(*d));
+	struct ipvs_dest *d;
+	bool resolved = true;
 
-	if (!d)
+	*copy = NULL;
+	for (size_t i = 0; i < n && resolved; i++)
+		resolved = vs->dests[i].af != 0;
+	if (!n)
+		return &none;
+	if (resolved && in_order(vs->dests, n, sizeof(*vs->dests), cmp_dest))
+		return vs->dests;
+	if (!(d = *copy = malloc(n * sizeof(*d))))
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		d[i] = vs->dests[i];
 		if (!d[i].af)
 			d[i].af = vs->svc.af;
 	}
-	qsort(d, n, sizeof(*d), cmp_dest);
+	if (!in_order(d, n, sizeof(*d), cmp_dest))
+		qsort(d, n, sizeof(*d), cmp_dest);
 	return d;
 }
 
@@ -112,8 +141,12 @@ static bool owned_dest(const struct ipvs_dest *own, size_t n, const struct ipvs_
 static int merge_dests(struct ipvs_plan *p, const struct ipvs_vs *want,
 		       const struct ipvs_vs *have, const struct ipvs_vs *owned, bool flush)
 {
-	struct ipvs_dest *w = sorted_dests(want), *h = sorted_dests(have);
-	struct ipvs_dest *o = owned ? sorted_dests(owned) : NULL;
+	struct ipvs_dest *wc, *hc, *oc = NULL;
+	const struct ipvs_dest *w = sorted_dests(want, &wc),
+			       *h = sorted_dests(have, &hc);
+	/* A reload owns what it diffs against: one sorted index serves. */
+	const struct ipvs_dest *o = !owned ? NULL : owned == have ? h
+					 : sorted_dests(owned, &oc);
 	size_t i = 0, j = 0, nw = want->ndests, nh = have->ndests;
 	size_t no = owned ? owned->ndests : 0;
 	int r = 0;
@@ -143,9 +176,9 @@ static int merge_dests(struct ipvs_plan *p, const struct ipvs_vs *want,
 		while (i < nw && ipvs_dest_cmp(&w[i], &w[i - 1], 0) == 0);
 	}
 out:
-	free(w);
-	free(h);
-	free(o);
+	free(wc);
+	free(hc);
+	free(oc);
 	return r;
 }
 
@@ -176,7 +209,10 @@ int ipvs_reconcile(const struct ipvs_table *want, const struct ipvs_table *have,
 	const struct ipvs_table *owned = opts ? opts->owned : NULL;
 	bool flush = opts && opts->flush;
 	const struct ipvs_vs **w = sorted_vs(want), **h = sorted_vs(have);
-	const struct ipvs_vs **o = owned ? sorted_vs(owned) : NULL;
+	/* A reload diffs against the table it owns (no kernel dump): then
+	 * one sorted index serves both. */
+	const struct ipvs_vs **o = !owned ? NULL : owned == have ? h
+					  : sorted_vs(owned);
 	size_t i = 0, j = 0;
 	int r = 0;
 
@@ -221,7 +257,8 @@ int ipvs_reconcile(const struct ipvs_table *want, const struct ipvs_table *have,
 out:
 	free(w);
 	free(h);
-	free(o);
+	if (o != h)
+		free(o);
 	if (r < 0)
 		ipvs_plan_free(plan);
 	return r;

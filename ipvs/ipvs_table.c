@@ -20,7 +20,16 @@ void ipvs_table_free(struct ipvs_table *t)
 		free(t->vs[i].dests);
 	free(t->vs);
 	t->vs = NULL;
-	t->n = 0;
+	t->n = t->cap = 0;
+}
+
+/* The room for one more of n entries when cap is there: doubled, so a
+ * table of thousands of services is not copied once per service. */
+static size_t grown(size_t n, size_t cap)
+{
+	if (cap > n)
+		return cap;
+	return n < 8 ? 8 : 2 * n;
 }
 
 int ipvs_table_read(struct ipvs_nl *nl, struct ipvs_table *t)
@@ -56,11 +65,14 @@ int ipvs_table_read(struct ipvs_nl *nl, struct ipvs_table *t)
 
 struct ipvs_vs *ipvs_table_add_service(struct ipvs_table *t, const struct ipvs_service *s)
 {
-	struct ipvs_vs *v = realloc(t->vs, (t->n + 1) * sizeof(*v));
+	size_t cap = grown(t->n, t->cap);
+	struct ipvs_vs *v = cap == t->cap ? t->vs
+					  : realloc(t->vs, cap * sizeof(*v));
 
 	if (!v)
 		return NULL;
 	t->vs = v;
+	t->cap = cap;
 	v = &t->vs[t->n++];
 	memset(v, 0, sizeof(*v));
 	v->svc = *s;
@@ -69,11 +81,14 @@ struct ipvs_vs *ipvs_table_add_service(struct ipvs_table *t, const struct ipvs_s
 
 struct ipvs_dest *ipvs_vs_add_dest(struct ipvs_vs *vs, const struct ipvs_dest *d)
 {
-	struct ipvs_dest *l = realloc(vs->dests, (vs->ndests + 1) * sizeof(*l));
+	size_t cap = grown(vs->ndests, vs->dests_cap);
+	struct ipvs_dest *l = cap == vs->dests_cap ? vs->dests
+			      : realloc(vs->dests, cap * sizeof(*l));
 
 	if (!l)
 		return NULL;
 	vs->dests = l;
+	vs->dests_cap = cap;
 	l[vs->ndests] = *d;
 	return &l[vs->ndests++];
 }

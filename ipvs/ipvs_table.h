@@ -15,11 +15,13 @@ struct ipvs_vs {
 	struct ipvs_service svc;
 	struct ipvs_dest *dests;	/* malloc'ed, ndests entries */
 	size_t ndests;
+	size_t dests_cap;		/* room in dests (0: exactly ndests) */
 };
 
 struct ipvs_table {
 	struct ipvs_vs *vs;		/* malloc'ed, n entries */
 	size_t n;
+	size_t cap;			/* room in vs (0: exactly n) */
 };
 
 /* Read the kernel's table into t (emptied first).  0 or -errno, with the

@@ -80,6 +80,10 @@ struct conf_tree {
 	void *priv;			/* reader-owned storage */
 };
 
+/* Are a and b the same statement: file, lines, words and everything
+ * inside alike?  (For a reload: what did not change in any way.) */
+bool conf_node_same(const struct conf_node *a, const struct conf_node *b);
+
 struct conf_read_opts {
 	const char *config_id;	/* @ID lines; NULL: host name w/o domain */
 	unsigned max_include_depth;	/* 0: default (32) */
@@ -162,6 +166,11 @@ struct conf_block {
 		      void *parent);
 	/* Whole-block validation once every keyword was applied. */
 	int (*close)(struct conf_ctx *c, const struct conf_node *n, void *obj);
+	/* Optional, tried before open: return true when parent already has
+	 * an object for this statement (a reload carried over the one an
+	 * identical statement made), and the block is then not applied. */
+	bool (*reuse)(struct conf_ctx *c, const struct conf_node *n,
+		      void *parent);
 };
 
 /* Walk the tree's top-level statements against top, storing into obj.

@@ -468,6 +468,8 @@ int conf_apply_block(struct conf_ctx *c, const struct conf_node *n,
 			 "deeper");
 		return -1;
 	}
+	if (b->reuse && b->reuse(c, n, obj))
+		return 0;
 	if (b->open) {
 		o = b->open(c, n, obj);
 		if (!o)

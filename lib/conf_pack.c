@@ -97,10 +97,12 @@ static uint32_t conf_count(const struct conf_node *n)
  * the word, the arguments, the count of statements inside, and those. */
 static void conf_pack_level(struct conf_packer *p, const struct conf_node *n)
 {
+	size_t small[16];
+
 	for (; n; n = n->next) {
 		size_t wl = strlen(n->word), need = 6 * CONF_VARINT_MAX +
 						    wl + 1;
-		size_t *al = n->nargs <= 16 ? (size_t[16]){ 0 } :
+		size_t *al = n->nargs <= 16 ? small :
 			conf_xmalloc(n->nargs * sizeof(*al));
 
 		for (size_t i = 0; i < n->nargs; i++) {
@@ -127,35 +129,43 @@ static void conf_pack_level(struct conf_packer *p, const struct conf_node *n)
 	}
 }
 
+/* The files the statements name, in first-seen order, before anything
+ * is written: the header can then go first in the one buffer, rather
+ * than the whole pack being copied behind it. */
+static void conf_pack_files(struct conf_packer *p, const struct conf_node *n)
+{
+	for (; n; n = n->next) {
+		conf_file_idx(p, n->file);
+		conf_pack_files(p, n->child);
+	}
+}
+
 int conf_pack(const struct conf_tree *t, char **buf, size_t *len)
 {
 	struct conf_packer p;
-	struct conf_buf out = { 0 };
 	const struct conf_node *first = t ? t->first : NULL;
 	unsigned char *o;
 
 	memset(&p, 0, sizeof(p));
-	/* Statements first (they name the files), then the header. */
+	conf_pack_files(&p, first);
+	conf_buf_add(&p.out, CONF_PACK_MAGIC, sizeof(CONF_PACK_MAGIC) - 1);
 	conf_buf_reserve(&p.out, CONF_VARINT_MAX);
-	p.out.len = (size_t)((char *)conf_put_var((unsigned char *)p.out.p,
-						  conf_count(first)) - p.out.p);
-	conf_pack_level(&p, first);
-	conf_buf_add(&out, CONF_PACK_MAGIC, sizeof(CONF_PACK_MAGIC) - 1);
-	conf_buf_reserve(&out, CONF_VARINT_MAX);
-	o = conf_put_var((unsigned char *)out.p + out.len, (uint32_t)p.nfiles);
-	out.len = (size_t)((char *)o - out.p);
+	o = conf_put_var((unsigned char *)p.out.p + p.out.len, (uint32_t)p.nfiles);
+	p.out.len = (size_t)((char *)o - p.out.p);
 	for (size_t i = 0; i < p.nfiles; i++) {
 		size_t n = strlen(p.files[i]);
 
-		conf_buf_reserve(&out, CONF_VARINT_MAX + n + 1);
-		o = conf_put_str((unsigned char *)out.p + out.len, p.files[i], n);
-		out.len = (size_t)((char *)o - out.p);
+		conf_buf_reserve(&p.out, CONF_VARINT_MAX + n + 1);
+		o = conf_put_str((unsigned char *)p.out.p + p.out.len, p.files[i], n);
+		p.out.len = (size_t)((char *)o - p.out.p);
 	}
-	conf_buf_add(&out, p.out.p, p.out.len);
-	conf_buf_free(&p.out);
+	conf_buf_reserve(&p.out, CONF_VARINT_MAX);
+	o = conf_put_var((unsigned char *)p.out.p + p.out.len, conf_count(first));
+	p.out.len = (size_t)((char *)o - p.out.p);
+	conf_pack_level(&p, first);
 	free(p.files);
-	*buf = out.p;
-	*len = out.len;
+	*buf = p.out.p;
+	*len = p.out.len;
 	return 0;
 }
 

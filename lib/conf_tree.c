@@ -201,3 +201,28 @@ void conf_tree_free(struct conf_tree *t)
 	}
 	free(t);
 }
+
+static bool conf_str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool conf_list_same(const struct conf_node *a, const struct conf_node *b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (!conf_node_same(a, b))
+			return false;
+	return !a && !b;
+}
+
+bool conf_node_same(const struct conf_node *a, const struct conf_node *b)
+{
+	if (a->line != b->line || a->end_line != b->end_line ||
+	    a->block != b->block || a->nargs != b->nargs ||
+	    strcmp(a->word, b->word) || !conf_str_same(a->file, b->file))
+		return false;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (strcmp(a->args[i], b->args[i]))
+			return false;
+	return conf_list_same(a->child, b->child);
+}

@@ -78,11 +78,21 @@ static void *vs_open(struct conf_ctx *c, const struct conf_node *n,
 	return check_vs_open(c, n, &((struct tandem_config *)parent)->check);
 }
 
+/* A reload in the check child takes over what an unchanged statement
+ * made (config_load_packed). */
+static bool vs_reuse(struct conf_ctx *c, const struct conf_node *n,
+		     void *parent)
+{
+	(void)c;
+	return check_vs_reuse(&((struct tandem_config *)parent)->check, n);
+}
+
 static const struct conf_block top_vs_block = {
 	.name = "virtual_server",
 	.keywords = check_vs_keywords,
 	.open = vs_open,
 	.close = check_vs_close,
+	.reuse = vs_reuse,
 };
 
 static int vsg_stmt(struct conf_ctx *c, const struct conf_node *n, void *obj)

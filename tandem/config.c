@@ -64,16 +64,58 @@ static void track_files_to_check(struct tandem_config *cfg, struct conf_diag *d)
 }
 #endif
 
-/* The second stage, shared by both loaders. */
+#ifdef WITH_LVS
+/* A reload's tree against the config it replaces, in the check child:
+ * when every top-level statement is where it was and each one other
+ * than a virtual_server is exactly as before (so nothing a virtual
+ * server depends on moved), every virtual_server that is exactly as
+ * before is taken over with its real servers, checkers and their state
+ * instead of being applied again.  That is the whole cost of a reload
+ * of a large file that changed one weight.  Anything else applies
+ * everything, as a first load does. */
+static void plan_shares(struct tandem_config *cfg,
+			const struct tandem_config *base)
+{
+	const struct conf_node *a, *b;
+	size_t nvs = 0;
+
+	if (!base || !base->tree || !cfg->tree)
+		return;
+	for (a = cfg->tree->first, b = base->tree->first; a && b;
+	     a = a->next, b = b->next) {
+		bool vs = !strcmp(a->word, "virtual_server");
+
+		if (vs != !strcmp(b->word, "virtual_server") ||
+		    (!vs && !conf_node_same(a, b)))
+			goto none;
+		if (!vs)
+			continue;
+		if (conf_node_same(a, b) &&
+		    check_conf_share_add(&cfg->check, &base->check, a, nvs) < 0)
+			goto none;
+		nvs++;
+	}
+	if (!a && !b && nvs == base->check.nvs)
+		return;
+none:
+	check_conf_share_clear(&cfg->check);
+}
+#endif
+
+/* The second stage, shared by the loaders.  validated: the parent
+ * checked these very statements, so the whole-file checks that only
+ * find errors are not made again. */
 static struct tandem_config *finish(struct tandem_config *cfg,
-				    struct conf_diag *d, size_t errors_before)
+				    struct conf_diag *d, size_t errors_before,
+				    size_t diags_before, bool validated)
 {
 	if (cfg->tree)
 		conf_apply(cfg->tree, &conf_top_block, cfg, d);
 #ifdef WITH_LVS
 	/* check/ cannot see global_defs: tell it what its checks need. */
 	cfg->check.sync_daemon = cfg->gd.lvs_sync_daemon.ifname != NULL;
-	check_conf_finish(&cfg->check, d);
+	if (!validated)
+		check_conf_finish(&cfg->check, d);
 	track_files_to_check(cfg, d);
 #endif
 #ifdef WITH_VRRP
@@ -92,6 +134,7 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 		conf_diag_add(d, CONF_ERROR, cfg->path, 0,
 			      "global_defs: out of memory");
 	conf_top_needs(cfg->tree, &cfg->needs_vrrp, &cfg->needs_check);
+	cfg->clean = d->n == diags_before;
 	if (d->errors > errors_before) {
 		config_free(cfg);
 		return NULL;
@@ -111,7 +154,7 @@ struct tandem_config *config_load(const char *path,
 				  const struct config_load_opts *o,
 				  struct conf_diag *d)
 {
-	size_t before = d->errors;
+	size_t before = d->errors, diags = d->n;
 	struct conf_read_opts ro;
 	struct tandem_config *cfg = cfg_new(path);
 
@@ -121,7 +164,11 @@ struct tandem_config *config_load(const char *path,
 	}
 	read_opts(o, &ro);
 	conf_read_file(path, &ro, d, &cfg->tree);
-	return finish(cfg, d, before);
+#ifdef WITH_LVS
+	if (o && o->base && o->base->clean)
+		plan_shares(cfg, o->base);
+#endif
+	return finish(cfg, d, before, diags, false);
 }
 
 struct tandem_config *config_load_buffer(const char *name, const char *buf,
@@ -129,7 +176,7 @@ struct tandem_config *config_load_buffer(const char *name, const char *buf,
 					 const struct config_load_opts *o,
 					 struct conf_diag *d)
 {
-	size_t before = d->errors;
+	size_t before = d->errors, diags = d->n;
 	struct conf_read_opts ro;
 	struct tandem_config *cfg = cfg_new(name);
 
@@ -139,13 +186,15 @@ struct tandem_config *config_load_buffer(const char *name, const char *buf,
 	}
 	read_opts(o, &ro);
 	conf_read_buffer(name, buf, len, &ro, d, &cfg->tree);
-	return finish(cfg, d, before);
+	return finish(cfg, d, before, diags, false);
 }
 
 struct tandem_config *config_load_packed(const char *name, const char *buf,
-					 size_t len, struct conf_diag *d)
+					 size_t len,
+					 const struct tandem_config *base,
+					 struct conf_diag *d)
 {
-	size_t before = d->errors;
+	size_t before = d->errors, diags = d->n;
 	struct tandem_config *cfg = cfg_new(name);
 
 	if (!cfg) {
@@ -158,7 +207,23 @@ struct tandem_config *config_load_packed(const char *name, const char *buf,
 		config_free(cfg);
 		return NULL;
 	}
-	return finish(cfg, d, before);
+#ifdef WITH_LVS
+	plan_shares(cfg, base);
+#else
+	(void)base;
+#endif
+	return finish(cfg, d, before, diags, true);
+}
+
+void config_take_shared(struct tandem_config *cfg, struct tandem_config *base)
+{
+#ifdef WITH_LVS
+	if (cfg && base)
+		check_conf_take_shared(&cfg->check, &base->check);
+#else
+	(void)cfg;
+	(void)base;
+#endif
 }
 
 int config_pack(const struct tandem_config *cfg, char **buf, size_t *len)

@@ -33,10 +33,17 @@ struct tandem_config {
 	/* Which children the config needs (before -P/-C/--all). */
 	bool needs_vrrp;
 	bool needs_check;
+	bool clean;			/* its load gave no diagnostic */
 };
 
 struct config_load_opts {
 	const char *config_id;		/* -i; NULL: host name w/o domain */
+	/* A reload: the running config.  When its own load gave no
+	 * diagnostic at all, a virtual_server whose statement did not
+	 * change is taken over from it, as config_load_packed does, rather
+	 * than applied again (which could only find nothing again); the
+	 * whole-file checks still see every one. */
+	const struct tandem_config *base;
 };
 
 /* Read and validate path.  On success return the config (diagnostics may
@@ -50,9 +57,18 @@ struct tandem_config *config_load_buffer(const char *name, const char *buf,
 					 const struct config_load_opts *o,
 					 struct conf_diag *d);
 /* From config_pack's output, as the parent validated it: the tables are
- * applied to the unpacked tree (name: for messages without a location). */
+ * applied to the unpacked tree (name: for messages without a location).
+ * With base (the config this one replaces, or NULL), a virtual_server
+ * whose statement did not change is taken over from base rather than
+ * applied again: the two share it until config_take_shared or the
+ * result is freed (base must outlive the result until then). */
 struct tandem_config *config_load_packed(const char *name, const char *buf,
-					 size_t len, struct conf_diag *d);
+					 size_t len,
+					 const struct tandem_config *base,
+					 struct conf_diag *d);
+/* base is about to be freed and cfg (loaded against it) replaces it: cfg
+ * becomes the only owner of what it shares with base. */
+void config_take_shared(struct tandem_config *cfg, struct tandem_config *base);
 /* cfg's statements packed for config_load_packed in a child: *buf is
  * malloc'd.  Returns 0. */
 int config_pack(const struct tandem_config *cfg, char **buf, size_t *len);

@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 {
 	struct tandem_opts o;
 	struct log_opts lo = { .ident = "tandem" };
-	struct config_load_opts clo;
+	struct config_load_opts clo = { .config_id = NULL };
 	struct tandem_config *cfg;
 	struct conf_diag d;
 	char *conf = NULL, *pidf = NULL, *vpid = NULL, *cpid = NULL;

@@ -100,6 +100,15 @@ struct parent {
 	struct metrics_parent_info stats;	/* reloads, for the metrics */
 };
 
+/* The config a reload replaced goes; the running one may share virtual
+ * servers with it (config_load's base), which it keeps. */
+static void drop_old_cfg(struct parent *p)
+{
+	config_take_shared(p->cfg, p->old_cfg);
+	config_free(p->old_cfg);
+	p->old_cfg = NULL;
+}
+
 static uint64_t now_usec(struct parent *p)
 {
 	uint64_t t = 0;
@@ -183,8 +192,7 @@ static void maybe_ready(struct parent *p)
 		log_info("reload complete");
 		sdn_ready("running");
 		update_status(p);
-		config_free(p->old_cfg);
-		p->old_cfg = NULL;
+		drop_old_cfg(p);
 		ctl_reload_complete();
 	}
 }
@@ -607,7 +615,10 @@ static void metrics_info(struct metrics_parent_info *out, void *ud)
 
 static void reload(struct parent *p)
 {
-	struct config_load_opts lo = { .config_id = p->o->config_id };
+	/* What did not change is taken over from the running config
+	 * rather than applied again (config_load). */
+	struct config_load_opts lo = { .config_id = p->o->config_id,
+				       .base = p->cfg };
 	struct tandem_config *ncfg;
 	bool want[CHILD_NTYPES];
 	struct conf_diag d;
@@ -643,7 +654,7 @@ static void reload(struct parent *p)
 		sdn_ready("running (last reload failed)");
 		return;
 	}
-	config_free(p->old_cfg);
+	drop_old_cfg(p);
 	p->old_cfg = p->cfg;
 	p->cfg = ncfg;
 	p->stats.reloads_ok++;

@@ -6,6 +6,7 @@
  * reload hands to the children: the same statements with their files and
  * lines, and a damaged pack refused.
  */
+#define _GNU_SOURCE	/* asprintf */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,9 @@
 #include "lib/conf.h"
 #include "tandem/config.h"
 #include "tandem/global_defs.h"
+#ifdef WITH_LVS
+#include "check/check_rs_rt.h"
+#endif
 
 struct tmp {
 	char dir[64];
@@ -340,7 +344,7 @@ static void test_pack_round_trip(void **state)
 		conf_diag_print(&d, stderr);
 	assert_non_null(a);
 	assert_int_equal(config_pack(a, &buf, &len), 0);
-	b = config_load_packed(path, buf, len, &d);
+	b = config_load_packed(path, buf, len, NULL, &d);
 	if (!b)
 		conf_diag_print(&d, stderr);
 	assert_non_null(b);
@@ -361,15 +365,15 @@ static void test_pack_round_trip(void **state)
 	for (size_t n = 0; n < len; n++) {
 		size_t before = d.errors;
 
-		assert_null(config_load_packed(path, buf, n, &d));
+		assert_null(config_load_packed(path, buf, n, NULL, &d));
 		assert_int_equal(d.errors, before + 1);
 	}
 	buf[0] ^= 1;
-	assert_null(config_load_packed(path, buf, len, &d));
+	assert_null(config_load_packed(path, buf, len, NULL, &d));
 	buf[0] ^= 1;
 	/* a string length pointing past the end */
 	memset(buf + len - 8, 0xff, 4);
-	assert_null(config_load_packed(path, buf, len, &d));
+	assert_null(config_load_packed(path, buf, len, NULL, &d));
 	conf_diag_free(&d);
 
 	/* An empty tree packs and loads too. */
@@ -379,7 +383,7 @@ static void test_pack_round_trip(void **state)
 	free(buf);
 	assert_int_equal(config_pack(b, &buf, &len), 0);
 	config_free(b);
-	b = config_load_packed("e.conf", buf, len, &d);
+	b = config_load_packed("e.conf", buf, len, NULL, &d);
 	assert_non_null(b);
 	assert_null(b->tree->first);
 	config_free(b);
@@ -391,6 +395,191 @@ static void test_pack_round_trip(void **state)
 	free(inc);
 	free(path);
 }
+
+#ifdef WITH_LVS
+static char *share_text(int weight, const char *router_id)
+{
+	char *s = NULL;
+
+	assert_true(asprintf(&s, "global_defs {\n  router_id %s\n}\n"
+			     "virtual_server 192.0.2.1 80 {\n"
+			     "  real_server 198.51.100.1 80 {\n    weight 2\n  }\n"
+			     "  real_server 198.51.100.2 80 {\n    weight 3\n  }\n}\n"
+			     "virtual_server 192.0.2.2 80 {\n"
+			     "  real_server 198.51.100.3 80 {\n    weight %d\n  }\n}\n"
+			     "virtual_server 192.0.2.3 80 {\n"
+			     "  real_server 198.51.100.4 80 {\n    weight 5\n  }\n}\n",
+			     router_id, weight) > 0);
+	return s;
+}
+
+/* The parent's config of text at path, packed and loaded in a child
+ * against base. */
+static struct tandem_config *reload_from(const struct tmp *t, const char *text,
+					 const struct tandem_config *base,
+					 char **parent_dump)
+{
+	char *path = write_file(t, "share.conf", text);
+	struct conf_diag d;
+	struct tandem_config *p, *c;
+	char *buf;
+	size_t len;
+
+	conf_diag_init(&d);
+	p = config_load(path, NULL, &d);
+	assert_non_null(p);
+	assert_int_equal(config_pack(p, &buf, &len), 0);
+	c = config_load_packed(path, buf, len, base, &d);
+	assert_non_null(c);
+	assert_int_equal(d.errors, 0);
+	*parent_dump = dump_to_string(p);
+	conf_diag_free(&d);
+	config_free(p);
+	free(buf);
+	free(path);
+	return c;
+}
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+/* A reload in the check child takes over the virtual_servers whose
+ * statements did not change, objects and checker state, and applies the
+ * others: the result is the config the parent read, whichever of the
+ * two configs is freed first. */
+static void test_packed_share(void **state)
+{
+	const struct tmp *t = *state;
+	char *ta = share_text(4, "a"), *tb = share_text(9, "a"),
+	     *tc = share_text(9, "c"), *pd, *cd;
+	struct tandem_config *a, *b, *c;
+	struct check_rs_rt *kept;
+	struct check_rt *rt;
+	sd_event *e;
+
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(check_rt_new(e, nothing, NULL, &rt), 0);
+	a = reload_from(t, ta, NULL, &pd);
+	free(pd);
+	assert_int_equal(a->check.nvs, 3);
+	assert_int_equal(check_rt_apply(rt, &a->check), 0);
+	kept = a->check.vs[0]->rs[1]->rt;
+	assert_non_null(kept);
+
+	/* One weight changed: the other two are the same objects. */
+	b = reload_from(t, tb, a, &pd);
+	cd = dump_to_string(b);
+	assert_string_equal(cd, pd);
+	free(cd);
+	free(pd);
+	assert_ptr_equal(b->check.vs[0], a->check.vs[0]);
+	assert_ptr_not_equal(b->check.vs[1], a->check.vs[1]);
+	assert_ptr_equal(b->check.vs[2], a->check.vs[2]);
+	assert_int_equal(b->check.vs[1]->rs[0]->weight, 9);
+	assert_int_equal(a->check.vs[1]->rs[0]->weight, 4);
+	/* The reload is given up: a runs on, whole. */
+	config_free(b);
+	assert_int_equal(a->check.vs[0]->nrs, 2);
+	assert_int_equal(a->check.vs[2]->rs[0]->weight, 5);
+
+	/* Taken this time: the state of what did not change is kept
+	 * whole, the changed server's is carried over as before. */
+	b = reload_from(t, tb, a, &pd);
+	free(pd);
+	assert_int_equal(check_rt_apply(rt, &b->check), 0);
+	assert_ptr_equal(b->check.vs[0]->rs[1]->rt, kept);
+	assert_non_null(b->check.vs[1]->rs[0]->rt);
+	assert_false(b->check.vs[1]->rs[0]->rt->fresh);
+	config_take_shared(b, a);
+	config_free(a);
+	assert_int_equal(b->check.vs[0]->rs[1]->weight, 3);
+	assert_int_equal(check_rs_weight(b->check.vs[0], b->check.vs[0]->rs[1]), 3);
+
+	/* Anything else changed (global_defs): everything is applied. */
+	c = reload_from(t, tc, b, &pd);
+	cd = dump_to_string(c);
+	assert_string_equal(cd, pd);
+	free(cd);
+	free(pd);
+	for (size_t i = 0; i < 3; i++)
+		assert_ptr_not_equal(c->check.vs[i], b->check.vs[i]);
+	assert_int_equal(check_rt_apply(rt, &c->check), 0);
+	config_take_shared(c, b);
+	config_free(b);
+	assert_int_equal(check_rs_weight(c->check.vs[0], c->check.vs[0]->rs[1]), 3);
+	check_rt_free(rt);
+	config_free(c);
+	sd_event_unref(e);
+	free(ta);
+	free(tb);
+	free(tc);
+}
+#endif
+
+#ifdef WITH_LVS
+/* The parent's reload against its running config: the same sharing, only
+ * from a config whose load said nothing (so no warning of an unchanged
+ * statement is lost), with the same diagnostics as a load from scratch. */
+static void test_load_share(void **state)
+{
+	const struct tmp *t = *state;
+	char *ta = share_text(4, "a"), *tb = share_text(9, "a");
+	char *path = write_file(t, "pshare.conf", ta), *da, *db;
+	struct conf_diag d, d2;
+	struct tandem_config *a, *b, *w, *x;
+	struct config_load_opts o = { .base = NULL };
+
+	conf_diag_init(&d);
+	a = config_load(path, NULL, &d);
+	assert_non_null(a);
+	assert_true(a->clean);
+	free(path);
+	path = write_file(t, "pshare.conf", tb);
+	o.base = a;
+	b = config_load(path, &o, &d);
+	assert_non_null(b);
+	assert_int_equal(d.n, 0);
+	assert_ptr_equal(b->check.vs[0], a->check.vs[0]);
+	assert_ptr_not_equal(b->check.vs[1], a->check.vs[1]);
+	assert_int_equal(b->check.vs[1]->rs[0]->weight, 9);
+	x = config_load(path, NULL, &d);
+	da = dump_to_string(b);
+	db = dump_to_string(x);
+	assert_string_equal(da, db);
+	free(da);
+	free(db);
+	config_free(x);
+	/* The running config goes first this time. */
+	config_take_shared(b, a);
+	config_free(a);
+	assert_int_equal(b->check.vs[0]->rs[1]->weight, 3);
+
+	/* A warning in the running config's load (lb_algo is deprecated):
+	 * nothing is shared, and the reload warns again. */
+	free(path);
+	path = write_file(t, "pshare.conf", "virtual_server 192.0.2.1 80 {\n"
+			  "  lb_algo rr\n}\n");
+	w = config_load(path, NULL, &d);
+	assert_non_null(w);
+	assert_false(w->clean);
+	conf_diag_init(&d2);
+	o.base = w;
+	x = config_load(path, &o, &d2);
+	assert_non_null(x);
+	assert_int_equal(d2.warnings, 1);
+	assert_ptr_not_equal(x->check.vs[0], w->check.vs[0]);
+	config_free(x);
+	config_free(w);
+	conf_diag_free(&d2);
+	conf_diag_free(&d);
+	config_free(b);
+	free(path);
+	free(ta);
+	free(tb);
+}
+#endif
 
 /* needs_vrrp / needs_check come from the tree's top-level blocks. */
 static void test_needs(void **state)
@@ -463,6 +652,10 @@ int main(void)
 		cmocka_unit_test(test_errors_before),
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_pack_round_trip),
+#ifdef WITH_LVS
+		cmocka_unit_test(test_packed_share),
+		cmocka_unit_test(test_load_share),
+#endif
 		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_shipped_sample),
 	};
