@@ -20,9 +20,10 @@
  * woken for each, it spends its time waking up.  So each socket is read
  * at most once per RX_BATCH_US (sd-event's rate limit): the first packet
  * after a quiet spell is read at once, the ones that follow gather and
- * are read together.  An advert waits at most that long (a priority-0
- * one too); none is lost to it, since a Master_Down_Timer that runs out
- * drains its socket before it acts.  The per-VRID table makes each
+ * are read together, up to VRRP_RX_BATCH of them in one recvmmsg.  An
+ * advert waits at most that long (a priority-0 one too); none is lost to
+ * it, since a Master_Down_Timer that runs out drains its socket before it
+ * acts.  The per-VRID table makes each
  * packet's dispatch one step.
  */
 #include <errno.h>
@@ -149,10 +150,11 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 	struct run_sock *rs = data;
 
 	(void)s; (void)fd; (void)revents;
-	/* Bounded, so one busy socket cannot starve the timers. */
-	for (int i = 0; i < 256; i++) {
-		struct vrrp_rx rx;
-		int r = vrrp_sock_recv(rs->sock, &rx);
+	/* Bounded, so one busy socket cannot starve the timers.  A short
+	 * batch means the socket is empty: no second call to hear so. */
+	for (int i = 0; i < 256 / VRRP_RX_BATCH; i++) {
+		struct vrrp_rx rx[VRRP_RX_BATCH];
+		int r = vrrp_sock_recv_batch(rs->sock, rx, VRRP_RX_BATCH);
 
 		if (r == -EAGAIN || r == -EINTR)
 			break;
@@ -160,7 +162,10 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 			log_debug("VRRP receive: %s", strerror(-r));
 			break;
 		}
-		dispatch(rs, &rx);
+		for (int k = 0; k < r; k++)
+			dispatch(rs, &rx[k]);
+		if (r < VRRP_RX_BATCH)
+			break;
 	}
 	return 0;
 }
