@@ -25,6 +25,7 @@
 #include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_timerq.h"
 
 struct json_object;
 struct nl_sock;
@@ -78,6 +79,7 @@ typedef void (*vrrp_event_cb)(const struct vrrp_inst *vi, enum vrrp_event ev,
  * here keeps it from taking over. */
 struct vrrp_inst_env {
 	sd_event *e;
+	struct vrrp_timerq *tq;		/* the instances' timers */
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
 	/* Told of each state change as it happens (before the VIPs of a new
@@ -140,7 +142,7 @@ struct vrrp_inst {
 
 	struct vrrp_sock *sock;		/* borrowed from the runtime */
 	void *sock_ref;			/* the runtime's record of it */
-	sd_event_source *timer;
+	struct vrrp_timer timer;	/* on env.tq */
 	sd_event_source *garp_timer;	/* vrrp_garp_sched.c's three */
 	sd_event_source *garp_lower_timer;
 	sd_event_source *garp_extra_timer;

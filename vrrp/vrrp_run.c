@@ -61,6 +61,7 @@ struct run_sock {
 
 struct vrrp_run {
 	sd_event *e;
+	struct vrrp_timerq *tq;		/* every instance's timer */
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
 	struct vrrp_promote *promote;
@@ -377,6 +378,8 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 		return -ENOMEM;
 	run->e = sd_event_ref(e);
 	sd_event_now(e, CLOCK_MONOTONIC, &run->t0);
+	if ((r = vrrp_timerq_new(e, &run->tq)) < 0)
+		goto fail;
 	if (!(run->nl = nl_rtnl_open())) {
 		r = errno ? -errno : -EIO;
 		goto fail;
@@ -418,7 +421,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		 const struct vrrp_inst_globals *g, bool resume)
 {
 	struct vrrp_inst_env env = {
-		.e = run->e, .nl = run->nl, .garp = run->garp,
+		.e = run->e, .tq = run->tq, .nl = run->nl, .garp = run->garp,
 		.promote = run->promote, .drain = drain,
 		.tfiles = run->tfiles, .tprocs = run->tprocs,
 		.tscripts = run->tscripts,
@@ -526,6 +529,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	vrrp_garp_close(run->garp);
 	if (run->nl)
 		nl_rtnl_close(run->nl);
+	vrrp_timerq_free(run->tq);
 	sd_event_unref(run->e);
 	free(run);
 }
