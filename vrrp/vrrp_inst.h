@@ -143,9 +143,9 @@ struct vrrp_inst {
 	struct vrrp_sock *sock;		/* borrowed from the runtime */
 	void *sock_ref;			/* the runtime's record of it */
 	struct vrrp_timer timer;	/* on env.tq */
-	sd_event_source *garp_timer;	/* vrrp_garp_sched.c's three */
-	sd_event_source *garp_lower_timer;
-	sd_event_source *garp_extra_timer;
+	struct vrrp_timer garp_timer;	/* vrrp_garp_sched.c's three */
+	struct vrrp_timer garp_lower_timer;
+	struct vrrp_timer garp_extra_timer;
 	int garp_phase;
 	unsigned fault;			/* VRRP_FAULT_* */
 	bool promoted;			/* holds promote_secondaries */
