@@ -91,25 +91,19 @@ static void garp_burst(struct vrrp_inst *vi, unsigned times, bool other_only)
 	}
 }
 
-/* Arm *SRC AFTER usec from now (0: stop it), making it on first use. */
-static void arm(struct vrrp_inst *vi, sd_event_source **src,
-		sd_event_time_handler_t fn, uint64_t after)
+/* Arm T AFTER usec from now (0: stop it), on the instances' timer queue:
+ * no sd-event source of its own per instance. */
+static void arm(struct vrrp_inst *vi, struct vrrp_timer *t, vrrp_timer_fn fn,
+		uint64_t after)
 {
-	if (!after) {
-		if (*src)
-			sd_event_source_set_enabled(*src, SD_EVENT_OFF);
+	if (!vi->env.tq)
 		return;
-	}
-	if (!*src && sd_event_add_time(vi->env.e, src, CLOCK_MONOTONIC, 0, 1,
-				       fn, vi) < 0) {
-		*src = NULL;
-		return;
-	}
-	sd_event_source_set_time(*src, now_us(vi) + after);
-	sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
+	t->fn = fn;
+	t->data = vi;
+	vrrp_timer_set(vi->env.tq, t, after ? now_us(vi) + after : 0);
 }
 
-static int on_master_timer(sd_event_source *s, uint64_t usec, void *data);
+static void on_master_timer(struct vrrp_timer *t, uint64_t usec, void *data);
 
 static void master_arm(struct vrrp_inst *vi, uint64_t after, int phase)
 {
@@ -117,29 +111,27 @@ static void master_arm(struct vrrp_inst *vi, uint64_t after, int phase)
 	arm(vi, &vi->garp_timer, on_master_timer, after);
 }
 
-static int on_master_timer(sd_event_source *s, uint64_t usec, void *data)
+static void on_master_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 {
 	struct vrrp_inst *vi = data;
 
-	(void)s; (void)usec;
+	(void)t; (void)usec;
 	if (vi->fsm.state != VRRP_STATE_MASTER)
-		return 0;
+		return;
 	if (vi->garp_phase == PH_SECOND)
 		garp_burst(vi, PICK_N(garp_master_repeat), false);
 	else
 		garp_burst(vi, PICK_N(garp_master_refresh_repeat), false);
 	master_arm(vi, PICK_US(garp_master_refresh), PH_REFRESH);
-	return 0;
 }
 
-static int on_lower_timer(sd_event_source *s, uint64_t usec, void *data)
+static void on_lower_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 {
 	struct vrrp_inst *vi = data;
 
-	(void)s; (void)usec;
+	(void)t; (void)usec;
 	if (vi->fsm.state == VRRP_STATE_MASTER)
 		garp_burst(vi, PICK_N(garp_lower_prio_repeat), false);
-	return 0;
 }
 
 static uint64_t extra_if_us(const struct vrrp_inst *vi)
@@ -152,16 +144,15 @@ static uint64_t extra_if_us(const struct vrrp_inst *vi)
 	return all || vi->vmac.ifindex > 0 ? PICK_US(garp_extra_if) : 0;
 }
 
-static int on_extra_timer(sd_event_source *s, uint64_t usec, void *data)
+static void on_extra_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 {
 	struct vrrp_inst *vi = data;
 
-	(void)s; (void)usec;
+	(void)t; (void)usec;
 	if (vi->fsm.state != VRRP_STATE_MASTER)
-		return 0;
+		return;
 	garp_burst(vi, 1, true);
 	arm(vi, &vi->garp_extra_timer, on_extra_timer, extra_if_us(vi));
-	return 0;
 }
 
 void vrrp_garp_sched_master(struct vrrp_inst *vi)
@@ -214,7 +205,7 @@ bool vrrp_garp_sched_now(struct vrrp_inst *vi)
 void vrrp_garp_sched_free(struct vrrp_inst *vi)
 {
 	vrrp_garp_rate_forget(vi->env.garp_rate, vi);
-	vi->garp_timer = sd_event_source_disable_unref(vi->garp_timer);
-	vi->garp_lower_timer = sd_event_source_disable_unref(vi->garp_lower_timer);
-	vi->garp_extra_timer = sd_event_source_disable_unref(vi->garp_extra_timer);
+	arm(vi, &vi->garp_timer, NULL, 0);
+	arm(vi, &vi->garp_lower_timer, NULL, 0);
+	arm(vi, &vi->garp_extra_timer, NULL, 0);
 }

@@ -283,14 +283,9 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 						 vi->env.state_arg);
 			break;
 		case VRRP_ACT_TIMER:
-			if (!vi->timer)
-				break;
-			if (!a->at) {
-				sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
-			} else {
-				sd_event_source_set_time(vi->timer, a->at);
-				sd_event_source_set_enabled(vi->timer, SD_EVENT_ONESHOT);
-			}
+			if (vrrp_timer_set(vi->env.tq, &vi->timer, a->at) < 0)
+				log_err("VRRP_Instance(%s) cannot set its timer: "
+					"out of memory", vi->ci->name);
 			break;
 		case VRRP_ACT_STATE:
 			vi->last_transition = realtime_us();
@@ -313,12 +308,12 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 	}
 }
 
-static int on_timer(sd_event_source *s, uint64_t usec, void *data)
+static void on_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 {
 	struct vrrp_inst *vi = data;
 	struct vrrp_actions acts;
 
-	(void)s;
+	(void)t;
 	/* An advert already queued for us must be heard before we decide
 	 * that the master is gone. */
 	if (vi->fsm.state == VRRP_STATE_BACKUP && usec >= vi->fsm.timer_at &&
@@ -331,7 +326,6 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *data)
 	if (vi->fsm.state == VRRP_STATE_MASTER && (vi->post_vips || vi->post_garp) &&
 	    !(acts.n && acts.v[acts.n - 1].kind == VRRP_ACT_STATE))
 		on_post(NULL, vi);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -539,9 +533,9 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		ci->higher_prio_send_advert : g->higher_prio_send_advert;
 	vrrp_fsm_init(&vi->fsm, &fc, &vi->stats);
 
-	r = sd_event_add_time(env->e, &vi->timer, CLOCK_MONOTONIC, 0, 1,
-			      on_timer, vi);
-	if (r >= 0 && (r = sd_event_add_defer(env->e, &vi->post, on_post, vi)) >= 0) {
+	vrrp_timer_init(&vi->timer, on_timer, vi);
+	r = sd_event_add_defer(env->e, &vi->post, on_post, vi);
+	if (r >= 0) {
 		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
 		r = sd_event_source_set_priority(vi->post, SD_EVENT_PRIORITY_NORMAL + 1);
 	}
@@ -549,7 +543,6 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		vrrp_inst_free(vi);
 		return r;
 	}
-	sd_event_source_set_enabled(vi->timer, SD_EVENT_OFF);
 	if ((r = vrrp_track_new(vi, env->tfiles, env->tprocs)) < 0) {
 		vrrp_inst_free(vi);
 		return r;
@@ -840,7 +833,8 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 {
 	if (!vi)
 		return;
-	sd_event_source_disable_unref(vi->timer);
+	if (vi->env.tq)
+		vrrp_timer_set(vi->env.tq, &vi->timer, 0);
 	vrrp_track_free(vi);
 	vrrp_garp_sched_free(vi);
 	/* -X (release false) keeps the VIPs, so their interface too */

@@ -25,6 +25,7 @@
 #include "vrrp/vrrp_fw.h"
 #include "vrrp/vrrp_packet.h"
 #include "vrrp/vrrp_sock.h"
+#include "vrrp/vrrp_timerq.h"
 
 struct json_object;
 struct nl_sock;
@@ -78,6 +79,7 @@ typedef void (*vrrp_event_cb)(const struct vrrp_inst *vi, enum vrrp_event ev,
  * here keeps it from taking over. */
 struct vrrp_inst_env {
 	sd_event *e;
+	struct vrrp_timerq *tq;		/* the instances' timers */
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
 	struct vrrp_garp_rate *garp_rate;	/* paces garp; may be NULL */
@@ -143,10 +145,10 @@ struct vrrp_inst {
 
 	struct vrrp_sock *sock;		/* borrowed from the runtime */
 	void *sock_ref;			/* the runtime's record of it */
-	sd_event_source *timer;
-	sd_event_source *garp_timer;	/* vrrp_garp_sched.c's three */
-	sd_event_source *garp_lower_timer;
-	sd_event_source *garp_extra_timer;
+	struct vrrp_timer timer;	/* on env.tq */
+	struct vrrp_timer garp_timer;	/* vrrp_garp_sched.c's three */
+	struct vrrp_timer garp_lower_timer;
+	struct vrrp_timer garp_extra_timer;
 	int garp_phase;
 	unsigned fault;			/* VRRP_FAULT_* */
 	bool promoted;			/* holds promote_secondaries */

@@ -20,9 +20,10 @@
  * woken for each, it spends its time waking up.  So each socket is read
  * at most once per RX_BATCH_US (sd-event's rate limit): the first packet
  * after a quiet spell is read at once, the ones that follow gather and
- * are read together.  An advert waits at most that long (a priority-0
- * one too); none is lost to it, since a Master_Down_Timer that runs out
- * drains its socket before it acts.  The per-VRID table makes each
+ * are read together, up to VRRP_RX_BATCH of them in one recvmmsg.  An
+ * advert waits at most that long (a priority-0 one too); none is lost to
+ * it, since a Master_Down_Timer that runs out drains its socket before it
+ * acts.  The per-VRID table makes each
  * packet's dispatch one step.
  */
 #include <errno.h>
@@ -63,6 +64,7 @@ struct run_sock {
 
 struct vrrp_run {
 	sd_event *e;
+	struct vrrp_timerq *tq;		/* every instance's timer */
 	struct nl_sock *nl;
 	struct vrrp_garp *garp;
 	struct vrrp_garp_rate *garp_rate;	/* garp_group pacing */
@@ -156,10 +158,11 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 	struct run_sock *rs = data;
 
 	(void)s; (void)fd; (void)revents;
-	/* Bounded, so one busy socket cannot starve the timers. */
-	for (int i = 0; i < 256; i++) {
-		struct vrrp_rx rx;
-		int r = vrrp_sock_recv(rs->sock, &rx);
+	/* Bounded, so one busy socket cannot starve the timers.  A short
+	 * batch means the socket is empty: no second call to hear so. */
+	for (int i = 0; i < 256 / VRRP_RX_BATCH; i++) {
+		struct vrrp_rx rx[VRRP_RX_BATCH];
+		int r = vrrp_sock_recv_batch(rs->sock, rx, VRRP_RX_BATCH);
 
 		if (r == -EAGAIN || r == -EINTR)
 			break;
@@ -167,7 +170,10 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 			log_debug("VRRP receive: %s", strerror(-r));
 			break;
 		}
-		dispatch(rs, &rx);
+		for (int k = 0; k < r; k++)
+			dispatch(rs, &rx[k]);
+		if (r < VRRP_RX_BATCH)
+			break;
 	}
 	return 0;
 }
@@ -382,6 +388,8 @@ int vrrp_run_new(sd_event *e, struct vrrp_run **out)
 		return -ENOMEM;
 	run->e = sd_event_ref(e);
 	sd_event_now(e, CLOCK_MONOTONIC, &run->t0);
+	if ((r = vrrp_timerq_new(e, &run->tq)) < 0)
+		goto fail;
 	if (!(run->nl = nl_rtnl_open())) {
 		r = errno ? -errno : -EIO;
 		goto fail;
@@ -454,7 +462,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		 const struct vrrp_inst_globals *g, bool resume)
 {
 	struct vrrp_inst_env env = {
-		.e = run->e, .nl = run->nl, .garp = run->garp,
+		.e = run->e, .tq = run->tq, .nl = run->nl, .garp = run->garp,
 		.garp_rate = run->garp_rate,
 		.promote = run->promote, .drain = drain,
 		.tfiles = run->tfiles, .tprocs = run->tprocs,
@@ -575,6 +583,7 @@ void vrrp_run_free(struct vrrp_run *run, bool release)
 	vrrp_garp_close(run->garp);
 	if (run->nl)
 		nl_rtnl_close(run->nl);
+	vrrp_timerq_free(run->tq);
 	sd_event_unref(run->e);
 	free(run);
 }

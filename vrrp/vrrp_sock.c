@@ -30,6 +30,7 @@ struct vrrp_sock {
 	int ifindex;
 	uint16_t next_id;
 	struct vrrp_ip group;
+	uint8_t *more;		/* VRRP_RX_BATCH - 1 more buffers, or NULL */
 	uint8_t buf[RX_BUF_LEN];
 };
 
@@ -141,6 +142,7 @@ void vrrp_sock_close(struct vrrp_sock *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
+	free(s->more);
 	free(s);
 }
 
@@ -149,34 +151,29 @@ int vrrp_sock_ifindex(const struct vrrp_sock *s) { return s->ifindex; }
 sa_family_t vrrp_sock_family(const struct vrrp_sock *s) { return s->family; }
 const struct vrrp_ip *vrrp_sock_group(const struct vrrp_sock *s) { return &s->group; }
 
-int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx *rx)
-{
-	union {
-		struct sockaddr_in v4;
-		struct sockaddr_in6 v6;
-	} from;
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
-			 CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = s->buf, .iov_len = sizeof(s->buf) };
-	struct msghdr mh = {
-		.msg_name = &from, .msg_namelen = sizeof(from),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
+union rx_from {
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
 
-	n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
-	if (n < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+union rx_ctl {
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
+		 CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct cmsghdr align;
+};
+
+/* One received datagram of N bytes in BUF, with its header MH, into RX. */
+static void rx_fill(const struct vrrp_sock *s, const uint8_t *buf, size_t n,
+		    struct msghdr *mh, const union rx_from *from,
+		    struct vrrp_rx *rx)
+{
+	struct cmsghdr *c;
+
 	memset(rx, 0, sizeof(*rx));
 	rx->ifindex = s->ifindex;
 	rx->ip.ttl = -1;
 	rx->ip.mcast_group = s->group;
-	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 
@@ -193,20 +190,76 @@ int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx *rx)
 			memcpy(&rx->ip.ttl, CMSG_DATA(c), sizeof(int));
 		}
 	}
-	if (mh.msg_flags & MSG_TRUNC) {
+	if (mh->msg_flags & MSG_TRUNC) {
 		rx->reason = VRRP_RX_LENGTH;
-		return 0;
+		return;
 	}
 	if (s->family == AF_INET) {
-		rx->reason = vrrp_ipv4_parse(s->buf, (size_t)n, &rx->ip, &rx->msg, &rx->len);
-		return 0;
+		rx->reason = vrrp_ipv4_parse(buf, n, &rx->ip, &rx->msg, &rx->len);
+		return;
 	}
 	rx->ip.src.family = AF_INET6;
-	rx->ip.src.u.v6 = from.v6.sin6_addr;
-	rx->msg = s->buf;
-	rx->len = (size_t)n;
+	rx->ip.src.u.v6 = from->v6.sin6_addr;
+	rx->msg = buf;
+	rx->len = n;
 	rx->reason = rx->ip.dst.family == AF_INET6 ? VRRP_RX_OK : VRRP_RX_NOT_VRRP;
+}
+
+int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx *rx)
+{
+	union rx_from from;
+	union rx_ctl ctl;
+	struct iovec iov = { .iov_base = s->buf, .iov_len = sizeof(s->buf) };
+	struct msghdr mh = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	ssize_t n;
+
+	n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	rx_fill(s, s->buf, (size_t)n, &mh, &from, rx);
 	return 0;
+}
+
+int vrrp_sock_recv_batch(struct vrrp_sock *s, struct vrrp_rx *rx, unsigned n)
+{
+	struct mmsghdr mm[VRRP_RX_BATCH];
+	union rx_from from[VRRP_RX_BATCH];
+	union rx_ctl ctl[VRRP_RX_BATCH];
+	struct iovec iov[VRRP_RX_BATCH];
+	int got;
+
+	if (n > VRRP_RX_BATCH)
+		n = VRRP_RX_BATCH;
+	if (n <= 1) {
+		int r = vrrp_sock_recv(s, rx);
+
+		return r < 0 ? r : 1;
+	}
+	/* The first buffer is the socket's own; the others are made the
+	 * first time more than one datagram is asked for. */
+	if (!s->more && !(s->more = malloc((VRRP_RX_BATCH - 1) * RX_BUF_LEN)))
+		return vrrp_sock_recv_batch(s, rx, 1);
+	for (unsigned i = 0; i < n; i++) {
+		iov[i].iov_base = i ? s->more + (i - 1) * RX_BUF_LEN : s->buf;
+		iov[i].iov_len = RX_BUF_LEN;
+		mm[i].msg_hdr = (struct msghdr){
+			.msg_name = &from[i], .msg_namelen = sizeof(from[i]),
+			.msg_iov = &iov[i], .msg_iovlen = 1,
+			.msg_control = ctl[i].buf, .msg_controllen = sizeof(ctl[i].buf),
+		};
+		mm[i].msg_len = 0;
+	}
+	got = recvmmsg(s->fd, mm, n, MSG_DONTWAIT, NULL);
+	if (got < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	for (int i = 0; i < got; i++)
+		rx_fill(s, iov[i].iov_base, mm[i].msg_len, &mm[i].msg_hdr,
+			&from[i], &rx[i]);
+	return got;
 }
 
 void vrrp_ip4_header_build(uint8_t *buf, size_t total_len, uint8_t proto,

@@ -66,7 +66,8 @@ sa_family_t vrrp_sock_family(const struct vrrp_sock *s);
 const struct vrrp_ip *vrrp_sock_group(const struct vrrp_sock *s);
 
 /* One received packet.  The pointers stay valid until the next
- * vrrp_sock_recv() or vrrp_sock_close() on the same socket. */
+ * vrrp_sock_recv(), vrrp_sock_recv_batch() or vrrp_sock_close() on the
+ * same socket. */
 struct vrrp_rx {
 	/* VRRP_RX_OK, or why the IP layer already refused it (IPv4:
 	 * vrrp_ipv4_parse(); VRRP_RX_LENGTH for a truncated datagram): the
@@ -81,6 +82,12 @@ struct vrrp_rx {
 /* Receive one packet: 0 (see RX), -EAGAIN when none is waiting, or
  * another negative errno. */
 int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx *rx);
+
+/* Receive up to N (at most VRRP_RX_BATCH) packets in one system call
+ * (recvmmsg) into RX[0..]: how many (>= 1), -EAGAIN when none is waiting,
+ * or another negative errno.  Fewer than N: the socket had no more. */
+#define VRRP_RX_BATCH	8
+int vrrp_sock_recv_batch(struct vrrp_sock *s, struct vrrp_rx *rx, unsigned n);
 
 /* Send an encoded VRRP message to DST (the group or a unicast peer) with
  * TTL / hop limit TTL.  SRC is the address the message's checksum was

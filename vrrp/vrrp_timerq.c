@@ -1,0 +1,178 @@
+/*
+ * The shared timer of the VRRP instances (see vrrp_timerq.h): a binary
+ * min-heap of deadlines under one sd-event CLOCK_MONOTONIC source, armed
+ * for the earliest.  A turn pops what is due in deadline order, as
+ * separate sources of one priority would fire; the source is re-armed
+ * once at the end of the turn, not once per timer set meanwhile.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "vrrp/vrrp_timerq.h"
+
+struct vrrp_timerq {
+	sd_event_source *src;
+	struct vrrp_timer **heap;
+	unsigned n, cap;
+	uint64_t armed;		/* what src is set for; 0: off */
+	bool firing;		/* in on_fire(): arm at the end */
+};
+
+static void put(struct vrrp_timerq *q, unsigned i, struct vrrp_timer *t)
+{
+	q->heap[i] = t;
+	t->pos = i + 1;
+}
+
+static void up(struct vrrp_timerq *q, unsigned i)
+{
+	struct vrrp_timer *t = q->heap[i];
+
+	while (i > 0) {
+		unsigned p = (i - 1) / 2;
+
+		if (q->heap[p]->at <= t->at)
+			break;
+		put(q, i, q->heap[p]);
+		i = p;
+	}
+	put(q, i, t);
+}
+
+static void down(struct vrrp_timerq *q, unsigned i)
+{
+	struct vrrp_timer *t = q->heap[i];
+
+	for (;;) {
+		unsigned c = 2 * i + 1;
+
+		if (c >= q->n)
+			break;
+		if (c + 1 < q->n && q->heap[c + 1]->at < q->heap[c]->at)
+			c++;
+		if (t->at <= q->heap[c]->at)
+			break;
+		put(q, i, q->heap[c]);
+		i = c;
+	}
+	put(q, i, t);
+}
+
+static void unlink_timer(struct vrrp_timerq *q, struct vrrp_timer *t)
+{
+	unsigned i = t->pos - 1;
+	struct vrrp_timer *last = q->heap[--q->n];
+
+	t->pos = 0;
+	if (last == t)
+		return;
+	put(q, i, last);
+	up(q, i);
+	down(q, last->pos - 1);
+}
+
+static void arm(struct vrrp_timerq *q)
+{
+	uint64_t at = q->n ? q->heap[0]->at : 0;
+
+	if (q->firing || at == q->armed)
+		return;
+	if (!at) {
+		sd_event_source_set_enabled(q->src, SD_EVENT_OFF);
+	} else {
+		sd_event_source_set_time(q->src, at);
+		sd_event_source_set_enabled(q->src, SD_EVENT_ONESHOT);
+	}
+	q->armed = at;
+}
+
+static int on_fire(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct vrrp_timerq *q = data;
+	uint64_t now = usec;
+
+	(void)s;
+	sd_event_now(sd_event_source_get_event(q->src), CLOCK_MONOTONIC, &now);
+	if (now < usec)
+		now = usec;
+	q->armed = 0;	/* a ONESHOT source is off once it fires */
+	q->firing = true;
+	for (unsigned k = 0; k < VRRP_TIMERQ_BATCH && q->n; k++) {
+		struct vrrp_timer *t = q->heap[0];
+		uint64_t at = t->at;
+
+		if (at > now)
+			break;
+		unlink_timer(q, t);
+		t->at = 0;
+		t->fn(t, at, t->data);
+	}
+	q->firing = false;
+	arm(q);
+	return 0;
+}
+
+int vrrp_timerq_new(sd_event *e, struct vrrp_timerq **out)
+{
+	struct vrrp_timerq *q = calloc(1, sizeof(*q));
+	int r;
+
+	if (!q)
+		return -ENOMEM;
+	r = sd_event_add_time(e, &q->src, CLOCK_MONOTONIC, 0, 1, on_fire, q);
+	if (r < 0) {
+		free(q);
+		return r;
+	}
+	sd_event_source_set_enabled(q->src, SD_EVENT_OFF);
+	*out = q;
+	return 0;
+}
+
+void vrrp_timerq_free(struct vrrp_timerq *q)
+{
+	if (!q)
+		return;
+	sd_event_source_disable_unref(q->src);
+	free(q->heap);
+	free(q);
+}
+
+int vrrp_timer_set(struct vrrp_timerq *q, struct vrrp_timer *t, uint64_t at)
+{
+	if (t->pos) {
+		if (at) {
+			uint64_t was = t->at;
+
+			t->at = at;
+			if (at < was)
+				up(q, t->pos - 1);
+			else
+				down(q, t->pos - 1);
+		} else {
+			unlink_timer(q, t);
+			t->at = 0;
+		}
+		arm(q);
+		return 0;
+	}
+	t->at = at;
+	if (!at)
+		return 0;
+	if (q->n == q->cap) {
+		unsigned cap = q->cap ? 2 * q->cap : 64;
+		struct vrrp_timer **h = realloc(q->heap, cap * sizeof(*h));
+
+		if (!h) {
+			t->at = 0;
+			return -ENOMEM;
+		}
+		q->heap = h;
+		q->cap = cap;
+	}
+	put(q, q->n++, t);
+	up(q, q->n - 1);
+	arm(q);
+	return 0;
+}

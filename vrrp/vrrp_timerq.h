@@ -1,0 +1,46 @@
+/*
+ * One sd-event timer for the timers of every VRRP instance.
+ *
+ * A thousand masters started together fall due together, ten times a
+ * second at advert_int 0.1.  With a sd-event source each, every advert
+ * is one turn of the loop (an epoll_wait, a timerfd re-arm, the source
+ * queues); here the sources share one, and one turn sends the adverts of
+ * every instance that is due, up to VRRP_TIMERQ_BATCH of them so the
+ * sockets are read in between.  Deadlines are kept to the microsecond:
+ * nothing fires early, nothing is made later than sd-event would.
+ */
+#ifndef TANDEM_VRRP_TIMERQ_H
+#define TANDEM_VRRP_TIMERQ_H
+
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#define VRRP_TIMERQ_BATCH	64
+
+struct vrrp_timer;
+/* Called at (or after) AT, the time the timer was set for; the timer is
+ * off then and may be set again from here. */
+typedef void (*vrrp_timer_fn)(struct vrrp_timer *t, uint64_t at, void *data);
+
+struct vrrp_timer {
+	uint64_t at;		/* CLOCK_MONOTONIC usec; 0: off */
+	unsigned pos;		/* its place in the heap, + 1; 0: off */
+	vrrp_timer_fn fn;
+	void *data;
+};
+
+struct vrrp_timerq;
+
+int vrrp_timerq_new(sd_event *e, struct vrrp_timerq **out);
+/* Every timer must be off (vrrp_timer_set(.., 0)) first. */
+void vrrp_timerq_free(struct vrrp_timerq *q);
+
+static inline void vrrp_timer_init(struct vrrp_timer *t, vrrp_timer_fn fn,
+				   void *data)
+{
+	*t = (struct vrrp_timer){ .fn = fn, .data = data };
+}
+/* Fire T at AT (0: never); 0 or -ENOMEM. */
+int vrrp_timer_set(struct vrrp_timerq *q, struct vrrp_timer *t, uint64_t at);
+
+#endif
