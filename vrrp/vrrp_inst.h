@@ -246,6 +246,8 @@ void vrrp_inst_sync_backup(struct vrrp_inst *vi);
 /* The operator's demote (ON) or promote (vrrp_fsm_demote). */
 void vrrp_inst_demote(struct vrrp_inst *vi, bool on);
 
+/* An address as text ("none" when unset), for logs and dumps. */
+const char *vrrp_ip_str(const struct vrrp_ip *ip, char *buf, size_t len);
 void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out);
 /* Zero the instance's counters (DBus PrintStatsClear). */
 void vrrp_inst_clear_stats(struct vrrp_inst *vi);
