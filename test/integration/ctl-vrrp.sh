@@ -54,10 +54,10 @@ sleep 0.5
 ctl d1 status >"$T/s1" 2>&1
 check "status on d1 exits 0" test $? = 0
 check "d1: VI_1 MASTER at 150, itself the master" \
-	grep -q "VI_1 *MASTER *150 *192.0.2.1 (this)" "$T/s1"
+	grep -q "VI_1 *MASTER *- *150 *192.0.2.1 (this)" "$T/s1"
 ctl d2 status >"$T/s2" 2>&1
 check "d2: VI_1 BACKUP at 100, d1 the master" \
-	grep -q "VI_1 *BACKUP *100 *192.0.2.1 " "$T/s2"
+	grep -q "VI_1 *BACKUP *- *100 *192.0.2.1 " "$T/s2"
 check "status shows when the state was entered" \
 	grep -Eq "VI_1 .* [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}$" "$T/s2"
 check "show vrrp --json on d2: BACKUP 100, master 192.0.2.1" \
@@ -76,7 +76,7 @@ wait_until 30 grep -q "vrrp VI_1: BACKUP -> MASTER" "$T/mon.txt"
 check "monitor prints it as a line" grep -q "vrrp VI_1: BACKUP -> MASTER (priority 100)" "$T/mon.txt"
 check "d2 now holds the VIP" only "$D2"
 check "status on d2: MASTER, itself the master" \
-	sh -c "\"$CTL\" -s \"$T/d2/ctl.sock\" status | grep -q 'VI_1 *MASTER *100 *192.0.2.2 (this)'"
+	sh -c "\"$CTL\" -s \"$T/d2/ctl.sock\" status | grep -q 'VI_1 *MASTER *- *100 *192.0.2.2 (this)'"
 check "d1's socket went away with it" test ! -e "$T/d1/ctl.sock"
 "$CTL" -s "$T/d1/ctl.sock" status >/dev/null 2>&1
 check "tandemctl on the stopped director: exit 3" test $? = 3
