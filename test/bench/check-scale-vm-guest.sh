@@ -35,7 +35,8 @@
 # costs tens of ms, so the timed parts use bash builtins only (reads of
 # /proc with redirections, $EPOCHREALTIME, `read -t` on a FIFO that never
 # has data as the nap, kill as the liveness test).  The poll naps 50 ms
-# until 0.15 s before the earliest verdict the config allows, then 2 ms.
+# until 0.15 s before the earliest verdict the config allows, then 10 ms
+# (a look at the table costs some 20 ms of the guest's time already).
 # Every wait is bounded; a wait that runs out is reported and fails the run.
 cd /tmp || exit 1
 . /test/bench.env
@@ -67,11 +68,9 @@ ip link add bdum0 type dummy && ip link set bdum0 up &&
 BPID=$!
 # One `ip -batch` that stays, so silencing the victims is a write, not an
 # exec whose moment would be uncertain by ~100 ms.
-# -force: a failed command must not end it (a write to a closed pipe
-# would end this script, hence also the ignored SIGPIPE).
-trap '' PIPE
+# -force: a failed command must not end it.
 coproc IPB { ip -force -batch - >/tmp/ip.out 2>&1; }
-listening() { local t; read -r -d '' t </proc/net/tcp; [[ $t == *":1F91 00000000:0000 0A"* ]]; }
+listening() { local a; mapfile a </proc/net/tcp; [[ "${a[*]}" == *":1F91 00000000:0000 0A"* ]]; }
 for _ in $(seq 100); do listening && break; nap 0.1; done
 listening || { echo "# guest: bench_backend is not listening"; exit 1; }
 
@@ -90,11 +89,15 @@ mem() { # PID: VmRSS and Pss in kB
 	while read -r k v _; do [ "$k" = VmRSS: ] && RSS=$v; done <"/proc/$1/status"
 	while read -r k v _; do [ "$k" = Pss: ] && PSS=$v; done <"/proc/$1/smaps_rollup"
 }
-look() { read -r -d '' TAB </proc/net/ip_vs; }
+# mapfile, not read -d '': read with a delimiter other than newline reads
+# one byte per system call, and each read of /proc/net/ip_vs walks the
+# service table again; mapfile reads a seekable file in blocks.
+look() { local a; mapfile a </proc/net/ip_vs; TAB="${a[*]}"; }
 in_table() { [[ $TAB == *"-> $1 "* ]]; }
 route_moved() {
-	local r
-	read -r -d '' r </proc/net/route
+	local a r
+	mapfile a </proc/net/route
+	r="${a[*]}"
 	[[ $r == *"bdum0	$VT_ROUTE	"* && $r == *"bdum0	$VH_ROUTE	"* ]]
 }
 # Bounded wait for the whole table (wc forks: never in a timed part).
@@ -149,6 +152,14 @@ stop() {
 	return $rc
 }
 say() { echo "BENCH $who $*"; }
+# Commands to the `ip -batch` coprocess; SIGPIPE ignored only here (were
+# ip gone, a write must fail, not end this script), so that the daemons
+# started from this shell do not inherit it ignored.
+to_ip() {
+	trap '' PIPE
+	printf '%s\n' "$@" >&"${IPB[1]}" || echo "# guest: ip -batch is gone"
+	trap - PIPE
+}
 
 # The verdict lines and tandem's apply line that follows each.
 case_line() { # LINE
@@ -227,14 +238,13 @@ run() { # WHO
 	while IFS= read -r -u 6 l; do :; done	# the log so far: not the verdict
 
 	# Detection: silence both victims at one moment.
-	local t_table= h_table= t_seen= h_seen= pend_t=0 pend_h=0 part= x0 x1 n=0 d0=
+	local t_table= h_table= t_seen= h_seen= pend_t=0 pend_h=0 part= x0 x1 n=0 d0= looked=
 	local dead_us end_us dense_us
 	look
 	in_table "$VT_HEX" && in_table "$VH_HEX" ||
 		echo "# $who: a victim was not in the table before it was silenced"
 	say written "$EPOCHREALTIME"
-	printf 'route replace %s/32 dev bdum0 table main\nroute replace %s/32 dev bdum0 table main\n' \
-		"$VT" "$VH" >&"${IPB[1]}"
+	to_ip "route replace $VT/32 dev bdum0 table main" "route replace $VH/32 dev bdum0 table main"
 	now_us; end_us=$((NOW + 5000000))
 	until route_moved; do
 		now_us; [ $NOW -lt $end_us ] || { echo "# $who: the victims' routes did not move"; failed=1; break; }
@@ -254,7 +264,7 @@ run() { # WHO
 		x0=${EPOCHREALTIME/./}
 		look
 		x1=${EPOCHREALTIME/./}
-		[ $n = 0 ] && say look $((x1 - x0))
+		[ -z "$looked" ] && { looked=1; say look $((x1 - x0)); }
 		[ -z "$t_table" ] && ! in_table "$VT_HEX" && { t_table=$x1; secs $x1; say t_table "$S"; }
 		[ -z "$h_table" ] && ! in_table "$VH_HEX" && { h_table=$x1; secs $x1; say h_table "$S"; }
 		[ -n "$t_table" ] && [ -n "$h_table" ] && [ -n "$t_seen" ] && [ -n "$h_seen" ] &&
@@ -265,7 +275,7 @@ run() { # WHO
 		else
 			[ -z "$d0" ] && d0=$x1
 			n=$((n + 1))
-			nap 0.002
+			nap 0.01
 		fi
 	done
 	[ $n -gt 1 ] && say dense $(( (x1 - d0) / (n - 1) ))
@@ -278,8 +288,7 @@ run() { # WHO
 		head -n 5 | sed "s/^/# $who log: /"
 	[ "${VERBOSE:-0}" = 1 ] && sed "s/^/# $who: /" "$LOG" | tail -n 40
 	# The victims answer again for the next daemon.
-	printf 'route replace local %s/32 dev lo table main\nroute replace local %s/32 dev lo table main\n' \
-		"$VT" "$VH" >&"${IPB[1]}"
+	to_ip "route replace local $VT/32 dev lo table main" "route replace local $VH/32 dev lo table main"
 	nap 0.5
 }
 
