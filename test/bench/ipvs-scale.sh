@@ -33,10 +33,8 @@
 # The figures are printed with the targets of issue #7, never asserted:
 # the exit status is non-zero only when the benchmark could not run.
 #
-# keepalived is fetched with `apt-get download` and unpacked with
-# `dpkg-deb -x` into the cache, never installed; vm.sh copies it into the
-# guest with the shared libraries ldd lists, so those libraries must be on
-# this machine (scripts/install-deps installs them).
+# keepalived is fetched into the cache by keepalived-fetch.sh (Debian's
+# package, unpacked, never installed).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,27 +56,10 @@ case $nsvc$nrs in *[!0-9]*) die "BENCH_SERVICES and BENCH_REALS must be numbers"
 	die "BENCH_SERVICES 1..60000, BENCH_REALS 1..250"
 
 # ----------------------------------------------------------- keepalived
-mkdir -p "$cache" || die "cannot create $cache"
-exec 8>"$cache/.lock"
-flock 8
-deb=$(ls "$cache"/keepalived_*.deb 2>/dev/null | head -n1 || true)
-if [ -z "$deb" ]; then
-	echo "# fetching keepalived into $cache" >&2
-	(cd "$cache" && apt-get download -q keepalived >/dev/null 2>&1) ||
-		die "apt-get download keepalived failed"
-	deb=$(ls "$cache"/keepalived_*.deb | head -n1)
-fi
-if [ ! -e "$cache/root/.done" ] || [ "$deb" -nt "$cache/root/.done" ]; then
-	rm -rf "$cache/root"
-	dpkg-deb -x "$deb" "$cache/root" || die "dpkg-deb -x $deb failed"
-	touch "$cache/root/.done"
-fi
-flock -u 8
-kbin=$cache/root/usr/sbin/keepalived
-[ -x "$kbin" ] || die "$kbin missing from $deb"
-missing=$(ldd "$kbin" | awk '/not found/ { print $1 }' | tr '\n' ' ')
-[ -z "$missing" ] || die "keepalived needs libraries this machine lacks: $missing(run scripts/install-deps)"
-kver=$("$kbin" --version 2>&1 | awk 'NR == 1 { print $2 }')
+. "$here/keepalived-fetch.sh"
+keepalived_fetch "$cache" || die "no keepalived to compare with"
+kbin=$KEEPALIVED_BIN
+kver=$KEEPALIVED_VERSION
 
 # -------------------------------------------------------------- configs
 work=$(mktemp -d)
