@@ -142,8 +142,13 @@ struct json_object *check_ctl_command(const struct check_conf *cc,
 			o = json_object_new_object();
 			json_object_object_add(o, "real_servers", list);
 		}
+	} else if (!strcmp(cmd, "show") && what && !strcmp(what, "ipvs")) {
+		/* The table as tandem wants it and as the kernel has it. */
+		o = json_object_new_object();
+		json_object_object_add(o, "ipvs", ij ? json_object_get(ij) : check_ipvs_json(NULL));
 	} else if (!strcmp(cmd, "show")) {
-		o = json_req_error("the check process shows vs or rs, not %.100s", what ? what : "");
+		o = json_req_error("the check process shows vs, rs or ipvs, not %.100s",
+				   what ? what : "");
 	} else {
 		o = json_req_error("unknown command: %.100s", cmd);
 	}

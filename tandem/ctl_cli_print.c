@@ -232,11 +232,49 @@ void cli_print_status(struct json_object *res)
 		printf("warning: %s\n", json_object_get_string(json_object_array_get_idx(errs, i)));
 }
 
+/* One table of show ipvs, in ipvsadm -Ln's order: each service, then
+ * its destinations with weight and connections. */
+static void ipvs_table(const char *title, struct json_object *t)
+{
+	printf("%s:\n", title);
+	if (!alen(t))
+		printf("  (empty)\n");
+	for (size_t i = 0; i < alen(t); i++) {
+		struct json_object *v = json_object_array_get_idx(t, i);
+		struct json_object *ds = get(v, "dests");
+
+		printf("  %s %s\n", str(v, "service"), str(v, "scheduler"));
+		for (size_t k = 0; k < alen(ds); k++) {
+			struct json_object *d = json_object_array_get_idx(ds, k);
+
+			printf("    -> %-28s %-6s weight %-5lld active %-6lld inactive %lld\n",
+			       str(d, "dest"), str(d, "method"), num(d, "weight", 0),
+			       num(d, "active_conns", 0), num(d, "inactive_conns", 0));
+		}
+	}
+}
+
+static void ipvs_show(struct json_object *ipvs)
+{
+	if (!ipvs || !boolean(ipvs, "available")) {
+		printf("IPVS: not available (no IPVS in this kernel, or no check process)\n");
+		return;
+	}
+	printf("IPVS: %lld requests sent\n", num(ipvs, "requests", 0));
+	ipvs_table("wanted", get(ipvs, "wanted"));
+	if (get(ipvs, "kernel"))
+		ipvs_table("kernel", get(ipvs, "kernel"));
+	else
+		printf("kernel: cannot read: %s\n", str(ipvs, "kernel_error"));
+}
+
 void cli_print_show(struct json_object *res)
 {
 	struct json_object *rs = get(res, "real_servers");
 
-	if (get(res, "vrrp"))
+	if (json_object_object_get_ex(res, "ipvs", NULL))
+		ipvs_show(get(res, "ipvs"));
+	else if (get(res, "vrrp"))
 		vrrp_detail(get(res, "vrrp"));
 	else if (get(res, "virtual_servers"))
 		vs_table(get(res, "virtual_servers"));

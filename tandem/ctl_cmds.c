@@ -113,8 +113,9 @@ static const char *show_what(struct json_object *req)
 	const char *w = ctl_str(req, "what");
 	struct json_object *v;
 
-	if (!w || (strcmp(w, "vrrp") && strcmp(w, "vs") && strcmp(w, "rs")))
-		return "show needs \"what\": vrrp, vs or rs";
+	if (!w || (strcmp(w, "vrrp") && strcmp(w, "vs") && strcmp(w, "rs") &&
+		   strcmp(w, "ipvs")))
+		return "show needs \"what\": vrrp, vs, rs or ipvs";
 	if (json_object_object_get_ex(req, "name", &v) &&
 	    !json_object_is_type(v, json_type_string))
 		return "\"name\" must be a string";

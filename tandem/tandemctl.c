@@ -57,8 +57,11 @@ static const char *b_show(struct json_object *req, const struct args *a)
 {
 	const char *w = a->pos[0];
 
-	if (strcmp(w, "vrrp") && strcmp(w, "vs") && strcmp(w, "rs"))
-		return "show: expected vrrp, vs or rs";
+	if (strcmp(w, "vrrp") && strcmp(w, "vs") && strcmp(w, "rs") &&
+	    strcmp(w, "ipvs"))
+		return "show: expected vrrp, vs, rs or ipvs";
+	if (!strcmp(w, "ipvs") && a->npos > 1)
+		return "show ipvs: the whole table, no name";
 	if (a->vs && strcmp(w, "rs"))
 		return "show: --vs goes with show rs";
 	json_object_object_add(req, "what", json_object_new_string(w));
@@ -82,7 +85,7 @@ static const char *b_name(struct json_object *req, const struct args *a)
 static const struct subcmd subcmds[] = {
 	{ "status", "", 0, 0, false, NULL, cli_print_status, false,
 	  "each VRRP instance and each virtual service with its real servers" },
-	{ "show", "vrrp|vs|rs [NAME]", 1, 2, true, b_show, cli_print_show, false,
+	{ "show", "vrrp|vs|rs [NAME] | ipvs", 1, 2, true, b_show, cli_print_show, false,
 	  "the state of VRRP instances, virtual servers or real servers" },
 	{ "reload", "", 0, 0, false, NULL, cli_print_reload, false,
 	  "reload the config; prints what changed or why it was refused" },

@@ -23,7 +23,7 @@ CTL="$(dirname "$TANDEM")/tandemctl"
 [ -x "$CTL" ] || skip_all "$CTL not built"
 PROBE="$(dirname "$0")/ctl_probe.py"
 setup_dir
-echo "1..84"
+echo "1..87"
 
 SOCK="$T/run/ctl/tandem.sock"
 LPIDS=""
@@ -129,6 +129,13 @@ check "show vs 10.0.0.1:80 --json: that server only" \
 	test "$(ctl show vs 10.0.0.1:80 --json | pj "len(d['virtual_servers']), d['virtual_servers'][0]['virtual_server']")" = "1 10.0.0.1:80"
 ctl show vs 10.9.9.9:1 >/dev/null 2>&1
 check "show vs of an unknown server exits 1" test $? = 1
+# This kernel has no IPVS: show ipvs says so, as JSON and as text (the
+# table itself is the kernel tier's).
+check "show ipvs --json: the IPVS part of the check process" \
+	test "$(ctl show ipvs --json | pj "d['ipvs']['available']")" = False
+check "show ipvs says the kernel has none" sh -c "'$CTL' -s '$SOCK' show ipvs | grep -q '^IPVS: not available'"
+ctl show ipvs extra >/dev/null 2>&1
+check "show ipvs takes no name (exit 2)" test $? = 2
 check "show rs 127.0.0.1:7002 --vs 10.0.0.1:80 --json: down" \
 	test "$(ctl show rs 127.0.0.1:7002 --vs 10.0.0.1:80 --json | pj "d['real_servers'][0]['up']")" = False
 ctl show rs 192.0.2.9:9 >"$T/o" 2>&1
@@ -249,7 +256,7 @@ check "a NUL byte gets an error" sh -c "python3 '$PROBE' raw '$SOCK' '{\"cmd\":\
 check "no cmd gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"x\":1}' | grep -q 'needs ..cmd'"
 check "a cmd that is not a string gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":5}' | grep -q '\"ok\":false'"
 check "an unknown command gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"frob\"}' | grep -q 'unknown command: frob'"
-check "show without what gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"show\"}' | grep -q 'vrrp, vs or rs'"
+check "show without what gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"show\"}' | grep -q 'vrrp, vs, rs or ipvs'"
 long=$(python3 -c "print('x' * 5000)")
 check "a name too long to relay gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"show\",\"what\":\"vrrp\",\"name\":\"$long\"}' | grep -q 'request too large to pass to the vrrp process'"
 check "demote without a name gets an error" sh -c "python3 '$PROBE' req '$SOCK' '{\"cmd\":\"demote\"}' | grep -q 'needs ..name'"
