@@ -46,10 +46,14 @@ def readline(s):
 
 
 def closed(s):
-    """True when the daemon closed its side (EOF within the timeout)."""
+    """True when the daemon closed its side: EOF within the timeout, or a
+    reset (it closed with our unread bytes still queued, as after a line
+    too long, which the kernel reports as a reset rather than EOF)."""
     try:
         return s.recv(1) == b""
-    except (socket.timeout, ConnectionResetError):
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
         return False
 
 
