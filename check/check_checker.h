@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <systemd/sd-event.h>
 
+#include "check/check_timer.h"
 #include "check/check_vs_conf.h"
 
 enum check_kind {
@@ -128,6 +129,7 @@ typedef void (*check_done_fn)(struct check_probe *p, bool ok,
 
 struct check_probe {
 	sd_event *e;
+	struct check_timers *timers;	/* the process's (check_timer.h) */
 	const struct check_checker *ck;
 	struct sockaddr_storage dst;
 	socklen_t dstlen;
@@ -144,7 +146,8 @@ struct check_probe {
 	bool warned;			/* a lasting problem was logged */
 	/* The type's own state while a check runs (check_sock.c). */
 	int fd;				/* -1: none */
-	sd_event_source *io, *timer;
+	sd_event_source *io;
+	struct check_timer timer;
 	void (*sock_complete)(struct check_probe *p, int err);
 	int early;			/* errno connect() decided at once */
 	/* The servers checked (for settings a type inherits, such as

@@ -32,12 +32,49 @@ void check_http_set_ssl(const struct check_ssl *s)
 }
 
 struct http_run {
+	struct check_curl_owner owner;
 	struct check_probe *p;
 	CURL *h;
 	size_t url;			/* index being fetched */
 	struct http_tls tls;
 	struct http_get_resp resp;
+	struct http_run *next_free;	/* in the pool */
 };
+
+/* Runs (each with its curl easy handle) are kept for the next check
+ * instead of freed: making and freeing an easy handle per check was a
+ * good part of the HTTP checks' cost (curl allocates its state and its
+ * receive buffer anew each time), and a reset handle keeps its buffer.
+ * The pool holds what was in flight at once, up to POOL_KEEP: a burst
+ * of thousands of checks in flight (a whole server farm timing out) is
+ * not kept around afterwards. */
+#define POOL_KEEP 256
+static struct {
+	struct http_run *free;
+	unsigned nfree;
+} pool;
+
+static struct http_run *run_get(void)
+{
+	struct http_run *r = pool.free;
+	CURL *h;
+
+	if (r) {
+		pool.free = r->next_free;
+		pool.nfree--;
+		h = r->h;
+		memset(r, 0, sizeof(*r));
+		r->h = h;
+		return r;
+	}
+	if (!(r = calloc(1, sizeof(*r))))
+		return NULL;
+	if (!(r->h = curl_easy_init())) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
 
 const char *check_http_vhost(const struct check_http *h,
 			     const struct check_http_url *u,
@@ -85,11 +122,18 @@ static void run_free(struct http_run *r)
 {
 	if (!r)
 		return;
-	if (r->h) {
-		check_curl_remove(r->h);
-		curl_easy_cleanup(r->h);
-	}
+	check_curl_remove(r->h);
 	http_get_resp_free(&r->resp);
+	if (pool.nfree < POOL_KEEP) {
+		/* Reset now: the handle then holds nothing of this check's
+		 * (its strings, the header lists just freed). */
+		curl_easy_reset(r->h);
+		r->next_free = pool.free;
+		pool.free = r;
+		pool.nfree++;
+		return;
+	}
+	curl_easy_cleanup(r->h);
 	free(r);
 }
 
@@ -230,6 +274,7 @@ static int fetch(struct http_run *r)
 	q.bind_port = ck->bind_port;
 	q.bind_if = ck->bind_if;
 	q.tls_opts = &r->tls;
+	q.no_digest = !u->has_digest;
 	q.keep_body = u->code ? CHECK_HTTP_REGEX_MAX_BODY : 0;
 	if (u->code && u->regex_max_set &&
 	    u->regex_max_offset < CHECK_HTTP_REGEX_MAX_BODY - 65536)
@@ -237,12 +282,14 @@ static int fetch(struct http_run *r)
 		q.keep_body = (size_t)u->regex_max_offset + 65536;
 	if (http_get_setup(r->h, &q, &r->resp) < 0)
 		return -ENOMEM;
-	return check_curl_add(p->e, r->h, on_done, r);
+	r->owner.done = on_done;
+	r->owner.arg = r;
+	return check_curl_add(p->e, r->h, &r->owner);
 }
 
 static int http_start(struct check_probe *p)
 {
-	struct http_run *r = calloc(1, sizeof(*r));
+	struct http_run *r = run_get();
 	int e;
 
 	if (!r)
@@ -255,10 +302,6 @@ static int http_start(struct check_probe *p)
 		r->tls.password = proc_ssl->password;
 	}
 	r->tls.compliant = p->ck->http->tls_compliant;
-	if (!(r->h = curl_easy_init())) {
-		free(r);
-		return -ENOMEM;
-	}
 	e = fetch(r);
 	if (e < 0) {
 		run_free(r);

@@ -1,8 +1,9 @@
 /*
  * Real-server state and checker scheduling (see check_rs_rt.h).
  *
- * Every checker has one timer for its next check and, while a check
- * runs, the probe of its type.  The verdict logic is the same for every
+ * Every checker has one timer for its next check (on the process's
+ * shared timers, check_timer.h, with the probes' timeouts) and, while a
+ * check runs, the probe of its type.  The verdict logic is the same for every
  * type and is all in on_done(): success resets the retry count and
  * brings a down checker up; a failure of an up checker is retried until
  * `retry` retries failed too, then the checker goes down.  A real
@@ -15,6 +16,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +29,7 @@
 
 struct check_rt {
 	sd_event *e;
+	struct check_timers *timers;	/* every checker's, every probe's */
 	void (*changed)(void *arg);
 	void *arg;
 	sd_event_source *defer;		/* a changed() is due */
@@ -270,15 +273,14 @@ static void fail_now(struct check_ck_rt *c, const char *why)
 	on_done(&c->probe, false, why);
 }
 
-static int on_next(sd_event_source *s, uint64_t usec, void *ud)
+static void on_next(struct check_timer *t)
 {
-	struct check_ck_rt *c = ud;
+	struct check_ck_rt *c = (struct check_ck_rt *)
+		((char *)t - offsetof(struct check_ck_rt, next));
 	const struct check_rs_rt *r = c->rs;
 	uint16_t vs_port = r->vs->kind == CHECK_VS_ADDR ? r->vs->port : 0;
 	int e;
 
-	(void)s;
-	(void)usec;
 	check_checker_target(c->ck, r->rs, vs_port, &c->probe.dst,
 			     &c->probe.dstlen);
 	if (c->type->needs_port &&
@@ -286,7 +288,7 @@ static int on_next(sd_event_source *s, uint64_t usec, void *ud)
 		     ? ((struct sockaddr_in6 *)&c->probe.dst)->sin6_port
 		     : ((struct sockaddr_in *)&c->probe.dst)->sin_port) == 0) {
 		fail_now(c, "no port to check (set connect_port)");
-		return 0;
+		return;
 	}
 	c->probe.timeout = c->t.connect_timeout;
 	c->probe.weight = -1;
@@ -300,23 +302,14 @@ static int on_next(sd_event_source *s, uint64_t usec, void *ud)
 		snprintf(why, sizeof(why), "cannot start: %s", strerror(-e));
 		fail_now(c, why);
 	}
-	return 0;
 }
 
 static void schedule(struct check_ck_rt *c, uint64_t at)
 {
-	struct check_rt *rt = c->rs->rt;
 	int r;
 
 	c->next_at = at;
-	if (c->next) {
-		r = sd_event_source_set_time(c->next, at);
-		if (r >= 0)
-			r = sd_event_source_set_enabled(c->next, SD_EVENT_ONESHOT);
-	} else {
-		r = sd_event_add_time(rt->e, &c->next, CLOCK_MONOTONIC, at,
-				      1000, on_next, c);
-	}
+	r = check_timer_arm(c->rs->rt->timers, &c->next, at, on_next);
 	if (r < 0)
 		log_err("cannot schedule a check: %s", strerror(-r));
 }
@@ -328,7 +321,7 @@ static void ck_stop(struct check_ck_rt *c)
 	if (c->type->release)
 		c->type->release(&c->probe);
 	c->running = false;
-	c->next = sd_event_source_disable_unref(c->next);
+	check_timer_disarm(c->rs->rt->timers, &c->next);
 }
 
 /* ------------------------------------------------------------------ */
@@ -457,6 +450,7 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 		c->type = check_types[c->ck->kind];
 		check_checker_timing(c->ck, rs, vs, &c->t);
 		c->probe.e = rt->e;
+		c->probe.timers = rt->timers;
 		c->probe.ck = c->ck;
 		c->probe.rs = rs;
 		c->probe.vs = vs;
@@ -660,6 +654,10 @@ int check_rt_new(sd_event *e, void (*changed)(void *arg), void *arg,
 
 	if (!rt)
 		return -ENOMEM;
+	if (check_timers_new(e, &rt->timers) < 0) {
+		free(rt);
+		return -ENOMEM;
+	}
 	rt->e = sd_event_ref(e);
 	rt->changed = changed;
 	rt->arg = arg;
@@ -675,6 +673,7 @@ void check_rt_free(struct check_rt *rt)
 		rs_rt_free(rt->v[i]);
 	free(rt->v);
 	check_quorum_free(rt->vsv, rt->nvs);
+	check_timers_free(rt->timers);
 	sd_event_source_disable_unref(rt->defer);
 	sd_event_unref(rt->e);
 	free(rt);

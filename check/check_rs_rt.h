@@ -57,7 +57,7 @@ struct check_ck_rt {
 	const struct check_type *type;
 	struct check_timing t;
 	struct check_probe probe;
-	sd_event_source *next;		/* timer to the next check */
+	struct check_timer next;	/* to the next check */
 	uint64_t next_at;		/* CLOCK_MONOTONIC usec */
 	bool running;
 	bool up;

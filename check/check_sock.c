@@ -1,11 +1,12 @@
 /*
  * Non-blocking connect for the network checkers (see check_sock.h).
- * The probe owns one io source and one timer while a check runs; both go
- * when the outcome is known, so a late event of an old check can never
- * reach a new one.
+ * The probe owns one io source and one timer (on the process's shared
+ * timers, check_timer.h) while a check runs; both go when the outcome is
+ * known, so a late event of an old check can never reach a new one.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,7 +37,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	 * watching writability but keep the socket and the timer. */
 	if (!err) {
 		p->io = sd_event_source_disable_unref(p->io);
-		p->timer = sd_event_source_disable_unref(p->timer);
+		check_timer_disarm(p->timers, &p->timer);
 		p->sock_complete(p, 0);
 		return 0;
 	}
@@ -44,24 +45,20 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	return 0;
 }
 
-static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
+static void on_timer(struct check_timer *t)
 {
-	struct check_probe *p = ud;
+	struct check_probe *p = (struct check_probe *)
+		((char *)t - offsetof(struct check_probe, timer));
 
-	(void)s;
-	(void)usec;
 	outcome(p, p->early ? p->early : ETIMEDOUT);
-	return 0;
 }
 
 static int arm(struct check_probe *p, uint64_t after)
 {
 	uint64_t now = 0;
 
-	p->timer = sd_event_source_disable_unref(p->timer);
 	sd_event_now(p->e, CLOCK_MONOTONIC, &now);
-	return sd_event_add_time(p->e, &p->timer, CLOCK_MONOTONIC, now + after,
-				 1000, on_timer, p);
+	return check_timer_arm(p->timers, &p->timer, now + after, on_timer);
 }
 
 int check_sock_rearm(struct check_probe *p)
@@ -144,7 +141,7 @@ int check_sock_connect(struct check_probe *p, int type, int proto,
 void check_sock_close(struct check_probe *p)
 {
 	p->io = sd_event_source_disable_unref(p->io);
-	p->timer = sd_event_source_disable_unref(p->timer);
+	check_timer_disarm(p->timers, &p->timer);
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;

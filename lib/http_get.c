@@ -202,7 +202,7 @@ int http_get_setup(CURL *h, const struct http_get_req *q,
 	memset(r, 0, sizeof(*r));
 	r->req = *q;
 	r->keep = q->keep_body;
-	if (http_digest_init(&r->digest) < 0)
+	if (!q->no_digest && http_digest_init(&r->digest) < 0)
 		return -1;
 	http_get_hostport(&q->dst, hp, sizeof(hp));
 	addr_of(&q->dst, a, sizeof(a));

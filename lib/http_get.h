@@ -50,6 +50,8 @@ struct http_get_req {
 	const struct http_tls *tls_opts;	/* NULL: no files */
 	size_t keep_body;		/* bytes of body kept (regex); 0: none */
 	bool keep_headers;		/* keep the header lines (genhash) */
+	bool no_digest;			/* the body's MD5 is not wanted
+					   (digest then stays empty) */
 };
 
 struct http_get_resp {
