@@ -15,6 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +200,18 @@ static void write_stats(struct child *c, FILE *f)
 		(unsigned long long)c->dumps);
 }
 
+/* Give back to the kernel the pages a big transient piece of work left
+ * free in the middle of the heap: a JSON dump of ten thousand real
+ * servers builds a tree of tens of megabytes, and the checks that run
+ * meanwhile keep allocating above it, so free() alone never shrinks the
+ * heap and the process kept the dump's peak for good. */
+static void give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 static int write_json(struct child *c, FILE *f)
 {
 	struct json_object *o = json_object_new_object();
@@ -262,6 +277,7 @@ static void dump(struct child *c, enum ipc_dump kind)
 		write_stats(c, f);
 	else
 		write_json(c, f);
+	give_back_memory();
 	if (fclose(f) != 0 || rename(tmp, path) < 0) {
 		log_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -283,11 +299,13 @@ void child_dump(enum ipc_dump kind)
 /* One relayed request: parse, hand to the subsystem, send the answer.
  * Whatever happens, the parent gets a reply for the id, so its caller is
  * not left waiting for the relay's timeout. */
+#define GIVE_BACK_REPLY (256 * 1024)
 static void ctl_request(struct child *c, const struct ipc_msg *m)
 {
 	struct json_tokener *tok;
 	struct json_object *req = NULL, *rep = NULL;
 	const char *text;
+	size_t len;
 	uint32_t id;
 	int fd, r;
 
@@ -319,8 +337,13 @@ static void ctl_request(struct child *c, const struct ipc_msg *m)
 	text = rep ? json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PLAIN |
 						    JSON_C_TO_STRING_NOSLASHESCAPE)
 		   : "{\"error\":\"out of memory\"}";
-	fd = ipc_memfd("tandem-reply", text, strlen(text));
+	len = strlen(text);
+	fd = ipc_memfd("tandem-reply", text, len);
 	json_object_put(rep);
+	/* A reply about every real server (show, metrics) is a big tree
+	 * gone now; a small one leaves nothing worth the walk. */
+	if (len > GIVE_BACK_REPLY)
+		give_back_memory();
 	if (fd < 0) {
 		log_err("control reply: %s", strerror(-fd));
 		/* No fd: the parent reads it as a failed ask. */
@@ -421,6 +444,7 @@ static int reload(struct child *c, int fd, const char *name)
 	config_take_shared(ncfg, c->cfg);
 	config_free(c->cfg);
 	c->cfg = ncfg;
+	give_back_memory();
 	return 0;
 }
 
