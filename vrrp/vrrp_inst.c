@@ -431,7 +431,7 @@ static void rx_config(struct vrrp_inst *vi)
 	const struct vrrp_conf_instance *ci = vi->ci;
 	struct vrrp_rx_config *c = &vi->rxc;
 	bool as_v2 = ci->v3_checksum_as_v2_set ? ci->v3_checksum_as_v2
-					       : vi->g.v3_checksum_as_v2;
+					       : vi->g->v3_checksum_as_v2;
 
 	memset(c, 0, sizeof(*c));
 	c->version = (uint8_t)ci->version;
@@ -440,7 +440,7 @@ static void rx_config(struct vrrp_inst *vi)
 	c->owner_ignore_adverts = ci->priority == VRRP_PRIO_OWNER;
 	c->unicast = vi->npeers > 0;
 	c->check_unicast_src = ci->check_unicast_src_set ? ci->check_unicast_src
-							 : vi->g.check_unicast_src;
+							 : vi->g->check_unicast_src;
 	c->peers = vi->peers;
 	c->npeers = vi->npeers;
 	c->csum = as_v2 && vi->family == AF_INET ? VRRP_CSUM_NO_PSEUDO
@@ -449,7 +449,7 @@ static void rx_config(struct vrrp_inst *vi)
 	c->vips = vi->vips;
 	c->nvips = vi->nvips;
 	c->check_addr_list = !(ci->skip_check_adv_addr_set
-			       ? ci->skip_check_adv_addr : vi->g.skip_check_adv_addr);
+			       ? ci->skip_check_adv_addr : vi->g->skip_check_adv_addr);
 	if (ci->version == 2 && ci->auth_block) {
 		c->auth_type = ci->auth_type == VRRP_CONF_AUTH_AH ? VRRP_AUTH_AH
 								  : VRRP_AUTH_PASS;
@@ -473,7 +473,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		return -ENOMEM;
 	vi->ci = ci;
 	vi->env = *env;
-	vi->g = *g;
+	vi->g = g;
 	vi->family = ci->family == AF_INET6 ? AF_INET6 : AF_INET;
 	vi->release = true;
 	if (!ci->interface) {

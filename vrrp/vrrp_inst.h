@@ -118,7 +118,10 @@ struct vrrp_inst {
 	struct vrrp_inst *next;		/* the runtime's list */
 	const struct vrrp_conf_instance *ci;
 	struct vrrp_inst_env env;
-	struct vrrp_inst_globals g;
+	/* Shared by every instance started under the same globals (the
+	 * runtime keeps one copy per value): 1,000 instances would
+	 * otherwise carry 1,000 copies of it. */
+	const struct vrrp_inst_globals *g;
 
 	int ifindex;
 	uint8_t mac[6];
@@ -183,6 +186,7 @@ struct vrrp_inst {
  * receive checks.  The instance is in Initialize until vrrp_inst_start().
  * An interface that does not exist yet is no error: the instance waits
  * for it in FAULT (ifindex 0, no socket) until vrrp_inst_if_found().
+ * g is not copied: it must outlive the instance.
  * 0 or a negative errno (logged). */
 int vrrp_inst_new(const struct vrrp_inst_env *env,
 		  const struct vrrp_conf_instance *ci,
