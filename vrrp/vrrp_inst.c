@@ -231,14 +231,17 @@ static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
 /* ------------------------------------------------------------------ */
 /* Carrying out the state machine's actions                             */
 
+/* The deferred post is made when an action needs it and dropped once it
+ * ran: transitions are rare, and 1,000 instances would otherwise hold
+ * 1,000 idle event sources of some 320 bytes each.  (sd-event frees a
+ * source unreferenced in its own callback after the callback.) */
 static int on_post(sd_event_source *s, void *data)
 {
 	struct vrrp_inst *vi = data;
 	bool add = vi->post_vips, garp = vi->post_garp;
 
 	(void)s;
-	if (vi->post)
-		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+	vi->post = sd_event_source_disable_unref(vi->post);
 	vi->post_vips = vi->post_garp = false;
 	if (vi->fsm.state != VRRP_STATE_MASTER)
 		return 0;
@@ -252,6 +255,12 @@ static int on_post(sd_event_source *s, void *data)
 static void post(struct vrrp_inst *vi, bool *flag)
 {
 	*flag = true;
+	if (!vi->post &&
+	    sd_event_add_defer(vi->env.e, &vi->post, on_post, vi) >= 0 &&
+	    sd_event_source_set_priority(vi->post,
+					 SD_EVENT_PRIORITY_NORMAL + 1) < 0)
+		vi->post = sd_event_source_disable_unref(vi->post);
+	/* without a source, now rather than never */
 	if (!vi->post || sd_event_source_set_enabled(vi->post, SD_EVENT_ONESHOT) < 0)
 		on_post(NULL, vi);
 }
@@ -534,22 +543,13 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	vrrp_fsm_init(&vi->fsm, &fc, &vi->stats);
 
 	vrrp_timer_init(&vi->timer, on_timer, vi);
-	r = sd_event_add_defer(env->e, &vi->post, on_post, vi);
-	if (r >= 0) {
-		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
-		r = sd_event_source_set_priority(vi->post, SD_EVENT_PRIORITY_NORMAL + 1);
-	}
-	if (r < 0) {
-		vrrp_inst_free(vi);
-		return r;
-	}
 	if ((r = vrrp_track_new(vi, env->tfiles, env->tprocs)) < 0) {
 		vrrp_inst_free(vi);
 		return r;
 	}
 	if (vi->ifindex)
 		promote(vi);
-	sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+	vi->post = sd_event_source_disable_unref(vi->post);
 	vrrp_vmac_up(vi);
 	*out = vi;
 	return 0;

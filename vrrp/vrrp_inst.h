@@ -155,7 +155,8 @@ struct vrrp_inst {
 	int garp_phase;
 	unsigned fault;			/* VRRP_FAULT_* */
 	bool promoted;			/* holds promote_secondaries */
-	sd_event_source *post;		/* VIPs and ARP of a new master, */
+	sd_event_source *post;		/* VIPs and ARP of a new master (made
+					 * when needed), */
 	bool post_vips, post_garp;	/* after every advert that is due */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	uint64_t up_since;		/* left Initialize (CLOCK_REALTIME,
