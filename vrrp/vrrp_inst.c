@@ -424,7 +424,9 @@ static int pack_vips(struct vrrp_inst *vi)
 
 	vi->nvips = 0;
 	/* One byte even for none, so NULL means only "not allocated". */
-	if (!(vi->vips = malloc(n ? n * l : 1)))
+	if (n * l <= sizeof(vi->vips_inline))
+		vi->vips = vi->vips_inline;
+	else if (!(vi->vips = malloc(n * l)))
 		return -ENOMEM;
 	for (size_t i = 0; i < vi->ci->nvips && vi->nvips < 255; i++) {
 		if (vi->ci->vips[i].addr.family != vi->family)
@@ -842,7 +844,8 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 		vrrp_vmac_down(vi, false);
 	unpromote(vi, false);
 	sd_event_source_disable_unref(vi->post);
-	free(vi->vips);
+	if (vi->vips != vi->vips_inline)
+		free(vi->vips);
 	free(vi->peers);
 	free(vi);
 }

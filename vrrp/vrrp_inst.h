@@ -123,6 +123,10 @@ struct vrrp_inst {
 	 * otherwise carry 1,000 copies of it. */
 	const struct vrrp_inst_globals *g;
 
+	/* From here to the timer: what an advert heard reads and writes,
+	 * together in a few cache lines (a backup of 1,000 instances
+	 * misses the cache on each instance it hears); the rest comes
+	 * after. */
 	int ifindex;
 	uint8_t mac[6];
 	bool link_up;
@@ -145,6 +149,10 @@ struct vrrp_inst {
 	uint8_t auth_key[VRRP_AUTH_LEN];
 	uint32_t ah_seq;
 	struct vrrp_rx_config rxc;
+	/* vips when they fit (up to four IPv4 or one IPv6 address): every
+	 * advert heard is checked against them, and a separate allocation
+	 * per instance was a cache miss per advert for a busy backup. */
+	uint8_t vips_inline[16];
 
 	struct vrrp_sock *sock;		/* borrowed from the runtime */
 	void *sock_ref;			/* the runtime's record of it */

@@ -180,6 +180,12 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 			log_debug("VRRP receive: %s", strerror(-r));
 			break;
 		}
+		/* Each instance heard is a cache miss: ask for them all
+		 * before the first is needed (byte 1 of a message is its
+		 * VRID; a short or bad one is only a wasted prefetch). */
+		for (int k = 0; k < r; k++)
+			if (rx[k].reason == VRRP_RX_OK && rx[k].len >= 2)
+				__builtin_prefetch(rs->by_vrid[rx[k].msg[1]]);
 		for (int k = 0; k < r; k++)
 			dispatch(rs, &rx[k]);
 		if (r < VRRP_RX_BATCH)
