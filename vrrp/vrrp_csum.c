@@ -65,7 +65,13 @@ int vrrp_ip_cmp(const struct vrrp_ip *a, const struct vrrp_ip *b)
 {
 	if (a->family != b->family)
 		return a->family < b->family ? -1 : 1;
-	/* Network byte order is big-endian: memcmp is a numeric compare. */
+	/* Network byte order is big-endian: memcmp is a numeric compare.
+	 * IPv4 as a number: this runs for every advert received. */
+	if (a->family == AF_INET) {
+		uint32_t x = ntohl(a->u.v4.s_addr), y = ntohl(b->u.v4.s_addr);
+
+		return x == y ? 0 : x < y ? -1 : 1;
+	}
 	return memcmp(&a->u, &b->u, vrrp_ip_len(a->family));
 }
 

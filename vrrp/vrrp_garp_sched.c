@@ -31,8 +31,8 @@
 #include "vrrp/vrrp_inst.h"
 
 /* The instance's garp_* setting, else global_defs' vrrp_garp_*. */
-#define PICK_US(f)	(vi->ci->f##_set ? vi->ci->f##_us : vi->g.f##_us)
-#define PICK_N(f)	(vi->ci->f##_set ? vi->ci->f : vi->g.f)
+#define PICK_US(f)	(vi->ci->f##_set ? vi->ci->f##_us : vi->g->f##_us)
+#define PICK_N(f)	(vi->ci->f##_set ? vi->ci->f : vi->g->f)
 
 enum { PH_OFF, PH_SECOND, PH_REFRESH };
 
@@ -137,7 +137,7 @@ static void on_lower_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 static uint64_t extra_if_us(const struct vrrp_inst *vi)
 {
 	bool all = vi->ci->garp_extra_if_set ? vi->ci->garp_extra_if_all
-					     : vi->g.garp_extra_if_all;
+					     : vi->g->garp_extra_if_all;
 
 	/* Without 'all', VMAC instances only (their VIPs are on another
 	 * interface than the instance's, so they are the ones announced). */

@@ -231,14 +231,17 @@ static void vips_all(struct vrrp_inst *vi, bool add, bool quiet)
 /* ------------------------------------------------------------------ */
 /* Carrying out the state machine's actions                             */
 
+/* The deferred post is made when an action needs it and dropped once it
+ * ran: transitions are rare, and 1,000 instances would otherwise hold
+ * 1,000 idle event sources of some 320 bytes each.  (sd-event frees a
+ * source unreferenced in its own callback after the callback.) */
 static int on_post(sd_event_source *s, void *data)
 {
 	struct vrrp_inst *vi = data;
 	bool add = vi->post_vips, garp = vi->post_garp;
 
 	(void)s;
-	if (vi->post)
-		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+	vi->post = sd_event_source_disable_unref(vi->post);
 	vi->post_vips = vi->post_garp = false;
 	if (vi->fsm.state != VRRP_STATE_MASTER)
 		return 0;
@@ -252,6 +255,12 @@ static int on_post(sd_event_source *s, void *data)
 static void post(struct vrrp_inst *vi, bool *flag)
 {
 	*flag = true;
+	if (!vi->post &&
+	    sd_event_add_defer(vi->env.e, &vi->post, on_post, vi) >= 0 &&
+	    sd_event_source_set_priority(vi->post,
+					 SD_EVENT_PRIORITY_NORMAL + 1) < 0)
+		vi->post = sd_event_source_disable_unref(vi->post);
+	/* without a source, now rather than never */
 	if (!vi->post || sd_event_source_set_enabled(vi->post, SD_EVENT_ONESHOT) < 0)
 		on_post(NULL, vi);
 }
@@ -415,7 +424,9 @@ static int pack_vips(struct vrrp_inst *vi)
 
 	vi->nvips = 0;
 	/* One byte even for none, so NULL means only "not allocated". */
-	if (!(vi->vips = malloc(n ? n * l : 1)))
+	if (n * l <= sizeof(vi->vips_inline))
+		vi->vips = vi->vips_inline;
+	else if (!(vi->vips = malloc(n * l)))
 		return -ENOMEM;
 	for (size_t i = 0; i < vi->ci->nvips && vi->nvips < 255; i++) {
 		if (vi->ci->vips[i].addr.family != vi->family)
@@ -431,7 +442,7 @@ static void rx_config(struct vrrp_inst *vi)
 	const struct vrrp_conf_instance *ci = vi->ci;
 	struct vrrp_rx_config *c = &vi->rxc;
 	bool as_v2 = ci->v3_checksum_as_v2_set ? ci->v3_checksum_as_v2
-					       : vi->g.v3_checksum_as_v2;
+					       : vi->g->v3_checksum_as_v2;
 
 	memset(c, 0, sizeof(*c));
 	c->version = (uint8_t)ci->version;
@@ -440,7 +451,7 @@ static void rx_config(struct vrrp_inst *vi)
 	c->owner_ignore_adverts = ci->priority == VRRP_PRIO_OWNER;
 	c->unicast = vi->npeers > 0;
 	c->check_unicast_src = ci->check_unicast_src_set ? ci->check_unicast_src
-							 : vi->g.check_unicast_src;
+							 : vi->g->check_unicast_src;
 	c->peers = vi->peers;
 	c->npeers = vi->npeers;
 	c->csum = as_v2 && vi->family == AF_INET ? VRRP_CSUM_NO_PSEUDO
@@ -449,7 +460,7 @@ static void rx_config(struct vrrp_inst *vi)
 	c->vips = vi->vips;
 	c->nvips = vi->nvips;
 	c->check_addr_list = !(ci->skip_check_adv_addr_set
-			       ? ci->skip_check_adv_addr : vi->g.skip_check_adv_addr);
+			       ? ci->skip_check_adv_addr : vi->g->skip_check_adv_addr);
 	if (ci->version == 2 && ci->auth_block) {
 		c->auth_type = ci->auth_type == VRRP_CONF_AUTH_AH ? VRRP_AUTH_AH
 								  : VRRP_AUTH_PASS;
@@ -473,7 +484,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		return -ENOMEM;
 	vi->ci = ci;
 	vi->env = *env;
-	vi->g = *g;
+	vi->g = g;
 	vi->family = ci->family == AF_INET6 ? AF_INET6 : AF_INET;
 	vi->release = true;
 	if (!ci->interface) {
@@ -534,22 +545,13 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	vrrp_fsm_init(&vi->fsm, &fc, &vi->stats);
 
 	vrrp_timer_init(&vi->timer, on_timer, vi);
-	r = sd_event_add_defer(env->e, &vi->post, on_post, vi);
-	if (r >= 0) {
-		sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
-		r = sd_event_source_set_priority(vi->post, SD_EVENT_PRIORITY_NORMAL + 1);
-	}
-	if (r < 0) {
-		vrrp_inst_free(vi);
-		return r;
-	}
 	if ((r = vrrp_track_new(vi, env->tfiles, env->tprocs)) < 0) {
 		vrrp_inst_free(vi);
 		return r;
 	}
 	if (vi->ifindex)
 		promote(vi);
-	sd_event_source_set_enabled(vi->post, SD_EVENT_OFF);
+	vi->post = sd_event_source_disable_unref(vi->post);
 	vrrp_vmac_up(vi);
 	*out = vi;
 	return 0;
@@ -842,7 +844,8 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 		vrrp_vmac_down(vi, false);
 	unpromote(vi, false);
 	sd_event_source_disable_unref(vi->post);
-	free(vi->vips);
+	if (vi->vips != vi->vips_inline)
+		free(vi->vips);
 	free(vi->peers);
 	free(vi);
 }

@@ -118,8 +118,15 @@ struct vrrp_inst {
 	struct vrrp_inst *next;		/* the runtime's list */
 	const struct vrrp_conf_instance *ci;
 	struct vrrp_inst_env env;
-	struct vrrp_inst_globals g;
+	/* Shared by every instance started under the same globals (the
+	 * runtime keeps one copy per value): 1,000 instances would
+	 * otherwise carry 1,000 copies of it. */
+	const struct vrrp_inst_globals *g;
 
+	/* From here to the timer: what an advert heard reads and writes,
+	 * together in a few cache lines (a backup of 1,000 instances
+	 * misses the cache on each instance it hears); the rest comes
+	 * after. */
 	int ifindex;
 	uint8_t mac[6];
 	bool link_up;
@@ -142,6 +149,10 @@ struct vrrp_inst {
 	uint8_t auth_key[VRRP_AUTH_LEN];
 	uint32_t ah_seq;
 	struct vrrp_rx_config rxc;
+	/* vips when they fit (up to four IPv4 or one IPv6 address): every
+	 * advert heard is checked against them, and a separate allocation
+	 * per instance was a cache miss per advert for a busy backup. */
+	uint8_t vips_inline[16];
 
 	struct vrrp_sock *sock;		/* borrowed from the runtime */
 	void *sock_ref;			/* the runtime's record of it */
@@ -152,7 +163,8 @@ struct vrrp_inst {
 	int garp_phase;
 	unsigned fault;			/* VRRP_FAULT_* */
 	bool promoted;			/* holds promote_secondaries */
-	sd_event_source *post;		/* VIPs and ARP of a new master, */
+	sd_event_source *post;		/* VIPs and ARP of a new master (made
+					 * when needed), */
 	bool post_vips, post_garp;	/* after every advert that is due */
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	uint64_t up_since;		/* left Initialize (CLOCK_REALTIME,
@@ -183,6 +195,7 @@ struct vrrp_inst {
  * receive checks.  The instance is in Initialize until vrrp_inst_start().
  * An interface that does not exist yet is no error: the instance waits
  * for it in FAULT (ifindex 0, no socket) until vrrp_inst_if_found().
+ * g is not copied: it must outlive the instance.
  * 0 or a negative errno (logged). */
 int vrrp_inst_new(const struct vrrp_inst_env *env,
 		  const struct vrrp_conf_instance *ci,

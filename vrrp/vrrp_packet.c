@@ -332,6 +332,19 @@ enum vrrp_rx_reason vrrp_ipv4_parse(const uint8_t *pkt, size_t len,
 	return VRRP_RX_OK;
 }
 
+/* Equality of two addresses of ALEN (4 or 16) bytes without a call to
+ * memcmp per pair: this runs for every VIP of every advert received. */
+static bool same_addr(const uint8_t *x, const uint8_t *y, size_t alen)
+{
+	uint32_t a, b;
+
+	if (alen != 4)
+		return !memcmp(x, y, 16);
+	memcpy(&a, x, 4);
+	memcpy(&b, y, 4);
+	return a == b;
+}
+
 /* Is each configured VIP in the advert, and the counts equal? */
 static bool addr_list_matches(const struct vrrp_advert *a, const struct vrrp_rx_config *c)
 {
@@ -341,7 +354,7 @@ static bool addr_list_matches(const struct vrrp_advert *a, const struct vrrp_rx_
 		return false;
 	for (i = 0; i < c->nvips; i++) {
 		for (j = 0; j < a->naddr; j++)
-			if (!memcmp(c->vips + i * alen, a->addrs + j * alen, alen))
+			if (same_addr(c->vips + i * alen, a->addrs + j * alen, alen))
 				break;
 		if (j == a->naddr)
 			return false;

@@ -62,6 +62,15 @@ struct run_sock {
 	struct vrrp_inst *by_vrid[256];
 };
 
+/* The globals instances run under, one copy per distinct value, counted:
+ * every instance points at one (all of them at the same, but across a
+ * reload that changes the globals the stopping ones keep theirs). */
+struct run_globals {
+	struct run_globals *next;
+	unsigned users;
+	struct vrrp_inst_globals g;
+};
+
 struct vrrp_run {
 	sd_event *e;
 	struct vrrp_timerq *tq;		/* every instance's timer */
@@ -81,6 +90,7 @@ struct vrrp_run {
 	struct vrrp_tscripts *tscripts;	/* vrrp_script runner */
 	struct vrrp_sync *syncs;	/* sync groups of running instances */
 	struct vrrp_admin *admin;	/* names held demoted */
+	struct run_globals *globals;
 	vrrp_state_cb on_state;
 	void *state_arg;
 	vrrp_event_cb on_event;
@@ -170,6 +180,12 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 			log_debug("VRRP receive: %s", strerror(-r));
 			break;
 		}
+		/* Each instance heard is a cache miss: ask for them all
+		 * before the first is needed (byte 1 of a message is its
+		 * VRID; a short or bad one is only a wasted prefetch). */
+		for (int k = 0; k < r; k++)
+			if (rx[k].reason == VRRP_RX_OK && rx[k].len >= 2)
+				__builtin_prefetch(rs->by_vrid[rx[k].msg[1]]);
 		for (int k = 0; k < r; k++)
 			dispatch(rs, &rx[k]);
 		if (r < VRRP_RX_BATCH)
@@ -182,7 +198,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
  * its vrrp_rx_bufs_policy share; 0: no opinion. */
 static unsigned inst_rx_buf(const struct vrrp_inst *vi)
 {
-	const struct vrrp_inst_globals *g = &vi->g;
+	const struct vrrp_inst_globals *g = vi->g;
 	struct nl_link_info li;
 	unsigned mult = g->rx_bufs_multiplier ? g->rx_bufs_multiplier : 3;
 
@@ -458,9 +474,44 @@ void vrrp_run_on_event(struct vrrp_run *run, vrrp_event_cb cb)
 	run->on_event = cb;
 }
 
-int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
-		 const struct vrrp_inst_globals *g, bool resume)
+/* The shared copy of G (made zeroed, as make_globals does, so that equal
+ * values compare equal byte for byte). */
+static const struct vrrp_inst_globals *globals_get(struct vrrp_run *run,
+						  const struct vrrp_inst_globals *g)
 {
+	struct run_globals *rg;
+
+	for (rg = run->globals; rg; rg = rg->next)
+		if (!memcmp(&rg->g, g, sizeof(*g)))
+			break;
+	if (!rg) {
+		if (!(rg = calloc(1, sizeof(*rg))))
+			return NULL;
+		rg->g = *g;
+		rg->next = run->globals;
+		run->globals = rg;
+	}
+	rg->users++;
+	return &rg->g;
+}
+
+static void globals_put(struct vrrp_run *run, const struct vrrp_inst_globals *g)
+{
+	for (struct run_globals **p = &run->globals, *rg; (rg = *p);
+	     p = &rg->next)
+		if (&rg->g == g) {
+			if (!--rg->users) {
+				*p = rg->next;
+				free(rg);
+			}
+			return;
+		}
+}
+
+int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
+		 const struct vrrp_inst_globals *g_in, bool resume)
+{
+	const struct vrrp_inst_globals *g;
 	struct vrrp_inst_env env = {
 		.e = run->e, .tq = run->tq, .nl = run->nl, .garp = run->garp,
 		.garp_rate = run->garp_rate,
@@ -479,18 +530,22 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	 * unfiltered; without it the instance does not run.  Globals that
 	 * name another firewall restart every instance (reload), so when
 	 * this one asks for another, the old one has no user left. */
-	if (vrrp_fw_wanted(ci) && !vrrp_fw_is(run->fw, &g->fw)) {
+	if (vrrp_fw_wanted(ci) && !vrrp_fw_is(run->fw, &g_in->fw)) {
 		vrrp_fw_free(run->fw, false);
 		run->fw = NULL;
-		if ((r = vrrp_fw_new(&g->fw, run->e, &run->fw)) < 0) {
+		if ((r = vrrp_fw_new(&g_in->fw, run->e, &run->fw)) < 0) {
 			log_err("VRRP_Instance(%s) has no_accept and no "
 				"firewall: not started", ci->name);
 			return r;
 		}
 	}
 	env.fw = run->fw;
-	if ((r = vrrp_inst_new(&env, ci, g, &vi)) < 0)
+	if (!(g = globals_get(run, g_in)))
+		return -ENOMEM;
+	if ((r = vrrp_inst_new(&env, ci, g, &vi)) < 0) {
+		globals_put(run, g);
 		return r;
+	}
 	/* Held demoted (by name, so across a restart by a reload): from
 	 * its start on. */
 	vi->fsm.demoted = vrrp_admin_held(run->admin, ci->name);
@@ -500,6 +555,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	/* No interface yet: no socket either, until it appears. */
 	if (vi->ifindex && !(rs = sock_get(run, vi))) {
 		vrrp_inst_free(vi);
+		globals_put(run, g);
 		return -EIO;
 	}
 	vi->sock_ref = rs;
@@ -552,6 +608,8 @@ const struct vrrp_router_stats *vrrp_run_router_stats(const struct vrrp_run *run
 
 void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
 {
+	const struct vrrp_inst_globals *g;
+
 	for (struct vrrp_inst **p = &run->insts; *p; p = &(*p)->next)
 		if (*p == vi) {
 			*p = vi->next;
@@ -561,7 +619,9 @@ void vrrp_run_remove(struct vrrp_run *run, struct vrrp_inst *vi, bool release)
 	vrrp_inst_stop(vi, release);
 	vrrp_sync_leave(&run->syncs, vi);
 	sock_put(run, vi->sock_ref);
+	g = vi->g;
 	vrrp_inst_free(vi);
+	globals_put(run, g);
 }
 
 void vrrp_run_free(struct vrrp_run *run, bool release)

@@ -55,8 +55,9 @@ static int setup4(struct vrrp_sock *s, const struct vrrp_sock_opts *o)
 	struct ip_mreqn mr = { .imr_ifindex = o->ifindex };
 	int r;
 
+	/* No IP_PKTINFO: the socket is bound to its interface, and the
+	 * addresses and TTL are in the IPv4 header we receive. */
 	if ((r = sopt(s->fd, IPPROTO_IP, IP_HDRINCL, 1)) < 0 ||
-	    (r = sopt(s->fd, IPPROTO_IP, IP_PKTINFO, 1)) < 0 ||
 	    (r = sopt(s->fd, IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL)) < 0 ||
 	    (r = sopt(s->fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0)) < 0 ||
 	    (r = sopt(s->fd, IPPROTO_IP, IP_TOS, VRRP_TOS)) < 0)
@@ -162,6 +163,17 @@ union rx_ctl {
 	struct cmsghdr align;
 };
 
+/* An IPv4 datagram carries its addresses and TTL in the header we get
+ * with it: asking the kernel for its source address and control messages
+ * as well costs a tenth of a busy backup's CPU, for nothing. */
+static void rx_v4_only(struct msghdr *mh)
+{
+	mh->msg_name = NULL;
+	mh->msg_namelen = 0;
+	mh->msg_control = NULL;
+	mh->msg_controllen = 0;
+}
+
 /* One received datagram of N bytes in BUF, with its header MH, into RX. */
 static void rx_fill(const struct vrrp_sock *s, const uint8_t *buf, size_t n,
 		    struct msghdr *mh, const union rx_from *from,
@@ -173,7 +185,8 @@ static void rx_fill(const struct vrrp_sock *s, const uint8_t *buf, size_t n,
 	rx->ifindex = s->ifindex;
 	rx->ip.ttl = -1;
 	rx->ip.mcast_group = s->group;
-	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+	for (c = mh->msg_controllen ? CMSG_FIRSTHDR(mh) : NULL; c;
+	     c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 
@@ -217,6 +230,8 @@ int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx *rx)
 	};
 	ssize_t n;
 
+	if (s->family == AF_INET)
+		rx_v4_only(&mh);
 	n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
@@ -251,6 +266,8 @@ int vrrp_sock_recv_batch(struct vrrp_sock *s, struct vrrp_rx *rx, unsigned n)
 			.msg_iov = &iov[i], .msg_iovlen = 1,
 			.msg_control = ctl[i].buf, .msg_controllen = sizeof(ctl[i].buf),
 		};
+		if (s->family == AF_INET)
+			rx_v4_only(&mm[i].msg_hdr);
 		mm[i].msg_len = 0;
 	}
 	got = recvmmsg(s->fd, mm, n, MSG_DONTWAIT, NULL);

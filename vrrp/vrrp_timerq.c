@@ -3,7 +3,10 @@
  * min-heap of deadlines under one sd-event CLOCK_MONOTONIC source, armed
  * for the earliest.  A turn pops what is due in deadline order, as
  * separate sources of one priority would fire; the source is re-armed
- * once at the end of the turn, not once per timer set meanwhile.
+ * once at the end of the turn, not once per timer set meanwhile.  The
+ * heap is ordered by each timer's key, which is its deadline or, for a
+ * timer made later since it was placed, an earlier one (see the header):
+ * the root's key is never after any deadline, so nothing fires late.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -32,7 +35,7 @@ static void up(struct vrrp_timerq *q, unsigned i)
 	while (i > 0) {
 		unsigned p = (i - 1) / 2;
 
-		if (q->heap[p]->at <= t->at)
+		if (q->heap[p]->key <= t->key)
 			break;
 		put(q, i, q->heap[p]);
 		i = p;
@@ -49,9 +52,9 @@ static void down(struct vrrp_timerq *q, unsigned i)
 
 		if (c >= q->n)
 			break;
-		if (c + 1 < q->n && q->heap[c + 1]->at < q->heap[c]->at)
+		if (c + 1 < q->n && q->heap[c + 1]->key < q->heap[c]->key)
 			c++;
-		if (t->at <= q->heap[c]->at)
+		if (t->key <= q->heap[c]->key)
 			break;
 		put(q, i, q->heap[c]);
 		i = c;
@@ -74,7 +77,7 @@ static void unlink_timer(struct vrrp_timerq *q, struct vrrp_timer *t)
 
 static void arm(struct vrrp_timerq *q)
 {
-	uint64_t at = q->n ? q->heap[0]->at : 0;
+	uint64_t at = q->n ? q->heap[0]->key : 0;
 
 	if (q->firing || at == q->armed)
 		return;
@@ -98,15 +101,23 @@ static int on_fire(sd_event_source *s, uint64_t usec, void *data)
 		now = usec;
 	q->armed = 0;	/* a ONESHOT source is off once it fires */
 	q->firing = true;
-	for (unsigned k = 0; k < VRRP_TIMERQ_BATCH && q->n; k++) {
+	for (unsigned fired = 0; fired < VRRP_TIMERQ_BATCH && q->n;) {
 		struct vrrp_timer *t = q->heap[0];
 		uint64_t at = t->at;
 
-		if (at > now)
+		if (t->key > now)
 			break;
+		if (at > now) {
+			/* Made later since it was placed: to its deadline
+			 * (after now, so it cannot come up again this turn). */
+			t->key = at;
+			down(q, 0);
+			continue;
+		}
 		unlink_timer(q, t);
 		t->at = 0;
 		t->fn(t, at, t->data);
+		fired++;
 	}
 	q->firing = false;
 	arm(q);
@@ -143,13 +154,13 @@ int vrrp_timer_set(struct vrrp_timerq *q, struct vrrp_timer *t, uint64_t at)
 {
 	if (t->pos) {
 		if (at) {
-			uint64_t was = t->at;
-
+			/* Later: stays where it is (see the top); earlier:
+			 * moves up now. */
 			t->at = at;
-			if (at < was)
+			if (at < t->key) {
+				t->key = at;
 				up(q, t->pos - 1);
-			else
-				down(q, t->pos - 1);
+			}
 		} else {
 			unlink_timer(q, t);
 			t->at = 0;
@@ -171,6 +182,7 @@ int vrrp_timer_set(struct vrrp_timerq *q, struct vrrp_timer *t, uint64_t at)
 		q->heap = h;
 		q->cap = cap;
 	}
+	t->key = at;
 	put(q, q->n++, t);
 	up(q, q->n - 1);
 	arm(q);

@@ -8,6 +8,13 @@
  * every instance that is due, up to VRRP_TIMERQ_BATCH of them so the
  * sockets are read in between.  Deadlines are kept to the microsecond:
  * nothing fires early, nothing is made later than sd-event would.
+ *
+ * A backup's Master_Down_Timer is pushed later by every advert it hears,
+ * ten times a second per instance.  Moving it down the heap each time
+ * was a tenth of a backup's CPU; instead a timer made later keeps its
+ * place (its key) and only records the new deadline, and when its key
+ * comes up it is put back at its deadline without firing: one heap move
+ * per Master_Down_Interval instead of one per advert.
  */
 #ifndef TANDEM_VRRP_TIMERQ_H
 #define TANDEM_VRRP_TIMERQ_H
@@ -24,6 +31,7 @@ typedef void (*vrrp_timer_fn)(struct vrrp_timer *t, uint64_t at, void *data);
 
 struct vrrp_timer {
 	uint64_t at;		/* CLOCK_MONOTONIC usec; 0: off */
+	uint64_t key;		/* where it sits in the heap: at, or earlier */
 	unsigned pos;		/* its place in the heap, + 1; 0: off */
 	vrrp_timer_fn fn;
 	void *data;
