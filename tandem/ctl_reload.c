@@ -25,6 +25,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,9 +335,55 @@ void ctl_reload_cancel(void *ud)
 
 struct block {
 	char *name;
-	char *text;
+	const struct conf_node *node;
 	bool matched;
 };
+
+/* Names to numbers, by hash: the blocks of a config are matched by name,
+ * and a config has thousands of them (one per virtual server), so a scan
+ * per block would make a reload quadratic. */
+struct names {
+	size_t mask;
+	struct { const char *name; size_t val; } *slot;	/* name NULL: free */
+};
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool names_init(struct names *t, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	t->mask = cap - 1;
+	t->slot = calloc(cap, sizeof(*t->slot));
+	return t->slot != NULL;
+}
+
+/* name's value; NULL when it has none and add is false, else a new
+ * value (zero) that keeps name as its key. */
+static size_t *names_at(struct names *t, const char *name, bool add)
+{
+	size_t i = (size_t)name_hash(name) & t->mask;
+
+	while (t->slot[i].name && strcmp(t->slot[i].name, name))
+		i = (i + 1) & t->mask;
+	if (!t->slot[i].name) {
+		if (!add)
+			return NULL;
+		t->slot[i].name = name;
+	}
+	return &t->slot[i].val;
+}
 
 static char *node_name(const struct conf_node *n)
 {
@@ -356,74 +403,54 @@ static char *node_name(const struct conf_node *n)
 	return buf;
 }
 
-static char *node_text(const struct conf_node *n)
-{
-	struct conf_node one = *n;
-	struct conf_tree t = { .first = &one };
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	one.next = NULL;
-	conf_dump(&t, &conf_top_block, f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static struct block *blocks_of(const struct tandem_config *cfg, size_t *n)
-{
-	struct block *v = NULL;
-	size_t cnt = 0;
-
-	for (const struct conf_node *x = cfg && cfg->tree ? cfg->tree->first : NULL;
-	     x; x = x->next)
-		cnt++;
-	v = calloc(cnt ? cnt : 1, sizeof(*v));
-	*n = 0;
-	if (!v)
-		return NULL;
-	for (const struct conf_node *x = cfg && cfg->tree ? cfg->tree->first : NULL;
-	     x; x = x->next) {
-		char *name = node_name(x);
-		unsigned dup = 1;
-
-		if (!name)
-			continue;
-		/* The same name twice (two global_defs): number the repeats. */
-		for (size_t i = 0; i < *n; i++)
-			if (!strncmp(v[i].name, name, strlen(name)) &&
-			    (v[i].name[strlen(name)] == '\0' ||
-			     v[i].name[strlen(name)] == '#'))
-				dup++;
-		if (dup > 1) {
-			char *numbered;
-
-			if (asprintf(&numbered, "%s#%u", name, dup) < 0) {
-				free(name);
-				continue;
-			}
-			free(name);
-			name = numbered;
-		}
-		v[*n].name = name;
-		v[*n].text = node_text(x);
-		(*n)++;
-	}
-	return v;
-}
-
 static void blocks_free(struct block *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; v && i < n; i++)
 		free(v[i].name);
-		free(v[i].text);
-	}
 	free(v);
+}
+
+/* The top-level statements of cfg, named; NULL when out of memory. */
+static struct block *blocks_of(const struct tandem_config *cfg, size_t *n)
+{
+	const struct conf_node *first = cfg && cfg->tree ? cfg->tree->first : NULL;
+	struct block *v = NULL;
+	struct names seen;
+	size_t cnt = 0;
+
+	for (const struct conf_node *x = first; x; x = x->next)
+		cnt++;
+	*n = 0;
+	if (!names_init(&seen, cnt))
+		return NULL;
+	v = calloc(cnt ? cnt : 1, sizeof(*v));
+	for (const struct conf_node *x = first; v && x; x = x->next) {
+		char *name = node_name(x), *numbered;
+		size_t *dup;
+
+		if (!name)
+			goto fail;
+		v[*n].name = name;	/* freed with v from here on */
+		v[*n].node = x;
+		(*n)++;
+		/* The key is the first block's name, which v keeps. */
+		dup = names_at(&seen, name, true);
+		/* The same name twice (two global_defs): number the
+		 * repeats. */
+		if (++*dup == 1)
+			continue;
+		if (asprintf(&numbered, "%s#%zu", name, *dup) < 0)
+			goto fail;
+		v[*n - 1].name = numbered;
+		free(name);
+	}
+	free(seen.slot);
+	return v;
+fail:
+	free(seen.slot);
+	blocks_free(v, *n);
+	*n = 0;
+	return NULL;
 }
 
 struct json_object *ctl_config_changes(const struct tandem_config *old,
@@ -435,27 +462,34 @@ struct json_object *ctl_config_changes(const struct tandem_config *old,
 	struct json_object *chg = json_object_new_array();
 	size_t no, nn;
 	struct block *a = blocks_of(old, &no), *b = blocks_of(ncfg, &nn);
+	struct conf_cmp *cmp = conf_cmp_new(&conf_top_block);
+	struct names by_name = { 0 };
 
-	for (size_t i = 0; a && b && i < no; i++) {
-		struct block *m = NULL;
+	if (a && b && cmp && names_init(&by_name, nn)) {
+		/* Names are unique by now (repeats are numbered). */
+		for (size_t k = 0; k < nn; k++)
+			*names_at(&by_name, b[k].name, true) = k;
+		for (size_t i = 0; i < no; i++) {
+			size_t *k = names_at(&by_name, a[i].name, false);
+			struct block *m = k ? &b[*k] : NULL;
 
-		for (size_t k = 0; k < nn && !m; k++)
-			if (!b[k].matched && !strcmp(a[i].name, b[k].name))
-				m = &b[k];
-		if (!m) {
-			json_object_array_add(rem, json_object_new_string(a[i].name));
-			continue;
+			if (!m) {
+				json_object_array_add(rem, json_object_new_string(a[i].name));
+				continue;
+			}
+			m->matched = true;
+			if (!conf_cmp_same(cmp, a[i].node, m->node))
+				json_object_array_add(chg, json_object_new_string(a[i].name));
 		}
-		m->matched = true;
-		if (!a[i].text || !m->text || strcmp(a[i].text, m->text))
-			json_object_array_add(chg, json_object_new_string(a[i].name));
+		for (size_t k = 0; k < nn; k++)
+			if (!b[k].matched)
+				json_object_array_add(add, json_object_new_string(b[k].name));
 	}
-	for (size_t k = 0; b && k < nn; k++)
-		if (!b[k].matched)
-			json_object_array_add(add, json_object_new_string(b[k].name));
 	json_object_object_add(o, "added", add);
 	json_object_object_add(o, "removed", rem);
 	json_object_object_add(o, "changed", chg);
+	free(by_name.slot);
+	conf_cmp_free(cmp);
 	blocks_free(a, no);
 	blocks_free(b, nn);
 	return o;
