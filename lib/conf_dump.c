@@ -126,13 +126,21 @@ static bool cmp_level(struct conf_kwidx_set *ix, const struct conf_node *a,
 
 		if (a->block != b->block || a->nargs != b->nargs)
 			return false;
-		ka = dump_kw(ix, blk, a, &wa);
-		kb = dump_kw(ix, blk, b, &wb);
-		if (strcmp(wa, wb))
-			return false;
 		for (size_t i = 0; i < a->nargs; i++)
 			if (strcmp(a->args[i], b->args[i]))
 				return false;
+		/* The same word is the same keyword: the tables are looked
+		 * at only for a block's inner table or two spellings. */
+		if (strcmp(a->word, b->word)) {
+			ka = dump_kw(ix, blk, a, &wa);
+			kb = dump_kw(ix, blk, b, &wb);
+			if (strcmp(wa, wb))
+				return false;
+		} else if (a->block) {
+			ka = kb = dump_kw(ix, blk, a, &wa);
+		} else {
+			ka = kb = NULL;
+		}
 		/* The same spelling found in the same table is the same
 		 * keyword, so one inner table serves both. */
 		if (a->block && (inner(ka) != inner(kb) ||

@@ -387,20 +387,35 @@ static size_t *names_at(struct names *t, const char *name, bool add)
 
 static char *node_name(const struct conf_node *n)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	size_t len = strlen(n->word), at;
+	char *buf;
 
-	if (!f)
-		return NULL;
-	fputs(n->word, f);
 	for (size_t i = 0; i < n->nargs; i++)
-		fprintf(f, " %s", n->args[i]);
-	if (fclose(f) != 0) {
-		free(buf);
+		len += 1 + strlen(n->args[i]);
+	if (!(buf = malloc(len + 1)))
 		return NULL;
+	at = strlen(n->word);
+	memcpy(buf, n->word, at);
+	for (size_t i = 0; i < n->nargs; i++) {
+		size_t l = strlen(n->args[i]);
+
+		buf[at++] = ' ';
+		memcpy(buf + at, n->args[i], l);
+		at += l;
 	}
+	buf[at] = '\0';
 	return buf;
+}
+
+/* Would node_name name a and b alike?  (Word for word: the same.) */
+static bool same_name(const struct conf_node *a, const struct conf_node *b)
+{
+	if (a->nargs != b->nargs || strcmp(a->word, b->word))
+		return false;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (strcmp(a->args[i], b->args[i]))
+			return false;
+	return true;
 }
 
 static void blocks_free(struct block *v, size_t n)
@@ -453,6 +468,56 @@ fail:
 	return NULL;
 }
 
+/* Where at most this many blocks changed, a config whose blocks are
+ * named as before, in the same order, is compared in place. */
+#define IN_PLACE_MAX 64
+
+/* A reload that edits values leaves every block where it was: then the
+ * blocks are compared pairwise, and only the changed ones are named
+ * (numbered as blocks_of would, by the earlier blocks of that name).
+ * False when they moved, or too many changed: compare by name. */
+static bool changes_in_place(const struct conf_node *a,
+			     const struct conf_node *first,
+			     struct json_object *chg)
+{
+	const struct conf_node *at[IN_PLACE_MAX];
+	const struct conf_node *b = first;
+	struct conf_cmp *cmp = conf_cmp_new(&conf_top_block);
+	size_t n = 0;
+
+	if (!cmp)
+		return false;
+	for (; a && b; a = a->next, b = b->next) {
+		if (!same_name(a, b))
+			break;
+		if (conf_cmp_same(cmp, a, b))
+			continue;
+		if (n == IN_PLACE_MAX)
+			break;
+		at[n++] = b;
+	}
+	conf_cmp_free(cmp);
+	if (a || b)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned dup = 1;
+		char *name = node_name(at[i]), *numbered = NULL;
+
+		for (const struct conf_node *x = first; x != at[i]; x = x->next)
+			dup += same_name(x, at[i]);
+		if (name && dup > 1 && asprintf(&numbered, "%s#%u", name, dup) < 0)
+			numbered = NULL;
+		if (numbered) {
+			free(name);
+			name = numbered;
+		}
+		if (name)
+			json_object_array_add(chg, json_object_new_string(name));
+		free(name);
+	}
+	return true;
+}
+
 struct json_object *ctl_config_changes(const struct tandem_config *old,
 				       const struct tandem_config *ncfg)
 {
@@ -460,11 +525,17 @@ struct json_object *ctl_config_changes(const struct tandem_config *old,
 	struct json_object *add = json_object_new_array();
 	struct json_object *rem = json_object_new_array();
 	struct json_object *chg = json_object_new_array();
-	size_t no, nn;
-	struct block *a = blocks_of(old, &no), *b = blocks_of(ncfg, &nn);
-	struct conf_cmp *cmp = conf_cmp_new(&conf_top_block);
+	size_t no = 0, nn = 0;
+	struct block *a = NULL, *b = NULL;
+	struct conf_cmp *cmp = NULL;
 	struct names by_name = { 0 };
 
+	if (old && old->tree && ncfg && ncfg->tree &&
+	    changes_in_place(old->tree->first, ncfg->tree->first, chg))
+		goto done;
+	a = blocks_of(old, &no);
+	b = blocks_of(ncfg, &nn);
+	cmp = conf_cmp_new(&conf_top_block);
 	if (a && b && cmp && names_init(&by_name, nn)) {
 		/* Names are unique by now (repeats are numbered). */
 		for (size_t k = 0; k < nn; k++)
@@ -485,6 +556,7 @@ struct json_object *ctl_config_changes(const struct tandem_config *old,
 			if (!b[k].matched)
 				json_object_array_add(add, json_object_new_string(b[k].name));
 	}
+done:
 	json_object_object_add(o, "added", add);
 	json_object_object_add(o, "removed", rem);
 	json_object_object_add(o, "changed", chg);

@@ -227,6 +227,34 @@ static void changes(void **state)
 	config_free(b);
 }
 
+/* Blocks where they were (compared in place): only the changed ones are
+ * named, a repeated name numbered as when blocks moved, spellings and
+ * layout are no change. */
+static void changes_in_place(void **state)
+{
+	struct tandem_config *a = load(
+		"global_defs {\n router_id a\n}\n"
+		"virtual_server 10.0.0.1 80 {\n lb_algo rr\n}\n"
+		"global_defs {\n router_id b\n}\n"
+		"virtual_server 10.0.0.2 80 {\n real_server 10.0.0.4 80 {\n weight 1\n }\n}\n");
+	struct tandem_config *b = load(
+		"global_defs {\n router_id a\n}\n"
+		"virtual_server 10.0.0.1 80 {\n\n  lvs_sched rr\n}\n"
+		"global_defs {\n router_id c\n}\n"
+		"virtual_server 10.0.0.2 80 {\n real_server 10.0.0.4 80 {\n weight 2\n }\n}\n");
+	struct json_object *ch;
+
+	(void)state;
+	ch = ctl_config_changes(a, b);
+	assert_string_equal(names(ch, "added"), "");
+	assert_string_equal(names(ch, "removed"), "");
+	assert_string_equal(names(ch, "changed"),
+			    "global_defs#2,virtual_server 10.0.0.2 80");
+	json_object_put(ch);
+	config_free(a);
+	config_free(b);
+}
+
 /* Every reload is told to the monitors, SIGHUP's too (no waiter here):
  * refused at once, applied only once the children confirmed. */
 static void reload_events(void **state)
@@ -289,6 +317,7 @@ int main(void)
 		cmocka_unit_test(replies),
 #ifdef WITH_LVS
 		cmocka_unit_test(changes),
+		cmocka_unit_test(changes_in_place),
 		cmocka_unit_test(reload_events),
 #endif
 	};
