@@ -177,10 +177,11 @@ int main(int argc, char **argv)
 		       v[0] * 1e3, v[rounds - 1] * 1e3);
 	}
 	printf("  %-40s %8.2f\n", "sum of medians", sum * 1e3);
+	/* The runtime hangs off the child's config: it goes first. */
+	check_rt_free(rt);
 	ipvs_table_free(&managed);
 	config_free(p);
 	config_free(c);
-	check_rt_free(rt);
 	sd_event_unref(e);
 	free(all);
 	return 0;
