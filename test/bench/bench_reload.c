@@ -7,7 +7,10 @@
  * proc_check.c and check_ipvs.c), in one process, on two files given on
  * the command line (the second usually changes one weight of the first;
  * test/bench/ipvs-scale.sh writes such a pair), and prints the median of
- * each phase over the rounds.  Figures only, nothing asserted.
+ * each phase over the rounds.  Figures only, nothing asserted.  Each
+ * round copies one of the two to the same temporary path first, as a
+ * user edits one file: a statement read from another file is not the
+ * same statement, and nothing would be kept.
  *
  * Usage: bench_reload OLD.conf NEW.conf [ROUNDS]   (default 9)
  */
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <systemd/sd-event.h>
@@ -112,6 +116,27 @@ static struct tandem_config *child_load(const struct tandem_config *pcfg,
 	return c;
 }
 
+/* Copy from to the path the daemon reads. */
+static void put(const char *from, const char *to)
+{
+	char buf[65536];
+	FILE *in = fopen(from, "r"), *out = fopen(to, "w");
+	size_t n;
+
+	if (!in || !out) {
+		perror(!in ? from : to);
+		exit(1);
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	if (ferror(in) || fclose(out) != 0) {
+		perror(to);
+		exit(1);
+	}
+	fclose(in);
+}
+
 static struct tandem_config *parent_load(const char *path,
 					 const struct tandem_config *base,
 					 double *t)
@@ -153,13 +178,26 @@ int main(int argc, char **argv)
 	if (!all || sd_event_default(&e) < 0 ||
 	    check_rt_new(e, changed, NULL, &rt) < 0)
 		return 1;
-	p = parent_load(argv[1], NULL, t);
+	char dir[] = "/tmp/bench_reloadXXXXXX", path[64];
+
+	if (!mkdtemp(dir)) {
+		perror("bench_reload");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/tandem.conf", dir);
+	put(argv[1], path);
+	p = parent_load(path, NULL, t);
 	c = child_load(p, NULL, rt, &managed, &actions, t);
 	printf("first load of %s: %zu IPVS actions\n", argv[1], actions);
 	for (int r = 0; r < rounds; r++) {
-		struct tandem_config *np = parent_load(argv[2 - r % 2], p, t);
+		struct tandem_config *np;
+
+		put(argv[2 - r % 2], path);
+		np = parent_load(path, p, t);
 
 		c = child_load(np, c, rt, &managed, &actions, t);
+		/* What the new config shares with the old one stays. */
+		config_take_shared(np, p);
 		config_free(p);
 		p = np;
 		for (int k = 0; k < NP; k++)
@@ -184,5 +222,7 @@ int main(int argc, char **argv)
 	config_free(c);
 	sd_event_unref(e);
 	free(all);
+	unlink(path);
+	rmdir(dir);
 	return 0;
 }
