@@ -416,6 +416,36 @@ static void test_cmp_same(void **state)
 	rd_free(&rb);
 }
 
+/* conf_node_same across two reads: the same file's name is another
+ * string in each tree; another file, another line or another word deep
+ * inside is another statement. */
+static void test_node_same(void **state)
+{
+	static const char text[] = "vs 1 {\n rs a {\n  w 1\n }\n}\nvs 2 {\n}\n";
+	struct conf_read_opts o = { .config_id = "main" };
+	struct rd a, b, other, moved, deep;
+
+	(void)state;
+	rd(&a, text);
+	rd(&b, text);
+	rd_buffer(&other, "/tmp/other.conf", text, strlen(text), &o);
+	rd(&moved, "\nvs 1 {\n rs a {\n  w 1\n }\n}\nvs 2 {\n}\n");
+	rd(&deep, "vs 1 {\n rs a {\n  w 2\n }\n}\nvs 2 {\n}\n");
+	assert_ptr_not_equal(a.t->first->file, b.t->first->file);
+	assert_true(conf_node_same(a.t->first, b.t->first));
+	assert_true(conf_node_same(a.t->first->next, b.t->first->next));
+	assert_false(conf_node_same(a.t->first, a.t->first->next));
+	assert_false(conf_node_same(a.t->first, other.t->first));
+	assert_false(conf_node_same(a.t->first, moved.t->first));
+	assert_false(conf_node_same(a.t->first, deep.t->first));
+	assert_true(conf_node_same(a.t->first->next, deep.t->first->next));
+	rd_free(&a);
+	rd_free(&b);
+	rd_free(&other);
+	rd_free(&moved);
+	rd_free(&deep);
+}
+
 static void test_dump_resolved(void **state)
 {
 	struct rd r;
@@ -457,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_dump_aliases),
 		cmocka_unit_test(test_dump_resolved),
 		cmocka_unit_test(test_cmp_same),
+		cmocka_unit_test(test_node_same),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
