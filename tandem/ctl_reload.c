@@ -477,7 +477,7 @@ fail:
  * (numbered as blocks_of would, by the earlier blocks of that name).
  * False when they moved, or too many changed: compare by name. */
 static bool changes_in_place(const struct conf_node *a,
-			     const struct conf_node *first,
+			     const struct conf_node *first, const bool *same,
 			     struct json_object *chg)
 {
 	const struct conf_node *at[IN_PLACE_MAX];
@@ -487,7 +487,10 @@ static bool changes_in_place(const struct conf_node *a,
 
 	if (!cmp)
 		return false;
-	for (; a && b; a = a->next, b = b->next) {
+	for (size_t i = 0; a && b; a = a->next, b = b->next, i++) {
+		/* The same to the letter prints the same. */
+		if (same && same[i])
+			continue;
 		if (!same_name(a, b))
 			break;
 		if (conf_cmp_same(cmp, a, b))
@@ -531,7 +534,9 @@ struct json_object *ctl_config_changes(const struct tandem_config *old,
 	struct names by_name = { 0 };
 
 	if (old && old->tree && ncfg && ncfg->tree &&
-	    changes_in_place(old->tree->first, ncfg->tree->first, chg))
+	    changes_in_place(old->tree->first, ncfg->tree->first,
+			     ncfg->same_top && ncfg->same_base == old->serial
+				     ? ncfg->same_top : NULL, chg))
 		goto done;
 	a = blocks_of(old, &no);
 	b = blocks_of(ncfg, &nn);
