@@ -8,6 +8,12 @@
  * `retry` retries failed too, then the checker goes down.  A real
  * server's state is the AND of its checkers'.
  *
+ * What the loop serves first when more is ready than it can serve at
+ * once is set by sd-event priorities (PRIO_*): a changed verdict reaches
+ * the table before anything else, retries and the checks in flight come
+ * next, and routine starts wait below them, so an overloaded process
+ * stretches its delay_loop but keeps its timeouts and retries on time.
+ *
  * A reload matches the new real servers with the old ones through a
  * sorted array of keys (virtual service, real server address and port)
  * so that ten thousand servers cost a sort and lookups, not a quadratic
@@ -42,6 +48,12 @@ struct check_rt {
 	void *on_rs_arg;
 	void (*alive)(void *arg);	/* see check_rt_set_alive */
 	void *alive_arg;
+	/* How late checks start (check_rt_sched_json): a loop that cannot
+	 * keep up shows here first. */
+	struct {
+		uint64_t starts, sum_us, max_us;
+		uint64_t win_max_us, prev_max_us, win_at;	/* LATE_WINDOW */
+	} late;
 };
 
 /* New checkers start at most one per STAGGER_USEC: ten start within a
@@ -51,6 +63,30 @@ struct check_rt {
  * all of them; spread out, their checks stay spread (each next check is
  * due delay_loop after the last one ended). */
 #define STAGGER_USEC 100
+
+/* The order in which the loop serves what is ready (sd-event serves the
+ * lowest value first, and among equals the one ready first).  A check
+ * that has started owns its sockets and timeout, which sd-event and curl
+ * serve at the default priority; starting a routine check waits below
+ * them, so a loop with more ready than it can serve finishes the checks
+ * in flight, their timeouts on time, before it starts more.  When every
+ * routine start was served first, at 10,000 checks a second on a loaded
+ * machine thousands of starts were served back to back, each handing
+ * curl a new transfer, and curl then ran them all in one call (it runs
+ * every transfer due when its timer fires) that took over a second:
+ * timeouts, retries and the heartbeat waited behind it, and the parent
+ * killed the child as hung.  Served after each start, curl's timer sees
+ * one new transfer.  A retry is the middle of a verdict: it is served
+ * with what is in flight, before routine starts; and the table is told
+ * of a changed verdict before anything else waits its turn. */
+#define PRIO_ROUTINE (SD_EVENT_PRIORITY_NORMAL + 10)
+#define PRIO_RETRY (SD_EVENT_PRIORITY_NORMAL - 1)
+#define PRIO_TABLE (SD_EVENT_PRIORITY_IMPORTANT + 10)
+
+/* The lateness of check starts is also kept as the worst of the last
+ * window or two, so a dump shows how the loop does now, not only at its
+ * worst since the start. */
+#define LATE_WINDOW_USEC (10 * 1000000ULL)
 
 static uint64_t mono_now(const struct check_rt *rt)
 {
@@ -136,11 +172,14 @@ static int on_defer(sd_event_source *s, void *ud)
 
 static void table_due(struct check_rt *rt)
 {
-	if (!rt->defer &&
-	    sd_event_add_defer(rt->e, &rt->defer, on_defer, rt) < 0) {
+	if (rt->defer)
+		return;
+	if (sd_event_add_defer(rt->e, &rt->defer, on_defer, rt) < 0) {
 		rt->defer = NULL;
 		rt->changed(rt->arg);	/* at once, then */
+		return;
 	}
+	(void)sd_event_source_set_priority(rt->defer, PRIO_TABLE);
 }
 
 static void rs_update(struct check_rs_rt *r)
@@ -270,6 +309,24 @@ static void fail_now(struct check_ck_rt *c, const char *why)
 	on_done(&c->probe, false, why);
 }
 
+static void note_late(struct check_rt *rt, uint64_t due)
+{
+	uint64_t now = mono_clock(), l = now > due ? now - due : 0;
+
+	if (now - rt->late.win_at >= LATE_WINDOW_USEC) {
+		rt->late.prev_max_us = now - rt->late.win_at < 2 * LATE_WINDOW_USEC
+					       ? rt->late.win_max_us : 0;
+		rt->late.win_max_us = 0;
+		rt->late.win_at = now;
+	}
+	rt->late.starts++;
+	rt->late.sum_us += l;
+	if (l > rt->late.max_us)
+		rt->late.max_us = l;
+	if (l > rt->late.win_max_us)
+		rt->late.win_max_us = l;
+}
+
 static int on_next(sd_event_source *s, uint64_t usec, void *ud)
 {
 	struct check_ck_rt *c = ud;
@@ -279,6 +336,7 @@ static int on_next(sd_event_source *s, uint64_t usec, void *ud)
 
 	(void)s;
 	(void)usec;
+	note_late(r->rt, c->next_at);
 	check_checker_target(c->ck, r->rs, vs_port, &c->probe.dst,
 			     &c->probe.dstlen);
 	if (c->type->needs_port &&
@@ -317,6 +375,9 @@ static void schedule(struct check_ck_rt *c, uint64_t at)
 		r = sd_event_add_time(rt->e, &c->next, CLOCK_MONOTONIC, at,
 				      1000, on_next, c);
 	}
+	if (r >= 0)
+		r = sd_event_source_set_priority(c->next, c->failures ? PRIO_RETRY
+								     : PRIO_ROUTINE);
 	if (r < 0)
 		log_err("cannot schedule a check: %s", strerror(-r));
 }
@@ -800,6 +861,29 @@ void check_rt_dump(const struct check_rt *rt, FILE *out)
 struct json_object *check_rt_vs_json(const struct check_rt *rt)
 {
 	return check_quorum_json(rt ? rt->vsv : NULL, rt ? rt->nvs : 0);
+}
+
+struct json_object *check_rt_sched_json(const struct check_rt *rt)
+{
+	struct json_object *o = json_object_new_object();
+	uint64_t recent = 0;
+
+	if (rt) {
+		recent = rt->late.win_max_us > rt->late.prev_max_us
+				 ? rt->late.win_max_us : rt->late.prev_max_us;
+		if (mono_clock() - rt->late.win_at >= 2 * LATE_WINDOW_USEC)
+			recent = 0;	/* no check started lately */
+	}
+	json_object_object_add(o, "now_usec", json_object_new_int64((int64_t)mono_clock()));
+	json_object_object_add(o, "checks_started",
+			       json_object_new_int64(rt ? (int64_t)rt->late.starts : 0));
+	json_object_object_add(o, "start_late_sum_usec",
+			       json_object_new_int64(rt ? (int64_t)rt->late.sum_us : 0));
+	json_object_object_add(o, "start_late_max_usec",
+			       json_object_new_int64(rt ? (int64_t)rt->late.max_us : 0));
+	json_object_object_add(o, "start_late_recent_max_usec",
+			       json_object_new_int64((int64_t)recent));
+	return o;
 }
 
 struct json_object *check_rt_json(const struct check_rt *rt)
