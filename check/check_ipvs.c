@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -36,6 +37,14 @@ static void on_failure(const struct ipvs_failure *f, void *arg)
 	log_err("IPVS: %s", f->msg);
 }
 
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static void plan_counts(const struct ipvs_plan *p, size_t n[6])
 {
 	memset(n, 0, 6 * sizeof(n[0]));
@@ -57,6 +66,7 @@ static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 	};
 	unsigned long sent;
 	size_t n[6];
+	uint64_t t0 = mono_us(), t1;
 	int r;
 
 	r = check_conf_to_table(cc, to, &want);
@@ -81,18 +91,24 @@ static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 	}
 	/* Counted by the client, so the log says what really went out. */
 	sent = ipvs_request_count(ci->nl);
+	t1 = mono_us();
 	if (plan.n)
 		r = ipvs_plan_apply(ci->nl, &plan);
 	sent = ipvs_request_count(ci->nl) - sent;
 	plan_counts(&plan, n);
+	/* How long the table took to follow: planned (the whole config to a
+	 * table, against what was applied), then sent and acked by the
+	 * kernel, which the line's own stamp ends. */
 	if (!quiet || plan.n)
 		log_info("IPVS: %zu services wanted; %lu requests (services: %zu "
 			 "added, %zu changed, %zu deleted; real servers: %zu added, "
-			 "%zu changed, %zu deleted)%s", want.n, sent,
+			 "%zu changed, %zu deleted)%s; planned in %.1f ms, sent and "
+			 "acked in %.1f ms", want.n, sent,
 			 n[IPVS_ACT_SERVICE_ADD], n[IPVS_ACT_SERVICE_SET],
 			 n[IPVS_ACT_SERVICE_DEL], n[IPVS_ACT_DEST_ADD],
 			 n[IPVS_ACT_DEST_SET], n[IPVS_ACT_DEST_DEL],
-			 r < 0 ? ", with failures" : "");
+			 r < 0 ? ", with failures" : "",
+			 (double)(t1 - t0) / 1000, (double)(mono_us() - t1) / 1000);
 	ipvs_plan_free(&plan);
 	ipvs_table_free(&ci->managed);
 	ci->managed = want;

@@ -2,12 +2,19 @@
  * Real-server state and checker scheduling (see check_rs_rt.h).
  *
  * Every checker has one timer for its next check (on the process's
- * shared timers, check_timer.h, with the probes' timeouts) and, while a
- * check runs, the probe of its type.  The verdict logic is the same for every
- * type and is all in on_done(): success resets the retry count and
+ * shared timers, check_timer.h, as are the probes' timeouts) and, while
+ * a check runs, the probe of its type.  The verdict logic is the same
+ * for every type and is all in on_done(): success resets the retry count and
  * brings a down checker up; a failure of an up checker is retried until
  * `retry` retries failed too, then the checker goes down.  A real
  * server's state is the AND of its checkers'.
+ *
+ * What the loop serves first when more is ready than it can serve at
+ * once is set by sd-event priorities (PRIO_*, each set of timers with
+ * its own): a changed verdict reaches
+ * the table before anything else, retries and the checks in flight come
+ * next, and routine starts wait below them, so an overloaded process
+ * stretches its delay_loop but keeps its timeouts and retries on time.
  *
  * A reload matches the new real servers with the old ones through a
  * sorted array of keys (virtual service, real server address and port)
@@ -29,7 +36,10 @@
 
 struct check_rt {
 	sd_event *e;
-	struct check_timers *timers;	/* every checker's, every probe's */
+	/* The timers of the checkers' next checks, routine and retries,
+	 * and of the probes' timeouts (check_timer.h), each set at its
+	 * PRIO_*. */
+	struct check_timers *routine, *retries, *probes;
 	void (*changed)(void *arg);
 	void *arg;
 	sd_event_source *defer;		/* a changed() is due */
@@ -45,6 +55,12 @@ struct check_rt {
 	void *on_rs_arg;
 	void (*alive)(void *arg);	/* see check_rt_set_alive */
 	void *alive_arg;
+	/* How late checks start (check_rt_sched_json): a loop that cannot
+	 * keep up shows here first. */
+	struct {
+		uint64_t starts, sum_us, max_us;
+		uint64_t win_max_us, prev_max_us, win_at;	/* LATE_WINDOW */
+	} late;
 };
 
 /* New checkers start at most one per STAGGER_USEC: ten start within a
@@ -54,6 +70,30 @@ struct check_rt {
  * all of them; spread out, their checks stay spread (each next check is
  * due delay_loop after the last one ended). */
 #define STAGGER_USEC 100
+
+/* The order in which the loop serves what is ready (sd-event serves the
+ * lowest value first, and among equals the one ready first).  A check
+ * that has started owns its sockets and timeout, which sd-event and curl
+ * serve at the default priority; starting a routine check waits below
+ * them, so a loop with more ready than it can serve finishes the checks
+ * in flight, their timeouts on time, before it starts more.  When every
+ * routine start was served first, at 10,000 checks a second on a loaded
+ * machine thousands of starts were served back to back, each handing
+ * curl a new transfer, and curl then ran them all in one call (it runs
+ * every transfer due when its timer fires) that took over a second:
+ * timeouts, retries and the heartbeat waited behind it, and the parent
+ * killed the child as hung.  Served after each start, curl's timer sees
+ * one new transfer.  A retry is the middle of a verdict: it is served
+ * with what is in flight, before routine starts; and the table is told
+ * of a changed verdict before anything else waits its turn. */
+#define PRIO_ROUTINE (SD_EVENT_PRIORITY_NORMAL + 10)
+#define PRIO_RETRY (SD_EVENT_PRIORITY_NORMAL - 1)
+#define PRIO_TABLE (SD_EVENT_PRIORITY_IMPORTANT + 10)
+
+/* The lateness of check starts is also kept as the worst of the last
+ * window or two, so a dump shows how the loop does now, not only at its
+ * worst since the start. */
+#define LATE_WINDOW_USEC (10 * 1000000ULL)
 
 static uint64_t mono_now(const struct check_rt *rt)
 {
@@ -139,11 +179,14 @@ static int on_defer(sd_event_source *s, void *ud)
 
 static void table_due(struct check_rt *rt)
 {
-	if (!rt->defer &&
-	    sd_event_add_defer(rt->e, &rt->defer, on_defer, rt) < 0) {
+	if (rt->defer)
+		return;
+	if (sd_event_add_defer(rt->e, &rt->defer, on_defer, rt) < 0) {
 		rt->defer = NULL;
 		rt->changed(rt->arg);	/* at once, then */
+		return;
 	}
+	(void)sd_event_source_set_priority(rt->defer, PRIO_TABLE);
 }
 
 static void rs_update(struct check_rs_rt *r)
@@ -273,6 +316,24 @@ static void fail_now(struct check_ck_rt *c, const char *why)
 	on_done(&c->probe, false, why);
 }
 
+static void note_late(struct check_rt *rt, uint64_t due)
+{
+	uint64_t now = mono_clock(), l = now > due ? now - due : 0;
+
+	if (now - rt->late.win_at >= LATE_WINDOW_USEC) {
+		rt->late.prev_max_us = now - rt->late.win_at < 2 * LATE_WINDOW_USEC
+					       ? rt->late.win_max_us : 0;
+		rt->late.win_max_us = 0;
+		rt->late.win_at = now;
+	}
+	rt->late.starts++;
+	rt->late.sum_us += l;
+	if (l > rt->late.max_us)
+		rt->late.max_us = l;
+	if (l > rt->late.win_max_us)
+		rt->late.win_max_us = l;
+}
+
 static void on_next(struct check_timer *t)
 {
 	struct check_ck_rt *c = (struct check_ck_rt *)
@@ -281,6 +342,7 @@ static void on_next(struct check_timer *t)
 	uint16_t vs_port = r->vs->kind == CHECK_VS_ADDR ? r->vs->port : 0;
 	int e;
 
+	note_late(r->rt, c->next_at);
 	check_checker_target(c->ck, r->rs, vs_port, &c->probe.dst,
 			     &c->probe.dstlen);
 	if (c->type->needs_port &&
@@ -309,7 +371,9 @@ static void schedule(struct check_ck_rt *c, uint64_t at)
 	int r;
 
 	c->next_at = at;
-	r = check_timer_arm(c->rs->rt->timers, &c->next, at, on_next);
+	/* A retry waits in the set served before routine starts. */
+	r = check_timer_arm(c->failures ? c->rs->rt->retries : c->rs->rt->routine,
+			    &c->next, at, on_next);
 	if (r < 0)
 		log_err("cannot schedule a check: %s", strerror(-r));
 }
@@ -321,7 +385,7 @@ static void ck_stop(struct check_ck_rt *c)
 	if (c->type->release)
 		c->type->release(&c->probe);
 	c->running = false;
-	check_timer_disarm(c->rs->rt->timers, &c->next);
+	check_timer_disarm(&c->next);
 }
 
 /* ------------------------------------------------------------------ */
@@ -450,7 +514,7 @@ static struct check_rs_rt *rs_rt_new(struct check_rt *rt, const struct check_vs 
 		c->type = check_types[c->ck->kind];
 		check_checker_timing(c->ck, rs, vs, &c->t);
 		c->probe.e = rt->e;
-		c->probe.timers = rt->timers;
+		c->probe.timers = rt->probes;
 		c->probe.ck = c->ck;
 		c->probe.rs = rs;
 		c->probe.vs = vs;
@@ -654,7 +718,14 @@ int check_rt_new(sd_event *e, void (*changed)(void *arg), void *arg,
 
 	if (!rt)
 		return -ENOMEM;
-	if (check_timers_new(e, &rt->timers) < 0) {
+	/* Routine starts one a turn, so that what they set off is served
+	 * between them (see PRIO_ROUTINE). */
+	if (check_timers_new(e, PRIO_ROUTINE, 1, &rt->routine) < 0 ||
+	    check_timers_new(e, PRIO_RETRY, CHECK_TIMER_BATCH, &rt->retries) < 0 ||
+	    check_timers_new(e, SD_EVENT_PRIORITY_NORMAL, CHECK_TIMER_BATCH,
+			     &rt->probes) < 0) {
+		check_timers_free(rt->routine);
+		check_timers_free(rt->retries);
 		free(rt);
 		return -ENOMEM;
 	}
@@ -673,7 +744,9 @@ void check_rt_free(struct check_rt *rt)
 		rs_rt_free(rt->v[i]);
 	free(rt->v);
 	check_quorum_free(rt->vsv, rt->nvs);
-	check_timers_free(rt->timers);
+	check_timers_free(rt->routine);
+	check_timers_free(rt->retries);
+	check_timers_free(rt->probes);
 	sd_event_source_disable_unref(rt->defer);
 	sd_event_unref(rt->e);
 	free(rt);
@@ -799,6 +872,29 @@ void check_rt_dump(const struct check_rt *rt, FILE *out)
 struct json_object *check_rt_vs_json(const struct check_rt *rt)
 {
 	return check_quorum_json(rt ? rt->vsv : NULL, rt ? rt->nvs : 0);
+}
+
+struct json_object *check_rt_sched_json(const struct check_rt *rt)
+{
+	struct json_object *o = json_object_new_object();
+	uint64_t recent = 0;
+
+	if (rt) {
+		recent = rt->late.win_max_us > rt->late.prev_max_us
+				 ? rt->late.win_max_us : rt->late.prev_max_us;
+		if (mono_clock() - rt->late.win_at >= 2 * LATE_WINDOW_USEC)
+			recent = 0;	/* no check started lately */
+	}
+	json_object_object_add(o, "now_usec", json_object_new_int64((int64_t)mono_clock()));
+	json_object_object_add(o, "checks_started",
+			       json_object_new_int64(rt ? (int64_t)rt->late.starts : 0));
+	json_object_object_add(o, "start_late_sum_usec",
+			       json_object_new_int64(rt ? (int64_t)rt->late.sum_us : 0));
+	json_object_object_add(o, "start_late_max_usec",
+			       json_object_new_int64(rt ? (int64_t)rt->late.max_us : 0));
+	json_object_object_add(o, "start_late_recent_max_usec",
+			       json_object_new_int64((int64_t)recent));
+	return o;
 }
 
 struct json_object *check_rt_json(const struct check_rt *rt)

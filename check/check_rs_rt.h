@@ -174,5 +174,11 @@ void check_rt_dump(const struct check_rt *rt, FILE *out);
 struct json_object *check_rt_json(const struct check_rt *rt);
 /* The virtual servers' quorum states. */
 struct json_object *check_rt_vs_json(const struct check_rt *rt);
+/* How the loop keeps up: checks started, and how late they started
+ * against when they were due (total, worst, and worst over the last 10
+ * to 20 s), in usec; and the CLOCK_MONOTONIC time of the dump, so two
+ * dumps give a rate.  A check process short of CPU starts its checks
+ * late, and every detection time grows by as much. */
+struct json_object *check_rt_sched_json(const struct check_rt *rt);
 
 #endif

@@ -37,7 +37,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	 * watching writability but keep the socket and the timer. */
 	if (!err) {
 		p->io = sd_event_source_disable_unref(p->io);
-		check_timer_disarm(p->timers, &p->timer);
+		check_timer_disarm(&p->timer);
 		p->sock_complete(p, 0);
 		return 0;
 	}
@@ -141,7 +141,7 @@ int check_sock_connect(struct check_probe *p, int type, int proto,
 void check_sock_close(struct check_probe *p)
 {
 	p->io = sd_event_source_disable_unref(p->io);
-	check_timer_disarm(p->timers, &p->timer);
+	check_timer_disarm(&p->timer);
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;

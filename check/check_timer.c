@@ -20,6 +20,8 @@ struct check_timers {
 	sd_event_source *src;
 	uint64_t src_at;		/* what src is armed for; 0: off */
 	bool firing;			/* in on_fire: it sets src at the end */
+	int64_t priority;
+	unsigned batch;
 	struct slot *h;
 	size_t n, cap;
 };
@@ -32,6 +34,7 @@ static void put(struct check_timers *ts, size_t i, struct slot s)
 {
 	ts->h[i] = s;
 	s.t->pos = i + 1;
+	s.t->in = ts;
 }
 
 static void sift_up(struct check_timers *ts, size_t i)
@@ -74,6 +77,7 @@ static void take_out(struct check_timers *ts, struct check_timer *t)
 	size_t i = t->pos - 1;
 
 	t->pos = 0;
+	t->in = NULL;
 	if (--ts->n == i)
 		return;
 	put(ts, i, ts->h[ts->n]);
@@ -105,6 +109,10 @@ static int sync_src(struct check_timers *ts)
 	if (!ts->src) {
 		r = sd_event_add_time(ts->e, &ts->src, CLOCK_MONOTONIC, at,
 				      ACCURACY_USEC, on_fire, ts);
+		if (r >= 0 && ts->priority)
+			r = sd_event_source_set_priority(ts->src, ts->priority);
+		if (r < 0)
+			ts->src = sd_event_source_disable_unref(ts->src);
 	} else {
 		r = sd_event_source_set_time(ts->src, at);
 		if (r >= 0)
@@ -127,7 +135,7 @@ static int on_fire(sd_event_source *s, uint64_t usec, void *ud)
 	ts->src_at = 0;
 	sd_event_now(ts->e, CLOCK_MONOTONIC, &now);
 	ts->firing = true;
-	for (unsigned k = 0; k < CHECK_TIMER_BATCH && ts->n && ts->h[0].at <= now; k++) {
+	for (unsigned k = 0; k < ts->batch && ts->n && ts->h[0].at <= now; k++) {
 		struct check_timer *t = ts->h[0].t;
 
 		take_out(ts, t);
@@ -144,6 +152,8 @@ int check_timer_arm(struct check_timers *ts, struct check_timer *t,
 {
 	int r;
 
+	if (t->pos && t->in != ts)
+		check_timer_disarm(t);
 	t->fn = fn;
 	if (t->pos) {
 		size_t i = t->pos - 1;
@@ -175,9 +185,11 @@ int check_timer_arm(struct check_timers *ts, struct check_timer *t,
 	return r;
 }
 
-void check_timer_disarm(struct check_timers *ts, struct check_timer *t)
+void check_timer_disarm(struct check_timer *t)
 {
-	if (!ts || !t->pos)
+	struct check_timers *ts = t->in;
+
+	if (!t->pos || !ts)
 		return;
 	take_out(ts, t);
 	sync_src(ts);
@@ -188,13 +200,16 @@ size_t check_timers_count(const struct check_timers *ts)
 	return ts ? ts->n : 0;
 }
 
-int check_timers_new(sd_event *e, struct check_timers **out)
+int check_timers_new(sd_event *e, int64_t priority, unsigned batch,
+		     struct check_timers **out)
 {
 	struct check_timers *ts = calloc(1, sizeof(*ts));
 
 	if (!ts)
 		return -ENOMEM;
 	ts->e = sd_event_ref(e);
+	ts->priority = priority;
+	ts->batch = batch < 1 ? 1 : batch > CHECK_TIMER_BATCH ? CHECK_TIMER_BATCH : batch;
 	*out = ts;
 	return 0;
 }
@@ -203,8 +218,10 @@ void check_timers_free(struct check_timers *ts)
 {
 	if (!ts)
 		return;
-	for (size_t i = 0; i < ts->n; i++)
+	for (size_t i = 0; i < ts->n; i++) {
 		ts->h[i].t->pos = 0;
+		ts->h[i].t->in = NULL;
+	}
 	sd_event_source_disable_unref(ts->src);
 	sd_event_unref(ts->e);
 	free(ts->h);

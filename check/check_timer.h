@@ -11,10 +11,13 @@
  * set to the earliest of them.
  *
  * A timer is fired from the loop, never from check_timer_arm(): when it
- * is due already it fires on the next turn of the loop.  A turn fires
- * at most CHECK_TIMER_BATCH timers and leaves the rest for the next
- * turns, so that sockets and the heartbeat are served between them.
- * A timer's callback may arm or disarm any timer, itself included.
+ * is due already it fires on the next turn of the loop.  Each set of
+ * timers has its sd-event priority and a number it fires at most per
+ * turn, the rest waiting for the next turns: so the order in which the
+ * loop serves what is ready (check_rs_rt.c's PRIO_*) is kept, and the
+ * sockets and the heartbeat are served between them.  A timer's
+ * callback may arm or disarm any timer, itself included, and a timer
+ * may move from one set to another.
  */
 #ifndef TANDEM_CHECK_TIMER_H
 #define TANDEM_CHECK_TIMER_H
@@ -24,6 +27,7 @@
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
+/* The most a set fires in one turn of the loop, and the default. */
 #define CHECK_TIMER_BATCH 64
 
 struct check_timers;
@@ -35,19 +39,25 @@ typedef void (*check_timer_fn)(struct check_timer *t);
 struct check_timer {
 	uint64_t at;			/* CLOCK_MONOTONIC usec */
 	size_t pos;			/* 1 + its place in the heap; 0: idle */
+	struct check_timers *in;	/* the set it is armed in */
 	check_timer_fn fn;
 };
 
-int check_timers_new(sd_event *e, struct check_timers **out);
+/* A set whose source has sd-event PRIORITY and fires at most BATCH
+ * (1..CHECK_TIMER_BATCH) timers a turn. */
+int check_timers_new(sd_event *e, int64_t priority, unsigned batch,
+		     struct check_timers **out);
 /* Every timer must be disarmed first (or never fire again: their
  * memory is not touched).  NULL is fine. */
 void check_timers_free(struct check_timers *ts);
 
-/* Fire FN at AT (now or earlier: on the next turn of the loop); a timer
- * armed already is moved.  0, or -ENOMEM. */
+/* Fire FN at AT (now or earlier: on the next turn of the loop) from TS;
+ * a timer armed already (in TS or another set) is moved.  0, or
+ * -errno (the timer is then not armed). */
 int check_timer_arm(struct check_timers *ts, struct check_timer *t,
 		    uint64_t at, check_timer_fn fn);
-void check_timer_disarm(struct check_timers *ts, struct check_timer *t);
+/* Not armed any more (fine when it is not). */
+void check_timer_disarm(struct check_timer *t);
 static inline bool check_timer_armed(const struct check_timer *t)
 {
 	return t->pos != 0;

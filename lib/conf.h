@@ -239,6 +239,17 @@ struct conf_diag *conf_ctx_diag(struct conf_ctx *c);
 void conf_dump(const struct conf_tree *t, const struct conf_block *top,
 	       FILE *out);
 
+/* Would conf_dump with the table top print the top-level statements a
+ * and b (with all they hold) alike?  Decided without printing, by
+ * walking both at once; the comparer keeps the keyword indexes from one
+ * call to the next, so comparing every block of two configs costs about
+ * one walk of each.  conf_cmp_new returns NULL when out of memory. */
+struct conf_cmp;
+struct conf_cmp *conf_cmp_new(const struct conf_block *top);
+bool conf_cmp_same(struct conf_cmp *c, const struct conf_node *a,
+		   const struct conf_node *b);
+void conf_cmp_free(struct conf_cmp *c);
+
 /* The tree in a binary form private to this build (conf_pack.c), for
  * another process of the same executable: every statement with its file,
  * lines and words.  conf_pack sets *buf (malloc'd) and *len and returns 0.

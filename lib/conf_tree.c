@@ -207,22 +207,44 @@ static bool conf_str_same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static bool conf_list_same(const struct conf_node *a, const struct conf_node *b)
+/* fa and fb: a pair of file names already found alike.  The statements
+ * of one file share its name, so the names are compared once per block
+ * rather than once per statement (most of a large tree's comparison). */
+static bool conf_same_in(const struct conf_node *a, const struct conf_node *b,
+			 const char *fa, const char *fb);
+
+static bool conf_list_same(const struct conf_node *a, const struct conf_node *b,
+			   const char *fa, const char *fb)
 {
 	for (; a && b; a = a->next, b = b->next)
-		if (!conf_node_same(a, b))
+		if (!conf_same_in(a, b, fa, fb))
 			return false;
 	return !a && !b;
 }
 
-bool conf_node_same(const struct conf_node *a, const struct conf_node *b)
+static bool conf_same_in(const struct conf_node *a, const struct conf_node *b,
+			 const char *fa, const char *fb)
 {
+	if (a == b)
+		return true;
 	if (a->line != b->line || a->end_line != b->end_line ||
 	    a->block != b->block || a->nargs != b->nargs ||
-	    strcmp(a->word, b->word) || !conf_str_same(a->file, b->file))
+	    strcmp(a->word, b->word))
 		return false;
+	if (a->file != fa || b->file != fb) {
+		if (!conf_str_same(a->file, b->file))
+			return false;
+		fa = a->file;
+		fb = b->file;
+	}
 	for (size_t i = 0; i < a->nargs; i++)
 		if (strcmp(a->args[i], b->args[i]))
 			return false;
-	return conf_list_same(a->child, b->child);
+	return conf_list_same(a->child, b->child, fa, fb);
+}
+
+bool conf_node_same(const struct conf_node *a, const struct conf_node *b)
+{
+	/* No names alike yet: (NULL, NULL) is, and nothing else. */
+	return conf_same_in(a, b, NULL, NULL);
 }

@@ -22,10 +22,12 @@
 
 static struct tandem_config *cfg_new(const char *path)
 {
+	static unsigned long serial;
 	struct tandem_config *cfg = calloc(1, sizeof(*cfg));
 
 	if (!cfg)
 		return NULL;
+	cfg->serial = ++serial;
 	if (!(cfg->path = strdup(path))) {
 		free(cfg);
 		return NULL;
@@ -77,27 +79,44 @@ static void plan_shares(struct tandem_config *cfg,
 			const struct tandem_config *base)
 {
 	const struct conf_node *a, *b;
-	size_t nvs = 0;
+	size_t nvs = 0, n = 0, i = 0;
+	bool *same;
 
 	if (!base || !base->tree || !cfg->tree)
 		return;
+	for (a = cfg->tree->first; a; a = a->next)
+		n++;
+	/* Without it, nothing but the report's speed is lost. */
+	same = calloc(n ? n : 1, sizeof(*same));
 	for (a = cfg->tree->first, b = base->tree->first; a && b;
-	     a = a->next, b = b->next) {
+	     a = a->next, b = b->next, i++) {
 		bool vs = !strcmp(a->word, "virtual_server");
 
 		if (vs != !strcmp(b->word, "virtual_server") ||
 		    (!vs && !conf_node_same(a, b)))
 			goto none;
-		if (!vs)
+		if (!vs) {
+			if (same)
+				same[i] = true;
 			continue;
-		if (conf_node_same(a, b) &&
-		    check_conf_share_add(&cfg->check, &base->check, a, nvs) < 0)
-			goto none;
+		}
+		if (conf_node_same(a, b)) {
+			if (check_conf_share_add(&cfg->check, &base->check, a,
+						 nvs) < 0)
+				goto none;
+			if (same)
+				same[i] = true;
+		}
 		nvs++;
 	}
-	if (!a && !b && nvs == base->check.nvs)
+	if (!a && !b && nvs == base->check.nvs) {
+		free(cfg->same_top);
+		cfg->same_top = same;
+		cfg->same_base = base->serial;
 		return;
+	}
 none:
+	free(same);
 	check_conf_share_clear(&cfg->check);
 }
 #endif
@@ -243,6 +262,7 @@ void config_free(struct tandem_config *cfg)
 	vrrp_conf_free(&cfg->vrrp);
 #endif
 	conf_tree_free(cfg->tree);
+	free(cfg->same_top);
 	free(cfg->path);
 	free(cfg);
 }

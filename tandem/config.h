@@ -34,6 +34,14 @@ struct tandem_config {
 	bool needs_vrrp;
 	bool needs_check;
 	bool clean;			/* its load gave no diagnostic */
+	unsigned long serial;		/* unique among the loads of a run */
+	/* A reload's load against the running config (its base): when
+	 * same_top is set, same_top[i] says whether this config's i-th
+	 * top-level statement is the base's i-th to the letter
+	 * (conf_node_same).  Found while sharing virtual servers, and used
+	 * by the reload report so as not to compare them twice. */
+	unsigned long same_base;	/* the base's serial */
+	bool *same_top;
 };
 
 struct config_load_opts {

@@ -25,6 +25,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,96 +335,190 @@ void ctl_reload_cancel(void *ud)
 
 struct block {
 	char *name;
-	char *text;
+	const struct conf_node *node;
 	bool matched;
 };
 
+/* Names to numbers, by hash: the blocks of a config are matched by name,
+ * and a config has thousands of them (one per virtual server), so a scan
+ * per block would make a reload quadratic. */
+struct names {
+	size_t mask;
+	struct { const char *name; size_t val; } *slot;	/* name NULL: free */
+};
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool names_init(struct names *t, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	t->mask = cap - 1;
+	t->slot = calloc(cap, sizeof(*t->slot));
+	return t->slot != NULL;
+}
+
+/* name's value; NULL when it has none and add is false, else a new
+ * value (zero) that keeps name as its key. */
+static size_t *names_at(struct names *t, const char *name, bool add)
+{
+	size_t i = (size_t)name_hash(name) & t->mask;
+
+	while (t->slot[i].name && strcmp(t->slot[i].name, name))
+		i = (i + 1) & t->mask;
+	if (!t->slot[i].name) {
+		if (!add)
+			return NULL;
+		t->slot[i].name = name;
+	}
+	return &t->slot[i].val;
+}
+
 static char *node_name(const struct conf_node *n)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	size_t len = strlen(n->word), at;
+	char *buf;
 
-	if (!f)
-		return NULL;
-	fputs(n->word, f);
 	for (size_t i = 0; i < n->nargs; i++)
-		fprintf(f, " %s", n->args[i]);
-	if (fclose(f) != 0) {
-		free(buf);
+		len += 1 + strlen(n->args[i]);
+	if (!(buf = malloc(len + 1)))
 		return NULL;
+	at = strlen(n->word);
+	memcpy(buf, n->word, at);
+	for (size_t i = 0; i < n->nargs; i++) {
+		size_t l = strlen(n->args[i]);
+
+		buf[at++] = ' ';
+		memcpy(buf + at, n->args[i], l);
+		at += l;
 	}
+	buf[at] = '\0';
 	return buf;
 }
 
-static char *node_text(const struct conf_node *n)
+/* Would node_name name a and b alike?  (Word for word: the same.) */
+static bool same_name(const struct conf_node *a, const struct conf_node *b)
 {
-	struct conf_node one = *n;
-	struct conf_tree t = { .first = &one };
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	one.next = NULL;
-	conf_dump(&t, &conf_top_block, f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static struct block *blocks_of(const struct tandem_config *cfg, size_t *n)
-{
-	struct block *v = NULL;
-	size_t cnt = 0;
-
-	for (const struct conf_node *x = cfg && cfg->tree ? cfg->tree->first : NULL;
-	     x; x = x->next)
-		cnt++;
-	v = calloc(cnt ? cnt : 1, sizeof(*v));
-	*n = 0;
-	if (!v)
-		return NULL;
-	for (const struct conf_node *x = cfg && cfg->tree ? cfg->tree->first : NULL;
-	     x; x = x->next) {
-		char *name = node_name(x);
-		unsigned dup = 1;
-
-		if (!name)
-			continue;
-		/* The same name twice (two global_defs): number the repeats. */
-		for (size_t i = 0; i < *n; i++)
-			if (!strncmp(v[i].name, name, strlen(name)) &&
-			    (v[i].name[strlen(name)] == '\0' ||
-			     v[i].name[strlen(name)] == '#'))
-				dup++;
-		if (dup > 1) {
-			char *numbered;
-
-			if (asprintf(&numbered, "%s#%u", name, dup) < 0) {
-				free(name);
-				continue;
-			}
-			free(name);
-			name = numbered;
-		}
-		v[*n].name = name;
-		v[*n].text = node_text(x);
-		(*n)++;
-	}
-	return v;
+	if (a->nargs != b->nargs || strcmp(a->word, b->word))
+		return false;
+	for (size_t i = 0; i < a->nargs; i++)
+		if (strcmp(a->args[i], b->args[i]))
+			return false;
+	return true;
 }
 
 static void blocks_free(struct block *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; v && i < n; i++)
 		free(v[i].name);
-		free(v[i].text);
-	}
 	free(v);
+}
+
+/* The top-level statements of cfg, named; NULL when out of memory. */
+static struct block *blocks_of(const struct tandem_config *cfg, size_t *n)
+{
+	const struct conf_node *first = cfg && cfg->tree ? cfg->tree->first : NULL;
+	struct block *v = NULL;
+	struct names seen;
+	size_t cnt = 0;
+
+	for (const struct conf_node *x = first; x; x = x->next)
+		cnt++;
+	*n = 0;
+	if (!names_init(&seen, cnt))
+		return NULL;
+	v = calloc(cnt ? cnt : 1, sizeof(*v));
+	for (const struct conf_node *x = first; v && x; x = x->next) {
+		char *name = node_name(x), *numbered;
+		size_t *dup;
+
+		if (!name)
+			goto fail;
+		v[*n].name = name;	/* freed with v from here on */
+		v[*n].node = x;
+		(*n)++;
+		/* The key is the first block's name, which v keeps. */
+		dup = names_at(&seen, name, true);
+		/* The same name twice (two global_defs): number the
+		 * repeats. */
+		if (++*dup == 1)
+			continue;
+		if (asprintf(&numbered, "%s#%zu", name, *dup) < 0)
+			goto fail;
+		v[*n - 1].name = numbered;
+		free(name);
+	}
+	free(seen.slot);
+	return v;
+fail:
+	free(seen.slot);
+	blocks_free(v, *n);
+	*n = 0;
+	return NULL;
+}
+
+/* Where at most this many blocks changed, a config whose blocks are
+ * named as before, in the same order, is compared in place. */
+#define IN_PLACE_MAX 64
+
+/* A reload that edits values leaves every block where it was: then the
+ * blocks are compared pairwise, and only the changed ones are named
+ * (numbered as blocks_of would, by the earlier blocks of that name).
+ * False when they moved, or too many changed: compare by name. */
+static bool changes_in_place(const struct conf_node *a,
+			     const struct conf_node *first, const bool *same,
+			     struct json_object *chg)
+{
+	const struct conf_node *at[IN_PLACE_MAX];
+	const struct conf_node *b = first;
+	struct conf_cmp *cmp = conf_cmp_new(&conf_top_block);
+	size_t n = 0;
+
+	if (!cmp)
+		return false;
+	for (size_t i = 0; a && b; a = a->next, b = b->next, i++) {
+		/* The same to the letter prints the same. */
+		if (same && same[i])
+			continue;
+		if (!same_name(a, b))
+			break;
+		if (conf_cmp_same(cmp, a, b))
+			continue;
+		if (n == IN_PLACE_MAX)
+			break;
+		at[n++] = b;
+	}
+	conf_cmp_free(cmp);
+	if (a || b)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned dup = 1;
+		char *name = node_name(at[i]), *numbered = NULL;
+
+		for (const struct conf_node *x = first; x != at[i]; x = x->next)
+			dup += same_name(x, at[i]);
+		if (name && dup > 1 && asprintf(&numbered, "%s#%u", name, dup) < 0)
+			numbered = NULL;
+		if (numbered) {
+			free(name);
+			name = numbered;
+		}
+		if (name)
+			json_object_array_add(chg, json_object_new_string(name));
+		free(name);
+	}
+	return true;
 }
 
 struct json_object *ctl_config_changes(const struct tandem_config *old,
@@ -433,29 +528,45 @@ struct json_object *ctl_config_changes(const struct tandem_config *old,
 	struct json_object *add = json_object_new_array();
 	struct json_object *rem = json_object_new_array();
 	struct json_object *chg = json_object_new_array();
-	size_t no, nn;
-	struct block *a = blocks_of(old, &no), *b = blocks_of(ncfg, &nn);
+	size_t no = 0, nn = 0;
+	struct block *a = NULL, *b = NULL;
+	struct conf_cmp *cmp = NULL;
+	struct names by_name = { 0 };
 
-	for (size_t i = 0; a && b && i < no; i++) {
-		struct block *m = NULL;
+	if (old && old->tree && ncfg && ncfg->tree &&
+	    changes_in_place(old->tree->first, ncfg->tree->first,
+			     ncfg->same_top && ncfg->same_base == old->serial
+				     ? ncfg->same_top : NULL, chg))
+		goto done;
+	a = blocks_of(old, &no);
+	b = blocks_of(ncfg, &nn);
+	cmp = conf_cmp_new(&conf_top_block);
+	if (a && b && cmp && names_init(&by_name, nn)) {
+		/* Names are unique by now (repeats are numbered). */
+		for (size_t k = 0; k < nn; k++)
+			*names_at(&by_name, b[k].name, true) = k;
+		for (size_t i = 0; i < no; i++) {
+			size_t *k = names_at(&by_name, a[i].name, false);
+			struct block *m = k ? &b[*k] : NULL;
 
-		for (size_t k = 0; k < nn && !m; k++)
-			if (!b[k].matched && !strcmp(a[i].name, b[k].name))
-				m = &b[k];
-		if (!m) {
-			json_object_array_add(rem, json_object_new_string(a[i].name));
-			continue;
+			if (!m) {
+				json_object_array_add(rem, json_object_new_string(a[i].name));
+				continue;
+			}
+			m->matched = true;
+			if (!conf_cmp_same(cmp, a[i].node, m->node))
+				json_object_array_add(chg, json_object_new_string(a[i].name));
 		}
-		m->matched = true;
-		if (!a[i].text || !m->text || strcmp(a[i].text, m->text))
-			json_object_array_add(chg, json_object_new_string(a[i].name));
+		for (size_t k = 0; k < nn; k++)
+			if (!b[k].matched)
+				json_object_array_add(add, json_object_new_string(b[k].name));
 	}
-	for (size_t k = 0; b && k < nn; k++)
-		if (!b[k].matched)
-			json_object_array_add(add, json_object_new_string(b[k].name));
+done:
 	json_object_object_add(o, "added", add);
 	json_object_object_add(o, "removed", rem);
 	json_object_object_add(o, "changed", chg);
+	free(by_name.slot);
+	conf_cmp_free(cmp);
 	blocks_free(a, no);
 	blocks_free(b, nn);
 	return o;

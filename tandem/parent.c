@@ -23,6 +23,9 @@
  *
  * The parent also relays the vrrp child's instance states to the check
  * child (relay.h): the two never talk directly.
+ *
+ * Forking a child, its messages and its exit are in parent_slot.c; what
+ * the two files share is parent_int.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,63 +56,18 @@
 #include "tandem/sdnotify.h"
 #include "tandem/signals.h"
 
-#define USEC_PER_SEC	1000000ULL
-#define TICK_USEC	(500 * 1000ULL)		/* heartbeat check period */
-#define HB_LATE_USEC	(1500 * 1000ULL)	/* 3 heartbeats missed: late */
-#define HB_TIMEOUT_USEC	(3 * USEC_PER_SEC)	/* silent this long: hung */
-#define STOP_TIMEOUT_USEC (5 * USEC_PER_SEC)	/* then SIGKILL */
-#define RESTART_WINDOW_USEC (60 * USEC_PER_SEC)
-#define RESTART_MAX	5			/* restarts allowed per window */
-#define BACKOFF_FIRST_USEC (500 * 1000ULL)
-#define BACKOFF_MAX_USEC (30 * USEC_PER_SEC)
-#define TIMER_ACCURACY_USEC 1000		/* sd-event's default is 250 ms */
-
-struct parent;
-
-struct slot {
-	struct parent *p;
-	enum child_type type;
-	const char *pidfile;
-	bool wanted;
-	pid_t pid;
-	int sock;
-	sd_event_source *io, *chld, *restart;
-	uint64_t started, last_hb;
-	bool hb_seen;			/* first heartbeat since the fork */
-	bool killed_hung;
-	bool reload_pending;
-	uint64_t restart_at[RESTART_MAX + 1];	/* recent restarts, oldest first */
-	unsigned nrecent;
-	unsigned restarts;		/* since tandem started */
-};
-
-struct parent {
-	sd_event *e;
-	const struct tandem_opts *o;
-	const struct log_opts *lo;
-	struct tandem_config *cfg;
-	/* The config a reload replaced: freed once the children have
-	 * applied the new one, so freeing it does not delay them. */
-	struct tandem_config *old_cfg;
-	struct slot slots[CHILD_NTYPES];
-	sd_event_source *tick, *wd, *stop_timer;
-	uint64_t wd_period;
-	bool ready_sent, reloading, stopping;
-	int exit_code;
-	struct relay relay;		/* VRRP states, vrrp -> check */
-	struct metrics_parent_info stats;	/* reloads, for the metrics */
-};
+#include "tandem/parent_int.h"
 
 /* The config a reload replaced goes; the running one may share virtual
  * servers with it (config_load's base), which it keeps. */
-static void drop_old_cfg(struct parent *p)
+void parent_drop_old_cfg(struct parent *p)
 {
 	config_take_shared(p->cfg, p->old_cfg);
 	config_free(p->old_cfg);
 	p->old_cfg = NULL;
 }
 
-static uint64_t now_usec(struct parent *p)
+uint64_t parent_now(struct parent *p)
 {
 	uint64_t t = 0;
 
@@ -117,17 +75,14 @@ static uint64_t now_usec(struct parent *p)
 	return t;
 }
 
-static const char *slot_name(const struct slot *s)
+const char *parent_slot_name(const struct slot *s)
 {
 	return child_ops_table[s->type]->name;
 }
 
-static void begin_stop(struct parent *p, int code);
-static int spawn(struct slot *s);
-static void reload(struct parent *p);
 
 /* Where VRRP states go: the check child's socket, or -1. */
-static int check_sock(struct parent *p)
+int parent_check_sock(struct parent *p)
 {
 #ifdef WITH_LVS
 	const struct slot *s = &p->slots[CHILD_CHECK];
@@ -153,7 +108,7 @@ static bool all_up(struct parent *p)
 	return true;
 }
 
-static void update_status(struct parent *p)
+void parent_update_status(struct parent *p)
 {
 	char buf[128] = "";
 	size_t used = 0;
@@ -164,7 +119,7 @@ static void update_status(struct parent *p)
 		if (!s->wanted)
 			continue;
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %s",
-					 used ? ", " : "", slot_name(s),
+					 used ? ", " : "", parent_slot_name(s),
 					 s->pid && s->hb_seen ? "running" : "starting");
 		if (used >= sizeof(buf))
 			break;
@@ -172,7 +127,7 @@ static void update_status(struct parent *p)
 	sdn_status("%s", used ? buf : "no children");
 }
 
-static void maybe_ready(struct parent *p)
+void parent_maybe_ready(struct parent *p)
 {
 	bool pending = false;
 
@@ -186,275 +141,15 @@ static void maybe_ready(struct parent *p)
 		p->ready_sent = true;
 		log_info("all children up");
 		sdn_ready("running");
-		update_status(p);
+		parent_update_status(p);
 	} else if (p->reloading) {
 		p->reloading = false;
 		log_info("reload complete");
 		sdn_ready("running");
-		update_status(p);
-		drop_old_cfg(p);
+		parent_update_status(p);
+		parent_drop_old_cfg(p);
 		ctl_reload_complete();
 	}
-}
-
-/* ------------------------------------------------------------------ */
-/* Child messages and exits                                            */
-
-static void slot_close(struct slot *s)
-{
-	ctl_relay_set_sock(s->type, -1);
-	s->io = sd_event_source_disable_unref(s->io);
-	s->chld = sd_event_source_disable_unref(s->chld);
-	if (s->sock >= 0)
-		close(s->sock);
-	s->sock = -1;
-	s->pid = 0;
-	s->hb_seen = s->killed_hung = s->reload_pending = false;
-}
-
-static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
-			void *ud)
-{
-	struct slot *s = ud;
-	struct ipc_msg *m = malloc(sizeof(*m));
-	int r, n;
-
-	if (!m)
-		return 0;
-	for (n = 0; n < 64; n++) {
-		r = ipc_recv(fd, m);
-		if (r == -EAGAIN)
-			break;
-		if (r <= 0) {
-			/* The child closed its end or sent garbage; its exit
-			 * (or the heartbeat clock) decides what happens. */
-			if (r < 0)
-				log_warn("bad message from %s child: %s",
-					 slot_name(s), strerror(-r));
-			sd_event_source_set_enabled(src, SD_EVENT_OFF);
-			break;
-		}
-		if (m->type == IPC_CTL_REPLY) {
-			ctl_relay_reply(s->type, m);
-			continue;
-		}
-		if (m->fd >= 0)
-			close(m->fd);
-		switch (m->type) {
-		case IPC_HEARTBEAT:
-			s->last_hb = now_usec(s->p);
-			if (!s->hb_seen) {
-				s->hb_seen = true;
-				log_info("%s child (pid %ld) is up",
-					 slot_name(s), (long)s->pid);
-				update_status(s->p);
-				ctl_hold_child_up(s->type, s->restarts);
-			}
-			break;
-		case IPC_RELOAD_DONE: {
-			int32_t st = -1;
-
-			if (m->len == sizeof(st))
-				memcpy(&st, m->payload, sizeof(st));
-			s->reload_pending = false;
-			ctl_reload_child_done(slot_name(s), st);
-			if (st) {
-				log_err("%s child could not apply the new config", slot_name(s));
-				s->p->stats.child[s->type].reload_failures++;
-			} else
-				log_info("%s child applied the new config", slot_name(s));
-			ctl_hold_reloaded(s->type);
-			break;
-		}
-#ifdef WITH_VRRP
-		case IPC_VRRP_STATE:
-			if (s->type == CHILD_VRRP) {
-				relay_from_vrrp(&s->p->relay, m->payload, m->len,
-						check_sock(s->p));
-				break;
-			}
-			log_warn("VRRP states from a child other than vrrp: ignored");
-			break;
-#endif
-		case IPC_EVENT:
-			ctl_relay_event(s->type, m);
-			break;
-		case IPC_RELOAD_REQUEST:
-			log_info("%s child asks for a reload", slot_name(s));
-			reload(s->p);
-			break;
-		default:
-			log_warn("unexpected %s message from %s child",
-				 ipc_type_name(m->type), slot_name(s));
-		}
-	}
-	free(m);
-	maybe_ready(s->p);
-	return 0;
-}
-
-/* Decide what to do after an unexpected exit: a delay, or give up. */
-static int restart_delay(struct slot *s, uint64_t now, uint64_t *delay)
-{
-	unsigned i, keep = 0;
-
-	for (i = 0; i < s->nrecent; i++)
-		if (now - s->restart_at[i] < RESTART_WINDOW_USEC)
-			s->restart_at[keep++] = s->restart_at[i];
-	s->nrecent = keep;
-	if (s->nrecent >= RESTART_MAX)
-		return -1;
-	*delay = 0;
-	if (s->nrecent > 0) {
-		*delay = BACKOFF_FIRST_USEC << (s->nrecent - 1);
-		if (*delay > BACKOFF_MAX_USEC)
-			*delay = BACKOFF_MAX_USEC;
-	}
-	s->restart_at[s->nrecent++] = now;
-	return 0;
-}
-
-static int on_restart_timer(sd_event_source *src, uint64_t usec, void *ud)
-{
-	struct slot *s = ud;
-
-	s->restart = sd_event_source_unref(s->restart);
-	if (!s->p->stopping && s->wanted && !s->pid)
-		spawn(s);
-	return 0;
-}
-
-static void schedule_restart(struct slot *s)
-{
-	struct parent *p = s->p;
-	uint64_t now = now_usec(p), delay;
-	int r;
-
-	if (p->o->dont_respawn) {
-		log_err("%s child is gone and --dont-respawn is set: stopping",
-			slot_name(s));
-		begin_stop(p, TANDEM_EXIT_FATAL);
-		return;
-	}
-	if (restart_delay(s, now, &delay) < 0) {
-		log_err("%s child restarted %u times within %llu s: giving up, stopping tandem",
-			slot_name(s), RESTART_MAX,
-			(unsigned long long)(RESTART_WINDOW_USEC / USEC_PER_SEC));
-		begin_stop(p, TANDEM_EXIT_FATAL);
-		return;
-	}
-	s->restarts++;
-	log_notice("restarting %s child in %llu ms (restart %u)", slot_name(s),
-		   (unsigned long long)(delay / 1000), s->restarts);
-	r = sd_event_add_time(p->e, &s->restart, CLOCK_MONOTONIC, now + delay,
-			      TIMER_ACCURACY_USEC, on_restart_timer, s);
-	if (r < 0) {
-		log_err("cannot arm the restart timer: %s", strerror(-r));
-		begin_stop(p, TANDEM_EXIT_FAILURE);
-	}
-}
-
-static void finish_if_done(struct parent *p)
-{
-	for (int i = 0; i < CHILD_NTYPES; i++)
-		if (p->slots[i].pid)
-			return;
-	log_info("all children stopped");
-	sd_event_exit(p->e, p->exit_code);
-}
-
-static int on_child_exit(sd_event_source *src, const siginfo_t *si, void *ud)
-{
-	struct slot *s = ud;
-	struct parent *p = s->p;
-
-	if (si->si_code == CLD_EXITED)
-		log_msg(si->si_status == 0 && p->stopping ? LOG_INFO : LOG_ERR,
-			"%s child (pid %ld) exited with status %d",
-			slot_name(s), (long)si->si_pid, si->si_status);
-	else
-		log_msg(p->stopping ? LOG_INFO : LOG_ERR,
-			"%s child (pid %ld) killed by signal %d (%s)",
-			slot_name(s), (long)si->si_pid, si->si_status,
-			strsignal(si->si_status));
-	slot_close(s);
-	unlink(s->pidfile);
-	update_status(p);
-	if (p->stopping) {
-		finish_if_done(p);
-		return 0;
-	}
-	if (!s->wanted) {
-		maybe_ready(p);
-		return 0;
-	}
-	schedule_restart(s);
-	maybe_ready(p);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Forking                                                             */
-
-static int spawn(struct slot *s)
-{
-	struct parent *p = s->p;
-	int sv[2], r;
-	pid_t pid;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		log_err("socketpair: %s", strerror(errno));
-		schedule_restart(s);
-		return -1;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		log_err("fork: %s", strerror(errno));
-		close(sv[0]);
-		close(sv[1]);
-		schedule_restart(s);
-		return -1;
-	}
-	if (pid == 0) {
-		struct child_start cs = {
-			.type = s->type, .sock = sv[1], .parent = getppid(),
-			.cfg = p->cfg, .opts = p->o, .log = p->lo,
-			.restarts = s->restarts,
-		};
-
-		child_main(&cs);
-	}
-	close(sv[1]);
-	s->pid = pid;
-	s->sock = sv[0];
-	s->started = s->last_hb = now_usec(p);
-	ctl_relay_set_sock(s->type, s->sock);
-	s->hb_seen = s->killed_hung = s->reload_pending = false;
-	r = sd_event_add_io(p->e, &s->io, s->sock, EPOLLIN, on_child_msg, s);
-	if (r >= 0)
-		r = sd_event_add_child(p->e, &s->chld, pid, WEXITED,
-				       on_child_exit, s);
-	if (r < 0) {
-		/* Without these sources the child could not be watched. */
-		log_err("cannot watch %s child: %s", slot_name(s), strerror(-r));
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		slot_close(s);
-		begin_stop(p, TANDEM_EXIT_FAILURE);
-		return -1;
-	}
-	r = pidfile_write(s->pidfile, pid);
-	if (r < 0)
-		log_warn("cannot write %s: %s", s->pidfile, strerror(-r));
-	log_info("started %s child, pid %ld", slot_name(s), (long)pid);
-#ifdef WITH_LVS
-	if (s->type == CHILD_CHECK)
-		relay_new_peer(&p->relay, s->sock);
-#endif
-	update_status(p);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -470,7 +165,7 @@ static uint64_t silent_for(const struct slot *s, uint64_t now)
 static int on_tick(sd_event_source *src, uint64_t usec, void *ud)
 {
 	struct parent *p = ud;
-	uint64_t now = now_usec(p);
+	uint64_t now = parent_now(p);
 
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p->slots[i];
@@ -479,13 +174,13 @@ static int on_tick(sd_event_source *src, uint64_t usec, void *ud)
 			continue;
 		if (silent_for(s, now) > HB_TIMEOUT_USEC) {
 			log_err("%s child (pid %ld) sent no heartbeat for %.1f s: killing it",
-				slot_name(s), (long)s->pid,
+				parent_slot_name(s), (long)s->pid,
 				(double)silent_for(s, now) / USEC_PER_SEC);
 			kill(s->pid, SIGKILL);
 			s->killed_hung = true;
 		}
 	}
-	relay_retry(&p->relay, check_sock(p));
+	relay_retry(&p->relay, parent_check_sock(p));
 	sd_event_source_set_time(src, usec + TICK_USEC);
 	return 0;
 }
@@ -500,7 +195,7 @@ static int on_watchdog(sd_event_source *src, uint64_t usec, void *ud)
 
 		/* Late, not only hung: systemd must not hear that all is well
 		 * from a parent whose child stopped answering. */
-		if (s->pid && silent_for(s, now_usec(p)) > HB_LATE_USEC)
+		if (s->pid && silent_for(s, parent_now(p)) > HB_LATE_USEC)
 			ok = false;
 	}
 	if (ok)
@@ -520,7 +215,7 @@ static int on_stop_timeout(sd_event_source *src, uint64_t usec, void *ud)
 
 		if (s->pid) {
 			log_warn("%s child (pid %ld) did not stop in time: killing it",
-				 slot_name(s), (long)s->pid);
+				 parent_slot_name(s), (long)s->pid);
 			kill(s->pid, SIGKILL);
 		}
 	}
@@ -530,7 +225,7 @@ static int on_stop_timeout(sd_event_source *src, uint64_t usec, void *ud)
 /* ------------------------------------------------------------------ */
 /* Stop, reload, dumps                                                 */
 
-static void begin_stop(struct parent *p, int code)
+void parent_begin_stop(struct parent *p, int code)
 {
 	if (p->stopping)
 		return;
@@ -550,7 +245,7 @@ static void begin_stop(struct parent *p, int code)
 				       STOP_TIMEOUT_USEC, TIMER_ACCURACY_USEC, on_stop_timeout,
 				       p) < 0)
 		on_stop_timeout(NULL, 0, p);
-	finish_if_done(p);
+	parent_finish_if_done(p);
 }
 
 /* Which children a config needs, after -P, -C and --all. */
@@ -613,7 +308,7 @@ static void metrics_info(struct metrics_parent_info *out, void *ud)
 	}
 }
 
-static void reload(struct parent *p)
+void parent_reload(struct parent *p)
 {
 	/* What did not change is taken over from the running config
 	 * rather than applied again (config_load). */
@@ -654,7 +349,7 @@ static void reload(struct parent *p)
 		sdn_ready("running (last reload failed)");
 		return;
 	}
-	drop_old_cfg(p);
+	parent_drop_old_cfg(p);
 	p->old_cfg = p->cfg;
 	p->cfg = ncfg;
 	p->stats.reloads_ok++;
@@ -669,27 +364,27 @@ static void reload(struct parent *p)
 		s->wanted = want[i];
 		if (!s->pid) {
 			if (s->wanted && !s->restart)
-				spawn(s);
+				parent_spawn(s);
 			continue;
 		}
 		if (!s->wanted) {
 			log_info("the new config needs no %s child: stopping it",
-				 slot_name(s));
+				 parent_slot_name(s));
 			ipc_send(s->sock, IPC_STOP, NULL, 0, -1);
 			continue;
 		}
 		if (ipc_send(s->sock, IPC_RELOAD, path, strlen(path), fd) < 0)
-			log_err("cannot send the reload to %s child", slot_name(s));
+			log_err("cannot send the reload to %s child", parent_slot_name(s));
 		else
 			s->reload_pending = true;
 	}
 	close(fd);
-	maybe_ready(p);
+	parent_maybe_ready(p);
 }
 
 static void reload_trigger(void *p)
 {
-	reload(p);
+	parent_reload(p);
 }
 
 static void forward_dump(struct parent *p, enum ipc_dump kind)
@@ -700,7 +395,7 @@ static void forward_dump(struct parent *p, enum ipc_dump kind)
 		struct slot *s = &p->slots[i];
 
 		if (s->pid && ipc_send(s->sock, IPC_DUMP, &k, sizeof(k), -1) < 0)
-			log_warn("cannot ask %s child for a dump", slot_name(s));
+			log_warn("cannot ask %s child for a dump", parent_slot_name(s));
 	}
 }
 
@@ -711,9 +406,9 @@ static int on_signal(sd_event_source *src, const struct signalfd_siginfo *si,
 	int sig = (int)si->ssi_signo;
 
 	if (sig == SIGHUP)
-		reload(p);
+		parent_reload(p);
 	else if (sig == SIGTERM || sig == SIGINT)
-		begin_stop(p, TANDEM_EXIT_OK);
+		parent_begin_stop(p, TANDEM_EXIT_OK);
 	else if (sig == SIGUSR1)
 		forward_dump(p, IPC_DUMP_DATA);
 	else if (sig == SIGUSR2)
@@ -792,8 +487,8 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 		log_warn("the config needs no child process (--all starts them anyway)");
 	for (int i = 0; i < CHILD_NTYPES && !p.stopping; i++)
 		if (p.slots[i].wanted)
-			spawn(&p.slots[i]);
-	maybe_ready(&p);
+			parent_spawn(&p.slots[i]);
+	parent_maybe_ready(&p);
 
 	r = sd_event_loop(p.e);
 	code = r < 0 ? TANDEM_EXIT_FAILURE : r;
@@ -816,7 +511,7 @@ out:
 			waitpid(s->pid, NULL, 0);
 			unlink(s->pidfile);
 		}
-		slot_close(s);
+		parent_slot_close(s);
 		s->restart = sd_event_source_disable_unref(s->restart);
 	}
 	p.tick = sd_event_source_disable_unref(p.tick);

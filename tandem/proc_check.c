@@ -382,6 +382,7 @@ static void pc_dump_json(struct json_object *o)
 {
 	json_object_object_add(o, "real_servers", check_rt_json(pc.rt));
 	json_object_object_add(o, "virtual_servers", check_rt_vs_json(pc.rt));
+	json_object_object_add(o, "schedule", check_rt_sched_json(pc.rt));
 	json_object_object_add(o, "notify", check_notify_json(pc.notify));
 	json_object_object_add(o, "ipvs", check_ipvs_json(pc.ipvs));
 }

@@ -42,3 +42,6 @@ check_scale_conf() {
 # delay_before_retry between the attempts.
 CHECK_SCALE_DETECT_MAX=$(awk 'BEGIN { printf "%.1f", 1 + 2 * 0.5 + 0.2 }')
 CHECK_SCALE_DETECT_MIN=$(awk 'BEGIN { printf "%.1f", 2 * 0.5 + 0.2 }')
+# From a victim's first failed check to its verdict: delay_before_retry,
+# then the retry's connect_timeout.
+CHECK_SCALE_RETRY_SPAN=$(awk 'BEGIN { printf "%.1f", 0.2 + 0.5 }')

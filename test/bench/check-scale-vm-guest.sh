@@ -27,16 +27,31 @@
 #                        keepalived wrote it to its stderr (keepalived's own
 #                        console stamps are whole seconds);
 #   t_applied h_applied  tandem only: its log line that the table change
-#                        was sent ("IPVS: N services wanted; ...");
-#   look                 the cost of one look at the table (µs), and dense
-#                        the period of the poll near the verdict.
+#                        was sent and acked ("IPVS: N services wanted;
+#                        ..."), stamped when the last ack came;
+#   t_planned t_acked    tandem only: from that line, the ms it took to
+#   h_planned h_acked    plan the change (config to table, diff) and to
+#                        send it and have the kernel ack it;
+#   look                 the cost of one look at the table (µs);
+#   late_mean late_max   tandem only, from its JSON dump after the
+#                        detection: how late its checks started against
+#                        their due time, mean since the start and worst
+#                        over the last 10-20 s (µs): a guest too slow for
+#                        the checks stretches every detection by as much.
 #
 # Polling must not take the one vCPU from the daemon: under TCG every exec
 # costs tens of ms, so the timed parts use bash builtins only (reads of
 # /proc with redirections, $EPOCHREALTIME, `read -t` on a FIFO that never
-# has data as the nap, kill as the liveness test).  The poll naps 50 ms
-# until 0.15 s before the earliest verdict the config allows, then 10 ms
-# (a look at the table costs some 20 ms of the guest's time already).
+# has data as the nap where bash's loadable sleep is missing, kill as
+# the liveness test).  A look at the table
+# costs some 20-50 ms of the guest's time, as much as the daemon's checks
+# in that time: the poll reads the daemon's log every 10 ms (cheap) and
+# looks at the table as soon as it has read a verdict (tandem's: and the
+# line that follows it, that the change was applied, so the look does not
+# take the vCPU while tandem applies it), and otherwise only every 0.5 s
+# (a table change the log did not announce).  A look made at
+# once after the verdict bounds the verdict -> table step from above;
+# tandem's log gives that step to the ms (its apply line).
 # Every wait is bounded; a wait that runs out is reported and fails the run.
 cd /tmp || exit 1
 . /test/bench.env
@@ -47,8 +62,18 @@ ulimit -n 65536
 # Process substitution needs /dev/fd, which devtmpfs does not make.
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 
+# The nap: bash's loadable sleep builtin (select() with a timeout, no
+# fork), copied in by check-scale-vm.  `read -t` on a FIFO that never has
+# data, the fallback, once in a few runs never returned under TCG: the
+# detection loop's 10 ms naps ended in a read(2) blocked on the empty
+# FIFO (the watchdog below showed it), its timeout lost.
 mkfifo /tmp/nap && exec 7<>/tmp/nap || exit 1
-nap() { read -r -t "$1" -u 7 _; }
+if [ -r /test/sleep ] && enable -f /test/sleep sleep 2>/dev/null; then
+	nap() { sleep "$1"; }
+else
+	echo "# guest: no loadable sleep builtin (bash-builtins): naps are read -t, which can hang"
+	nap() { read -r -t "$1" -u 7 _; }
+fi
 alive() { [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 now_us() { NOW=${EPOCHREALTIME/./}; }
 # Microseconds as seconds.fraction in $S: no $(...), which would fork.
@@ -152,6 +177,41 @@ stop() {
 	return $rc
 }
 say() { echo "BENCH $who $*"; }
+# Where the run is, with the guest's clock: a slow run shows where its
+# time went (a loaded host makes TCG several times slower), and a
+# streamed one (BENCH_STREAM=1) shows it is moving.
+step() { echo "# guest ${SECONDS}s: $who: $*"; echo "$SECONDS" >/tmp/step; }
+
+# A run that stops moving (one in some five runs once did, with no word
+# why) says what every process is doing: after 60 s without a step, and
+# again every 60 s, the state, kernel wait channel and kernel stack of
+# each user process, and the clocks.  Builtins only; the naps are its own
+# read -t on the FIFO.
+watchdog() {
+	local last=0 since=$SECONDS s d c st w k
+	while nap 10; [ -d /proc/$$ ]; do
+		read -r s </tmp/step 2>/dev/null || s=0
+		if [ "$s" != "$last" ]; then last=$s since=$SECONDS; continue; fi
+		[ $((SECONDS - since)) -ge 60 ] || continue
+		since=$SECONDS
+		read -r k </proc/uptime
+		echo "# guest watchdog: no step for 60 s (uptime $k, epoch $EPOCHREALTIME)"
+		for d in /proc/[0-9]*; do
+			# /proc sizes read 0: a kernel thread's cmdline is empty.
+			c=
+			read -r -d '' c <$d/cmdline 2>/dev/null
+			[ -n "$c" ] || continue
+			read -r c <$d/comm; read -r st <$d/stat; read -r w <$d/wchan
+			st=${st##*) }
+			echo "# guest watchdog: ${d#/proc/} $c ${st%% *} wchan=${w:-0}"
+			while read -r k; do echo "# guest watchdog:     $k"; done <$d/stack 2>/dev/null
+		done
+		if [ -s /tmp/trace ]; then
+			echo "# guest watchdog: the last lines of the detection's trace:"
+			tail -n 40 /tmp/trace | sed 's/^/# guest watchdog:   /'
+		fi
+	done
+}
 # Commands to the `ip -batch` coprocess; SIGPIPE ignored only here (were
 # ip gone, a write must fail, not end this script), so that the daemons
 # started from this shell do not inherit it ignored.
@@ -175,8 +235,12 @@ case_line() { # LINE
 	*"$T_PAT"*) [ -z "$t_seen" ] && { t_seen=$NOW; say t_own "$own"; [ $who = tandem ] && pend_t=1; } ;;
 	*"$H_PAT"*) [ -z "$h_seen" ] && { h_seen=$NOW; say h_own "$own"; [ $who = tandem ] && pend_h=1; } ;;
 	*"services wanted; "*)
-		[ "$pend_t" = 1 ] && { say t_applied "$own"; pend_t=0; }
-		[ "$pend_h" = 1 ] && { say h_applied "$own"; pend_h=0; } ;;
+		# "...; planned in P ms, sent and acked in A ms": tandem's
+		# own measure of the two steps, in its clock (no fork here).
+		local pl=${l##*planned in } ak=${l##*acked in }
+		pl=${pl%% ms*} ak=${ak%% ms*}
+		[ "$pend_t" = 1 ] && { say t_applied "$own"; say t_planned "$pl"; say t_acked "$ak"; pend_t=0; }
+		[ "$pend_h" = 1 ] && { say h_applied "$own"; say h_planned "$pl"; say h_acked "$ak"; pend_h=0; } ;;
 	esac
 }
 
@@ -192,6 +256,7 @@ run() { # WHO
 	fi
 
 	# Baseline: the same process with 12 real servers.
+	step "baseline"
 	ipvsadm -C
 	if start $who /test/small.conf && wait_full $((base + SMALL_VS + SMALL_RS)); then
 		nap 3
@@ -206,6 +271,7 @@ run() { # WHO
 	stop
 
 	# The run.
+	step "full run"
 	ipvsadm -C
 	say start "$EPOCHREALTIME"
 	if ! start $who /test/full.conf; then
@@ -221,6 +287,7 @@ run() { # WHO
 		echo "# $who: the table never held every real server ($(lines) of $((base + NVS + NRS)) lines)"
 		failed=1
 	fi
+	step "table full, settling, then the $WINDOW s window"
 	nap 3				# three check rounds: failures are out by now
 	say settled $(($(lines) - base - NVS))
 	ticks "$cpid"; say c0 $TICKS
@@ -238,8 +305,9 @@ run() { # WHO
 	while IFS= read -r -u 6 l; do :; done	# the log so far: not the verdict
 
 	# Detection: silence both victims at one moment.
-	local t_table= h_table= t_seen= h_seen= pend_t=0 pend_h=0 part= x0 x1 n=0 d0= looked=
-	local dead_us end_us dense_us
+	step "silencing the victims"
+	local t_table= h_table= t_seen= h_seen= pend_t=0 pend_h=0 part= x0 x1 looked=
+	local dead_us end_us last_look=0
 	look
 	in_table "$VT_HEX" && in_table "$VH_HEX" ||
 		echo "# $who: a victim was not in the table before it was silenced"
@@ -253,7 +321,14 @@ run() { # WHO
 	now_us; dead_us=$NOW
 	secs $dead_us; say dead "$S"
 	end_us=$((dead_us + 15000000))
-	dense_us=$((dead_us + DMIN_US - 150000))
+	# BENCH_TRACE=1: every command of the detection loop to /tmp/trace
+	# (slow; for finding where a run stops: the watchdog prints its end).
+	if [ "${TRACE:-0}" = 1 ]; then
+		exec 8>/tmp/trace
+		BASH_XTRACEFD=8
+		PS4='+${EPOCHREALTIME} '
+		set -x
+	fi
 	while :; do
 		while IFS= read -r -u 6 l; do
 			l=$part$l
@@ -261,28 +336,54 @@ run() { # WHO
 			case_line "$l"
 		done
 		part=$part$l
-		x0=${EPOCHREALTIME/./}
-		look
 		x1=${EPOCHREALTIME/./}
-		[ -z "$looked" ] && { looked=1; say look $((x1 - x0)); }
-		[ -z "$t_table" ] && ! in_table "$VT_HEX" && { t_table=$x1; secs $x1; say t_table "$S"; }
-		[ -z "$h_table" ] && ! in_table "$VH_HEX" && { h_table=$x1; secs $x1; say h_table "$S"; }
+		# tandem: once its apply line is read too (pend_* back to 0),
+		# so the look does not take the vCPU while it applies.
+		if { [ -n "$t_seen" ] && [ -z "$t_table" ] && [ $pend_t = 0 ]; } ||
+		   { [ -n "$h_seen" ] && [ -z "$h_table" ] && [ $pend_h = 0 ]; } ||
+		   [ $((x1 - last_look)) -ge 500000 ]; then
+			x0=$x1
+			look
+			x1=${EPOCHREALTIME/./}
+			last_look=$x1
+			[ -z "$looked" ] && { looked=1; say look $((x1 - x0)); }
+			[ -z "$t_table" ] && ! in_table "$VT_HEX" && { t_table=$x1; secs $x1; say t_table "$S"; }
+			[ -z "$h_table" ] && ! in_table "$VH_HEX" && { h_table=$x1; secs $x1; say h_table "$S"; }
+		fi
 		[ -n "$t_table" ] && [ -n "$h_table" ] && [ -n "$t_seen" ] && [ -n "$h_seen" ] &&
 			[ "$pend_t$pend_h" = 00 ] && break
 		[ $x1 -lt $end_us ] && alive || { echo "# $who: no verdict or no table change within 15 s"; failed=1; break; }
-		if [ $x1 -lt $dense_us ]; then
-			nap 0.05
-		else
-			[ -z "$d0" ] && d0=$x1
-			n=$((n + 1))
-			nap 0.01
-		fi
+		nap 0.01
 	done
-	[ $n -gt 1 ] && say dense $(( (x1 - d0) / (n - 1) ))
+	set +x
 	[ -n "$t_seen" ] && { secs $t_seen; say t_seen "$S"; }
 	[ -n "$h_seen" ] && { secs $h_seen; say h_seen "$S"; }
 	exec 6<&-
 	[ $who = tandem ] && say restarts $(($(grep -c 'started check child' "$LOG") - 1))
+	if [ $who = tandem ]; then
+		local j=/tmp/tandem_check.json k
+		rm -f $j
+		kill -s "$(/test/tandem --signum JSON)" "$pid" 2>/dev/null
+		for k in $(seq 50); do [ -s $j ] && break; nap 0.1; done
+		if [ -s $j ]; then
+			# Pretty-printed, one member a line; grep, not bash
+			# patterns over the whole dump (of some 100 kB: bash
+			# takes minutes over that under TCG).
+			local a st= su= rm=
+			mapfile -t a < <(grep -A6 '"schedule"' $j)
+			for k in "${a[@]}"; do
+				k=${k//[ ,]/}
+				case $k in
+				'"checks_started":'*) st=${k#*:} ;;
+				'"start_late_sum_usec":'*) su=${k#*:} ;;
+				'"start_late_recent_max_usec":'*) rm=${k#*:} ;;
+				esac
+			done
+			[[ $st =~ ^[0-9]+$ && $su =~ ^[0-9]+$ && $st -gt 0 ]] && say late_mean $((su / st))
+			[[ $rm =~ ^[0-9]+$ ]] && say late_max "$rm"
+		fi
+	fi
+	step "detection done, stopping"
 	stop || { echo "# $who: exit status $? on SIGTERM"; }
 	grep -i 'error\|warn\|fail' /tmp/$who.out "$LOG" 2>/dev/null | grep -v "$VT\|$VH" |
 		head -n 5 | sed "s/^/# $who log: /"
@@ -293,8 +394,11 @@ run() { # WHO
 }
 
 echo "BENCH guest nproc $(nproc)"
+echo 0 >/tmp/step
+watchdog &
+WPID=$!
 run tandem
 run keepalived
-kill "$BPID" 2>/dev/null
+kill "$BPID" "$WPID" 2>/dev/null
 [ -s /tmp/ip.out ] && sed 's/^/# ip -batch: /' /tmp/ip.out
 exit $failed

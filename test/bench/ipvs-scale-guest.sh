@@ -26,7 +26,10 @@ lines() { wc -l </proc/net/ip_vs; }
 base=$(lines)			# the header lines of an empty table
 want=$((base + NSVC + NSVC * NRS))
 full() { [ "$(lines)" -ge "$want" ]; }
-changed() { grep -q "$CHANGED_DEST *Masq *$CHANGED_WEIGHT " /proc/net/ip_vs; }
+# The weight the changed server must show: the second config's on odd
+# rounds, the first's (back again) on even ones.
+WANT_W=$CHANGED_WEIGHT
+changed() { grep -q "$CHANGED_DEST *Masq *$WANT_W " /proc/net/ip_vs; }
 
 mkfifo /tmp/nap && exec 7<>/tmp/nap || exit 1
 nap() { read -r -t "$POLL" -u 7 _; }
@@ -130,13 +133,24 @@ run() { # NAME LOG DONE-START DONE-RELOAD CMD...: one daemon's cycle
 	# Same table from both daemons?  Outside the timed windows.
 	echo "BENCH $who table $(ipvsadm -Sn | LC_ALL=C sort | md5sum | cut -c1-12)"
 	sleep 1				# let the daemon settle before the reload
-	cp /test/bench-b.conf /tmp/bench.conf
-	if alive; then
-		echo "BENCH $who hup $EPOCHREALTIME"
+	# ROUNDS reloads, each changing the one weight (to the second
+	# config's, then back): the host reports their median, as one
+	# reload's time moves with the load of the machine under TCG.
+	local r
+	for r in $(seq 1 "$ROUNDS"); do
+		if [ $((r % 2)) = 1 ]; then
+			cp /test/bench-b.conf /tmp/bench.conf
+			WANT_W=$CHANGED_WEIGHT
+		else
+			cp /test/bench-a.conf /tmp/bench.conf
+			WANT_W=$ORIG_WEIGHT
+		fi
+		alive || break
+		echo "BENCH $who hup.$r $EPOCHREALTIME"
 		kill -HUP "$pid"
-		phase changed "$d2" changed 2
+		phase changed.$r "$d2" changed 2.$r
 		sleep 1
-	fi
+	done
 	(sleep $LIMIT; kill -KILL "$pid" 2>/dev/null) &
 	dog=$!
 	echo "BENCH $who term $EPOCHREALTIME"

@@ -2,8 +2,9 @@
  * The checkers' shared timers (check/check_timer.c) on a real sd-event
  * loop: they fire in time order, never from check_timer_arm(), a moved
  * or disarmed timer fires where it now is (or not at all), a callback may
- * re-arm itself and others, a turn of the loop fires at most
- * CHECK_TIMER_BATCH of them, and the heap stays a heap through thousands
+ * re-arm itself and others, a turn of the loop fires at most a set's
+ * batch of them, a timer moves between sets (served by their
+ * priorities), and the heap stays a heap through thousands
  * of random arms, moves and disarms.
  */
 #include <setjmp.h>
@@ -76,7 +77,7 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	assert_int_equal(sd_event_new(&f->e), 0);
-	assert_int_equal(check_timers_new(f->e, &f->ts), 0);
+	assert_int_equal(check_timers_new(f->e, 0, CHECK_TIMER_BATCH, &f->ts), 0);
 	norder = 0;
 	cur = f;
 	*state = f;
@@ -142,8 +143,8 @@ static void move_and_disarm(void **state)
 	/* a later than c, c earlier than everything, b gone. */
 	assert_int_equal(check_timer_arm(f->ts, &a.t, base + 5000, on_fire), 0);
 	assert_int_equal(check_timer_arm(f->ts, &c.t, base + 500, on_fire), 0);
-	check_timer_disarm(f->ts, &b.t);
-	check_timer_disarm(f->ts, &b.t);	/* twice is fine */
+	check_timer_disarm(&b.t);
+	check_timer_disarm(&b.t);	/* twice is fine */
 	assert_false(check_timer_armed(&b.t));
 	assert_int_equal(check_timers_count(f->ts), 2);
 	run_all(f, 50);
@@ -164,7 +165,7 @@ static void on_rearm(struct check_timer *t)
 	it->fired++;
 	if (it->fired < 3)
 		assert_int_equal(check_timer_arm(cur->ts, t, t->at + 200, on_rearm), 0);
-	check_timer_disarm(cur->ts, &re_b.t);
+	check_timer_disarm(&re_b.t);
 }
 
 static void callback_rearms(void **state)
@@ -203,6 +204,34 @@ static void batch_per_turn(void **state)
 	assert_int_equal(norder, 3 * CHECK_TIMER_BATCH);
 }
 
+/* A timer moved to another set (a checker's next check from the routine
+ * set to the retries') leaves the first: it fires once, from the second,
+ * whose priority sd-event serves first. */
+static void between_sets(void **state)
+{
+	struct tm_fix *f = *state;
+	struct check_timers *hi;
+	static struct item a, b;
+	uint64_t base = now_of(f->e);
+
+	assert_int_equal(check_timers_new(f->e, -5, 1, &hi), 0);
+	memset(&a, 0, sizeof(a)), a.id = 1;
+	memset(&b, 0, sizeof(b)), b.id = 2;
+	assert_int_equal(check_timer_arm(f->ts, &a.t, base - 10, on_fire), 0);
+	assert_int_equal(check_timer_arm(f->ts, &b.t, base - 20, on_fire), 0);
+	assert_int_equal(check_timer_arm(hi, &a.t, base - 10, on_fire), 0);
+	assert_int_equal(check_timers_count(f->ts), 1);
+	assert_int_equal(check_timers_count(hi), 1);
+	/* Both due: the higher priority set first, though b is earlier. */
+	for (int i = 0; i < 10 && (check_timers_count(f->ts) || check_timers_count(hi)); i++)
+		assert_true(sd_event_run(f->e, 100 * 1000) >= 0);
+	assert_int_equal(norder, 2);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(a.fired, 1);
+	check_timers_free(hi);
+}
+
 /* Random arms, moves and disarms: what fires is what stayed armed, each
  * once, in time order. */
 static void random_heap(void **state)
@@ -221,7 +250,7 @@ static void random_heap(void **state)
 		struct item *x = &it[random() % NT];
 
 		if (random() % 4 == 0)
-			check_timer_disarm(f->ts, &x->t);
+			check_timer_disarm(&x->t);
 		else
 			assert_int_equal(check_timer_arm(f->ts, &x->t,
 				base + (uint64_t)(random() % 20000), on_fire), 0);
@@ -244,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(move_and_disarm, setup, teardown),
 		cmocka_unit_test_setup_teardown(callback_rearms, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_per_turn, setup, teardown),
+		cmocka_unit_test_setup_teardown(between_sets, setup, teardown),
 		cmocka_unit_test_setup_teardown(random_heap, setup, teardown),
 	};
 

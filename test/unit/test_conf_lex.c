@@ -359,6 +359,93 @@ static void test_dump_aliases(void **state)
 	rd_free(&r);
 }
 
+/* The text of one top-level statement as conf_dump prints it. */
+static char *dump_one(const struct conf_node *n, const struct conf_block *b)
+{
+	struct conf_node one = *n;
+	struct conf_tree t = { .first = &one };
+
+	one.next = NULL;
+	return dump_of(&t, b);
+}
+
+/* conf_cmp_same says "alike" exactly when the dumps are the same text:
+ * every pair of statements of two files, with aliases, other lines,
+ * one changed word, a block against a bare statement, nesting. */
+static void test_cmp_same(void **state)
+{
+	static const char a[] =
+		"old_vs 10.0.0.1 80 { lb_algo rr }\n"
+		"virtual_server 10.0.0.2 80 {\n lvs_sched rr\n x { y 1 }\n}\n"
+		"virtual_server 10.0.0.3 80 {\n lvs_sched rr\n}\n"
+		"virtual_server 10.0.0.4 80\n"
+		"virtual_server 10.0.0.5 80 {\n}\n"
+		"other a b\n";
+	static const char b[] =
+		"\n\nvirtual_server 10.0.0.1 80 {\n    lvs_sched rr\n}\n"
+		"virtual_server 10.0.0.2 80 {\n lvs_sched rr\n x { y 2 }\n}\n"
+		"virtual_server 10.0.0.3 80 {\n lvs_sched rr\n z\n}\n"
+		"virtual_server 10.0.0.4 80 {\n}\n"
+		"virtual_server 10.0.0.5 80 {\n}\n"
+		"other a \"b\"\n";
+	struct rd ra, rb;
+	struct conf_cmp *c = conf_cmp_new(&rt_top_block);
+	int alike = 0;
+
+	(void)state;
+	assert_non_null(c);
+	rd(&ra, a);
+	rd(&rb, b);
+	for (const struct conf_node *x = ra.t->first; x; x = x->next)
+		for (const struct conf_node *y = rb.t->first; y; y = y->next) {
+			char *dx = dump_one(x, &rt_top_block);
+			char *dy = dump_one(y, &rt_top_block);
+			bool same = !strcmp(dx, dy);
+
+			if (conf_cmp_same(c, x, y) != same)
+				fail_msg("conf_cmp_same is %d for\n%s---\n%s",
+					 !same, dx, dy);
+			alike += same;
+			free(dx);
+			free(dy);
+		}
+	/* .1 (alias and layout), .5 and "other" are alike; the rest not */
+	assert_int_equal(alike, 3);
+	conf_cmp_free(c);
+	rd_free(&ra);
+	rd_free(&rb);
+}
+
+/* conf_node_same across two reads: the same file's name is another
+ * string in each tree; another file, another line or another word deep
+ * inside is another statement. */
+static void test_node_same(void **state)
+{
+	static const char text[] = "vs 1 {\n rs a {\n  w 1\n }\n}\nvs 2 {\n}\n";
+	struct conf_read_opts o = { .config_id = "main" };
+	struct rd a, b, other, moved, deep;
+
+	(void)state;
+	rd(&a, text);
+	rd(&b, text);
+	rd_buffer(&other, "/tmp/other.conf", text, strlen(text), &o);
+	rd(&moved, "\nvs 1 {\n rs a {\n  w 1\n }\n}\nvs 2 {\n}\n");
+	rd(&deep, "vs 1 {\n rs a {\n  w 2\n }\n}\nvs 2 {\n}\n");
+	assert_ptr_not_equal(a.t->first->file, b.t->first->file);
+	assert_true(conf_node_same(a.t->first, b.t->first));
+	assert_true(conf_node_same(a.t->first->next, b.t->first->next));
+	assert_false(conf_node_same(a.t->first, a.t->first->next));
+	assert_false(conf_node_same(a.t->first, other.t->first));
+	assert_false(conf_node_same(a.t->first, moved.t->first));
+	assert_false(conf_node_same(a.t->first, deep.t->first));
+	assert_true(conf_node_same(a.t->first->next, deep.t->first->next));
+	rd_free(&a);
+	rd_free(&b);
+	rd_free(&other);
+	rd_free(&moved);
+	rd_free(&deep);
+}
+
 static void test_dump_resolved(void **state)
 {
 	struct rd r;
@@ -399,6 +486,8 @@ int main(void)
 		cmocka_unit_test(test_dump_roundtrip),
 		cmocka_unit_test(test_dump_aliases),
 		cmocka_unit_test(test_dump_resolved),
+		cmocka_unit_test(test_cmp_same),
+		cmocka_unit_test(test_node_same),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -227,6 +227,83 @@ static void changes(void **state)
 	config_free(b);
 }
 
+/* Blocks where they were (compared in place): only the changed ones are
+ * named, a repeated name numbered as when blocks moved, spellings and
+ * layout are no change. */
+static void changes_in_place(void **state)
+{
+	struct tandem_config *a = load(
+		"global_defs {\n router_id a\n}\n"
+		"virtual_server 10.0.0.1 80 {\n lb_algo rr\n}\n"
+		"global_defs {\n router_id b\n}\n"
+		"virtual_server 10.0.0.2 80 {\n real_server 10.0.0.4 80 {\n weight 1\n }\n}\n");
+	struct tandem_config *b = load(
+		"global_defs {\n router_id a\n}\n"
+		"virtual_server 10.0.0.1 80 {\n\n  lvs_sched rr\n}\n"
+		"global_defs {\n router_id c\n}\n"
+		"virtual_server 10.0.0.2 80 {\n real_server 10.0.0.4 80 {\n weight 2\n }\n}\n");
+	struct json_object *ch;
+
+	(void)state;
+	ch = ctl_config_changes(a, b);
+	assert_string_equal(names(ch, "added"), "");
+	assert_string_equal(names(ch, "removed"), "");
+	assert_string_equal(names(ch, "changed"),
+			    "global_defs#2,virtual_server 10.0.0.2 80");
+	json_object_put(ch);
+	config_free(a);
+	config_free(b);
+}
+
+/* b loaded as a child loads a reload: packed, against a, so the
+ * statements found alike while sharing are known (same_top). */
+static struct tandem_config *load_against(struct tandem_config *a,
+					  const char *text)
+{
+	struct tandem_config *b = load(text), *c;
+	struct conf_diag d;
+	char *buf = NULL;
+	size_t len = 0;
+
+	assert_int_equal(config_pack(b, &buf, &len), 0);
+	conf_diag_init(&d);
+	c = config_load_packed("t.conf", buf, len, a, &d);
+	conf_diag_free(&d);
+	free(buf);
+	config_free(b);
+	assert_non_null(c);
+	return c;
+}
+
+/* The statements sharing found alike are not compared again, and the
+ * report is the same as without that knowledge. */
+static void changes_known_alike(void **state)
+{
+	static const char ta[] =
+		"global_defs {\n router_id a\n}\n"
+		"virtual_server 10.0.0.1 80 {\n real_server 10.0.0.4 80 {\n weight 1\n }\n}\n"
+		"virtual_server 10.0.0.2 80 {\n real_server 10.0.0.4 80 {\n weight 1\n }\n}\n";
+	static const char tb[] =
+		"global_defs {\n router_id a\n}\n"
+		"virtual_server 10.0.0.1 80 {\n real_server 10.0.0.4 80 {\n weight 1\n }\n}\n"
+		"virtual_server 10.0.0.2 80 {\n real_server 10.0.0.4 80 {\n weight 2\n }\n}\n";
+	struct tandem_config *a = load(ta), *b = load_against(a, tb);
+	struct json_object *ch;
+
+	(void)state;
+	assert_non_null(b->same_top);
+	assert_int_equal(b->same_base, a->serial);
+	assert_true(b->same_top[0] && b->same_top[1] && !b->same_top[2]);
+	ch = ctl_config_changes(a, b);
+	assert_string_equal(names(ch, "changed"), "virtual_server 10.0.0.2 80");
+	assert_string_equal(names(ch, "added"), "");
+	assert_string_equal(names(ch, "removed"), "");
+	json_object_put(ch);
+	config_take_shared(b, a);
+	config_free(a);
+	config_free(b);
+}
+
 /* Every reload is told to the monitors, SIGHUP's too (no waiter here):
  * refused at once, applied only once the children confirmed. */
 static void reload_events(void **state)
@@ -289,6 +366,8 @@ int main(void)
 		cmocka_unit_test(replies),
 #ifdef WITH_LVS
 		cmocka_unit_test(changes),
+		cmocka_unit_test(changes_in_place),
+		cmocka_unit_test(changes_known_alike),
 		cmocka_unit_test(reload_events),
 #endif
 	};
