@@ -4,16 +4,16 @@
  * Every checker has one timer for its next check (on the process's
  * shared timers, check_timer.h, as are the probes' timeouts) and, while
  * a check runs, the probe of its type.  The verdict logic is the same
- * for every type and is all in on_done(): success resets the retry count and
- * brings a down checker up; a failure of an up checker is retried until
- * `retry` retries failed too, then the checker goes down.  A real
- * server's state is the AND of its checkers'.
+ * for every type and is all in on_done(): success resets the retry
+ * count and brings a down checker up; a failure of an up checker is
+ * retried until `retry` retries failed too, then the checker goes down.
+ * A real server's state is the AND of its checkers'.
  *
  * What the loop serves first when more is ready than it can serve at
  * once is set by sd-event priorities (PRIO_*, each set of timers with
- * its own): a changed verdict reaches
- * the table before anything else, retries and the checks in flight come
- * next, and routine starts wait below them, so an overloaded process
+ * its own): a changed verdict reaches the table before anything else,
+ * retries and the checks in flight come next, and routine starts wait
+ * below them, so an overloaded process
  * stretches its delay_loop but keeps its timeouts and retries on time.
  *
  * A reload matches the new real servers with the old ones through a
@@ -89,7 +89,7 @@ struct check_rt {
 #define PRIO_ROUTINE (SD_EVENT_PRIORITY_NORMAL + 10)
 #define PRIO_RETRY (SD_EVENT_PRIORITY_NORMAL - 1)
 #define PRIO_TABLE (SD_EVENT_PRIORITY_IMPORTANT + 10)
-/* Routine starts a turn of the loop (check_timer.h): what they set off
+/* Routine starts per turn of the loop (check_timer.h): what they set off
  * is served before the next ones, as with one start a turn, but a turn
  * of the loop (its epoll_wait and sd-event's bookkeeping) is not paid for
  * each start: at one a turn the CPU per check of check-scale was 150 us,
