@@ -18,18 +18,16 @@
  * by connecting to it: this one then warns and runs without a socket.  A
  * socket file nobody answers on is a leftover and is replaced.  On stop
  * the file is removed only if it is still the one this process made.
+ * That listening end is ctl_listen.c; this file is the clients.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -39,46 +37,10 @@
 #include "tandem/ctl_server.h"
 #include "tandem/global_defs.h"
 
-#define MAX_CLIENTS 64
-#define OUT_MAX (4 << 20)		/* a monitor further behind is dropped */
-#define IDLE_USEC_DEFAULT (60 * 1000000ULL)
-#define READ_CHUNK 16384
+#include "tandem/ctl_server_int.h"
 
-struct ctl_client {
-	struct ctl_client *next;
-	unsigned long id;
-	int fd;
-	sd_event_source *io, *idle;
-	struct ctl_lines in;
-	char *out;
-	size_t outlen;
-	struct ctl_op *op;
-	bool monitor, closing;
-	bool processing;		/* in client_process: no recursion */
-	bool eof;			/* it shut its sending side */
-};
+struct ctl_server_state cs = { .fd = -1 };
 
-static struct {
-	sd_event *e;
-	int fd;
-	sd_event_source *io;
-	char *path;			/* being served, NULL: none */
-	char *group;
-	dev_t dev;
-	ino_t ino;
-	struct ctl_client *clients;
-	unsigned nclients;
-	unsigned long next_id;
-	uint64_t idle_usec;
-	bool subscribed;
-	struct {
-		unsigned long long accepted, rejected, requests, bad_json,
-			too_long, unknown, errors, idle, left_mid_request,
-			dropped_replies, slow_monitors;
-	} n;
-} cs = { .fd = -1 };
-
-static void client_close(struct ctl_client *c);
 static void client_process(struct ctl_client *c);
 static struct ctl_client *client_by_id(unsigned long id);
 
@@ -107,7 +69,7 @@ static bool client_flush(struct ctl_client *c)
 		if (k <= 0) {
 			cs.n.dropped_replies++;
 			log_info("control: client %lu left before its answer", c->id);
-			client_close(c);
+			ctl_client_close(c);
 			return false;
 		}
 		memmove(c->out, c->out + k, c->outlen - (size_t)k);
@@ -115,7 +77,7 @@ static bool client_flush(struct ctl_client *c)
 	}
 	client_want_out(c, false);
 	if (c->closing) {
-		client_close(c);
+		ctl_client_close(c);
 		return false;
 	}
 	return true;
@@ -129,20 +91,20 @@ static bool client_send(struct ctl_client *c, struct json_object *o)
 	char *b;
 
 	if (!line) {
-		client_close(c);
+		ctl_client_close(c);
 		return false;
 	}
 	if (c->outlen + len > OUT_MAX) {
 		log_warn("control: client %lu does not read its answers: dropped", c->id);
 		cs.n.slow_monitors++;
 		free(line);
-		client_close(c);
+		ctl_client_close(c);
 		return false;
 	}
 	b = realloc(c->out, c->outlen + len);
 	if (!b) {
 		free(line);
-		client_close(c);
+		ctl_client_close(c);
 		return false;
 	}
 	c->out = b;
@@ -210,7 +172,7 @@ void ctl_op_monitor(struct ctl_op *op, struct json_object *reply)
 	ctl_op_finish(op, reply);
 }
 
-static void on_event(struct json_object *ev, void *ud)
+void ctl_server_on_event(struct json_object *ev, void *ud)
 {
 	(void)ud;
 	for (struct ctl_client *c = cs.clients, *next; c; c = next) {
@@ -393,12 +355,12 @@ static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 			cs.n.left_mid_request++;
 			log_info("control: client %lu left during a request", c->id);
 		}
-		client_close(c);
+		ctl_client_close(c);
 	}
 	return 0;
 }
 
-static void client_close(struct ctl_client *c)
+void ctl_client_close(struct ctl_client *c)
 {
 	for (struct ctl_client **pp = &cs.clients; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
@@ -417,7 +379,7 @@ static void client_close(struct ctl_client *c)
 	free(c);
 }
 
-static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *ud)
+int ctl_server_on_accept(sd_event_source *s, int fd, uint32_t revents, void *ud)
 {
 	(void)s;
 	(void)revents;
@@ -469,234 +431,3 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* The listening socket                                                */
-
-/* Make the socket's folder (and missing parents) 0755. */
-static void make_dir(const char *path)
-{
-	char *d = strdup(path), *slash;
-
-	if (!d)
-		return;
-	slash = strrchr(d, '/');
-	if (slash && slash != d) {
-		*slash = '\0';
-		for (char *p = d + 1; *p; p++) {
-			if (*p != '/')
-				continue;
-			*p = '\0';
-			if (mkdir(d, 0755) < 0 && errno != EEXIST)
-				break;
-			*p = '/';
-		}
-		if (mkdir(d, 0755) < 0 && errno != EEXIST)
-			log_warn("control: cannot make %s: %s", d, strerror(errno));
-	}
-	free(d);
-}
-
-/* Someone answers on path: another tandem runs there.  Non-blocking: a
- * daemon with a full backlog (EAGAIN) is alive too, and must not hold
- * this one's start. */
-static bool served(const struct sockaddr_un *sa)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	bool yes;
-
-	if (fd < 0)
-		return false;
-	yes = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ||
-	      errno == EAGAIN;
-	close(fd);
-	return yes;
-}
-
-static int resolve_group(const char *name, gid_t *gid)
-{
-	struct group *g = getgrnam(name);
-	char *end;
-	unsigned long v;
-
-	if (g) {
-		*gid = g->gr_gid;
-		return 0;
-	}
-	errno = 0;
-	v = strtoul(name, &end, 10);
-	if (errno || end == name || *end)
-		return -ENOENT;
-	*gid = (gid_t)v;
-	return 0;
-}
-
-static void listen_close(bool remove_file)
-{
-	struct stat st;
-
-	cs.io = sd_event_source_disable_unref(cs.io);
-	if (cs.fd >= 0)
-		close(cs.fd);
-	cs.fd = -1;
-	if (remove_file && cs.path && lstat(cs.path, &st) == 0 &&
-	    st.st_dev == cs.dev && st.st_ino == cs.ino)
-		unlink(cs.path);
-	free(cs.path);
-	free(cs.group);
-	cs.path = cs.group = NULL;
-}
-
-static void listen_open(const char *path, const char *group)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
-	mode_t old;
-	gid_t gid = 0;
-	int fd, r;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		log_err("control: socket path %s is too long: no control socket", path);
-		return;
-	}
-	if (group && resolve_group(group, &gid) < 0) {
-		log_err("control: no group %s: no control socket", group);
-		return;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	make_dir(path);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			log_err("control: %s exists and is not a socket: running "
-				"without a control socket", path);
-			return;
-		}
-		if (served(&sa)) {
-			log_warn("control: another daemon serves %s: running "
-				 "without a control socket", path);
-			return;
-		}
-		log_info("control: replacing the stale socket %s", path);
-		unlink(path);
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		log_err("control: socket: %s", strerror(errno));
-		return;
-	}
-	/* No moment where the socket is open to others. */
-	old = umask(0177);
-	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (r < 0) {
-		if (errno == EADDRINUSE)
-			log_warn("control: %s is taken: running without a control "
-				 "socket", path);
-		else
-			log_err("control: bind %s: %s", path, strerror(errno));
-		close(fd);
-		return;
-	}
-	if (group && (chown(path, (uid_t)-1, gid) < 0 || chmod(path, 0660) < 0))
-		log_err("control: cannot give %s to group %s: %s (root only)",
-			path, group, strerror(errno));
-	if (listen(fd, 128) < 0 || stat(path, &st) < 0 ||
-	    sd_event_add_io(cs.e, &cs.io, fd, EPOLLIN, on_accept, NULL) < 0) {
-		log_err("control: cannot listen on %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return;
-	}
-	cs.fd = fd;
-	cs.dev = st.st_dev;
-	cs.ino = st.st_ino;
-	cs.path = strdup(path);
-	cs.group = group ? strdup(group) : NULL;
-	log_info("control socket on %s%s%s", path, group ? ", group " : "",
-		 group ? group : "");
-}
-
-/* control_socket, else $TANDEM_SOCKET (the variable tandemctl reads, so
- * one setting points both at a socket of their own: tests running many
- * daemons keep off the host's), else the default. */
-static const char *wanted_path(const struct global_defs *gd)
-{
-	const char *env = getenv("TANDEM_SOCKET");
-	const char *p = gd->control_socket ? gd->control_socket
-		      : env && env[0] == '/' ? env : CTL_DEFAULT_SOCKET;
-
-	return strcmp(p, "none") ? p : NULL;
-}
-
-static bool same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
-void ctl_server_configure(const struct global_defs *gd)
-{
-	const char *path = wanted_path(gd);
-
-	if (!cs.e)
-		return;
-	if (cs.fd >= 0 && same_str(path, cs.path) &&
-	    same_str(gd->control_socket_group, cs.group))
-		return;
-	if (cs.fd >= 0)
-		listen_close(true);
-	if (path)
-		listen_open(path, gd->control_socket_group);
-	else
-		log_info("control socket: none");
-}
-
-void ctl_server_start(sd_event *e, const struct global_defs *gd,
-		      const char *conf_file)
-{
-	const char *idle = getenv("TANDEM_CTL_IDLE_SEC");
-
-	cs.e = e;
-	cs.idle_usec = IDLE_USEC_DEFAULT;
-	if (idle && atoi(idle) > 0)
-		cs.idle_usec = (uint64_t)atoi(idle) * 1000000ULL;
-	ctl_cmds_set_info(conf_file);
-	if (!cs.subscribed && ctl_relay_subscribe(on_event, NULL) == 0)
-		cs.subscribed = true;
-	ctl_server_configure(gd);
-}
-
-void ctl_server_stop(void)
-{
-	while (cs.clients)
-		client_close(cs.clients);
-	listen_close(true);
-	if (cs.subscribed)
-		ctl_relay_unsubscribe(on_event, NULL);
-	cs.subscribed = false;
-	cs.e = NULL;
-}
-
-struct json_object *ctl_server_json(void)
-{
-	struct json_object *o = json_object_new_object();
-
-#define N(k) json_object_object_add(o, #k, json_object_new_int64((int64_t)cs.n.k))
-	json_object_object_add(o, "socket", cs.path ? json_object_new_string(cs.path)
-						    : NULL);
-	json_object_object_add(o, "group", cs.group ? json_object_new_string(cs.group)
-						    : NULL);
-	json_object_object_add(o, "clients", json_object_new_int((int)cs.nclients));
-	json_object_object_add(o, "max_clients", json_object_new_int(MAX_CLIENTS));
-	N(accepted);
-	N(rejected);
-	N(requests);
-	N(bad_json);
-	N(too_long);
-	N(unknown);
-	N(errors);
-	N(idle);
-	N(left_mid_request);
-	N(dropped_replies);
-	N(slow_monitors);
-#undef N
-	return o;
-}

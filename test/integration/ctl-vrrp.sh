@@ -82,10 +82,10 @@ check "d1's socket went away with it" test ! -e "$T/d1/ctl.sock"
 check "tandemctl on the stopped director: exit 3" test $? = 3
 
 start d1
-wait_until 50 grep -q '"state":"BACKUP","prev":"MASTER"' "$T/mon.json"
+wait_until 150 grep -q '"state":"BACKUP","prev":"MASTER"' "$T/mon.json"
 check "monitor sees d2 hand back when d1 preempts" \
 	grep -q '"instance":"VI_1","state":"BACKUP","prev":"MASTER"' "$T/mon.json"
-wait_until 50 has_vip "$D1"
+wait_until 150 has_vip "$D1"
 check "show vrrp on d1: MASTER again" test "$(state_of d1 | cut -d' ' -f1)" = MASTER
 for m in $MPIDS; do kill "$m" 2>/dev/null; wait "$m" 2>/dev/null; done
 MPIDS=""
