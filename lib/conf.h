@@ -258,4 +258,8 @@ void conf_cmp_free(struct conf_cmp *c);
 int conf_pack(const struct conf_tree *t, char **buf, size_t *len);
 int conf_unpack(const char *buf, size_t len, struct conf_tree **out);
 
+/* FNV-1a of a NUL-terminated string: the keyword index's hash, also for
+ * the names of blocks matched across two configs. */
+uint64_t conf_str_hash(const char *s);
+
 #endif

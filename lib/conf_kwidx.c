@@ -23,7 +23,7 @@ struct conf_kwidx {
 	uint32_t *slot;			/* keyword index + 1; 0: empty */
 };
 
-static uint64_t conf_kw_hash(const char *s)
+uint64_t conf_str_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
 
@@ -61,7 +61,7 @@ static struct conf_kwidx *conf_kwidx_build(const struct conf_keyword *kw)
 	for (size_t i = n; i-- > 0;) {
 		/* Backwards, and a later duplicate is overwritten: the first
 		 * entry of a name wins, as the linear scan had it. */
-		size_t s = conf_kw_hash(kw[i].name) & x->mask;
+		size_t s = conf_str_hash(kw[i].name) & x->mask;
 
 		while (x->slot[s] && strcmp(kw[x->slot[s] - 1].name,
 					    kw[i].name))
@@ -124,7 +124,7 @@ const struct conf_keyword *conf_kw_find(struct conf_kwidx_set *set,
 		return NULL;
 	struct conf_kwidx *x = conf_kwidx_get(set, b->keywords);
 
-	for (size_t s = conf_kw_hash(word) & x->mask; x->slot[s];
+	for (size_t s = conf_str_hash(word) & x->mask; x->slot[s];
 	     s = (s + 1) & x->mask) {
 		const struct conf_keyword *k = &x->kw[x->slot[s] - 1];
 

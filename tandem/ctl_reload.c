@@ -347,17 +347,6 @@ struct names {
 	struct { const char *name; size_t val; } *slot;	/* name NULL: free */
 };
 
-static uint64_t name_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static bool names_init(struct names *t, size_t n)
 {
 	size_t cap = 16;
@@ -373,7 +362,7 @@ static bool names_init(struct names *t, size_t n)
  * value (zero) that keeps name as its key. */
 static size_t *names_at(struct names *t, const char *name, bool add)
 {
-	size_t i = (size_t)name_hash(name) & t->mask;
+	size_t i = (size_t)conf_str_hash(name) & t->mask;
 
 	while (t->slot[i].name && strcmp(t->slot[i].name, name))
 		i = (i + 1) & t->mask;
