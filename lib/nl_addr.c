@@ -17,11 +17,6 @@
 #include "lib/nl_addr.h"
 #include "lib/nl_link.h"
 
-static size_t fam_len(int family)
-{
-	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-}
-
 int nl_addr_spec_parse(struct nl_addr_spec *spec, const char *text)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
@@ -40,7 +35,7 @@ int nl_addr_spec_parse(struct nl_addr_spec *spec, const char *text)
 		spec->family = AF_INET6;
 	else
 		return -EINVAL;
-	plen = (long)fam_len(spec->family) * 8;
+	plen = (long)nl_fam_len(spec->family) * 8;
 	if (slash) {
 		long max = plen;
 
@@ -53,20 +48,9 @@ int nl_addr_spec_parse(struct nl_addr_spec *spec, const char *text)
 	return 0;
 }
 
-/* An nl_addr of the spec's family from raw bytes, with PREFIXLEN. */
-static struct nl_addr *mk_addr(int family, const uint8_t *bytes, size_t len,
-			       unsigned int prefixlen)
-{
-	struct nl_addr *a = nl_addr_build(family, bytes, len);
-
-	if (a)
-		nl_addr_set_prefixlen(a, (int)prefixlen);
-	return a;
-}
-
 static int spec_to_rtnl(const struct nl_addr_spec *s, struct rtnl_addr **out)
 {
-	size_t len = fam_len(s->family);
+	size_t len = nl_fam_len(s->family);
 	struct rtnl_addr *ra;
 	struct nl_addr *a;
 	int r = 0;
@@ -82,7 +66,7 @@ static int spec_to_rtnl(const struct nl_addr_spec *s, struct rtnl_addr **out)
 	/* The peer first, carrying the prefix; libnl then wants the local
 	 * address without one.  (libnl accepts a peer only for IPv4.) */
 	if (s->has_peer) {
-		a = mk_addr(s->family, s->peer, len, s->prefixlen);
+		a = nl_addr_make(s->family, s->peer, s->prefixlen);
 		if (!a)
 			goto nomem;
 		r = rtnl_addr_set_peer(ra, a);
@@ -90,7 +74,7 @@ static int spec_to_rtnl(const struct nl_addr_spec *s, struct rtnl_addr **out)
 		if (r < 0)
 			goto nlfail;
 	}
-	a = mk_addr(s->family, s->addr, len, s->has_peer ? 0 : s->prefixlen);
+	a = nl_addr_make(s->family, s->addr, s->has_peer ? 0 : s->prefixlen);
 	if (!a)
 		goto nomem;
 	r = rtnl_addr_set_local(ra, a);
@@ -100,7 +84,7 @@ static int spec_to_rtnl(const struct nl_addr_spec *s, struct rtnl_addr **out)
 	if (!s->has_peer)
 		rtnl_addr_set_prefixlen(ra, s->prefixlen);
 	if (s->has_brd) {
-		a = mk_addr(AF_INET, s->brd, 4, 32);
+		a = nl_addr_make(AF_INET, s->brd, 32);
 		if (!a)
 			goto nomem;
 		r = rtnl_addr_set_broadcast(ra, a);
@@ -194,8 +178,8 @@ static void rtnl_to_spec(struct rtnl_addr *ra, struct nl_addr_spec *s)
 	if (a)
 		copy_bytes(a, s->addr, sizeof(s->addr));
 	a = rtnl_addr_get_peer(ra);
-	if (a && nl_addr_get_len(a) == fam_len(s->family) &&
-	    memcmp(nl_addr_get_binary_addr(a), s->addr, fam_len(s->family))) {
+	if (a && nl_addr_get_len(a) == nl_fam_len(s->family) &&
+	    memcmp(nl_addr_get_binary_addr(a), s->addr, nl_fam_len(s->family))) {
 		s->has_peer = true;
 		copy_bytes(a, s->peer, sizeof(s->peer));
 	}
@@ -232,7 +216,7 @@ static void list_one(struct nl_object *o, void *data)
 		return;
 	rtnl_to_spec(ra, &s);
 	if (c->want) {
-		if (!memcmp(s.addr, c->want->addr, fam_len(s.family)))
+		if (!memcmp(s.addr, c->want->addr, nl_fam_len(s.family)))
 			c->n++;
 		return;
 	}
@@ -280,7 +264,7 @@ int nl_addr_present(struct nl_sock *sk, const struct nl_addr_spec *spec)
 			      .want = spec };
 	int r;
 
-	if (!fam_len(spec->family) || spec->ifindex <= 0)
+	if (!nl_fam_len(spec->family) || spec->ifindex <= 0)
 		return -EINVAL;
 	r = walk(sk, &c);
 	return r < 0 ? r : r > 0;

@@ -16,6 +16,21 @@
 #include "lib/log.h"
 #include "lib/nl_link.h"
 
+size_t nl_fam_len(int family)
+{
+	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+}
+
+struct nl_addr *nl_addr_make(int family, const uint8_t *bytes,
+			     unsigned int prefixlen)
+{
+	struct nl_addr *a = nl_addr_build(family, bytes, nl_fam_len(family));
+
+	if (a)
+		nl_addr_set_prefixlen(a, (int)prefixlen);
+	return a;
+}
+
 int nl_err_to_errno(int nlerr)
 {
 	switch (nlerr < 0 ? -nlerr : nlerr) {

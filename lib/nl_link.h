@@ -37,6 +37,7 @@ struct nl_link_info {
 	bool up;			/* IFF_UP and IFF_RUNNING */
 };
 
+struct nl_addr;
 struct nl_cache;
 struct nl_cache_mngr;
 struct nl_object;
@@ -55,6 +56,14 @@ int nl_mngr_watch(sd_event *e, struct nl_cache *cache,
 
 /* A libnl error (positive or negative NLE_*) as a negative errno. */
 int nl_err_to_errno(int nlerr);
+
+/* The address length of AF_INET (4) or AF_INET6 (16), else 0. */
+size_t nl_fam_len(int family);
+
+/* An nl_addr of FAMILY (AF_INET, AF_INET6) from its raw bytes, with
+ * PREFIXLEN; NULL when out of memory.  Free it with nl_addr_put(). */
+struct nl_addr *nl_addr_make(int family, const uint8_t *bytes,
+			     unsigned int prefixlen);
 
 /* A connected NETLINK_ROUTE socket, or NULL (errno set).  Free it with
  * nl_rtnl_close(). */

@@ -20,21 +20,15 @@
 #include "lib/nl_link.h"
 #include "lib/nl_route.h"
 
-static size_t fam_len(int family)
-{
-	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-}
-
 static int set_addr(struct rtnl_route *rt, int family, const uint8_t *b,
 		    unsigned plen, int (*set)(struct rtnl_route *,
 					      struct nl_addr *))
 {
-	struct nl_addr *a = nl_addr_build(family, b, fam_len(family));
+	struct nl_addr *a = nl_addr_make(family, b, plen);
 	int r;
 
 	if (!a)
 		return -ENOMEM;
-	nl_addr_set_prefixlen(a, (int)plen);
 	r = set(rt, a);
 	nl_addr_put(a);
 	return r < 0 ? nl_err_to_errno(r) : 0;
@@ -50,7 +44,7 @@ static int add_nh(struct rtnl_route *rt, const struct nl_route_nh *h)
 		rtnl_route_nh_set_ifindex(nh, h->ifindex);
 	if (h->has_gw) {
 		struct nl_addr *a = nl_addr_build(h->gw_family, h->gw,
-						  fam_len(h->gw_family));
+						  nl_fam_len(h->gw_family));
 
 		if (!a) {
 			rtnl_route_nh_free(nh);
@@ -74,7 +68,7 @@ static int spec_to_rtnl(const struct nl_route_spec *s, bool del,
 	uint8_t type = s->type ? s->type : RTN_UNICAST;
 	int r;
 
-	if (!fam_len(s->family) || s->dst_len > fam_len(s->family) * 8 ||
+	if (!nl_fam_len(s->family) || s->dst_len > nl_fam_len(s->family) * 8 ||
 	    s->nnh > NL_ROUTE_MAX_NH)
 		return -EINVAL;
 	if (!(rt = rtnl_route_alloc()))
@@ -97,7 +91,7 @@ static int spec_to_rtnl(const struct nl_route_spec *s, bool del,
 		rtnl_route_set_metric(rt, RTAX_MTU, s->mtu);
 	r = set_addr(rt, s->family, s->dst, s->dst_len, rtnl_route_set_dst);
 	if (!r && s->has_src)
-		r = set_addr(rt, s->family, s->src, fam_len(s->family) * 8,
+		r = set_addr(rt, s->family, s->src, nl_fam_len(s->family) * 8,
 			     rtnl_route_set_pref_src);
 	for (unsigned i = 0; !r && i < s->nnh; i++)
 		r = add_nh(rt, &s->nh[i]);

@@ -17,21 +17,15 @@
 #include "lib/nl_link.h"
 #include "lib/nl_rule.h"
 
-static size_t fam_len(int family)
-{
-	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-}
-
 static int set_addr(struct rtnl_rule *ru, int family, const uint8_t *b,
 		    unsigned plen, int (*set)(struct rtnl_rule *,
 					      struct nl_addr *))
 {
-	struct nl_addr *a = nl_addr_build(family, b, fam_len(family));
+	struct nl_addr *a = nl_addr_make(family, b, plen);
 	int r;
 
 	if (!a)
 		return -ENOMEM;
-	nl_addr_set_prefixlen(a, (int)plen);
 	r = set(ru, a);
 	nl_addr_put(a);
 	return r < 0 ? nl_err_to_errno(r) : 0;
@@ -43,7 +37,7 @@ static int spec_to_rtnl(const struct nl_rule_spec *s, struct rtnl_rule **out)
 	uint8_t action = s->action ? s->action : FR_ACT_TO_TBL;
 	int r = 0;
 
-	if (!fam_len(s->family))
+	if (!nl_fam_len(s->family))
 		return -EINVAL;
 	if (!(ru = rtnl_rule_alloc()))
 		return -ENOMEM;
