@@ -197,6 +197,11 @@ static void table_due(struct check_rt *rt)
 	(void)sd_event_source_set_priority(rt->defer, PRIO_TABLE);
 }
 
+bool check_rt_table_pending(const struct check_rt *rt)
+{
+	return rt->defer != NULL;
+}
+
 static void rs_update(struct check_rs_rt *r)
 {
 	char v[80], s[64];
