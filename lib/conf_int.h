@@ -32,6 +32,12 @@ void *conf_xrealloc(void *p, size_t n);
 char *conf_xstrdup(const char *s);
 char *conf_xstrndup(const char *s, size_t n);
 
+/* A buffer of at least *cap bytes (*cap set to its size), perhaps one
+ * given back before with conf_big_free, which keeps the largest one for
+ * the next call and frees the others.  Both may be freed with free(). */
+char *conf_big_alloc(size_t *cap);
+void conf_big_free(char *p, size_t cap);
+
 struct conf_chunk;
 struct conf_mem {
 	struct conf_chunk *head;
@@ -58,7 +64,7 @@ struct conf_arena {
  * their own text (no include, definition, substitution or generator). */
 struct conf_text {
 	char *text;
-	size_t len;
+	size_t len, cap;	/* cap: text's size, for conf_big_free */
 	size_t *top_off;	/* per top-level statement, in order */
 	size_t ntop, top_cap;
 	bool alone;		/* statements depend on their text alone */
@@ -247,9 +253,10 @@ static inline void conf_not_alone(struct conf_reader *r)
 		r->keep->alone = false;
 }
 
-/* The main file's text (malloc'd), or -errno after a located error. */
+/* The main file's text (conf_big_alloc'd, *cap bytes), or -errno after
+ * a located error. */
 int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
-		    size_t *len, struct stat *st);
+		    size_t *len, size_t *cap, struct stat *st);
 /* Read buf as (a piece of) the main file path, whose line first_line + 1
  * it starts at, recording a struct conf_text in the tree's store (when
  * memory allows); take_text: the text becomes the record's (freed at
@@ -257,7 +264,7 @@ int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
  * a record, buf stays the caller's either way.  Returns as
  * conf_read_file. */
 int conf_read_main(const char *path, const struct stat *st, char *buf,
-		   size_t len, int first_line, bool take_text,
+		   size_t len, size_t cap, int first_line, bool take_text,
 		   const struct conf_read_opts *o, struct conf_diag *d,
 		   struct conf_tree **out);
 

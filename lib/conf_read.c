@@ -530,11 +530,15 @@ static void conf_src_run(struct conf_reader *r, struct conf_src *src,
 	conf_buf_free(&src->def_val);
 }
 
-static int conf_slurp(int fd, size_t hint, char **out, size_t *len)
+static int conf_slurp(int fd, size_t hint, char **out, size_t *len,
+		      size_t *capp)
 {
-	/* Sized from fstat, so a large file is read without copies. */
-	size_t cap = hint + 1 > 65536 ? hint + 1 : 65536, n = 0;
-	char *buf = conf_xmalloc(cap);
+	/* Sized from fstat, so a large file is read without copies (with
+	 * room for an edit that makes it a little longer: the buffer may
+	 * serve the next read, conf_big_alloc). */
+	size_t cap = hint + hint / 64 + 1 > 65536 ? hint + hint / 64 + 1 : 65536;
+	size_t n = 0;
+	char *buf = capp ? conf_big_alloc(&cap) : conf_xmalloc(cap);
 
 	for (;;) {
 		if (n == cap) {
@@ -557,6 +561,8 @@ static int conf_slurp(int fd, size_t hint, char **out, size_t *len)
 	}
 	*out = buf;
 	*len = n;
+	if (capp)
+		*capp = cap;
 	return 0;
 }
 
@@ -598,7 +604,7 @@ static void conf_read_path(struct conf_reader *r, const char *path,
 	}
 	char *buf;
 	size_t len;
-	int rc = conf_slurp(fd, (size_t)st.st_size, &buf, &len);
+	int rc = conf_slurp(fd, (size_t)st.st_size, &buf, &len, NULL);
 
 	close(fd);
 	if (rc < 0) {
@@ -690,7 +696,7 @@ int conf_read_buffer(const char *name, const char *buf, size_t len,
 }
 
 int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
-		    size_t *len, struct stat *st)
+		    size_t *len, size_t *cap, struct stat *st)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	int rc;
@@ -706,7 +712,7 @@ int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
 			close(fd);
 		return -e;
 	}
-	rc = conf_slurp(fd, (size_t)st->st_size, buf, len);
+	rc = conf_slurp(fd, (size_t)st->st_size, buf, len, cap);
 	close(fd);
 	if (rc < 0)
 		conf_diag_add(d, CONF_ERROR, path, 0, "cannot read the "
@@ -715,7 +721,7 @@ int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
 }
 
 int conf_read_main(const char *path, const struct stat *st, char *buf,
-		   size_t len, int first_line, bool take_text,
+		   size_t len, size_t cap, int first_line, bool take_text,
 		   const struct conf_read_opts *o, struct conf_diag *d,
 		   struct conf_tree **out)
 {
@@ -743,6 +749,7 @@ int conf_read_main(const char *path, const struct stat *st, char *buf,
 	if (keep && take_text) {
 		keep->text = buf;
 		keep->len = len;
+		keep->cap = cap;
 	}
 	conf_tree_store(*out)->src = keep;
 	rc = conf_reader_done(&r);
@@ -751,9 +758,9 @@ int conf_read_main(const char *path, const struct stat *st, char *buf,
 	/* A text that cannot be read again in part is not kept (the record
 	 * stays: it says so; the caller's buffer is freed with it). */
 	if (keep && !(keep->alone && keep->all_main && keep->quiet)) {
-		free(keep->text);
+		conf_big_free(keep->text, keep->cap);
 		keep->text = NULL;
-		keep->len = 0;
+		keep->len = keep->cap = 0;
 	}
 	return rc;
 }
@@ -763,15 +770,15 @@ int conf_read_file(const char *path, const struct conf_read_opts *o,
 {
 	struct stat st;
 	char *buf;
-	size_t len;
+	size_t len, cap;
 	int rc;
 
-	if (conf_slurp_main(path, d, &buf, &len, &st) < 0) {
+	if (conf_slurp_main(path, d, &buf, &len, &cap, &st) < 0) {
 		*out = conf_tree_new();
 		return -1;
 	}
-	rc = conf_read_main(path, &st, buf, len, 0, true, o, d, out);
+	rc = conf_read_main(path, &st, buf, len, cap, 0, true, o, d, out);
 	if (!conf_tree_store(*out)->src)
-		free(buf);
+		conf_big_free(buf, cap);
 	return rc;
 }

@@ -170,7 +170,8 @@ static size_t conf_lines_in(const char *p, size_t n)
  * added to d and buf is still the caller's). */
 static struct conf_tree *conf_try_splice(const char *path,
 					 const struct stat *st, char *buf,
-					 size_t nl, const struct conf_read_opts *o,
+					 size_t nl, size_t cap,
+					 const struct conf_read_opts *o,
 					 const struct conf_tree *old,
 					 struct conf_splice *sp)
 {
@@ -227,8 +228,8 @@ static struct conf_tree *conf_try_splice(const char *path,
 	if (a)
 		base_line = top[a]->line - 1;
 	conf_diag_init(&d2);
-	conf_read_main(path, st, buf + off_a, nb - off_a, base_line, false, o,
-		       &d2, &mid);
+	conf_read_main(path, st, buf + off_a, nb - off_a, 0, base_line, false,
+		       o, &d2, &mid);
 	nx = conf_tree_store(mid)->src;
 	nmid = conf_top_count(mid);
 	if (d2.n || !nx || !nx->alone || !nx->all_main || !nx->quiet ||
@@ -256,6 +257,7 @@ static struct conf_tree *conf_try_splice(const char *path,
 		nx->ntop = nx->top_cap = n;
 		nx->text = buf;
 		nx->len = nl;
+		nx->cap = cap;
 	}
 	t = conf_tree_splice(old, a, mid, b);
 	if (!t) {
@@ -287,18 +289,18 @@ int conf_read_file_again(const char *path, const struct conf_read_opts *o,
 {
 	struct stat st;
 	char *buf;
-	size_t len;
+	size_t len, cap;
 	int rc;
 
 	memset(sp, 0, sizeof(*sp));
-	if (conf_slurp_main(path, d, &buf, &len, &st) < 0) {
+	if (conf_slurp_main(path, d, &buf, &len, &cap, &st) < 0) {
 		*out = conf_tree_new();
 		return -1;
 	}
-	if (old && (*out = conf_try_splice(path, &st, buf, len, o, old, sp)))
+	if (old && (*out = conf_try_splice(path, &st, buf, len, cap, o, old, sp)))
 		return 0;
-	rc = conf_read_main(path, &st, buf, len, 0, true, o, d, out);
+	rc = conf_read_main(path, &st, buf, len, cap, 0, true, o, d, out);
 	if (!conf_tree_store(*out)->src)
-		free(buf);
+		conf_big_free(buf, cap);
 	return rc;
 }

@@ -239,7 +239,7 @@ void conf_text_free(struct conf_text *x)
 {
 	if (!x)
 		return;
-	free(x->text);
+	conf_big_free(x->text, x->cap);
 	free(x->top_off);
 	free(x);
 }
