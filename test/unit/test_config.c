@@ -632,6 +632,16 @@ static void test_table_kept(void **state)
 		free(own[i]);
 }
 
+static void assert_dumps_same(const struct tandem_config *a,
+			      const struct tandem_config *b)
+{
+	char *da = dump_to_string(a), *db = dump_to_string(b);
+
+	assert_string_equal(da, db);
+	free(da);
+	free(db);
+}
+
 /* A reload that kept most statements (conf_read_file_again) reaches a
  * child as a delta: only the statements read anew, spliced there onto
  * the child's own tree of the config the delta was read against, and
@@ -640,7 +650,7 @@ static void test_delta_pack(void **state)
 {
 	const struct tmp *t = *state;
 	char *ta = share_text(4, "a"), *tb = share_text(9, "a");
-	char *path = write_file(t, "delta.conf", ta), *buf, *da, *db;
+	char *path = write_file(t, "delta.conf", ta), *buf;
 	struct conf_diag d;
 	struct tandem_config *a, *b, *ca, *cb, *x;
 	struct config_load_opts o = { .base = NULL };
@@ -710,17 +720,9 @@ static void test_delta_pack(void **state)
 	config_free(ca);
 	config_take_shared(b, a);
 	config_free(a);
-	da = dump_to_string(b);
-	db = dump_to_string(cb);
-	assert_string_equal(da, db);
-	free(da);
-	free(db);
+	assert_dumps_same(b, cb);
 	x = config_load(path, NULL, &d);
-	da = dump_to_string(x);
-	db = dump_to_string(cb);
-	assert_string_equal(da, db);
-	free(da);
-	free(db);
+	assert_dumps_same(x, cb);
 	config_free(x);
 	config_free(b);
 	config_free(cb);
