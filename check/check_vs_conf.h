@@ -248,6 +248,11 @@ int check_conf_track_files(struct check_conf *cc,
  * array in *out (NULL when empty).  Returns the count, or -ENOMEM. */
 long check_vs_services(const struct check_conf *cc, const struct check_vs *vs,
 		       struct ipvs_service **out);
+/* Same, written into one (when not NULL) if there is just one: then *out
+ * is one, not to be freed. */
+long check_vs_services_in(const struct check_conf *cc,
+			  const struct check_vs *vs, struct ipvs_service *one,
+			  struct ipvs_service **out);
 /* The address family of a fwmark service (ip_family, else its real
  * servers', else IPv4). */
 int check_vs_fwmark_af(const struct check_vs *vs);

@@ -113,6 +113,13 @@ static void range_addr(const struct check_vsg_entry *e, uint32_t i,
 long check_vs_services(const struct check_conf *cc, const struct check_vs *vs,
 		       struct ipvs_service **out)
 {
+	return check_vs_services_in(cc, vs, NULL, out);
+}
+
+long check_vs_services_in(const struct check_conf *cc,
+			  const struct check_vs *vs, struct ipvs_service *one,
+			  struct ipvs_service **out)
+{
 	const struct check_vsg *g = NULL;
 	struct ipvs_service *l;
 	size_t n = 0, k = 0;
@@ -133,7 +140,9 @@ long check_vs_services(const struct check_conf *cc, const struct check_vs *vs,
 	}
 	if (!n)
 		return 0;
-	l = calloc(n, sizeof(*l));
+	/* One, the common case, needs no allocation where the caller has
+	 * room for it. */
+	l = n == 1 && one ? memset(one, 0, sizeof(*one)) : calloc(n, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
 	if (vs->kind == CHECK_VS_ADDR) {
@@ -216,8 +225,8 @@ static int add_vs(const struct check_vs *vs, const struct ipvs_service *s,
 static int vs_to_table(const struct check_conf *cc, const struct check_vs *vs,
 		       const struct check_table_opts *o, struct ipvs_table *out)
 {
-	struct ipvs_service *svcs;
-	long n = check_vs_services(cc, vs, &svcs);
+	struct ipvs_service *svcs, one;
+	long n = check_vs_services_in(cc, vs, &one, &svcs);
 	int r = n < 0 ? (int)n : 0;
 
 	for (long k = 0; r == 0 && k < n; k++) {
@@ -228,7 +237,8 @@ static int vs_to_table(const struct check_conf *cc, const struct check_vs *vs,
 			continue;
 		r = add_vs(vs, s, out);
 	}
-	free(svcs);
+	if (svcs != &one)
+		free(svcs);
 	return r;
 }
 
