@@ -286,9 +286,14 @@ int check_conf_track_files(struct check_conf *cc,
 			   const struct check_track_file *tf, size_t ntf,
 			   struct conf_diag *d)
 {
-	size_t before = d->errors;
+	size_t before = d->errors, at = 0;
 
-	for (size_t v = 0; v < cc->nvs; v++)
+	for (size_t v = 0; v < cc->nvs; v++) {
+		/* Taken over from the running config, where they were
+		 * resolved against the same track_file blocks (nothing is
+		 * taken over when any of those changed). */
+		if (check_conf_vs_shared(cc, &at, v))
+			continue;
 		for (size_t r = 0; r < cc->vs[v]->nrs; r++) {
 			struct check_rs *rs = cc->vs[v]->rs[r];
 
@@ -323,6 +328,7 @@ int check_conf_track_files(struct check_conf *cc,
 				}
 			}
 		}
+	}
 	return d->errors > before ? -1 : 0;
 }
 

@@ -29,6 +29,10 @@ struct check_ipvs {
 	struct ipvs_timeouts timeouts;	/* last set */
 	struct ipvs_daemon daemons[2];	/* running because of us */
 	size_t ndaemons;
+	/* Where each virtual server of the config last applied has its
+	 * services in managed. */
+	struct check_table_run *runs;
+	size_t nruns;
 };
 
 static void on_failure(const struct ipvs_failure *f, void *arg)
@@ -52,39 +56,109 @@ static void plan_counts(const struct ipvs_plan *p, size_t n[6])
 		n[p->a[i].kind]++;
 }
 
+/* A table's entries, shallow (the destinations stay its own): those of
+ * its runs i but the ones whose kept[i] is (the runs of the new table
+ * that were moved from the one before, at the same places), for the
+ * diff of what a reload changed. */
+static int changed_part(const struct ipvs_table *t,
+			const struct check_table_run *runs, size_t nruns,
+			const struct check_table_run *kept, size_t nkept,
+			struct ipvs_table *out)
+{
+	size_t n = 0;
+
+	out->vs = malloc((t->n ? t->n : 1) * sizeof(*out->vs));
+	out->cap = out->n = 0;
+	if (!out->vs)
+		return -ENOMEM;
+	for (size_t i = 0; i < nruns; i++) {
+		if (i < nkept && kept[i].kept)
+			continue;
+		for (size_t k = 0; k < runs[i].n && runs[i].at + k < t->n; k++)
+			out->vs[n++] = t->vs[runs[i].at + k];
+	}
+	out->n = n;
+	return 0;
+}
+
+int check_table_plan_kept(const struct check_conf *cc,
+			  const struct check_table_opts *to,
+			  struct ipvs_table *last,
+			  const struct check_table_run *last_runs, size_t nlast,
+			  struct ipvs_table *want, struct check_table_run **runs,
+			  struct ipvs_plan *plan)
+{
+	struct ipvs_table wpart = { 0 }, hpart = { 0 };
+	struct ipvs_reconcile_opts ro = { .owned = &hpart };
+	int r;
+
+	r = check_conf_to_table_runs(cc, to, last, last_runs, nlast, want, runs);
+	if (r < 0)
+		return r;
+	r = changed_part(want, *runs, cc->nvs, *runs, cc->nvs, &wpart);
+	if (r == 0)
+		r = changed_part(last, last_runs, nlast, *runs, cc->nvs, &hpart);
+	if (r == 0)
+		r = ipvs_reconcile(&wpart, &hpart, &ro, plan);
+	/* Shallow: the entries are want's and last's. */
+	free(wpart.vs);
+	free(hpart.vs);
+	if (r < 0) {
+		check_table_runs_undo(last, last_runs, nlast, want, *runs, cc->nvs);
+		free(*runs);
+		*runs = NULL;
+		ipvs_table_free(want);
+	}
+	return r;
+}
+
 /* Make the kernel match cc.  With read_kernel the kernel's table is read
  * and reconciled (start, resync); otherwise the last applied table is the
- * kernel's picture. */
+ * kernel's picture.  With kept (a reload, the table up to date with every
+ * change of state), the virtual servers the reload took over whole keep
+ * their services as applied last (check_conf_to_table_runs), and only the
+ * others are diffed: the same plan as a diff of the whole tables, since
+ * the kept ones are the same on both sides and no service is in two
+ * virtual servers. */
 static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 		      const struct check_table_opts *to, bool read_kernel,
-		      bool flush, bool first, bool quiet)
+		      bool flush, bool first, bool quiet, bool kept)
 {
 	struct ipvs_table want = { 0 }, have = { 0 };
 	struct ipvs_plan plan = { 0 };
 	struct ipvs_reconcile_opts ro = {
 		.owned = first ? NULL : &ci->managed, .flush = flush,
 	};
+	struct check_table_run *runs = NULL;
 	unsigned long sent;
 	size_t n[6];
 	uint64_t t0 = mono_us(), t1;
+	bool part;
 	int r;
 
-	r = check_conf_to_table(cc, to, &want);
-	if (r == 0 && read_kernel) {
-		r = ipvs_table_read(ci->nl, &have);
-		if (r < 0)
-			log_err("IPVS: cannot read the kernel's table: %s",
-				ipvs_last_error(ci->nl));
+	part = kept && !read_kernel && !flush && !first && ci->runs;
+	if (part) {
+		r = check_table_plan_kept(cc, to, &ci->managed, ci->runs,
+					  ci->nruns, &want, &runs, &plan);
+	} else {
+		r = check_conf_to_table_runs(cc, to, NULL, NULL, 0, &want, &runs);
+		if (r == 0 && read_kernel) {
+			r = ipvs_table_read(ci->nl, &have);
+			if (r < 0)
+				log_err("IPVS: cannot read the kernel's table: %s",
+					ipvs_last_error(ci->nl));
+		}
+		if (r == 0)
+			r = ipvs_reconcile(&want, read_kernel ? &have : &ci->managed,
+					   &ro, &plan);
 	}
-	if (r == 0)
-		r = ipvs_reconcile(&want, read_kernel ? &have : &ci->managed,
-				   &ro, &plan);
 	ipvs_table_free(&have);
 	if (r < 0) {
 		/* Nothing was sent: keep what is owned, read the kernel
 		 * next time. */
 		if (r == -ENOMEM)
 			log_err("IPVS: out of memory");
+		free(runs);
 		ipvs_table_free(&want);
 		ci->resync = true;
 		return r;
@@ -112,6 +186,9 @@ static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 	ipvs_plan_free(&plan);
 	ipvs_table_free(&ci->managed);
 	ci->managed = want;
+	free(ci->runs);
+	ci->runs = runs;
+	ci->nruns = cc->nvs;
 	ci->resync = r < 0;
 	return r;
 }
@@ -169,23 +246,25 @@ int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 	ipvs_set_progress(ci->nl, o->progress, NULL);
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
-	sync_table(ci, cc, &o->table, true, o->flush, true, false);
+	sync_table(ci, cc, &o->table, true, o->flush, true, false, false);
 	*out = ci;
 	return 0;
 }
 
 int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
-		      const struct check_ipvs_opts *o)
+		      const struct check_ipvs_opts *o, bool current)
 {
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
-	return sync_table(ci, cc, &o->table, ci->resync, false, false, false);
+	return sync_table(ci, cc, &o->table, ci->resync, false, false, false,
+			  current);
 }
 
 int check_ipvs_refresh(struct check_ipvs *ci, const struct check_conf *cc,
 		       const struct check_ipvs_opts *o)
 {
-	return sync_table(ci, cc, &o->table, ci->resync, false, false, true);
+	return sync_table(ci, cc, &o->table, ci->resync, false, false, true,
+			  false);
 }
 
 void check_ipvs_stop(struct check_ipvs *ci, const struct check_ipvs_opts *o)
@@ -223,6 +302,7 @@ void check_ipvs_stop(struct check_ipvs *ci, const struct check_ipvs_opts *o)
 	ipvs_plan_free(&plan);
 	ipvs_table_free(&have);
 	ipvs_table_free(&ci->managed);
+	free(ci->runs);
 	ipvs_close(ci->nl);
 	free(ci);
 }

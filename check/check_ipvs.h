@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "check/check_vs_conf.h"
+#include "ipvs/ipvs_reconcile.h"
 
 enum check_ipvs_stop {
 	CHECK_IPVS_STOP_REMOVE,	/* delete the owned services (default) */
@@ -52,9 +53,26 @@ struct check_ipvs;
  * retries from the kernel's table). */
 int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 		     const struct check_ipvs_opts *o, char *err, size_t errlen);
-/* Apply a new config.  0 or -errno (failures are logged). */
+/* The plan of a reload from the table last (made for the config before,
+ * with its runs) to cc's, which want gets (with its runs): the virtual
+ * servers taken over whole keep their services (moved from last, see
+ * check_conf_to_table_runs) and only the others are diffed, which gives
+ * the plan a diff of the whole tables would, since the kept ones are the
+ * same on both sides and no service is in two virtual servers.  Only for
+ * a table that followed every change of state.  0 or -ENOMEM (last as
+ * it was). */
+int check_table_plan_kept(const struct check_conf *cc,
+			  const struct check_table_opts *to,
+			  struct ipvs_table *last,
+			  const struct check_table_run *last_runs, size_t nlast,
+			  struct ipvs_table *want, struct check_table_run **runs,
+			  struct ipvs_plan *plan);
+/* Apply a new config.  current: the table applied last followed every
+ * change of state since (no refresh is waiting), so the virtual servers
+ * the reload took over whole need not be looked at again.  0 or -errno
+ * (failures are logged). */
 int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
-		      const struct check_ipvs_opts *o);
+		      const struct check_ipvs_opts *o, bool current);
 /* Apply the same config again because o->table's answers may have
  * changed (an address came or went); says nothing when nothing changed. */
 int check_ipvs_refresh(struct check_ipvs *ci, const struct check_conf *cc,

@@ -111,10 +111,20 @@ void check_quorum_init_notify(struct check_vs_rt **v, size_t n,
 void check_quorum_eval(struct check_vs_rt **v, size_t n,
 		       struct check_notify *nt)
 {
+	check_quorum_eval_some(v, n, nt, NULL);
+}
+
+void check_quorum_eval_some(struct check_vs_rt **v, size_t n,
+			    struct check_notify *nt, const bool *skip)
+{
 	for (size_t i = 0; i < n; i++) {
 		struct check_vs_rt *q = v[i];
 		const struct check_vs *vs = q->vs;
-		uint64_t live = check_vs_live_weight(vs);
+		uint64_t live;
+
+		if (skip && skip[i])
+			continue;
+		live = check_vs_live_weight(vs);
 		uint64_t lo = vs->quorum > vs->hysteresis
 			    ? vs->quorum - vs->hysteresis : 0;
 		uint64_t hi = (uint64_t)vs->quorum + vs->hysteresis;

@@ -29,6 +29,9 @@ void check_quorum_init_notify(struct check_vs_rt **v, size_t n,
 /* Re-evaluate every quorum; a change is logged and told through NT. */
 void check_quorum_eval(struct check_vs_rt **v, size_t n,
 		       struct check_notify *nt);
+/* Same but for the v[i] with skip[i] set (skip NULL: none). */
+void check_quorum_eval_some(struct check_vs_rt **v, size_t n,
+			    struct check_notify *nt, const bool *skip);
 /* At shutdown: quorum_down for the omega ones that have their quorum. */
 void check_quorum_stopping(struct check_vs_rt **v, size_t n,
 			   struct check_notify *nt);

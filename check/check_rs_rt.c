@@ -197,6 +197,11 @@ static void table_due(struct check_rt *rt)
 	(void)sd_event_source_set_priority(rt->defer, PRIO_TABLE);
 }
 
+bool check_rt_table_pending(const struct check_rt *rt)
+{
+	return rt->defer != NULL;
+}
+
 static void rs_update(struct check_rs_rt *r)
 {
 	char v[80], s[64];
@@ -599,13 +604,28 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 	struct keyed *old = NULL;
 	struct check_rs_rt **v = NULL;
 	size_t n = 0, total = 0, kept = 0, nold = 0;
+	/* Per virtual server: the same object as before at the same place,
+	 * every real server kept whole.  With no change of state waiting
+	 * (every one since was evaluated), its quorum cannot have moved. */
+	bool *whole = calloc(cc->nvs ? cc->nvs : 1, sizeof(*whole));
+	bool settled = !rt->defer;
 
-	for (size_t i = 0; i < cc->nvs; i++)
-		for (size_t j = 0; j < cc->vs[i]->nrs; j++, total++)
+	for (size_t i = 0; i < cc->nvs; i++) {
+		bool all = whole && settled && i < rt->nvs && rt->vsv[i] &&
+			   rt->vsv[i]->vs == cc->vs[i];
+
+		for (size_t j = 0; j < cc->vs[i]->nrs; j++, total++) {
 			if (attached_here(rt, cc->vs[i], cc->vs[i]->rs[j]))
 				cc->vs[i]->rs[j]->rt->as_is = true;
+			else
+				all = false;
+		}
+		if (whole)
+			whole[i] = all;
+	}
 	if ((total && !(v = calloc(total, sizeof(*v)))) ||
 	    (rt->n && !(old = calloc(rt->n, sizeof(*old))))) {
+		free(whole);
 		free(v);
 		for (size_t i = 0; i < rt->n; i++)
 			rt->v[i]->as_is = false;
@@ -627,7 +647,8 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 			struct check_rs *rs = vs->rs[j];
 			struct check_rs_rt *o, *r;
 
-			if (rs->rt && rs->rt->as_is && attached_here(rt, vs, rs)) {
+			/* Set above, for this very pair only. */
+			if (rs->rt && rs->rt->as_is) {
 				r = rs->rt;
 				r->fresh = false;
 				kept++;
@@ -641,6 +662,7 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 				for (size_t k = 0; k < rt->n; k++)
 					rt->v[k]->as_is = false;
 				free(old);
+				free(whole);
 				return -ENOMEM;
 			}
 			kept += o != NULL;
@@ -655,6 +677,7 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 		for (size_t k = 0; k < rt->n; k++)
 			rt->v[k]->as_is = false;
 		free(old);
+		free(whole);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < rt->n; i++)
@@ -672,8 +695,13 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 	check_quorum_init_notify(rt->vsv, rt->nvs,
 				 check_notify_init_notifies(rt->notify)
 					 ? rt->notify : NULL);
-	/* A kept virtual server whose quorum or hysteresis changed. */
-	check_quorum_eval(rt->vsv, rt->nvs, rt->notify);
+	/* A kept virtual server whose quorum or hysteresis changed (not
+	 * one kept whole: nothing of its quorum changed). */
+	for (size_t i = 0; whole && i < rt->nvs; i++)
+		whole[i] = whole[i] && !rt->vsv[i]->fresh &&
+			   rt->vsv[i]->vs == cc->vs[i];
+	check_quorum_eval_some(rt->vsv, rt->nvs, rt->notify, whole);
+	free(whole);
 	for (size_t i = 0; i < n; i++) {
 		/* Kept whole: its timers run on as they were. */
 		if (v[i]->as_is) {

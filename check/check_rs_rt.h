@@ -106,6 +106,9 @@ struct check_vs_rt {
 struct check_rt;
 struct check_notify;
 
+/* Is a change of state waiting for the table (CHANGED not yet run)? */
+bool check_rt_table_pending(const struct check_rt *rt);
+
 /* CHANGED runs from the loop after verdicts changed. */
 int check_rt_new(sd_event *e, void (*changed)(void *arg), void *arg,
 		 struct check_rt **out);

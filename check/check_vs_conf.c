@@ -486,6 +486,16 @@ bool check_vs_reuse(struct check_conf *cc, const struct conf_node *n)
 	return true;
 }
 
+bool check_conf_vs_shared(const struct check_conf *cc, size_t *at, size_t v)
+{
+	/* Taken in tree order, so their new places only grow; the ones
+	 * planned but not taken are SIZE_MAX. */
+	while (*at < cc->nshare && (cc->share[*at].new_idx == SIZE_MAX ||
+				    cc->share[*at].new_idx < v))
+		(*at)++;
+	return *at < cc->nshare && cc->share[*at].new_idx == v;
+}
+
 void check_conf_share_clear(struct check_conf *cc)
 {
 	free(cc->share);

@@ -211,6 +211,9 @@ bool check_vs_reuse(struct check_conf *cc, const struct conf_node *n);
  * becomes the only owner of what it took over.  (check_conf_free of a
  * cc that still shares leaves the shared objects to share_from.) */
 void check_conf_take_shared(struct check_conf *cc, struct check_conf *from);
+/* Is cc->vs[v] taken over from share_from?  For walks over v in
+ * increasing order: *at starts at 0 and is kept between the calls. */
+bool check_conf_vs_shared(const struct check_conf *cc, size_t *at, size_t v);
 /* Forget the shares planned (none taken yet). */
 void check_conf_share_clear(struct check_conf *cc);
 
@@ -245,6 +248,11 @@ int check_conf_track_files(struct check_conf *cc,
  * array in *out (NULL when empty).  Returns the count, or -ENOMEM. */
 long check_vs_services(const struct check_conf *cc, const struct check_vs *vs,
 		       struct ipvs_service **out);
+/* Same, written into one (when not NULL) if there is just one: then *out
+ * is one, not to be freed. */
+long check_vs_services_in(const struct check_conf *cc,
+			  const struct check_vs *vs, struct ipvs_service *one,
+			  struct ipvs_service **out);
 /* The address family of a fwmark service (ip_family, else its real
  * servers', else IPv4). */
 int check_vs_fwmark_af(const struct check_vs *vs);
@@ -266,6 +274,36 @@ struct check_table_opts {
 int check_conf_to_table(const struct check_conf *cc,
 			const struct check_table_opts *o,
 			struct ipvs_table *out);
+
+/* Where each virtual server's services are in a table made by
+ * check_conf_to_table_runs: out->vs[at .. at + n) (n may be 0). */
+struct check_table_run {
+	const struct check_vs *vs;
+	size_t at, n;
+	bool quorum_up;		/* its runtime's, when the table was made */
+	bool kept;		/* moved from the table before */
+};
+
+/* check_conf_to_table, with where each virtual server's services went
+ * (*runs, malloc'd, cc->nvs entries).  With prev, the last table made so
+ * (prev_runs, nprev: its runs): a virtual server that is the object of
+ * run i of prev at place i, taken over whole by a reload, without
+ * ha_suspend and with its quorum as then, has its services moved from
+ * prev (whose entries keep their keys but lose their destinations)
+ * instead of made again: kept is set.  Only for a check process whose
+ * table followed every change of state since prev was made (none is
+ * waiting to be applied).  0 or -ENOMEM (prev as it was). */
+int check_conf_to_table_runs(const struct check_conf *cc,
+			     const struct check_table_opts *o,
+			     struct ipvs_table *prev,
+			     const struct check_table_run *prev_runs,
+			     size_t nprev, struct ipvs_table *out,
+			     struct check_table_run **runs);
+/* Give prev back what check_conf_to_table_runs moved into out. */
+void check_table_runs_undo(struct ipvs_table *prev,
+			   const struct check_table_run *prev_runs, size_t nprev,
+			   struct ipvs_table *out,
+			   const struct check_table_run *runs, size_t n);
 
 /* check_conf_args.c: argument forms shared by the blocks. */
 extern const char *const check_sched_names[];

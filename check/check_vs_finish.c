@@ -54,6 +54,16 @@ static int cmp_ref(const void *a, const void *b)
 	return x->vs < y->vs ? -1 : x->vs > y->vs;
 }
 
+/* A file written in service order is sorted already: a look costs n
+ * compares where the sort costs n log n. */
+static bool in_order(const struct svc_ref *r, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp_ref(&r[i - 1], &r[i]) > 0)
+			return false;
+	return true;
+}
+
 /* The same service from two virtual_servers. */
 static int check_dups(struct check_conf *cc, struct conf_diag *d)
 {
@@ -62,8 +72,8 @@ static int check_dups(struct check_conf *cc, struct conf_diag *d)
 	int r = 0;
 
 	for (size_t i = 0; i < cc->nvs; i++) {
-		struct ipvs_service *s;
-		long k = check_vs_services(cc, cc->vs[i], &s);
+		struct ipvs_service *s, one;
+		long k = check_vs_services_in(cc, cc->vs[i], &one, &s);
 
 		/* Doubled: one copy per virtual_server was quadratic. */
 		if (k >= 0 && n + (size_t)k >= cap) {
@@ -78,15 +88,16 @@ static int check_dups(struct check_conf *cc, struct conf_diag *d)
 		}
 		if (k < 0 || n + (size_t)k >= cap) {
 			free(refs);
-			if (k > 0)
+			if (k > 0 && s != &one)
 				free(s);
 			return -ENOMEM;
 		}
 		for (long j = 0; j < k; j++)
 			refs[n++] = (struct svc_ref){ .svc = s[j], .vs = i };
-		free(s);
+		if (s != &one)
+			free(s);
 	}
-	if (n)
+	if (n && !in_order(refs, n))
 		qsort(refs, n, sizeof(*refs), cmp_ref);
 	for (size_t i = 1; i < n; i++) {
 		const struct check_vs *a = cc->vs[refs[i - 1].vs];
@@ -154,15 +165,16 @@ static bool same_rs(const struct check_rs *a, const struct check_rs *b,
 static int check_vs(struct check_conf *cc, struct check_vs *vs,
 		    struct conf_diag *d)
 {
-	struct ipvs_service *s;
-	long n = check_vs_services(cc, vs, &s);
+	struct ipvs_service *s, one;
+	long n = check_vs_services_in(cc, vs, &one, &s);
 	unsigned *said, gran_said = 0, sorry_said = 0;
 
 	if (n <= 0)
 		return (int)n;
 	said = calloc(vs->nrs + 1, sizeof(*said));
 	if (!said) {
-		free(s);
+		if (s != &one)
+			free(s);
 		return -ENOMEM;
 	}
 	for (long k = 0; k < n; k++) {
@@ -211,18 +223,9 @@ static int check_vs(struct check_conf *cc, struct check_vs *vs,
 				     cc->sync_daemon, sv, &sorry_said);
 	}
 	free(said);
-	free(s);
+	if (s != &one)
+		free(s);
 	return 0;
-}
-
-/* Is cc->vs[i] taken over from the config a reload replaces?  *at walks
- * the shares, which are in the order of cc->vs. */
-static bool taken_over(const struct check_conf *cc, size_t i, size_t *at)
-{
-	while (*at < cc->nshare && (cc->share[*at].new_idx == SIZE_MAX ||
-				    cc->share[*at].new_idx < i))
-		(*at)++;
-	return *at < cc->nshare && cc->share[*at].new_idx == i;
 }
 
 int check_conf_finish(struct check_conf *cc, struct conf_diag *d)
@@ -247,7 +250,7 @@ int check_conf_finish(struct check_conf *cc, struct conf_diag *d)
 	 * condition for taking it over): only the checks across virtual
 	 * servers, above, have something new to look at. */
 	for (size_t i = 0; i < cc->nvs; i++)
-		if (!taken_over(cc, i, &at) &&
+		if (!check_conf_vs_shared(cc, &at, i) &&
 		    check_vs(cc, cc->vs[i], d) == -ENOMEM)
 			goto nomem;
 	return d->errors > before ? -1 : 0;

@@ -113,6 +113,13 @@ static void range_addr(const struct check_vsg_entry *e, uint32_t i,
 long check_vs_services(const struct check_conf *cc, const struct check_vs *vs,
 		       struct ipvs_service **out)
 {
+	return check_vs_services_in(cc, vs, NULL, out);
+}
+
+long check_vs_services_in(const struct check_conf *cc,
+			  const struct check_vs *vs, struct ipvs_service *one,
+			  struct ipvs_service **out)
+{
 	const struct check_vsg *g = NULL;
 	struct ipvs_service *l;
 	size_t n = 0, k = 0;
@@ -133,7 +140,9 @@ long check_vs_services(const struct check_conf *cc, const struct check_vs *vs,
 	}
 	if (!n)
 		return 0;
-	l = calloc(n, sizeof(*l));
+	/* One, the common case, needs no allocation where the caller has
+	 * room for it. */
+	l = n == 1 && one ? memset(one, 0, sizeof(*one)) : calloc(n, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
 	if (vs->kind == CHECK_VS_ADDR) {
@@ -212,6 +221,27 @@ static int add_vs(const struct check_vs *vs, const struct ipvs_service *s,
 	return 0;
 }
 
+/* One virtual server's services, appended to out. */
+static int vs_to_table(const struct check_conf *cc, const struct check_vs *vs,
+		       const struct check_table_opts *o, struct ipvs_table *out)
+{
+	struct ipvs_service *svcs, one;
+	long n = check_vs_services_in(cc, vs, &one, &svcs);
+	int r = n < 0 ? (int)n : 0;
+
+	for (long k = 0; r == 0 && k < n; k++) {
+		const struct ipvs_service *s = &svcs[k];
+
+		if (vs->ha_suspend && !s->fwmark && o && o->vip_present &&
+		    !o->vip_present(s->af, &s->addr, o->arg))
+			continue;
+		r = add_vs(vs, s, out);
+	}
+	if (svcs != &one)
+		free(svcs);
+	return r;
+}
+
 int check_conf_to_table(const struct check_conf *cc,
 			const struct check_table_opts *o,
 			struct ipvs_table *out)
@@ -219,24 +249,105 @@ int check_conf_to_table(const struct check_conf *cc,
 	int r = 0;
 
 	ipvs_table_free(out);
-	for (size_t i = 0; r == 0 && i < cc->nvs; i++) {
-		const struct check_vs *vs = cc->vs[i];
-		struct ipvs_service *svcs;
-		long n = check_vs_services(cc, vs, &svcs);
-
-		if (n < 0)
-			r = (int)n;
-		for (long k = 0; r == 0 && k < n; k++) {
-			const struct ipvs_service *s = &svcs[k];
-
-			if (vs->ha_suspend && !s->fwmark && o && o->vip_present &&
-			    !o->vip_present(s->af, &s->addr, o->arg))
-				continue;
-			r = add_vs(vs, s, out);
-		}
-		free(svcs);
-	}
+	for (size_t i = 0; r == 0 && i < cc->nvs; i++)
+		r = vs_to_table(cc, cc->vs[i], o, out);
 	if (r < 0)
 		ipvs_table_free(out);
 	return r;
+}
+
+/* Can run i of the last table stand for cc->vs[i] as it is now?  The
+ * same object (taken over whole by a reload, real servers, checkers and
+ * their state with it) at the same place, its quorum as it was, and no
+ * ha_suspend (whose addresses come and go on their own). */
+static bool run_holds(const struct check_table_run *prev, size_t nprev,
+		      const struct check_vs *vs, size_t i)
+{
+	return i < nprev && prev[i].vs == vs && !vs->ha_suspend && vs->rt &&
+	       !vs->rt->fresh && vs->rt->quorum_up == prev[i].quorum_up;
+}
+
+int check_conf_to_table_runs(const struct check_conf *cc,
+			     const struct check_table_opts *o,
+			     struct ipvs_table *prev,
+			     const struct check_table_run *prev_runs,
+			     size_t nprev, struct ipvs_table *out,
+			     struct check_table_run **runs)
+{
+	struct check_table_run *v = calloc(cc->nvs ? cc->nvs : 1, sizeof(*v));
+	int r = 0;
+
+	ipvs_table_free(out);
+	*runs = NULL;
+	if (!v)
+		return -ENOMEM;
+	/* About as many as last time: one allocation. */
+	if (prev && prev->n && !(out->vs = malloc(prev->n * sizeof(*out->vs)))) {
+		free(v);
+		return -ENOMEM;
+	}
+	out->cap = prev ? prev->n : 0;
+	for (size_t i = 0; r == 0 && i < cc->nvs; i++) {
+		const struct check_vs *vs = cc->vs[i];
+
+		v[i].vs = vs;
+		v[i].at = out->n;
+		v[i].quorum_up = vs->rt ? vs->rt->quorum_up : false;
+		if (prev && run_holds(prev_runs, nprev, vs, i) &&
+		    prev_runs[i].at + prev_runs[i].n <= prev->n) {
+			struct ipvs_vs *from = &prev->vs[prev_runs[i].at];
+			size_t n = prev_runs[i].n;
+
+			if (out->n + n > out->cap) {
+				size_t cap = 2 * (out->n + n);
+				struct ipvs_vs *g = realloc(out->vs, cap * sizeof(*g));
+
+				if (!g) {
+					r = -ENOMEM;
+					break;
+				}
+				out->vs = g;
+				out->cap = cap;
+			}
+			/* Moved, not copied: prev keeps the keys, not the
+			 * destinations (check_table_runs_undo puts them back). */
+			memcpy(&out->vs[out->n], from, n * sizeof(*from));
+			for (size_t k = 0; k < n; k++) {
+				from[k].dests = NULL;
+				from[k].ndests = from[k].dests_cap = 0;
+			}
+			out->n += n;
+			v[i].n = n;
+			v[i].kept = true;
+			continue;
+		}
+		r = vs_to_table(cc, vs, o, out);
+		v[i].n = out->n - v[i].at;
+	}
+	if (r < 0) {
+		check_table_runs_undo(prev, prev_runs, nprev, out, v, cc->nvs);
+		ipvs_table_free(out);
+		free(v);
+		return r;
+	}
+	*runs = v;
+	return 0;
+}
+
+void check_table_runs_undo(struct ipvs_table *prev,
+			   const struct check_table_run *prev_runs, size_t nprev,
+			   struct ipvs_table *out,
+			   const struct check_table_run *runs, size_t n)
+{
+	for (size_t i = 0; prev && i < n && i < nprev; i++) {
+		if (!runs[i].kept)
+			continue;
+		for (size_t k = 0; k < runs[i].n; k++) {
+			struct ipvs_vs *w = &out->vs[runs[i].at + k];
+
+			prev->vs[prev_runs[i].at + k] = *w;
+			w->dests = NULL;
+			w->ndests = w->dests_cap = 0;
+		}
+	}
 }

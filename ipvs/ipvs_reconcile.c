@@ -182,6 +182,21 @@ out:
 	return r;
 }
 
+/* A service the same to the byte on both sides, settings and
+ * destinations in the same order, needs nothing: the common case of a
+ * reload, where all but one of thousands of services are as they were,
+ * then costs a memcmp each rather than sorting and merging their
+ * destinations.  (Same bytes are the same values, so this never hides
+ * a change; a destination's key is unique within a service, as the
+ * config allows a real server once and the kernel a destination once.) */
+static bool same_bytes(const struct ipvs_vs *a, const struct ipvs_vs *b)
+{
+	return !memcmp(&a->svc, &b->svc, sizeof(a->svc)) &&
+	       a->ndests == b->ndests &&
+	       (!a->ndests || !memcmp(a->dests, b->dests,
+				      a->ndests * sizeof(*a->dests)));
+}
+
 /* Stable grouping of the actions by kind. */
 static int group_by_kind(struct ipvs_plan *p)
 {
@@ -240,6 +255,8 @@ int ipvs_reconcile(const struct ipvs_table *want, const struct ipvs_table *have,
 				r = push(plan, IPVS_ACT_SERVICE_DEL, &h[j]->svc, NULL);
 			j++;
 			continue;
+		} else if (same_bytes(w[i], h[j])) {
+			j++;
 		} else {
 			if (!ipvs_service_same_config(&w[i]->svc, &h[j]->svc))
 				r = push(plan, IPVS_ACT_SERVICE_SET, &w[i]->svc, NULL);

@@ -257,6 +257,33 @@ void conf_cmp_free(struct conf_cmp *c);
  * it returns -1, with an empty tree, when buf is not a whole pack. */
 int conf_pack(const struct conf_tree *t, char **buf, size_t *len);
 int conf_unpack(const char *buf, size_t len, struct conf_tree **out);
+/* Same with only count top-level statements from the from-th on (for
+ * conf_tree_splice in the other process), after room bytes left for the
+ * caller at the start of *buf (counted in *len; conf_unpack is given
+ * what follows them). */
+int conf_pack_part(const struct conf_tree *t, size_t from, size_t count,
+		   size_t room, char **buf, size_t *len);
+
+/* Reading a file again after an edit (conf_splice.c).  A tree read from
+ * the file before (old, by conf_read_file or this) lends the new one
+ * the top-level statements the edit left alone: then spliced is set and
+ * the new tree is old's first head statements, nmid new ones, and old's
+ * from the from-th on (of nold).  Otherwise (or without old) the file
+ * is read in full, as conf_read_file does.  Returns as conf_read_file;
+ * the new tree keeps what it shares alive, so old may be freed first. */
+struct conf_splice {
+	bool spliced;
+	size_t head, from, nmid, nold;
+};
+int conf_read_file_again(const char *path, const struct conf_read_opts *o,
+			 const struct conf_tree *old, struct conf_diag *d,
+			 struct conf_tree **out, struct conf_splice *sp);
+/* old's first head top-level statements, mid's, then old's from the
+ * from-th on, as one tree: mid (taken over) becomes it; old's are
+ * shared, not copied, and kept alive by it.  NULL (mid freed) when the
+ * numbers do not fit old or mid is itself spliced. */
+struct conf_tree *conf_tree_splice(const struct conf_tree *old, size_t head,
+				   struct conf_tree *mid, size_t from);
 
 /* FNV-1a of a NUL-terminated string: the keyword index's hash, also for
  * the names of blocks matched across two configs. */

@@ -41,9 +41,12 @@ static void conf_vreport(struct conf_ctx *c, enum conf_severity sev,
 	if (!n) {
 		conf_diag_add(c->d, sev, NULL, 0, "%s", msg ? msg : fmt);
 	} else {
-		/* A list's lines are named by the list's keyword. */
-		const struct conf_node *k = c->list && n->parent == c->list ?
-			c->list : n;
+		/* A list's lines are named by the list's keyword.  (A list
+		 * a reload kept is a copy of the node its lines name as
+		 * parent, with the same lines: conf_splice.c.) */
+		const struct conf_node *k = c->list && n->parent &&
+			(n->parent == c->list ||
+			 n->parent->child == c->list->child) ? c->list : n;
 
 		conf_diag_add(c->d, sev, n->file, n->line, "%s: %s", k->word,
 			      msg ? msg : fmt);

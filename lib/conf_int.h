@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "lib/conf.h"
@@ -31,6 +32,12 @@ void *conf_xrealloc(void *p, size_t n);
 char *conf_xstrdup(const char *s);
 char *conf_xstrndup(const char *s, size_t n);
 
+/* A buffer of at least *cap bytes (*cap set to its size), perhaps one
+ * given back before with conf_big_free, which keeps the largest one for
+ * the next call and frees the others.  Both may be freed with free(). */
+char *conf_big_alloc(size_t *cap);
+void conf_big_free(char *p, size_t cap);
+
 struct conf_chunk;
 struct conf_mem {
 	struct conf_chunk *head;
@@ -42,6 +49,48 @@ char *conf_mem_strndup(struct conf_mem *m, const char *s, size_t n);
 char *conf_mem_bytes(struct conf_mem *m, size_t n);
 void conf_mem_giveback(struct conf_mem *m, char *p, size_t n, size_t used);
 void conf_mem_free(struct conf_mem *m);
+
+/* What a tree owns (its priv): its own arena, and references to the
+ * arenas of other trees whose top-level statements it shares (conf_tree.c,
+ * conf_splice.c).  An arena lives while some tree holds it. */
+struct conf_arena {
+	unsigned refs;
+	struct conf_mem mem;
+};
+
+/* How a tree was read from one file, for reading that file again after
+ * an edit (conf_splice.c): its text, where each top-level statement's
+ * first line starts in it, and whether the statements depend only on
+ * their own text (no include, definition, substitution or generator). */
+struct conf_text {
+	char *text;
+	size_t len, cap;	/* cap: text's size, for conf_big_free */
+	size_t *top_off;	/* per top-level statement, in order */
+	size_t ntop, top_cap;
+	bool alone;		/* statements depend on their text alone */
+	bool quiet;		/* the read gave no diagnostic */
+	bool all_main;		/* every top-level statement was read from
+				   the main file, in order */
+	char config_id[256];	/* the @ID lines were read against */
+};
+
+struct conf_store {
+	struct conf_arena *own;
+	/* The arena each top-level statement lives in, in order (NULL:
+	 * all in own), and the distinct ones other than own, referenced. */
+	struct conf_arena **top;
+	size_t ntop;
+	struct conf_arena **held;
+	size_t nheld;
+	struct conf_text *src;	/* NULL: not reusable */
+};
+
+/* An empty tree with an arena of its own. */
+struct conf_tree *conf_tree_new(void);
+struct conf_mem *conf_tree_mem(const struct conf_tree *t);
+struct conf_store *conf_tree_store(const struct conf_tree *t);
+void conf_text_free(struct conf_text *x);
+void conf_arena_unref(struct conf_arena *a);
 
 /* A growable string. */
 struct conf_buf {
@@ -188,7 +237,40 @@ struct conf_reader {
 	size_t max_line;	/* longest expanded line */
 	uint64_t rnd;
 	unsigned errors_at_start;
+	/* Recorded for a later read of the same file (conf_splice.c):
+	 * NULL when not wanted. */
+	struct conf_text *keep;
+	size_t line_off;	/* the current line's offset in its file */
+	int first_line;		/* the text's first line is this + 1 */
 };
+
+/* A statement is not a function of its own text alone (an include, a
+ * definition, a substitution, a generator): reading the file again
+ * must read it all. */
+static inline void conf_not_alone(struct conf_reader *r)
+{
+	if (r->keep)
+		r->keep->alone = false;
+}
+
+/* The main file's text (conf_big_alloc'd, *cap bytes), or -errno after
+ * a located error. */
+int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
+		    size_t *len, size_t *cap, struct stat *st);
+/* Read buf as (a piece of) the main file path, whose line first_line + 1
+ * it starts at, recording a struct conf_text in the tree's store (when
+ * memory allows); take_text: the text becomes the record's (freed at
+ * once when it could not serve), else buf stays the caller's.  Without
+ * a record, buf stays the caller's either way.  Returns as
+ * conf_read_file. */
+int conf_read_main(const char *path, const struct stat *st, char *buf,
+		   size_t len, size_t cap, int first_line, bool take_text,
+		   const struct conf_read_opts *o, struct conf_diag *d,
+		   struct conf_tree **out);
+
+/* The id @ID lines are read against (o->config_id, else the host name
+ * without its domain). */
+void conf_config_id(const struct conf_read_opts *o, char *id, size_t size);
 
 /* Report at the current file and the given line. */
 void conf_rerr(struct conf_reader *r, int line, const char *fmt, ...)

@@ -95,11 +95,12 @@ static uint32_t conf_count(const struct conf_node *n)
 
 /* A statement: file + 1 (0: none), line, end line, nargs * 2 + block,
  * the word, the arguments, the count of statements inside, and those. */
-static void conf_pack_level(struct conf_packer *p, const struct conf_node *n)
+static void conf_pack_level(struct conf_packer *p, const struct conf_node *n,
+			    size_t count)
 {
 	size_t small[16];
 
-	for (; n; n = n->next) {
+	for (; n && count; n = n->next, count--) {
 		size_t wl = strlen(n->word), need = 6 * CONF_VARINT_MAX +
 						    wl + 1;
 		size_t *al = n->nargs <= 16 ? small :
@@ -125,29 +126,44 @@ static void conf_pack_level(struct conf_packer *p, const struct conf_node *n)
 		p->out.len = (size_t)((char *)o - p->out.p);
 		if (n->nargs > 16)
 			free(al);
-		conf_pack_level(p, n->child);
+		conf_pack_level(p, n->child, SIZE_MAX);
 	}
 }
 
 /* The files the statements name, in first-seen order, before anything
  * is written: the header can then go first in the one buffer, rather
  * than the whole pack being copied behind it. */
-static void conf_pack_files(struct conf_packer *p, const struct conf_node *n)
+static void conf_pack_files(struct conf_packer *p, const struct conf_node *n,
+			    size_t count)
 {
-	for (; n; n = n->next) {
+	for (; n && count; n = n->next, count--) {
 		conf_file_idx(p, n->file);
-		conf_pack_files(p, n->child);
+		conf_pack_files(p, n->child, SIZE_MAX);
 	}
 }
 
 int conf_pack(const struct conf_tree *t, char **buf, size_t *len)
 {
+	return conf_pack_part(t, 0, SIZE_MAX, 0, buf, len);
+}
+
+int conf_pack_part(const struct conf_tree *t, size_t from, size_t count,
+		   size_t room, char **buf, size_t *len)
+{
 	struct conf_packer p;
 	const struct conf_node *first = t ? t->first : NULL;
+	uint32_t ntop = 0;
 	unsigned char *o;
 
+	for (; first && from; from--)
+		first = first->next;
+	for (const struct conf_node *n = first; n && ntop < count; n = n->next)
+		ntop++;
 	memset(&p, 0, sizeof(p));
-	conf_pack_files(&p, first);
+	conf_pack_files(&p, first, count);
+	/* The caller's header goes first, in the same buffer. */
+	conf_buf_reserve(&p.out, room);
+	p.out.len = room;
 	conf_buf_add(&p.out, CONF_PACK_MAGIC, sizeof(CONF_PACK_MAGIC) - 1);
 	conf_buf_reserve(&p.out, CONF_VARINT_MAX);
 	o = conf_put_var((unsigned char *)p.out.p + p.out.len, (uint32_t)p.nfiles);
@@ -160,9 +176,9 @@ int conf_pack(const struct conf_tree *t, char **buf, size_t *len)
 		p.out.len = (size_t)((char *)o - p.out.p);
 	}
 	conf_buf_reserve(&p.out, CONF_VARINT_MAX);
-	o = conf_put_var((unsigned char *)p.out.p + p.out.len, conf_count(first));
+	o = conf_put_var((unsigned char *)p.out.p + p.out.len, ntop);
 	p.out.len = (size_t)((char *)o - p.out.p);
-	conf_pack_level(&p, first);
+	conf_pack_level(&p, first, count);
 	free(p.files);
 	*buf = p.out.p;
 	*len = p.out.len;
@@ -273,14 +289,11 @@ static struct conf_node *conf_unpack_level(struct conf_unpacker *u,
 
 int conf_unpack(const char *buf, size_t len, struct conf_tree **out)
 {
-	struct conf_tree *t = conf_xmalloc(sizeof(*t));
-	struct conf_mem *mem = conf_xmalloc(sizeof(*mem));
+	struct conf_tree *t = conf_tree_new();
+	struct conf_mem *mem = conf_tree_mem(t);
 	struct conf_unpacker u = { .mem = mem };
 	size_t ml = sizeof(CONF_PACK_MAGIC) - 1;
 
-	mem->head = NULL;
-	t->first = NULL;
-	t->priv = mem;
 	*out = t;
 	if (len < ml || memcmp(buf, CONF_PACK_MAGIC, ml))
 		return -1;

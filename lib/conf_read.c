@@ -110,6 +110,7 @@ static void conf_def_line(struct conf_reader *r, const char *s, size_t len,
 	const char *v = s + nlen + 2;
 	size_t vlen = len - nlen - 2;
 
+	conf_not_alone(r);
 	conf_trim(&v, &vlen);
 	bool more = vlen && v[vlen - 1] == '\\';
 
@@ -280,6 +281,7 @@ static void conf_emit(struct conf_reader *r, const char *s, size_t len,
 	}
 	if (tp->n && tp->v[0].kind == CONF_TOK_WORD && !tp->v[0].quoted &&
 	    conf_reader_keyword(tp->v[0].text)) {
+		conf_not_alone(r);
 		for (int i = 0; conf_include_kw[i]; i++) {
 			if (strcmp(tp->v[0].text, conf_include_kw[i]))
 				continue;
@@ -377,10 +379,14 @@ void conf_read_logical(struct conf_reader *r, const char *s, size_t len,
 		conf_def_line(r, s, len, nl, lineno, depth, false);
 		return;
 	}
-	if (s[0] == '~' && conf_gen_line(r, s, len, lineno, depth))
+	if (s[0] == '~' && conf_gen_line(r, s, len, lineno, depth)) {
+		conf_not_alone(r);
 		return;
+	}
 	if (memchr(s, '$', len)) {
 		struct conf_buf out = { 0 };
+
+		conf_not_alone(r);
 		int rc = conf_defs_expand(r, s, len, lineno, &out);
 
 		if (rc > 0 && out.len > r->bytes_left) {
@@ -476,7 +482,9 @@ static void conf_physical(struct conf_reader *r, const char *s, size_t len,
 static void conf_read_text(struct conf_reader *r, const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
-	int lineno = 0;
+	/* A piece of the main file read again (conf_splice.c) starts
+	 * where it stands in the file. */
+	int lineno = r->depth == 1 ? r->first_line : 0;
 
 	while (p < end) {
 		const char *q = memchr(p, '\n', (size_t)(end - p));
@@ -485,6 +493,7 @@ static void conf_read_text(struct conf_reader *r, const char *buf, size_t len)
 			q = end;
 		if (lineno < INT_MAX)
 			lineno++;
+		r->line_off = (size_t)(p - buf);
 		conf_physical(r, p, (size_t)(q - p), lineno);
 		p = q + 1;
 	}
@@ -521,11 +530,15 @@ static void conf_src_run(struct conf_reader *r, struct conf_src *src,
 	conf_buf_free(&src->def_val);
 }
 
-static int conf_slurp(int fd, size_t hint, char **out, size_t *len)
+static int conf_slurp(int fd, size_t hint, char **out, size_t *len,
+		      size_t *capp)
 {
-	/* Sized from fstat, so a large file is read without copies. */
-	size_t cap = hint + 1 > 65536 ? hint + 1 : 65536, n = 0;
-	char *buf = conf_xmalloc(cap);
+	/* Sized from fstat, so a large file is read without copies (with
+	 * room for an edit that makes it a little longer: the buffer may
+	 * serve the next read, conf_big_alloc). */
+	size_t cap = hint + hint / 64 + 1 > 65536 ? hint + hint / 64 + 1 : 65536;
+	size_t n = 0;
+	char *buf = capp ? conf_big_alloc(&cap) : conf_xmalloc(cap);
 
 	for (;;) {
 		if (n == cap) {
@@ -548,6 +561,8 @@ static int conf_slurp(int fd, size_t hint, char **out, size_t *len)
 	}
 	*out = buf;
 	*len = n;
+	if (capp)
+		*capp = cap;
 	return 0;
 }
 
@@ -589,7 +604,7 @@ static void conf_read_path(struct conf_reader *r, const char *path,
 	}
 	char *buf;
 	size_t len;
-	int rc = conf_slurp(fd, (size_t)st.st_size, &buf, &len);
+	int rc = conf_slurp(fd, (size_t)st.st_size, &buf, &len, NULL);
 
 	close(fd);
 	if (rc < 0) {
@@ -616,26 +631,27 @@ static void conf_default_id(char *id, size_t size)
 		*dot = '\0';
 }
 
+void conf_config_id(const struct conf_read_opts *o, char *id, size_t size)
+{
+	if (o && o->config_id)
+		snprintf(id, size, "%s", o->config_id);
+	else
+		conf_default_id(id, size);
+}
+
 static void conf_reader_init(struct conf_reader *r,
 			     const struct conf_read_opts *o,
 			     struct conf_diag *d, struct conf_tree **out)
 {
 	memset(r, 0, sizeof(*r));
 	r->d = d;
-	r->tree = conf_xmalloc(sizeof(*r->tree));
-	r->mem = conf_xmalloc(sizeof(*r->mem));
-	r->mem->head = NULL;
-	r->tree->first = NULL;
-	r->tree->priv = r->mem;
+	r->tree = conf_tree_new();
+	r->mem = conf_tree_mem(r->tree);
 	*out = r->tree;
 	conf_builder_init(&r->tb, r->tree);
 	r->toks.arena = r->mem;
 	r->max_depth = o && o->max_include_depth ? o->max_include_depth : 32;
-	if (o && o->config_id) {
-		snprintf(r->config_id, sizeof(r->config_id), "%s", o->config_id);
-	} else {
-		conf_default_id(r->config_id, sizeof(r->config_id));
-	}
+	conf_config_id(o, r->config_id, sizeof(r->config_id));
 	r->lines_left = o && o->max_expanded_lines ? o->max_expanded_lines :
 		CONF_DEFAULT_MAX_LINES;
 	r->bytes_left = o && o->max_expanded_bytes ? o->max_expanded_bytes :
@@ -679,19 +695,14 @@ int conf_read_buffer(const char *name, const char *buf, size_t len,
 	return conf_reader_done(&r);
 }
 
-int conf_read_file(const char *path, const struct conf_read_opts *o,
-		   struct conf_diag *d, struct conf_tree **out)
+int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
+		    size_t *len, size_t *cap, struct stat *st)
 {
-	struct conf_reader r;
-	struct conf_src top = { .name = path, .dir = NULL };
-
-	conf_reader_init(&r, o, d, out);
-	/* The main file's own problems are located at the file itself. */
-	r.src = &top;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
+	int rc;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	/* The main file's own problems are located at the file itself. */
+	if (fd < 0 || fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		int e = fd < 0 ? errno : EINVAL;
 
 		conf_diag_add(d, CONF_ERROR, path, 0, "cannot read the "
@@ -699,28 +710,75 @@ int conf_read_file(const char *path, const struct conf_read_opts *o,
 			      "not a regular file" : strerror(e));
 		if (fd >= 0)
 			close(fd);
-		r.src = NULL;
-		conf_reader_done(&r);
-		return -1;
+		return -e;
 	}
-	char *buf;
-	size_t len;
-	int rc = conf_slurp(fd, (size_t)st.st_size, &buf, &len);
-
+	rc = conf_slurp(fd, (size_t)st->st_size, buf, len, cap);
 	close(fd);
-	if (rc < 0) {
+	if (rc < 0)
 		conf_diag_add(d, CONF_ERROR, path, 0, "cannot read the "
 			      "configuration: %s", strerror(-rc));
-		r.src = NULL;
-		conf_reader_done(&r);
+	return rc;
+}
+
+int conf_read_main(const char *path, const struct stat *st, char *buf,
+		   size_t len, size_t cap, int first_line, bool take_text,
+		   const struct conf_read_opts *o, struct conf_diag *d,
+		   struct conf_tree **out)
+{
+	struct conf_reader r;
+	struct conf_text *keep = calloc(1, sizeof(*keep));
+	size_t before = d->n;
+	int rc;
+
+	conf_reader_init(&r, o, d, out);
+	/* Without it, the file is read in full the next time: no loss
+	 * but time. */
+	if (keep) {
+		keep->alone = keep->all_main = true;
+		snprintf(keep->config_id, sizeof(keep->config_id), "%s",
+			 r.config_id);
+		r.keep = keep;
+	}
+	r.first_line = first_line;
+
+	struct conf_src src = { .name = conf_intern(&r, path),
+				.dir = conf_dir_of(path), .dev = st->st_dev,
+				.ino = st->st_ino, .has_id = true };
+
+	conf_src_run(&r, &src, buf, len);
+	if (keep && take_text) {
+		keep->text = buf;
+		keep->len = len;
+		keep->cap = cap;
+	}
+	conf_tree_store(*out)->src = keep;
+	rc = conf_reader_done(&r);
+	if (keep)
+		keep->quiet = d->n == before;
+	/* A text that cannot be read again in part is not kept (the record
+	 * stays: it says so; the caller's buffer is freed with it). */
+	if (keep && !(keep->alone && keep->all_main && keep->quiet)) {
+		conf_big_free(keep->text, keep->cap);
+		keep->text = NULL;
+		keep->len = keep->cap = 0;
+	}
+	return rc;
+}
+
+int conf_read_file(const char *path, const struct conf_read_opts *o,
+		   struct conf_diag *d, struct conf_tree **out)
+{
+	struct stat st;
+	char *buf;
+	size_t len, cap;
+	int rc;
+
+	if (conf_slurp_main(path, d, &buf, &len, &cap, &st) < 0) {
+		*out = conf_tree_new();
 		return -1;
 	}
-	struct conf_src src = { .name = conf_intern(&r, path),
-				.dir = conf_dir_of(path), .dev = st.st_dev,
-				.ino = st.st_ino, .has_id = true };
-
-	r.src = NULL;
-	conf_src_run(&r, &src, buf, len);
-	free(buf);
-	return conf_reader_done(&r);
+	rc = conf_read_main(path, &st, buf, len, cap, 0, true, o, d, out);
+	if (!conf_tree_store(*out)->src)
+		conf_big_free(buf, cap);
+	return rc;
 }

@@ -37,6 +37,24 @@ void conf_builder_free(struct conf_builder *b)
 }
 
 
+/* Where a top-level statement's line starts in the main file, for
+ * reading the file again (conf_splice.c). */
+static void conf_keep_top(struct conf_reader *r)
+{
+	struct conf_text *k = r->keep;
+
+	if (r->depth != 1) {
+		k->all_main = false;
+		return;
+	}
+	if (k->ntop == k->top_cap) {
+		k->top_cap = k->top_cap ? k->top_cap * 2 : 64;
+		k->top_off = conf_xrealloc(k->top_off, k->top_cap *
+					   sizeof(*k->top_off));
+	}
+	k->top_off[k->ntop++] = r->line_off;
+}
+
 static struct conf_node *conf_commit(struct conf_reader *r, bool block)
 {
 	struct conf_builder *b = &r->tb;
@@ -75,6 +93,8 @@ static struct conf_node *conf_commit(struct conf_reader *r, bool block)
 		else
 			b->tree->first = n;
 		b->top_tail = n;
+		if (r->keep)
+			conf_keep_top(r);
 	}
 	return n;
 }
@@ -191,13 +211,61 @@ void conf_builder_finish(struct conf_reader *r)
 	b->nwords = 0;
 }
 
+struct conf_tree *conf_tree_new(void)
+{
+	struct conf_tree *t = conf_xmalloc(sizeof(*t));
+	struct conf_store *st = conf_xmalloc(sizeof(*st));
+
+	memset(st, 0, sizeof(*st));
+	st->own = conf_xmalloc(sizeof(*st->own));
+	st->own->refs = 1;
+	st->own->mem.head = NULL;
+	t->first = NULL;
+	t->priv = st;
+	return t;
+}
+
+struct conf_store *conf_tree_store(const struct conf_tree *t)
+{
+	return t->priv;
+}
+
+struct conf_mem *conf_tree_mem(const struct conf_tree *t)
+{
+	return &conf_tree_store(t)->own->mem;
+}
+
+void conf_text_free(struct conf_text *x)
+{
+	if (!x)
+		return;
+	conf_big_free(x->text, x->cap);
+	free(x->top_off);
+	free(x);
+}
+
+void conf_arena_unref(struct conf_arena *a)
+{
+	if (a && !--a->refs) {
+		conf_mem_free(&a->mem);
+		free(a);
+	}
+}
+
 void conf_tree_free(struct conf_tree *t)
 {
+	struct conf_store *st;
+
 	if (!t)
 		return;
-	if (t->priv) {
-		conf_mem_free(t->priv);
-		free(t->priv);
+	if ((st = t->priv)) {
+		conf_arena_unref(st->own);
+		for (size_t i = 0; i < st->nheld; i++)
+			conf_arena_unref(st->held[i]);
+		free(st->held);
+		free(st->top);
+		conf_text_free(st->src);
+		free(st);
 	}
 	free(t);
 }
@@ -216,6 +284,10 @@ static bool conf_same_in(const struct conf_node *a, const struct conf_node *b,
 static bool conf_list_same(const struct conf_node *a, const struct conf_node *b,
 			   const char *fa, const char *fb)
 {
+	/* The statements inside a block a reload kept (conf_splice.c) are
+	 * the very same ones. */
+	if (a == b)
+		return true;
 	for (; a && b; a = a->next, b = b->next)
 		if (!conf_same_in(a, b, fa, fb))
 			return false;
@@ -229,7 +301,7 @@ static bool conf_same_in(const struct conf_node *a, const struct conf_node *b,
 		return true;
 	if (a->line != b->line || a->end_line != b->end_line ||
 	    a->block != b->block || a->nargs != b->nargs ||
-	    strcmp(a->word, b->word))
+	    (a->word != b->word && strcmp(a->word, b->word)))
 		return false;
 	if (a->file != fa || b->file != fb) {
 		if (!conf_str_same(a->file, b->file))
@@ -237,9 +309,10 @@ static bool conf_same_in(const struct conf_node *a, const struct conf_node *b,
 		fa = a->file;
 		fb = b->file;
 	}
-	for (size_t i = 0; i < a->nargs; i++)
-		if (strcmp(a->args[i], b->args[i]))
-			return false;
+	if (a->args != b->args)
+		for (size_t i = 0; i < a->nargs; i++)
+			if (strcmp(a->args[i], b->args[i]))
+				return false;
 	return conf_list_same(a->child, b->child, fa, fb);
 }
 

@@ -12,7 +12,15 @@
  * A reload hands the parent's validated tree to each child packed
  * (conf_pack), not as text: the child applies the tables to the very
  * statements the parent checked, without reading them a second time.
+ * When the parent's read kept most of the running config's statements
+ * (conf_read_file_again), a child that runs that config is sent only
+ * the statements read anew and where they go, and splices its own tree
+ * the same way (conf_tree_splice): a one-line edit of a large file
+ * travels as one statement.  The pack's header names the parent's
+ * config it is and, for such a delta, the one it applies to, so a child
+ * never splices onto another tree than the parent's.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +35,7 @@ static struct tandem_config *cfg_new(const char *path)
 
 	if (!cfg)
 		return NULL;
-	cfg->serial = ++serial;
+	cfg->serial = cfg->pserial = ++serial;
 	if (!(cfg->path = strdup(path))) {
 		free(cfg);
 		return NULL;
@@ -65,6 +73,54 @@ static void track_files_to_check(struct tandem_config *cfg, struct conf_diag *d)
 	free(tf);
 }
 #endif
+
+/* The pack's header: which parent config it is, and for a delta the
+ * one it applies to (base, 0 for a whole pack) and where its statements
+ * go in it. */
+struct pack_head {
+	char magic[8];
+	uint64_t serial, base, head, from, nold;
+};
+#define PACK_MAGIC "tdmcfg1"
+
+static size_t top_count(const struct conf_tree *t)
+{
+	size_t n = 0;
+
+	for (const struct conf_node *x = t ? t->first : NULL; x; x = x->next)
+		n++;
+	return n;
+}
+
+/* A pack from the parent into cfg->tree: whole, or a delta against base
+ * (which must be the very config of the parent the delta names). */
+static int unpack(struct tandem_config *cfg, const char *buf, size_t len,
+		  const struct tandem_config *base)
+{
+	struct pack_head h;
+	struct conf_tree *mid;
+
+	if (len < sizeof(h))
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, PACK_MAGIC, sizeof(h.magic)))
+		return -1;
+	cfg->pserial = h.serial;
+	if (!h.base)
+		return conf_unpack(buf + sizeof(h), len - sizeof(h), &cfg->tree);
+	if (!base || !base->tree || base->pserial != h.base ||
+	    top_count(base->tree) != h.nold) {
+		cfg->tree = NULL;
+		return -1;
+	}
+	if (conf_unpack(buf + sizeof(h), len - sizeof(h), &mid) < 0) {
+		conf_tree_free(mid);
+		cfg->tree = NULL;
+		return -1;
+	}
+	cfg->tree = conf_tree_splice(base->tree, h.head, mid, h.from);
+	return cfg->tree ? 0 : -1;
+}
 
 #ifdef WITH_LVS
 /* A reload's tree against the config it replaces, in the check child:
@@ -182,7 +238,14 @@ struct tandem_config *config_load(const char *path,
 		return NULL;
 	}
 	read_opts(o, &ro);
-	conf_read_file(path, &ro, d, &cfg->tree);
+	if (o && o->base && o->base->tree) {
+		conf_read_file_again(path, &ro, o->base->tree, d, &cfg->tree,
+				     &cfg->splice);
+		if (cfg->splice.spliced)
+			cfg->splice_base = o->base->serial;
+	} else {
+		conf_read_file(path, &ro, d, &cfg->tree);
+	}
 #ifdef WITH_LVS
 	if (o && o->base && o->base->clean)
 		plan_shares(cfg, o->base);
@@ -220,9 +283,10 @@ struct tandem_config *config_load_packed(const char *name, const char *buf,
 		conf_diag_add(d, CONF_ERROR, name, 0, "out of memory");
 		return NULL;
 	}
-	if (conf_unpack(buf, len, &cfg->tree) < 0) {
+	if (unpack(cfg, buf, len, base) < 0) {
 		conf_diag_add(d, CONF_ERROR, name, 0, "the configuration passed "
-			      "by the parent is damaged (%zu bytes)", len);
+			      "by the parent is damaged (%zu bytes) or not for "
+			      "the config this process runs", len);
 		config_free(cfg);
 		return NULL;
 	}
@@ -245,9 +309,38 @@ void config_take_shared(struct tandem_config *cfg, struct tandem_config *base)
 #endif
 }
 
+static int pack_with(const struct tandem_config *cfg, bool delta, char **buf,
+		     size_t *len)
+{
+	struct pack_head h = { .magic = PACK_MAGIC,
+			       .serial = cfg ? cfg->pserial : 0 };
+
+	if (delta) {
+		h.base = cfg->splice_base;
+		h.head = cfg->splice.head;
+		h.from = cfg->splice.from;
+		h.nold = cfg->splice.nold;
+		conf_pack_part(cfg->tree, cfg->splice.head, cfg->splice.nmid,
+			       sizeof(h), buf, len);
+	} else {
+		conf_pack_part(cfg ? cfg->tree : NULL, 0, SIZE_MAX, sizeof(h),
+			       buf, len);
+	}
+	memcpy(*buf, &h, sizeof(h));
+	return 0;
+}
+
 int config_pack(const struct tandem_config *cfg, char **buf, size_t *len)
 {
-	return conf_pack(cfg ? cfg->tree : NULL, buf, len);
+	return pack_with(cfg, false, buf, len);
+}
+
+int config_pack_delta(const struct tandem_config *cfg, char **buf,
+		      size_t *len)
+{
+	if (!cfg || !cfg->tree || !cfg->splice.spliced || !cfg->splice_base)
+		return -1;
+	return pack_with(cfg, true, buf, len);
 }
 
 void config_free(struct tandem_config *cfg)

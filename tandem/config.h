@@ -42,6 +42,15 @@ struct tandem_config {
 	 * by the reload report so as not to compare them twice. */
 	unsigned long same_base;	/* the base's serial */
 	bool *same_top;
+	/* The parent's serial of the config this one is (in the parent,
+	 * serial; in a child, the one it was forked with or sent). */
+	unsigned long pserial;
+	/* A reload's read that kept the base's unchanged top-level
+	 * statements (conf_read_file_again): splice_base is the base's
+	 * serial, and a child running the base is sent only the rest
+	 * (config_pack_delta). */
+	struct conf_splice splice;
+	unsigned long splice_base;
 };
 
 struct config_load_opts {
@@ -80,6 +89,11 @@ void config_take_shared(struct tandem_config *cfg, struct tandem_config *base);
 /* cfg's statements packed for config_load_packed in a child: *buf is
  * malloc'd.  Returns 0. */
 int config_pack(const struct tandem_config *cfg, char **buf, size_t *len);
+/* Only what a child running the config of serial cfg->splice_base needs
+ * to make cfg of it: the statements the reload read, and where they go.
+ * -1 when cfg was not spliced. */
+int config_pack_delta(const struct tandem_config *cfg, char **buf,
+		      size_t *len);
 void config_free(struct tandem_config *cfg);
 /* keepalived syntax, as understood (see conf_dump). */
 void config_dump(const struct tandem_config *cfg, FILE *out);

@@ -279,18 +279,29 @@ static void log_diag_entry(const struct conf_diag_entry *e, void *arg)
 			what, e->sev == CONF_ERROR ? "error" : "warning", e->msg);
 }
 
-/* A sealed memfd holding cfg's statements packed (config_pack), or
- * -errno. */
-static int config_memfd(const struct tandem_config *cfg)
+/* A sealed memfd holding cfg's statements packed (config_pack, or with
+ * delta config_pack_delta), or -errno. */
+static int config_memfd(const struct tandem_config *cfg, bool delta)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int fd;
 
-	config_pack(cfg, &buf, &len);
+	if (delta ? config_pack_delta(cfg, &buf, &len) :
+		    config_pack(cfg, &buf, &len))
+		return -ENOMEM;
 	fd = ipc_memfd("tandem-config", buf, len);
 	free(buf);
 	return fd;
+}
+
+/* Will s be sent the delta of ncfg (it runs the config ncfg was read
+ * against, and nothing else is on its way to it)? */
+static bool gets_delta(const struct slot *s, bool wanted,
+		       const struct tandem_config *ncfg)
+{
+	return s->pid && wanted && ncfg->splice.spliced && !s->inflight &&
+	       s->cfg_serial && s->cfg_serial == ncfg->splice_base;
 }
 
 /* The supervisor's numbers for the metrics endpoint, at each scrape. */
@@ -315,9 +326,9 @@ void parent_reload(struct parent *p)
 	struct config_load_opts lo = { .config_id = p->o->config_id,
 				       .base = p->cfg };
 	struct tandem_config *ncfg;
-	bool want[CHILD_NTYPES];
+	bool want[CHILD_NTYPES], whole = false, part = false;
 	struct conf_diag d;
-	int fd;
+	int fd = -1, dfd = -1;
 
 	if (p->stopping)
 		return;
@@ -338,12 +349,26 @@ void parent_reload(struct parent *p)
 		return;
 	}
 	conf_diag_free(&d);
-	fd = config_memfd(ncfg);
-	if (fd < 0) {
+	/* Only the packs some child needs: the delta for the children
+	 * running the config it applies to, the whole one for the rest. */
+	wanted_children(p, ncfg, want);
+	for (int i = 0; i < CHILD_NTYPES; i++) {
+		const struct slot *s = &p->slots[i];
+
+		if (gets_delta(s, want[i], ncfg))
+			part = true;
+		else if (s->pid && want[i])
+			whole = true;
+	}
+	if (part && (dfd = config_memfd(ncfg, true)) < 0)
+		whole = true;
+	if (whole && (fd = config_memfd(ncfg, false)) < 0) {
 		log_err("reload: cannot pass the config to the children: %s",
 			strerror(-fd));
 		p->stats.reloads_failed++;
 		ctl_reload_failed(strerror(-fd));
+		if (dfd >= 0)
+			close(dfd);
 		config_free(ncfg);
 		p->reloading = false;
 		sdn_ready("running (last reload failed)");
@@ -356,11 +381,12 @@ void parent_reload(struct parent *p)
 	p->stats.last_reload_ok = metrics_realtime_usec();
 	metrics_http_configure(p->e, &ncfg->gd.metrics_listen, metrics_info, p);
 	ctl_server_configure(&ncfg->gd);
-	wanted_children(p, ncfg, want);
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p->slots[i];
 		const char *path = ncfg->path ? ncfg->path : p->o->conf_file;
+		bool delta;
 
+		delta = dfd >= 0 && gets_delta(s, want[i], ncfg);
 		s->wanted = want[i];
 		if (!s->pid) {
 			if (s->wanted && !s->restart)
@@ -373,12 +399,20 @@ void parent_reload(struct parent *p)
 			ipc_send(s->sock, IPC_STOP, NULL, 0, -1);
 			continue;
 		}
-		if (ipc_send(s->sock, IPC_RELOAD, path, strlen(path), fd) < 0)
+		if (ipc_send(s->sock, IPC_RELOAD, path, strlen(path),
+			     delta ? dfd : fd) < 0) {
 			log_err("cannot send the reload to %s child", parent_slot_name(s));
-		else
+			s->cfg_serial = 0;
+		} else {
 			s->reload_pending = true;
+			s->sent_serial = ncfg->serial;
+			s->inflight++;
+		}
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
 	parent_maybe_ready(p);
 }
 

@@ -42,6 +42,11 @@ struct slot {
 	bool hb_seen;			/* first heartbeat since the fork */
 	bool killed_hung;
 	bool reload_pending;
+	/* The parent config (serial) the child runs, 0 when unknown, and
+	 * the reloads sent it and not yet confirmed: a delta is sent only
+	 * to a child known to run the config it applies to. */
+	unsigned long cfg_serial, sent_serial;
+	unsigned inflight;
 	uint64_t restart_at[RESTART_MAX + 1];	/* recent restarts, oldest first */
 	unsigned nrecent;
 	unsigned restarts;		/* since tandem started */

@@ -84,6 +84,10 @@ static int on_child_msg(sd_event_source *src, int fd, uint32_t revents,
 			if (m->len == sizeof(st))
 				memcpy(&st, m->payload, sizeof(st));
 			s->reload_pending = false;
+			if (s->inflight)
+				s->inflight--;
+			/* Known again only once every reload sent is done. */
+			s->cfg_serial = !st && !s->inflight ? s->sent_serial : 0;
 			ctl_reload_child_done(parent_slot_name(s), st);
 			if (st) {
 				log_err("%s child could not apply the new config", parent_slot_name(s));
@@ -259,6 +263,8 @@ int parent_spawn(struct slot *s)
 	s->started = s->last_hb = parent_now(p);
 	ctl_relay_set_sock(s->type, s->sock);
 	s->hb_seen = s->killed_hung = s->reload_pending = false;
+	s->cfg_serial = p->cfg->serial;
+	s->inflight = 0;
 	r = sd_event_add_io(p->e, &s->io, s->sock, EPOLLIN, on_child_msg, s);
 	if (r >= 0)
 		r = sd_event_add_child(p->e, &s->chld, pid, WEXITED,

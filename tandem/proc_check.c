@@ -331,7 +331,8 @@ static int pc_reload(const struct tandem_config *old,
 	if (!pc.ipvs)
 		start_ipvs(new_cfg);
 	else
-		check_ipvs_reload(pc.ipvs, &new_cfg->check, &pc.o);
+		check_ipvs_reload(pc.ipvs, &new_cfg->check, &pc.o,
+				  !check_rt_table_pending(pc.rt));
 	snmp_set(new_cfg);
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 #include <systemd/sd-event.h>
 
+#include "check/check_ipvs.h"
 #include "check/check_rs_rt.h"
 #include "check/check_vs_conf.h"
 #include "ipvs/ipvs_reconcile.h"
@@ -30,12 +31,11 @@
 #include "tandem/ctl_hub.h"
 #include "tandem/ctl_reload.h"
 
-enum { P_READ, P_CHANGES, P_PACK, P_UNPACK, P_RT, P_TABLE, P_DIFF, NP };
+enum { P_READ, P_CHANGES, P_PACK, P_UNPACK, P_RT, P_TABLE, NP };
 static const char *const names[NP] = {
 	"parent: read and validate", "parent: change report",
 	"parent: pack", "child: unpack and apply tables",
-	"child: checker runtime", "child: wanted IPVS table",
-	"child: diff against the applied table",
+	"child: checker runtime", "child: wanted IPVS table and diff",
 };
 
 /* The change report's event goes to the control socket's monitors: a
@@ -65,23 +65,30 @@ static void changed(void *arg)
 	(void)arg;
 }
 
-/* The child's side of a load: from the pack to the managed table. */
+/* The child's side of a load: from the pack to the managed table (and
+ * its runs), as check_ipvs.c plans it: a reload keeps the services of
+ * what it took over whole. */
 static struct tandem_config *child_load(const struct tandem_config *pcfg,
 					struct tandem_config *base,
 					struct check_rt *rt,
 					struct ipvs_table *managed,
-					size_t *actions, double *t)
+					struct check_table_run **runs,
+					size_t *nruns, size_t *actions, double *t)
 {
 	struct ipvs_table want = { 0 };
 	struct ipvs_plan plan = { 0 };
 	struct ipvs_reconcile_opts ro = { .owned = managed };
+	struct check_table_run *nr = NULL;
 	struct tandem_config *c;
 	struct conf_diag d;
 	char *buf = NULL;
 	size_t len = 0;
 	double t0 = now();
 
-	config_pack(pcfg, &buf, &len);
+	/* As the parent does: only what changed, to a child that runs the
+	 * config the new one was read against. */
+	if (!base || config_pack_delta(pcfg, &buf, &len) < 0)
+		config_pack(pcfg, &buf, &len);
 	t[P_PACK] = now() - t0;
 	conf_diag_init(&d);
 	t0 = now();
@@ -98,17 +105,23 @@ static struct tandem_config *child_load(const struct tandem_config *pcfg,
 		exit(1);
 	t[P_RT] = now() - t0;
 	t0 = now();
-	if (check_conf_to_table(&c->check, NULL, &want) < 0)
+	if (*runs && !check_rt_table_pending(rt)) {
+		if (check_table_plan_kept(&c->check, NULL, managed, *runs, *nruns,
+					  &want, &nr, &plan) < 0)
+			exit(1);
+	} else if (check_conf_to_table_runs(&c->check, NULL, NULL, NULL, 0,
+					    &want, &nr) < 0 ||
+		   ipvs_reconcile(&want, managed, &ro, &plan) < 0) {
 		exit(1);
+	}
 	t[P_TABLE] = now() - t0;
-	t0 = now();
-	if (ipvs_reconcile(&want, managed, &ro, &plan) < 0)
-		exit(1);
-	t[P_DIFF] = now() - t0;
 	*actions = plan.n;
 	ipvs_plan_free(&plan);
 	ipvs_table_free(managed);
 	*managed = want;
+	free(*runs);
+	*runs = nr;
+	*nruns = c->check.nvs;
 	if (base) {
 		config_take_shared(c, base);
 		config_free(base);
@@ -164,6 +177,8 @@ int main(int argc, char **argv)
 {
 	int rounds = argc > 3 ? atoi(argv[3]) : 9;
 	struct ipvs_table managed = { 0 };
+	struct check_table_run *runs = NULL;
+	size_t nruns = 0;
 	struct tandem_config *p, *c;
 	struct check_rt *rt;
 	sd_event *e;
@@ -187,7 +202,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/tandem.conf", dir);
 	put(argv[1], path);
 	p = parent_load(path, NULL, t);
-	c = child_load(p, NULL, rt, &managed, &actions, t);
+	c = child_load(p, NULL, rt, &managed, &runs, &nruns, &actions, t);
 	printf("first load of %s: %zu IPVS actions\n", argv[1], actions);
 	for (int r = 0; r < rounds; r++) {
 		struct tandem_config *np;
@@ -195,7 +210,7 @@ int main(int argc, char **argv)
 		put(argv[2 - r % 2], path);
 		np = parent_load(path, p, t);
 
-		c = child_load(np, c, rt, &managed, &actions, t);
+		c = child_load(np, c, rt, &managed, &runs, &nruns, &actions, t);
 		/* What the new config shares with the old one stays. */
 		config_take_shared(np, p);
 		config_free(p);
@@ -218,6 +233,7 @@ int main(int argc, char **argv)
 	/* The runtime hangs off the child's config: it goes first. */
 	check_rt_free(rt);
 	ipvs_table_free(&managed);
+	free(runs);
 	config_free(p);
 	config_free(c);
 	sd_event_unref(e);

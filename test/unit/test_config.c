@@ -22,6 +22,7 @@
 #include "tandem/config.h"
 #include "tandem/global_defs.h"
 #ifdef WITH_LVS
+#include "check/check_ipvs.h"
 #include "check/check_rs_rt.h"
 #endif
 
@@ -519,6 +520,218 @@ static void test_packed_share(void **state)
 #endif
 
 #ifdef WITH_LVS
+static char *table_text(int weight, int nvs)
+{
+	char *s = strdup("global_defs {\n  router_id t\n}\n"), *n;
+
+	for (int i = 0; i < nvs; i++) {
+		assert_true(asprintf(&n, "%svirtual_server 192.0.2.%d 80 {\n"
+				     "  sorry_server 203.0.113.%d 80\n"
+				     "  quorum %d\n"
+				     "  real_server 198.51.100.%d 80 {\n    weight %d\n  }\n"
+				     "  real_server 198.51.100.%d 81 {\n    weight 3\n  }\n}\n",
+				     s, i + 1, i + 1, i == 2 ? 50 : 1, i + 1,
+				     i == 1 ? weight : 2, i + 1) > 0);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+static void assert_tables_same(const struct ipvs_table *a,
+			       const struct ipvs_table *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_memory_equal(&a->vs[i].svc, &b->vs[i].svc, sizeof(a->vs[i].svc));
+		assert_int_equal(a->vs[i].ndests, b->vs[i].ndests);
+		if (a->vs[i].ndests)
+			assert_memory_equal(a->vs[i].dests, b->vs[i].dests,
+					    a->vs[i].ndests * sizeof(*a->vs[i].dests));
+	}
+}
+
+/* A reload's plan from the table applied last, keeping the services of
+ * what it took over whole: the same plan and the same table as a diff of
+ * the whole tables, whatever changed. */
+static void test_table_kept(void **state)
+{
+	const struct tmp *t = *state;
+	/* A weight, a weight back, the same file, a virtual server more, one
+	 * fewer, a quorum reached (the sorry server goes). */
+	const char *texts[6];
+	char *own[6];
+	struct tandem_config *cur;
+	struct ipvs_table managed = { 0 };
+	struct check_table_run *runs = NULL;
+	size_t nruns = 0, kept_any = 0;
+	struct check_rt *rt;
+	sd_event *e;
+	char *pd;
+
+	own[0] = table_text(4, 4);
+	own[1] = table_text(9, 4);
+	own[2] = table_text(4, 4);
+	own[3] = table_text(4, 5);
+	own[4] = table_text(7, 3);
+	own[5] = table_text(60, 3);
+	for (int i = 0; i < 6; i++)
+		texts[i] = own[i];
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(check_rt_new(e, nothing, NULL, &rt), 0);
+	cur = reload_from(t, texts[0], NULL, &pd);
+	free(pd);
+	assert_int_equal(check_rt_apply(rt, &cur->check), 0);
+	assert_int_equal(check_conf_to_table_runs(&cur->check, NULL, NULL, NULL,
+						  0, &managed, &runs), 0);
+	nruns = cur->check.nvs;
+	for (int r = 1; r < 12; r++) {
+		struct tandem_config *n = reload_from(t, texts[r % 6], cur, &pd);
+		struct ipvs_table full = { 0 }, want = { 0 };
+		struct ipvs_plan p1 = { 0 }, p2 = { 0 };
+		struct ipvs_reconcile_opts ro = { .owned = &managed };
+		struct check_table_run *nr = NULL;
+
+		free(pd);
+		assert_int_equal(check_rt_apply(rt, &n->check), 0);
+		assert_false(check_rt_table_pending(rt));
+		assert_int_equal(check_conf_to_table(&n->check, NULL, &full), 0);
+		assert_int_equal(ipvs_reconcile(&full, &managed, &ro, &p1), 0);
+		assert_int_equal(check_table_plan_kept(&n->check, NULL, &managed,
+						       runs, nruns, &want, &nr,
+						       &p2), 0);
+		assert_int_equal(p1.n, p2.n);
+		for (size_t i = 0; i < p1.n; i++) {
+			assert_int_equal(p1.a[i].kind, p2.a[i].kind);
+			assert_memory_equal(&p1.a[i].svc, &p2.a[i].svc, sizeof(p1.a[i].svc));
+			assert_memory_equal(&p1.a[i].dest, &p2.a[i].dest, sizeof(p1.a[i].dest));
+		}
+		assert_tables_same(&want, &full);
+		for (size_t i = 0; i < n->check.nvs; i++)
+			kept_any += nr[i].kept;
+		ipvs_plan_free(&p1);
+		ipvs_plan_free(&p2);
+		ipvs_table_free(&full);
+		ipvs_table_free(&managed);
+		managed = want;
+		free(runs);
+		runs = nr;
+		nruns = n->check.nvs;
+		config_take_shared(n, cur);
+		config_free(cur);
+		cur = n;
+	}
+	/* Some were kept, or this tested nothing. */
+	assert_true(kept_any > 0);
+	ipvs_table_free(&managed);
+	free(runs);
+	check_rt_free(rt);
+	config_free(cur);
+	sd_event_unref(e);
+	for (int i = 0; i < 6; i++)
+		free(own[i]);
+}
+
+static void assert_dumps_same(const struct tandem_config *a,
+			      const struct tandem_config *b)
+{
+	char *da = dump_to_string(a), *db = dump_to_string(b);
+
+	assert_string_equal(da, db);
+	free(da);
+	free(db);
+}
+
+/* A reload that kept most statements (conf_read_file_again) reaches a
+ * child as a delta: only the statements read anew, spliced there onto
+ * the child's own tree of the config the delta was read against, and
+ * nowhere else. */
+static void test_delta_pack(void **state)
+{
+	const struct tmp *t = *state;
+	char *ta = share_text(4, "a"), *tb = share_text(9, "a");
+	char *path = write_file(t, "delta.conf", ta), *buf;
+	struct conf_diag d;
+	struct tandem_config *a, *b, *ca, *cb, *x;
+	struct config_load_opts o = { .base = NULL };
+	size_t len;
+
+	conf_diag_init(&d);
+	a = config_load(path, NULL, &d);
+	assert_non_null(a);
+	assert_false(a->splice.spliced);
+	assert_int_equal(config_pack_delta(a, &buf, &len), -1);
+	assert_int_equal(config_pack(a, &buf, &len), 0);
+	ca = config_load_packed(path, buf, len, NULL, &d);
+	free(buf);
+	assert_non_null(ca);
+	assert_int_equal(ca->pserial, a->serial);
+	free(path);
+	path = write_file(t, "delta.conf", tb);
+	o.base = a;
+	b = config_load(path, &o, &d);
+	assert_non_null(b);
+	assert_true(b->splice.spliced);
+	assert_int_equal(b->splice.nmid, 1);
+	assert_int_equal(b->splice_base, a->serial);
+	/* An error in a statement read anew is located as in a whole
+	 * read, and nothing is loaded. */
+	{
+		char *bad = strdup(tb), *w = strstr(bad, "weight 9");
+		struct conf_diag d2;
+		char *p2;
+
+		assert_non_null(w);
+		memcpy(w, "weight x", 8);
+		p2 = write_file(t, "delta.conf", bad);
+		conf_diag_init(&d2);
+		assert_null(config_load(p2, &o, &d2));
+		assert_int_equal(d2.errors, 1);
+		assert_string_equal(d2.v[0].file, p2);
+		assert_int_equal(d2.v[0].line, 14);	/* "    weight x" */
+		assert_non_null(strstr(d2.v[0].msg, "weight"));
+		conf_diag_free(&d2);
+		free(bad);
+		free(p2);
+		free(path);
+		path = write_file(t, "delta.conf", tb);
+	}
+	assert_int_equal(config_pack_delta(b, &buf, &len), 0);
+	/* Not onto a tree of another config of the parent. */
+	x = config_load_packed(path, buf, len, b, &d);
+	assert_null(x);
+	assert_int_equal(d.errors, 1);
+	conf_diag_free(&d);
+	conf_diag_init(&d);
+	x = config_load_packed(path, buf, len, NULL, &d);
+	assert_null(x);
+	conf_diag_free(&d);
+	conf_diag_init(&d);
+	cb = config_load_packed(path, buf, len, ca, &d);
+	free(buf);
+	assert_non_null(cb);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(cb->pserial, b->serial);
+	assert_ptr_equal(cb->check.vs[0], ca->check.vs[0]);
+	assert_ptr_not_equal(cb->check.vs[1], ca->check.vs[1]);
+	assert_int_equal(cb->check.vs[1]->rs[0]->weight, 9);
+	/* The configs it was made of go; it stands alone. */
+	config_take_shared(cb, ca);
+	config_free(ca);
+	config_take_shared(b, a);
+	config_free(a);
+	assert_dumps_same(b, cb);
+	x = config_load(path, NULL, &d);
+	assert_dumps_same(x, cb);
+	config_free(x);
+	config_free(b);
+	config_free(cb);
+	conf_diag_free(&d);
+	free(path);
+	free(ta);
+	free(tb);
+}
+
 /* The parent's reload against its running config: the same sharing, only
  * from a config whose load said nothing (so no warning of an unchanged
  * statement is lost), with the same diagnostics as a load from scratch. */
@@ -655,6 +868,8 @@ int main(void)
 #ifdef WITH_LVS
 		cmocka_unit_test(test_packed_share),
 		cmocka_unit_test(test_load_share),
+		cmocka_unit_test(test_delta_pack),
+		cmocka_unit_test(test_table_kept),
 #endif
 		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_shipped_sample),
