@@ -237,9 +237,12 @@ struct vrrp_conf_instance {
 	int family;			/* AF_INET / AF_INET6, set by close() */
 
 	/* sources, multicast group and unicast */
-	struct sockaddr_storage mcast_src_ip;	/* AF_UNSPEC: not given */
-	struct sockaddr_storage unicast_src_ip;
-	struct sockaddr_storage mcast_dst_ip;
+	/* family AF_UNSPEC: not given.  A struct vrrp_ip, not the
+	 * sockaddr_storage of CONF_T_ADDR: 1,000 instances kept 300 kB of
+	 * sockaddr_storage padding. */
+	struct vrrp_ip mcast_src_ip;
+	struct vrrp_ip unicast_src_ip;
+	struct vrrp_ip mcast_dst_ip;
 	struct vrrp_conf_peer *peers;
 	size_t npeers;
 	unsigned unicast_ttl;		/* 0: not given (255) */

@@ -83,7 +83,6 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 {
 	struct vrrp_conf_instance *in = obj;
 	struct conf_diag *d = conf_ctx_diag(c);
-	struct vrrp_ip src;
 	char a[INET6_ADDRSTRLEN];
 
 	if (!in->vrid)
@@ -94,10 +93,10 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 	 * peers, else native_ipv6, else IPv4 (keepalived's order). */
 	if (in->nvips)
 		in->family = in->vips[0].addr.family;
-	else if (in->unicast_src_ip.ss_family)
-		in->family = in->unicast_src_ip.ss_family;
-	else if (in->mcast_src_ip.ss_family)
-		in->family = in->mcast_src_ip.ss_family;
+	else if (in->unicast_src_ip.family)
+		in->family = in->unicast_src_ip.family;
+	else if (in->mcast_src_ip.family)
+		in->family = in->mcast_src_ip.family;
 	else if (in->npeers)
 		in->family = in->peers[0].addr.family;
 	else
@@ -135,26 +134,22 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 		if (in->peers[i].min_ttl >= 0 || in->peers[i].max_ttl >= 0)
 			in->check_unicast_src = true;
 	}
-	if (in->unicast_src_ip.ss_family && in->mcast_src_ip.ss_family) {
-		struct vrrp_ip m;
-
-		vrrp_conf_ip_from_ss(&src, &in->unicast_src_ip);
-		vrrp_conf_ip_from_ss(&m, &in->mcast_src_ip);
-		if (!vrrp_conf_ip_eq(&src, &m))
+	if (in->unicast_src_ip.family && in->mcast_src_ip.family) {
+		if (!vrrp_conf_ip_eq(&in->unicast_src_ip, &in->mcast_src_ip))
 			conf_err(c, n, "instance '%s' has mcast_src_ip and "
 				 "unicast_src_ip that differ; give one",
 				 in->name);
 	}
-	if (in->unicast_src_ip.ss_family &&
-	    in->unicast_src_ip.ss_family != in->family)
+	if (in->unicast_src_ip.family &&
+	    in->unicast_src_ip.family != in->family)
 		conf_err(c, n, "instance '%s': unicast_src_ip is not of the "
 			 "instance's family", in->name);
-	if (in->mcast_src_ip.ss_family &&
-	    in->mcast_src_ip.ss_family != in->family)
+	if (in->mcast_src_ip.family &&
+	    in->mcast_src_ip.family != in->family)
 		conf_err(c, n, "instance '%s': mcast_src_ip is not of the "
 			 "instance's family", in->name);
-	if (in->mcast_dst_ip.ss_family) {
-		if (in->mcast_dst_ip.ss_family != in->family)
+	if (in->mcast_dst_ip.family) {
+		if (in->mcast_dst_ip.family != in->family)
 			conf_err(c, n, "instance '%s': mcast_dst_ip is not of "
 				 "the instance's family", in->name);
 		if (in->npeers)

@@ -40,8 +40,6 @@
 			  .min = lo, .max = hi }
 #define TIMEH(n, f, lo, hi, h) { .name = n, .type = CONF_T_TIME, \
 			  .offset = VI(f), .min = lo, .max = hi, .handler = h }
-#define ADDR(n, f, h)	{ .name = n, .type = CONF_T_ADDR, .offset = VI(f), \
-			  .handler = h }
 #define LIST(n, h, e)	{ .name = n, .type = CONF_T_LIST, .handler = h, \
 			  .flags = CONF_KW_MULTI, .expect = e }
 #define CUSTOM(n, h, e)	{ .name = n, .type = CONF_T_CUSTOM, .handler = h, \
@@ -130,28 +128,38 @@ static int h_preempt(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	return 0;
 }
 
-static int is_mcast(const struct sockaddr_storage *ss)
+static bool is_mcast(const struct vrrp_ip *ip)
 {
-	if (ss->ss_family == AF_INET)
-		return IN_MULTICAST(ntohl(((const struct sockaddr_in *)
-					   (const void *)ss)->sin_addr.s_addr));
-	return IN6_IS_ADDR_MULTICAST(&((const struct sockaddr_in6 *)
-				       (const void *)ss)->sin6_addr);
+	if (ip->family == AF_INET)
+		return IN_MULTICAST(ntohl(ip->u.v4.s_addr));
+	return IN6_IS_ADDR_MULTICAST(&ip->u.v6);
+}
+
+/* ADDRESS into *ip (left as it was when ADDRESS is not one). */
+static int addr_arg(struct conf_ctx *c, const struct conf_node *n,
+		    struct vrrp_ip *ip)
+{
+	struct sockaddr_storage ss;
+
+	if (conf_arg_count(c, n, 1, 1) < 0 || conf_arg_addr(c, n, 0, &ss) < 0)
+		return -1;
+	vrrp_conf_ip_from_ss(ip, &ss);
+	return 0;
 }
 
 static int h_src_ip(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
 	struct vrrp_conf_instance *in = obj;
-	const struct sockaddr_storage *ss = !strcmp(n->word, "mcast_src_ip") ?
+	struct vrrp_ip *ip = !strcmp(n->word, "mcast_src_ip") ?
 		&in->mcast_src_ip : &in->unicast_src_ip;
-	struct vrrp_ip ip;
 
-	vrrp_conf_ip_from_ss(&ip, ss);
-	if (is_mcast(ss) || (ip.family == AF_INET && !ip.u.v4.s_addr) ||
-	    (ip.family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&ip.u.v6))) {
+	if (addr_arg(c, n, ip) < 0)
+		return -1;
+	if (is_mcast(ip) || (ip->family == AF_INET && !ip->u.v4.s_addr) ||
+	    (ip->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&ip->u.v6))) {
 		conf_err(c, n, "expected a unicast address of this host, got "
 			 "'%s'", n->args[0]);
-		memset((void *)ss, 0, sizeof(*ss));
+		memset(ip, 0, sizeof(*ip));
 		return -1;
 	}
 	return 0;
@@ -162,16 +170,18 @@ static int h_mcast_dst(struct conf_ctx *c, const struct conf_node *n,
 		       void *obj)
 {
 	struct vrrp_conf_instance *in = obj;
-	const struct sockaddr_storage *ss = &in->mcast_dst_ip;
-	bool ok = is_mcast(ss);
+	struct vrrp_ip *ip = &in->mcast_dst_ip;
+	bool ok;
 
-	if (ok && ss->ss_family == AF_INET6)
-		ok = IN6_IS_ADDR_MC_LINKLOCAL(&((const struct sockaddr_in6 *)
-						(const void *)ss)->sin6_addr);
+	if (addr_arg(c, n, ip) < 0)
+		return -1;
+	ok = is_mcast(ip);
+	if (ok && ip->family == AF_INET6)
+		ok = IN6_IS_ADDR_MC_LINKLOCAL(&ip->u.v6);
 	if (!ok) {
 		conf_err(c, n, "expected an IPv4 multicast or link-local IPv6 "
 			 "multicast (ffX2::) address, got '%s'", n->args[0]);
-		memset(&in->mcast_dst_ip, 0, sizeof(in->mcast_dst_ip));
+		memset(ip, 0, sizeof(*ip));
 		return -1;
 	}
 	return 0;
@@ -291,9 +301,9 @@ const struct conf_keyword vrrp_instance_keywords[] = {
 	UINT("down_timer_adverts", down_timer_adverts, 1, 100),
 
 	/* where adverts go */
-	ADDR("mcast_src_ip", mcast_src_ip, h_src_ip),
-	ADDR("unicast_src_ip", unicast_src_ip, h_src_ip),
-	ADDR("mcast_dst_ip", mcast_dst_ip, h_mcast_dst),
+	CUSTOM("mcast_src_ip", h_src_ip, NULL),
+	CUSTOM("unicast_src_ip", h_src_ip, NULL),
+	CUSTOM("mcast_dst_ip", h_mcast_dst, NULL),
 	LIST("unicast_peer", vrrp_conf_h_peer,
 	     "a block of ADDRESS [min_ttl 0..255] [max_ttl 0..255]"),
 	UINT("unicast_ttl", unicast_ttl, 1, 255),

@@ -252,7 +252,7 @@ static bool share_peer(const struct vrrp_conf_instance *a,
 static bool same_channel(const struct vrrp_conf_instance *a,
 			 const struct vrrp_conf_instance *b)
 {
-	struct vrrp_ip ga, gb;
+	const struct vrrp_ip *ga, *gb;
 
 	if (a->vrid != b->vrid || !a->vrid || a->family != b->family)
 		return false;
@@ -261,9 +261,9 @@ static bool same_channel(const struct vrrp_conf_instance *a,
 		return false;
 	if (a->npeers || b->npeers)
 		return a->npeers && b->npeers && share_peer(a, b);
-	vrrp_conf_ip_from_ss(&ga, &a->mcast_dst_ip);
-	vrrp_conf_ip_from_ss(&gb, &b->mcast_dst_ip);
-	return ga.family == gb.family && (!ga.family || vrrp_conf_ip_eq(&ga, &gb));
+	ga = &a->mcast_dst_ip;
+	gb = &b->mcast_dst_ip;
+	return ga->family == gb->family && (!ga->family || vrrp_conf_ip_eq(ga, gb));
 }
 
 static bool has_ll_peer(const struct vrrp_conf_instance *in)

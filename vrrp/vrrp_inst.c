@@ -215,13 +215,12 @@ static void primary_cb(const struct nl_addr_spec *a, void *data)
 static void find_primary(struct vrrp_inst *vi)
 {
 	const struct vrrp_conf_instance *ci = vi->ci;
-	const struct sockaddr_storage *src = ci->npeers &&
-		ci->unicast_src_ip.ss_family ? &ci->unicast_src_ip
-					     : &ci->mcast_src_ip;
+	const struct vrrp_ip *src = ci->npeers && ci->unicast_src_ip.family
+		? &ci->unicast_src_ip : &ci->mcast_src_ip;
 	struct primary_find pf = { .vi = vi };
 
-	if (src->ss_family == vi->family) {
-		vrrp_conf_ip_from_ss(&vi->primary, src);
+	if (src->family == vi->family) {
+		vi->primary = *src;
 		return;
 	}
 	memset(&vi->primary, 0, sizeof(vi->primary));
@@ -350,8 +349,8 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	vi->npeers = ci->npeers;
 	vi->ttl = ci->npeers && ci->unicast_ttl ? (uint8_t)ci->unicast_ttl : 255;
 	grp = vi->family == AF_INET ? &g->mcast_group4 : &g->mcast_group6;
-	if (ci->mcast_dst_ip.ss_family == vi->family)
-		vrrp_conf_ip_from_ss(&vi->group, &ci->mcast_dst_ip);
+	if (ci->mcast_dst_ip.family == vi->family)
+		vi->group = ci->mcast_dst_ip;
 	else if (grp->family == vi->family)
 		vi->group = *grp;
 	else

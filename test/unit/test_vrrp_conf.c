@@ -328,7 +328,7 @@ static void test_sources_and_unicast(void **state)
 	const struct vrrp_conf_instance *in = vc->inst[0];
 
 	(void)state;
-	assert_int_equal(in->unicast_src_ip.ss_family, AF_INET);
+	assert_int_equal(in->unicast_src_ip.family, AF_INET);
 	assert_int_equal(in->npeers, 2);
 	assert_int_equal(in->peers[1].min_ttl, 250);
 	assert_int_equal(in->peers[1].max_ttl, 255);
@@ -337,7 +337,7 @@ static void test_sources_and_unicast(void **state)
 	assert_int_equal(in->unicast_ttl, 10);
 	tv_free(vc);
 	vc = ok("mcast_src_ip 192.0.2.10\nmcast_dst_ip 224.0.0.100");
-	assert_int_equal(vc->inst[0]->mcast_dst_ip.ss_family, AF_INET);
+	assert_int_equal(vc->inst[0]->mcast_dst_ip.family, AF_INET);
 	tv_free(vc);
 	refuse("mcast_src_ip 224.0.0.1", "mcast_src_ip", "224.0.0.1");
 	refuse("unicast_src_ip 0.0.0.0", "unicast_src_ip", NULL);
