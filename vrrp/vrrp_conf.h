@@ -44,9 +44,11 @@
 #define VRRP_CONF_LFT_FOREVER	UINT32_MAX
 
 /* Where a statement was, for the checks made after the walk.  file is a
- * copy: the objects outlive the tree. */
+ * reference to a shared copy (vrrp_conf_loc_set, vrrp_conf_loc_free):
+ * the objects outlive the tree, and 1,000 instances of one file would
+ * otherwise hold thousands of copies of its name. */
 struct vrrp_conf_loc {
-	char *file;
+	const char *file;
 	int line;
 };
 
@@ -508,6 +510,8 @@ int vrrp_conf_h_vrule(struct conf_ctx *c, const struct conf_node *n,
 int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 			 void *obj);
 int vrrp_conf_loc_set(struct vrrp_conf_loc *l, const struct conf_node *n);
+/* Drop l's file reference (l is then empty). */
+void vrrp_conf_loc_free(struct vrrp_conf_loc *l);
 int vrrp_conf_h_vip(struct conf_ctx *c, const struct conf_node *n, void *obj);
 int vrrp_conf_h_evip(struct conf_ctx *c, const struct conf_node *n, void *obj);
 int vrrp_conf_h_peer(struct conf_ctx *c, const struct conf_node *n, void *obj);

@@ -27,12 +27,106 @@
 #include "lib/conf.h"
 #include "vrrp/vrrp_conf.h"
 
+/* The file names of locations, one counted copy per name, found by
+ * hash: a config of thousands of include files has as many names. */
+struct loc_file {
+	struct loc_file *next;		/* in its bucket */
+	size_t refs;
+	char name[];
+};
+
+static struct {
+	struct loc_file **bucket;
+	size_t nbuckets, n;
+} files;
+
+static struct loc_file **file_slot(const char *name)
+{
+	struct loc_file **at = &files.bucket[conf_str_hash(name) &
+					     (files.nbuckets - 1)];
+
+	while (*at && strcmp((*at)->name, name))
+		at = &(*at)->next;
+	return at;
+}
+
+/* Twice the buckets once there are more names than buckets. */
+static int files_grow(void)
+{
+	size_t nb = files.nbuckets ? files.nbuckets * 2 : 16;
+	struct loc_file **old = files.bucket, **b = calloc(nb, sizeof(*b));
+	size_t oldn = files.nbuckets;
+
+	if (!b)
+		return -1;
+	files.bucket = b;
+	files.nbuckets = nb;
+	for (size_t i = 0; i < oldn; i++)
+		for (struct loc_file *f = old[i], *next; f; f = next) {
+			struct loc_file **at;
+
+			next = f->next;
+			at = file_slot(f->name);
+			f->next = *at;
+			*at = f;
+		}
+	free(old);
+	return 0;
+}
+
+static const char *file_ref(const char *name)
+{
+	struct loc_file **at, *f;
+	size_t len;
+
+	if (files.n >= files.nbuckets && files_grow() < 0 && !files.nbuckets)
+		return NULL;
+	at = file_slot(name);
+	if (*at) {
+		(*at)->refs++;
+		return (*at)->name;
+	}
+	len = strlen(name);
+	if (!(f = malloc(sizeof(*f) + len + 1)))
+		return NULL;
+	memcpy(f->name, name, len + 1);
+	f->refs = 1;
+	f->next = NULL;
+	*at = f;
+	files.n++;
+	return f->name;
+}
+
+static void file_unref(const char *name)
+{
+	struct loc_file **at, *f;
+
+	if (!name || !files.nbuckets)
+		return;
+	at = file_slot(name);
+	if (!(f = *at) || f->name != name || --f->refs)
+		return;
+	*at = f->next;
+	free(f);
+	if (!--files.n) {
+		free(files.bucket);
+		files.bucket = NULL;
+		files.nbuckets = 0;
+	}
+}
+
 int vrrp_conf_loc_set(struct vrrp_conf_loc *l, const struct conf_node *n)
 {
-	free(l->file);
-	l->file = n && n->file ? strdup(n->file) : NULL;
+	vrrp_conf_loc_free(l);
+	l->file = n && n->file ? file_ref(n->file) : NULL;
 	l->line = n ? n->line : 0;
 	return n && n->file && !l->file ? -1 : 0;
+}
+
+void vrrp_conf_loc_free(struct vrrp_conf_loc *l)
+{
+	file_unref(l->file);
+	l->file = NULL;
 }
 
 bool vrrp_conf_ip_eq(const struct vrrp_ip *a, const struct vrrp_ip *b)
@@ -166,7 +260,7 @@ void vrrp_vip_free(struct vrrp_vip *v)
 	free(v->dev);
 	free(v->label);
 	free(v->track_group);
-	free(v->loc.file);
+	vrrp_conf_loc_free(&v->loc);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -506,7 +600,7 @@ int vrrp_conf_h_peer(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	}
 	grown = realloc(in->peers, (in->npeers + 1) * sizeof(*grown));
 	if (!grown) {
-		free(p.loc.file);
+		vrrp_conf_loc_free(&p.loc);
 		conf_err(c, n, "out of memory");
 		return -1;
 	}

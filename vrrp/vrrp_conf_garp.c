@@ -194,7 +194,7 @@ void vrrp_conf_garp_free(struct vrrp_conf *vc)
 		for (size_t k = 0; k < g->nifs; k++)
 			free(g->ifs[k]);
 		free(g->ifs);
-		free(g->loc.file);
+		vrrp_conf_loc_free(&g->loc);
 		free(g);
 	}
 	free(vc->garp_groups);

@@ -455,13 +455,13 @@ void vrrp_conf_notify_free(struct vrrp_conf_notify *cn)
 static void inst_free(struct vrrp_conf_instance *in)
 {
 	free(in->name);
-	free(in->loc.file);
+	vrrp_conf_loc_free(&in->loc);
 	free(in->interface);
-	free(in->advert_loc.file);
-	free(in->vrid_loc.file);
-	free(in->auth_loc.file);
+	vrrp_conf_loc_free(&in->advert_loc);
+	vrrp_conf_loc_free(&in->vrid_loc);
+	vrrp_conf_loc_free(&in->auth_loc);
 	for (size_t i = 0; i < in->npeers; i++)
-		free(in->peers[i].loc.file);
+		vrrp_conf_loc_free(&in->peers[i].loc);
 	free(in->peers);
 	for (size_t i = 0; i < in->nvips; i++)
 		vrrp_vip_free(&in->vips[i]);
@@ -491,14 +491,14 @@ void vrrp_conf_free(struct vrrp_conf *vc)
 
 		for (size_t j = 0; j < g->nmembers; j++) {
 			free(g->members[j]);
-			free(g->member_loc[j].file);
+			vrrp_conf_loc_free(&g->member_loc[j]);
 		}
 		free(g->members);
 		free(g->member_loc);
 		vrrp_conf_tracks_free(g->tracks, g->ntracks);
 		vrrp_conf_notify_free(&g->notify);
 		free(g->name);
-		free(g->loc.file);
+		vrrp_conf_loc_free(&g->loc);
 		free(g);
 	}
 	free(vc->groups);

@@ -53,7 +53,7 @@ void vrrp_route_free(struct vrrp_route *r)
 	for (unsigned i = 0; i < NL_ROUTE_MAX_NH; i++)
 		free(r->dev[i]);
 	free(r->track_group);
-	free(r->loc.file);
+	vrrp_conf_loc_free(&r->loc);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -276,7 +276,7 @@ static int add_rule(struct conf_ctx *c, const struct conf_node *n,
 	if (vrrp_conf_parse_rule(c, n, &r) < 0)
 		return -1;
 	if (!(grown = realloc(*arr, (*len + 1) * sizeof(*grown)))) {
-		free(r.loc.file);
+		vrrp_conf_loc_free(&r.loc);
 		conf_err(c, n, "out of memory");
 		return -1;
 	}
@@ -430,7 +430,7 @@ static void free_lists(struct vrrp_route *ro, size_t nro, struct vrrp_rule *ru,
 	free(ro);
 	for (size_t i = 0; i < nru; i++) {
 		free(ru[i].track_group);
-		free(ru[i].loc.file);
+		vrrp_conf_loc_free(&ru[i].loc);
 	}
 	free(ru);
 }

@@ -136,6 +136,6 @@ int vrrp_conf_parse_rule(struct conf_ctx *c, const struct conf_node *n,
 	*out = r;
 	return 0;
 fail:
-	free(r.loc.file);
+	vrrp_conf_loc_free(&r.loc);
 	return -1;
 }

@@ -145,7 +145,7 @@ void vrrp_conf_tracks_free(struct vrrp_conf_track *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(t[i].name);
-		free(t[i].loc.file);
+		vrrp_conf_loc_free(&t[i].loc);
 	}
 	free(t);
 }
@@ -279,7 +279,7 @@ void vrrp_conf_track_files_free(struct vrrp_conf *vc)
 	for (size_t i = 0; i < vc->ntrack_files; i++) {
 		free(vc->track_files[i]->name);
 		free(vc->track_files[i]->path);
-		free(vc->track_files[i]->loc.file);
+		vrrp_conf_loc_free(&vc->track_files[i]->loc);
 		free(vc->track_files[i]);
 	}
 	free(vc->track_files);

@@ -196,12 +196,12 @@ void vrrp_conf_track_groups_free(struct vrrp_conf *vc)
 
 		for (size_t m = 0; m < g->nmembers; m++) {
 			free(g->members[m]);
-			free(g->member_loc[m].file);
+			vrrp_conf_loc_free(&g->member_loc[m]);
 		}
 		free(g->members);
 		free(g->member_loc);
 		free(g->name);
-		free(g->loc.file);
+		vrrp_conf_loc_free(&g->loc);
 		free(g);
 	}
 	free(vc->track_groups);

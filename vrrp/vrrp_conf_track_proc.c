@@ -210,7 +210,7 @@ void vrrp_conf_track_procs_free(struct vrrp_conf *vc)
 			free(tp->argv[j]);
 		free(tp->argv);
 		free(tp->name);
-		free(tp->loc.file);
+		vrrp_conf_loc_free(&tp->loc);
 		free(tp);
 	}
 	free(vc->track_procs);

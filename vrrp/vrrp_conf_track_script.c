@@ -196,7 +196,7 @@ void vrrp_conf_track_scripts_free(struct vrrp_conf *vc)
 		free(ts->user);
 		free(ts->group);
 		free(ts->name);
-		free(ts->loc.file);
+		vrrp_conf_loc_free(&ts->loc);
 		free(ts);
 	}
 	free(vc->track_scripts);

@@ -533,6 +533,31 @@ static void two(char *buf, size_t len, const char *if_a, const char *a,
 	snprintf(buf, len, two_fmt, if_a, a, if_b, b);
 }
 
+/* The locations of every statement of a file share one copy of its
+ * name, which lives as long as any of them. */
+static void test_loc_file_shared(void **state)
+{
+	char buf[1024];
+	struct vrrp_conf *a, *b;
+	char name[64];
+
+	(void)state;
+	two(buf, sizeof(buf), "eth0", "", "eth1", "");
+	a = tv_ok(buf);
+	b = tv_ok(buf);
+	assert_int_equal(a->ninst, 2);
+	assert_non_null(a->inst[0]->loc.file);
+	assert_ptr_equal(a->inst[0]->loc.file, a->inst[1]->loc.file);
+	assert_ptr_equal(a->inst[0]->loc.file, a->inst[0]->vrid_loc.file);
+	assert_ptr_equal(a->inst[0]->loc.file, b->inst[1]->loc.file);
+	snprintf(name, sizeof(name), "%s", a->inst[0]->loc.file);
+	tv_free(a);
+	/* still there for the other config */
+	assert_string_equal(b->inst[0]->loc.file, name);
+	assert_string_equal(b->inst[1]->vrid_loc.file, name);
+	tv_free(b);
+}
+
 static void test_duplicate_vrid(void **state)
 {
 	char buf[1024];
@@ -924,6 +949,7 @@ int main(void)
 		cmocka_unit_test_setup(test_too_many_vips, reset),
 		cmocka_unit_test_setup(test_no_vip, reset),
 		cmocka_unit_test_setup(test_required, reset),
+		cmocka_unit_test_setup(test_loc_file_shared, reset),
 		cmocka_unit_test_setup(test_duplicate_vrid, reset),
 		cmocka_unit_test_setup(test_strict, reset),
 		cmocka_unit_test_setup(test_accept, reset),
