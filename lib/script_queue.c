@@ -46,6 +46,8 @@ static void on_script(const struct script_result *r, void *ud)
 			log_warn("notify script failed: %s", r->why);
 	}
 	run_next(q);
+	if (q->idle && script_queue_idle(q))
+		q->idle(q);
 }
 
 static void run_next(struct script_queue *q)

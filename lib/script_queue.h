@@ -16,6 +16,7 @@
 #ifndef TANDEM_LIB_SCRIPT_QUEUE_H
 #define TANDEM_LIB_SCRIPT_QUEUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <systemd/sd-event.h>
@@ -37,6 +38,10 @@ struct script_queue {
 	struct script_counts *counts;	/* the owner's */
 	struct script_queue_job *head, **tail;
 	struct script_run *running;
+	/* Called when a script ended and nothing runs or waits any more
+	 * (NULL: nobody asks), last thing: it may free the queue.  Never
+	 * from script_queue_push(), whose caller may push again. */
+	void (*idle)(struct script_queue *q);
 };
 
 void script_queue_init(struct script_queue *q, sd_event *e,
@@ -44,6 +49,11 @@ void script_queue_init(struct script_queue *q, sd_event *e,
 		       const char *label, struct script_counts *counts);
 /* Queue a copy of CMD; it starts at once when nothing else runs. */
 void script_queue_push(struct script_queue *q, const char *cmd);
+/* Nothing runs and nothing waits. */
+static inline bool script_queue_idle(const struct script_queue *q)
+{
+	return !q->running && !q->head;
+}
 /* Forget the scripts still waiting; the running one goes on. */
 void script_queue_drop(struct script_queue *q);
 /* Forget the waiting ones and kill the running one (at the end). */

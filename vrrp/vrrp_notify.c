@@ -3,14 +3,24 @@
  *
  * keepalived runs an instance's notify scripts in the order its state
  * changes happened; here each instance and each sync group (by TYPE and
- * name) has a queue (lib/script_queue.h), and its next script starts when the one before has
- * ended or was killed at its timeout.  Queues are found by a linear
- * search: they are made on an instance's first notification, and a
- * director has tens of instances, not thousands that change together.
+ * name) has a queue (lib/script_queue.h), and its next script starts
+ * when the one before has ended or was killed at its timeout.
+ *
+ * A queue exists only while it has a script to run: it is made when a
+ * state change finds a script in the block's config and freed when its
+ * last script has ended.  1,000 instances without notify scripts (or
+ * with a FIFO only, whose lines need no queue) carry none, and a reload
+ * that adds or removes a script needs no hook here: the next change reads
+ * the config it then has.  Order is kept all the same, since a queue is
+ * only ever freed with nothing in it.  Queues are found by a linear
+ * search of the ones alive, which is the few whose scripts run now.
+ * A sync group's last notified state outlives its queue, in a list of its
+ * own (a director has a handful of groups).
  * The readers of the FIFOs (notify_fifo_script, vrrp_notify_fifo_script)
  * get the FIFO's path as their one argument and run as long as we do.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +33,17 @@
 
 struct queue {
 	struct queue *next;
-	char *key;			/* "INSTANCE VI_1" */
-	char *group_state;		/* a group's last notified state */
+	struct vrrp_notify *n;
 	struct script_queue sq;
+	char key[];			/* "INSTANCE VI_1" */
+};
+
+/* A sync group's last notified state (notified again only when it
+ * differs). */
+struct group_state {
+	struct group_state *next;
+	char *state;
+	char name[];
 };
 
 struct vrrp_notify {
@@ -35,27 +53,46 @@ struct vrrp_notify {
 	struct notify_fifo fifo[2];
 	char *reader_cmd[2];
 	struct script_run *reader[2];
-	struct queue *queues;
+	struct queue *queues;		/* the ones with a script to run */
+	struct group_state *groups;
 	struct script_counts counts;
 };
+
+static void queue_free(struct queue *q)
+{
+	struct queue **p = &q->n->queues;
+
+	while (*p != q)
+		p = &(*p)->next;
+	*p = q->next;
+	script_queue_cancel(&q->sq);
+	free(q);
+}
+
+static void on_queue_idle(struct script_queue *sq)
+{
+	queue_free((struct queue *)((char *)sq - offsetof(struct queue, sq)));
+}
 
 static struct queue *queue_get(struct vrrp_notify *n, const char *type,
 			       const char *name)
 {
-	char key[512];
+	size_t tl = strlen(type), nl = strlen(name);
 	struct queue *q;
 
-	snprintf(key, sizeof(key), "%s %s", type, name);
 	for (q = n->queues; q; q = q->next)
-		if (!strcmp(q->key, key))
+		if (!strncmp(q->key, type, tl) && q->key[tl] == ' ' &&
+		    !strcmp(q->key + tl + 1, name))
 			return q;
-	q = calloc(1, sizeof(*q));
-	if (!q || !(q->key = strdup(key))) {
-		free(q);
+	if (!(q = calloc(1, sizeof(*q) + tl + nl + 2)))
 		return NULL;
-	}
+	memcpy(q->key, type, tl);
+	q->key[tl] = ' ';
+	memcpy(q->key + tl + 1, name, nl + 1);
+	q->n = n;
 	script_queue_init(&q->sq, n->e, &n->own.so, VRRP_NOTIFY_TIMEOUT, q->key,
 			  &n->counts);
+	q->sq.idle = on_queue_idle;
 	q->next = n->queues;
 	n->queues = q;
 	return q;
@@ -115,6 +152,7 @@ static void notify_run(struct vrrp_notify *n, const char *type,
 {
 	const char *s;
 	struct queue *q;
+	bool any;
 
 	if (!n)
 		return;
@@ -122,23 +160,32 @@ static void notify_run(struct vrrp_notify *n, const char *type,
 		fifo_line(n, type, name, state, "", prio);
 	if (!cn)
 		return;
+	s = script_for(cn, state);
+	if (s && !*s)
+		s = NULL;
+	any = cn->any && *cn->any && strcmp(state, "MASTER_RX_LOWER_PRI");
+	if (!s && !any)
+		return;		/* no script: no queue either */
 	q = n->stopping ? NULL : queue_get(n, type, name);
-	if ((s = script_for(cn, state)) && *s)
+	if (s)
 		enqueue(n, q, s);
-	if (cn->any && *cn->any && strcmp(state, "MASTER_RX_LOWER_PRI")) {
+	if (any) {
 		size_t len = strlen(cn->any) + strlen(name) + 64;
 		char *cmd = malloc(len);
 
-		if (!cmd) {
+		if (cmd) {
+			/* TYPE NAME STATE PRIORITY as four more words */
+			snprintf(cmd, len, "%s %s '%s' %s %u", cn->any, type,
+				 name, state, prio);
+			enqueue(n, q, cmd);
+			free(cmd);
+		} else {
 			n->counts.failed++;
-			return;
 		}
-		/* TYPE NAME STATE PRIORITY as four more words */
-		snprintf(cmd, len, "%s %s '%s' %s %u", cn->any, type, name,
-			 state, prio);
-		enqueue(n, q, cmd);
-		free(cmd);
 	}
+	/* Every script refused at once: nothing will end to free it. */
+	if (q && script_queue_idle(&q->sq))
+		queue_free(q);
 }
 
 void vrrp_notify_event(struct vrrp_notify *n, const char *type,
@@ -163,16 +210,22 @@ void vrrp_notify_priority(struct vrrp_notify *n, const char *type,
 void vrrp_notify_group(struct vrrp_notify *n,
 		       const struct vrrp_conf_sync_group *g, const char *state)
 {
-	struct queue *q;
+	struct group_state *gs;
 
 	if (!n || !g)
 		return;
-	q = queue_get(n, "GROUP", g->name);
-	if (q && q->group_state && !strcmp(q->group_state, state))
+	for (gs = n->groups; gs && strcmp(gs->name, g->name); gs = gs->next)
+		;
+	if (!gs && (gs = calloc(1, sizeof(*gs) + strlen(g->name) + 1))) {
+		strcpy(gs->name, g->name);
+		gs->next = n->groups;
+		n->groups = gs;
+	}
+	if (gs && gs->state && !strcmp(gs->state, state))
 		return;
-	if (q) {
-		free(q->group_state);
-		q->group_state = strdup(state);
+	if (gs && script_str_set(&gs->state, state) < 0) {
+		free(gs->state);	/* unknown: notified next time too */
+		gs->state = NULL;
 	}
 	vrrp_notify_event(n, "GROUP", g->name, &g->notify, state, 0);
 }
@@ -249,17 +302,17 @@ void vrrp_notify_free(struct vrrp_notify *n)
 	if (!n)
 		return;
 	vrrp_notify_stopping(n);
-	while (n->queues) {
-		struct queue *q = n->queues;
+	/* A state script still running is killed: its state is over.  The
+	 * notify_stop scripts were started detached and are not ours to
+	 * kill. */
+	while (n->queues)
+		queue_free(n->queues);
+	while (n->groups) {
+		struct group_state *gs = n->groups;
 
-		n->queues = q->next;
-		/* A state script still running is killed: its state is
-		 * over.  The notify_stop scripts were started detached and
-		 * are not ours to kill. */
-		script_queue_cancel(&q->sq);
-		free(q->group_state);
-		free(q->key);
-		free(q);
+		n->groups = gs->next;
+		free(gs->state);
+		free(gs);
 	}
 	for (int i = 0; i < 2; i++) {
 		script_cancel(n->reader[i]);
@@ -287,4 +340,13 @@ struct json_object *vrrp_notify_json(const struct vrrp_notify *n)
 						    : "notify_fifo",
 					       notify_fifo_json(&n->fifo[i]));
 	return o;
+}
+
+size_t vrrp_notify_queues(const struct vrrp_notify *n)
+{
+	size_t k = 0;
+
+	for (const struct queue *q = n ? n->queues : NULL; q; q = q->next)
+		k++;
+	return k;
 }

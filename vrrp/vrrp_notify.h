@@ -17,6 +17,7 @@
 #define TANDEM_VRRP_NOTIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <systemd/sd-event.h>
 
 #include "lib/script.h"
@@ -54,5 +55,8 @@ void vrrp_notify_group(struct vrrp_notify *n,
 void vrrp_notify_stopping(struct vrrp_notify *n);
 void vrrp_notify_free(struct vrrp_notify *n);
 struct json_object *vrrp_notify_json(const struct vrrp_notify *n);
+/* How many instances and groups have a queue now: those whose scripts
+ * run or wait (a queue lives no longer). */
+size_t vrrp_notify_queues(const struct vrrp_notify *n);
 
 #endif
