@@ -44,14 +44,13 @@ enum vrrp_state {
 	VRRP_STATE_FAULT,
 };
 
+/* Members in order of size, the small ones together: an instance holds
+ * one, 1,000 instances 1,000. */
 struct vrrp_fsm_config {
 	uint8_t version;		/* 2 or 3 */
 	uint8_t priority;		/* 1..255; 255 owns the addresses */
-	uint64_t adver_int_us;		/* Advertisement_Interval */
 	bool nopreempt;			/* default (false): Preempt_Mode true */
-	uint64_t preempt_delay_us;	/* 0: preempt at once */
 	bool want_master;		/* `state MASTER` */
-	struct vrrp_ip primary;		/* our address in adverts (tie-break) */
 	/* keepalived's extensions (0 / false: the RFC's behaviour, except
 	 * where noted) */
 	uint8_t down_timer_adverts;	/* adverts missed before Master_Down:
@@ -62,6 +61,9 @@ struct vrrp_fsm_config {
 	bool higher_prio_send_advert;	/* a Master that hears a higher
 					 * priority sends one last advert
 					 * before it steps down */
+	struct vrrp_ip primary;		/* our address in adverts (tie-break) */
+	uint64_t adver_int_us;		/* Advertisement_Interval */
+	uint64_t preempt_delay_us;	/* 0: preempt at once */
 };
 
 enum vrrp_action_kind {
@@ -95,15 +97,15 @@ struct vrrp_actions {
 struct vrrp_fsm {
 	struct vrrp_fsm_config cfg;
 	enum vrrp_state state;
-	uint64_t master_adver_int_us;	/* Master_Adver_Interval */
-	uint64_t timer_at;		/* 0: no timer */
-	uint64_t preempt_at;		/* end of the preempt delay; 0: none */
 	bool lower_ignored;		/* a lower-priority master was refused
 					 * since the last master we accepted */
 	bool if_down;
 	bool demoted;			/* the operator's demote: never Master */
-	struct vrrp_ip master_addr;	/* current master (ours when Master) */
 	uint8_t master_priority;
+	struct vrrp_ip master_addr;	/* current master (ours when Master) */
+	uint64_t master_adver_int_us;	/* Master_Adver_Interval */
+	uint64_t timer_at;		/* 0: no timer */
+	uint64_t preempt_at;		/* end of the preempt delay; 0: none */
 	struct vrrp_stats *stats;	/* may be NULL */
 };
 

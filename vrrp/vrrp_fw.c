@@ -41,7 +41,7 @@ bool vrrp_fw_wanted(const struct vrrp_conf_instance *ci)
 void vrrp_fw_inst(struct vrrp_inst *vi, bool add)
 {
 	const struct vrrp_conf_instance *ci = vi->ci;
-	struct vrrp_fw *fw = vi->env.fw;
+	struct vrrp_fw *fw = vi->env->fw;
 
 	if (!fw || !vrrp_fw_wanted(ci))
 		return;
@@ -59,11 +59,11 @@ void vrrp_fw_inst(struct vrrp_inst *vi, bool add)
 
 void vrrp_fw_vmac(struct vrrp_inst *vi, const char *ifname, bool add)
 {
-	struct vrrp_fw *fw = vi->env.fw;
+	struct vrrp_fw *fw = vi->env->fw;
 
 	/* Only an instance that filters its VIPs: it is what keeps the
 	 * firewall alive (vrrp_run_settle() frees it when none is left),
 	 * so its pointer to it cannot outlive it. */
-	if (fw && fw->ops->vmac && *ifname && vrrp_fw_wanted(vi->ci))
+	if (fw && vrrp_fw_wanted(vi->ci) && fw->ops->vmac && *ifname)
 		fw->ops->vmac(fw, ifname, add);
 }

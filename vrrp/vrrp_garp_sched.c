@@ -13,11 +13,15 @@
  *     advert keeps fresh in the switches;
  *   - as master, once when asked (DBus SendGarp), outside every schedule.
  *
- * Each schedule has its own one-shot sd-event timer, made when first
- * needed (most instances never hear a lower priority), so the three never
- * cancel each other.  Every instance setting falls back on global_defs'
- * vrrp_garp_* (struct vrrp_inst_globals).  All timers stop when the
- * instance leaves master.
+ * Each schedule has its own one-shot timer on the instances' timer queue,
+ * so the three never cancel each other.  The timers and the phase live in
+ * an allocation of their own that exists only while one of them is
+ * armed: a master's second burst is over a second after it took over,
+ * and most instances have no refresh and never hear a lower priority,
+ * so 1,000 instances do not carry 1,000 sets of idle timers.  A refresh
+ * keeps it for as long as the instance stays master.  Every instance
+ * setting falls back on global_defs' vrrp_garp_* (struct
+ * vrrp_inst_globals).  All timers stop when the instance leaves master.
  *
  * Every message goes through the pace of its interface (garp_group,
  * vrrp_garp_rate.c), which may hold it back; it takes back what an
@@ -25,6 +29,7 @@
  */
 #include <stdlib.h>
 
+#include "lib/log.h"
 #include "lib/nl_link.h"
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_garp_rate.h"
@@ -36,11 +41,18 @@
 
 enum { PH_OFF, PH_SECOND, PH_REFRESH };
 
+struct vrrp_garp_timers {
+	struct vrrp_timer master;	/* the second burst, then refresh */
+	struct vrrp_timer lower;	/* garp_lower_prio_delay */
+	struct vrrp_timer extra;	/* garp_extra_if */
+	int phase;			/* the master timer's PH_* */
+};
+
 static uint64_t now_us(const struct vrrp_inst *vi)
 {
 	uint64_t t = 0;
 
-	sd_event_now(vi->env.e, CLOCK_MONOTONIC, &t);
+	sd_event_now(vi->env->e, CLOCK_MONOTONIC, &t);
 	return t;
 }
 
@@ -57,7 +69,7 @@ static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
 		if (ifx <= 0 || (other_only && ifx == vi->ifindex))
 			continue;
 		if (ifx != vi->ifindex) {
-			if (nl_link_get(vi->env.nl, ifx, NULL, &li) < 0 ||
+			if (nl_link_get(vi->env->nl, ifx, NULL, &li) < 0 ||
 			    li.hwaddr_len != 6)
 				continue;
 			mac = li.hwaddr;
@@ -67,23 +79,23 @@ static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
 		for (size_t k = 0; k < vi->vmac.nextra; k++)
 			if (vi->vmac.extra[k].ifindex == ifx)
 				base = vi->vmac.extra[k].base;
-		if (vi->env.garp_rate && v[i].addr.family == AF_INET)
-			vrrp_garp_rate_arp(vi->env.garp_rate, vi, ifx, base,
+		if (vi->env->garp_rate && v[i].addr.family == AF_INET)
+			vrrp_garp_rate_arp(vi->env->garp_rate, vi, ifx, base,
 					   mac, &v[i].addr.u.v4);
-		else if (vi->env.garp_rate)
-			vrrp_garp_rate_na(vi->env.garp_rate, vi, ifx, base,
+		else if (vi->env->garp_rate)
+			vrrp_garp_rate_na(vi->env->garp_rate, vi, ifx, base,
 					  mac, &v[i].addr.u.v6);
 		else if (v[i].addr.family == AF_INET)
-			vrrp_garp_send_arp(vi->env.garp, ifx, mac, &v[i].addr.u.v4);
+			vrrp_garp_send_arp(vi->env->garp, ifx, mac, &v[i].addr.u.v4);
 		else
-			vrrp_garp_send_na(vi->env.garp, ifx, mac,
+			vrrp_garp_send_na(vi->env->garp, ifx, mac,
 					  &v[i].addr.u.v6, NULL, false);
 	}
 }
 
 static void garp_burst(struct vrrp_inst *vi, unsigned times, bool other_only)
 {
-	if (!vi->env.garp || !vi->ifindex)
+	if (!vi->env->garp || !vi->ifindex)
 		return;
 	for (unsigned k = 0; k < times; k++) {
 		garp_once(vi, vi->ci->vips, vi->ci->nvips, other_only);
@@ -91,34 +103,71 @@ static void garp_burst(struct vrrp_inst *vi, unsigned times, bool other_only)
 	}
 }
 
-/* Arm T AFTER usec from now (0: stop it), on the instances' timer queue:
- * no sd-event source of its own per instance. */
-static void arm(struct vrrp_inst *vi, struct vrrp_timer *t, vrrp_timer_fn fn,
+/* The timers are freed once none is armed.  Called after every change
+ * to them, from their own callbacks too (the queue does not touch a
+ * timer after its callback). */
+static void timers_put(struct vrrp_inst *vi)
+{
+	struct vrrp_garp_timers *gt = vi->garp_timers;
+
+	if (gt && !gt->master.at && !gt->lower.at && !gt->extra.at) {
+		free(gt);
+		vi->garp_timers = NULL;
+	}
+}
+
+/* The timer at OFF in the instance's timers (made for an AFTER that is
+ * not 0), or NULL. */
+static struct vrrp_timer *timer_get(struct vrrp_inst *vi, size_t off,
+				    uint64_t after)
+{
+	if (!vi->garp_timers && after &&
+	    !(vi->garp_timers = calloc(1, sizeof(*vi->garp_timers))))
+		log_warn("VRRP_Instance(%s) out of memory: the next gratuitous "
+			 "ARP / NA is not sent", vi->ci->name);
+	return vi->garp_timers ? (struct vrrp_timer *)
+				 ((char *)vi->garp_timers + off) : NULL;
+}
+
+/* Arm the timer at OFF AFTER usec from now (0: stop it), on the
+ * instances' timer queue: no sd-event source of its own per instance. */
+static void arm(struct vrrp_inst *vi, size_t off, vrrp_timer_fn fn,
 		uint64_t after)
 {
-	if (!vi->env.tq)
+	struct vrrp_timer *t;
+
+	if (!vi->env->tq || !(t = timer_get(vi, off, after)))
 		return;
 	t->fn = fn;
 	t->data = vi;
-	vrrp_timer_set(vi->env.tq, t, after ? now_us(vi) + after : 0);
+	vrrp_timer_set(vi->env->tq, t, after ? now_us(vi) + after : 0);
+	timers_put(vi);
 }
+
+#define T_MASTER	offsetof(struct vrrp_garp_timers, master)
+#define T_LOWER		offsetof(struct vrrp_garp_timers, lower)
+#define T_EXTRA		offsetof(struct vrrp_garp_timers, extra)
 
 static void on_master_timer(struct vrrp_timer *t, uint64_t usec, void *data);
 
 static void master_arm(struct vrrp_inst *vi, uint64_t after, int phase)
 {
-	vi->garp_phase = phase;
-	arm(vi, &vi->garp_timer, on_master_timer, after);
+	arm(vi, T_MASTER, on_master_timer, after);
+	if (vi->garp_timers)
+		vi->garp_timers->phase = phase;
 }
 
 static void on_master_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 {
 	struct vrrp_inst *vi = data;
+	int phase = vi->garp_timers->phase;
 
 	(void)t; (void)usec;
-	if (vi->fsm.state != VRRP_STATE_MASTER)
+	if (vi->fsm.state != VRRP_STATE_MASTER) {
+		timers_put(vi);
 		return;
-	if (vi->garp_phase == PH_SECOND)
+	}
+	if (phase == PH_SECOND)
 		garp_burst(vi, PICK_N(garp_master_repeat), false);
 	else
 		garp_burst(vi, PICK_N(garp_master_refresh_repeat), false);
@@ -132,6 +181,7 @@ static void on_lower_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 	(void)t; (void)usec;
 	if (vi->fsm.state == VRRP_STATE_MASTER)
 		garp_burst(vi, PICK_N(garp_lower_prio_repeat), false);
+	timers_put(vi);
 }
 
 static uint64_t extra_if_us(const struct vrrp_inst *vi)
@@ -149,10 +199,12 @@ static void on_extra_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 	struct vrrp_inst *vi = data;
 
 	(void)t; (void)usec;
-	if (vi->fsm.state != VRRP_STATE_MASTER)
+	if (vi->fsm.state != VRRP_STATE_MASTER) {
+		timers_put(vi);
 		return;
+	}
 	garp_burst(vi, 1, true);
-	arm(vi, &vi->garp_extra_timer, on_extra_timer, extra_if_us(vi));
+	arm(vi, T_EXTRA, on_extra_timer, extra_if_us(vi));
 }
 
 void vrrp_garp_sched_master(struct vrrp_inst *vi)
@@ -164,13 +216,13 @@ void vrrp_garp_sched_master(struct vrrp_inst *vi)
 		master_arm(vi, delay, PH_SECOND);
 	else
 		master_arm(vi, PICK_US(garp_master_refresh), PH_REFRESH);
-	arm(vi, &vi->garp_extra_timer, on_extra_timer, extra_if_us(vi));
+	arm(vi, T_EXTRA, on_extra_timer, extra_if_us(vi));
 }
 
 void vrrp_garp_sched_resume(struct vrrp_inst *vi)
 {
 	master_arm(vi, PICK_US(garp_master_refresh), PH_REFRESH);
-	arm(vi, &vi->garp_extra_timer, on_extra_timer, extra_if_us(vi));
+	arm(vi, T_EXTRA, on_extra_timer, extra_if_us(vi));
 }
 
 void vrrp_garp_sched_lower_prio(struct vrrp_inst *vi)
@@ -181,22 +233,22 @@ void vrrp_garp_sched_lower_prio(struct vrrp_inst *vi)
 	if (!n)
 		return;
 	garp_burst(vi, n, false);
-	arm(vi, &vi->garp_lower_timer, on_lower_timer,
+	arm(vi, T_LOWER, on_lower_timer,
 	    PICK_US(garp_lower_prio_delay));
 }
 
 void vrrp_garp_sched_stop(struct vrrp_inst *vi)
 {
 	/* what the pace still holds is not ours to announce any more */
-	vrrp_garp_rate_forget(vi->env.garp_rate, vi);
+	vrrp_garp_rate_forget(vi->env->garp_rate, vi);
 	master_arm(vi, 0, PH_OFF);
-	arm(vi, &vi->garp_lower_timer, on_lower_timer, 0);
-	arm(vi, &vi->garp_extra_timer, on_extra_timer, 0);
+	arm(vi, T_LOWER, on_lower_timer, 0);
+	arm(vi, T_EXTRA, on_extra_timer, 0);
 }
 
 bool vrrp_garp_sched_now(struct vrrp_inst *vi)
 {
-	if (vi->fsm.state != VRRP_STATE_MASTER || !vi->env.garp || !vi->ifindex)
+	if (vi->fsm.state != VRRP_STATE_MASTER || !vi->env->garp || !vi->ifindex)
 		return false;
 	garp_burst(vi, 1, false);
 	return true;
@@ -204,8 +256,8 @@ bool vrrp_garp_sched_now(struct vrrp_inst *vi)
 
 void vrrp_garp_sched_free(struct vrrp_inst *vi)
 {
-	vrrp_garp_rate_forget(vi->env.garp_rate, vi);
-	arm(vi, &vi->garp_timer, NULL, 0);
-	arm(vi, &vi->garp_lower_timer, NULL, 0);
-	arm(vi, &vi->garp_extra_timer, NULL, 0);
+	vrrp_garp_rate_forget(vi->env->garp_rate, vi);
+	arm(vi, T_MASTER, NULL, 0);
+	arm(vi, T_LOWER, NULL, 0);
+	arm(vi, T_EXTRA, NULL, 0);
 }

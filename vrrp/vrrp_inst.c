@@ -49,7 +49,7 @@ static uint64_t now_us(const struct vrrp_inst *vi)
 {
 	uint64_t t = 0;
 
-	sd_event_now(vi->env.e, CLOCK_MONOTONIC, &t);
+	sd_event_now(vi->env->e, CLOCK_MONOTONIC, &t);
 	return t;
 }
 
@@ -96,7 +96,7 @@ static void post(struct vrrp_inst *vi, bool *flag)
 {
 	*flag = true;
 	if (!vi->post &&
-	    sd_event_add_defer(vi->env.e, &vi->post, on_post, vi) >= 0 &&
+	    sd_event_add_defer(vi->env->e, &vi->post, on_post, vi) >= 0 &&
 	    sd_event_source_set_priority(vi->post,
 					 SD_EVENT_PRIORITY_NORMAL + 1) < 0)
 		vi->post = sd_event_source_disable_unref(vi->post);
@@ -127,12 +127,12 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 			break;
 		case VRRP_ACT_RX_LOWER:
 			vrrp_garp_sched_lower_prio(vi);
-			if (vi->env.on_event)
-				vi->env.on_event(vi, VRRP_EV_RX_LOWER,
-						 vi->env.state_arg);
+			if (vi->env->on_event)
+				vi->env->on_event(vi, VRRP_EV_RX_LOWER,
+						 vi->env->state_arg);
 			break;
 		case VRRP_ACT_TIMER:
-			if (vrrp_timer_set(vi->env.tq, &vi->timer, a->at) < 0)
+			if (vrrp_timer_set(vi->env->tq, &vi->timer, a->at) < 0)
 				log_err("VRRP_Instance(%s) cannot set its timer: "
 					"out of memory", vi->ci->name);
 			break;
@@ -148,9 +148,9 @@ static void exec(struct vrrp_inst *vi, const struct vrrp_actions *acts)
 				vrrp_garp_sched_stop(vi);
 			log_info("VRRP_Instance(%s) Entering %s STATE",
 				 vi->ci->name, vrrp_state_str(a->to));
-			if (vi->env.on_state)
-				vi->env.on_state(vi, a->from, a->to,
-						 vi->env.state_arg);
+			if (vi->env->on_state)
+				vi->env->on_state(vi, a->from, a->to,
+						 vi->env->state_arg);
 			vrrp_sync_state(vi, a->from, a->to);
 			break;
 		}
@@ -166,8 +166,8 @@ static void on_timer(struct vrrp_timer *t, uint64_t usec, void *data)
 	/* An advert already queued for us must be heard before we decide
 	 * that the master is gone. */
 	if (vi->fsm.state == VRRP_STATE_BACKUP && usec >= vi->fsm.timer_at &&
-	    vi->env.drain && vi->sock_ref)
-		vi->env.drain(vi->sock_ref);
+	    vi->env->drain && vi->sock_ref)
+		vi->env->drain(vi->sock_ref);
 	vrrp_fsm_timer(&vi->fsm, usec, &acts);
 	exec(vi, &acts);
 	/* The next advert of a new master is out: a post still waiting has
@@ -226,7 +226,7 @@ static void find_primary(struct vrrp_inst *vi)
 	memset(&vi->primary, 0, sizeof(vi->primary));
 	vi->primary.family = vi->family;
 	if (vi->ifindex > 0)
-		nl_addr_list(vi->env.nl, vi->ifindex, vi->family, primary_cb, &pf);
+		nl_addr_list(vi->env->nl, vi->ifindex, vi->family, primary_cb, &pf);
 }
 
 static void link_info(struct vrrp_inst *vi)
@@ -234,7 +234,7 @@ static void link_info(struct vrrp_inst *vi)
 	struct nl_link_info li;
 
 	vi->link_up = false;
-	if (nl_link_get(vi->env.nl, 0, vi->ci->interface, &li) < 0)
+	if (nl_link_get(vi->env->nl, 0, vi->ci->interface, &li) < 0)
 		return;
 	vi->ifindex = li.ifindex;
 	vi->link_up = li.up;
@@ -245,14 +245,14 @@ static void link_info(struct vrrp_inst *vi)
 static void promote(struct vrrp_inst *vi)
 {
 	if (vi->ci->promote_secondaries && !vi->promoted && vi->ifindex > 0)
-		vi->promoted = vrrp_promote_hold(vi->env.promote, vi->ifindex,
+		vi->promoted = vrrp_promote_hold(vi->env->promote, vi->ifindex,
 						 vi->ci->interface) == 0;
 }
 
 static void unpromote(struct vrrp_inst *vi, bool gone)
 {
 	if (vi->promoted)
-		vrrp_promote_release(vi->env.promote, vi->ifindex, gone);
+		vrrp_promote_release(vi->env->promote, vi->ifindex, gone);
 	vi->promoted = false;
 }
 
@@ -322,7 +322,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	if (!vi)
 		return -ENOMEM;
 	vi->ci = ci;
-	vi->env = *env;
+	vi->env = env;
 	vi->g = g;
 	vi->family = ci->family == AF_INET6 ? AF_INET6 : AF_INET;
 	vi->release = true;
@@ -411,7 +411,7 @@ static bool vips_held(struct vrrp_inst *vi)
 		struct nl_addr_spec s;
 
 		vrrp_inst_vip_spec(vi, v, &s);
-		if (s.ifindex <= 0 || nl_addr_present(vi->env.nl, &s) != 1)
+		if (s.ifindex <= 0 || nl_addr_present(vi->env->nl, &s) != 1)
 			return false;
 	}
 	return n > 0;
@@ -514,8 +514,8 @@ void vrrp_inst_track_result(struct vrrp_inst *vi, bool fault, uint8_t prio)
 			 vi->ci->priority);
 		vrrp_fsm_priority(&vi->fsm, now_us(vi), prio, &acts);
 		exec(vi, &acts);
-		if (vi->env.on_event)
-			vi->env.on_event(vi, VRRP_EV_PRIORITY, vi->env.state_arg);
+		if (vi->env->on_event)
+			vi->env->on_event(vi, VRRP_EV_PRIORITY, vi->env->state_arg);
 	}
 	vrrp_inst_set_fault(vi, VRRP_FAULT_TRACK, fault);
 }
@@ -572,8 +572,8 @@ void vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_sock *sock, bool resume)
 	if (resume && resume_master(vi))
 		return;
 	now = now_us(vi);
-	if (vi->env.started && vi->env.started < now)
-		now = vi->env.started;
+	if (vi->env->started && vi->env->started < now)
+		now = vi->env->started;
 	vrrp_fsm_startup(&vi->fsm, now, &acts);
 	exec(vi, &acts);
 	/* A VIP left behind by a run that was killed must not stay on a
@@ -674,8 +674,8 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 {
 	if (!vi)
 		return;
-	if (vi->env.tq)
-		vrrp_timer_set(vi->env.tq, &vi->timer, 0);
+	if (vi->env->tq)
+		vrrp_timer_set(vi->env->tq, &vi->timer, 0);
 	vrrp_track_free(vi);
 	vrrp_garp_sched_free(vi);
 	/* -X (release false) keeps the VIPs, so their interface too */

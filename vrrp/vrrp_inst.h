@@ -30,6 +30,7 @@
 struct json_object;
 struct nl_sock;
 struct vrrp_garp;
+struct vrrp_garp_timers;
 
 /* The global_defs values an instance falls back on (vrrp/ cannot see
  * global_defs).  Plain values only, so two can be compared with memcmp. */
@@ -117,7 +118,9 @@ struct vrrp_sync;
 struct vrrp_inst {
 	struct vrrp_inst *next;		/* the runtime's list */
 	const struct vrrp_conf_instance *ci;
-	struct vrrp_inst_env env;
+	/* The runtime's, the same for every instance: a copy each was
+	 * 120 bytes times 1,000. */
+	const struct vrrp_inst_env *env;
 	/* Shared by every instance started under the same globals (the
 	 * runtime keeps one copy per value): 1,000 instances would
 	 * otherwise carry 1,000 copies of it. */
@@ -126,50 +129,51 @@ struct vrrp_inst {
 	/* From here to the timer: what an advert heard reads and writes,
 	 * together in a few cache lines (a backup of 1,000 instances
 	 * misses the cache on each instance it hears); the rest comes
-	 * after. */
+	 * after.  In each part the small members go together, so that
+	 * padding takes no room: the instance is allocated 1,000 times. */
 	int ifindex;
-	uint8_t mac[6];
-	bool link_up;
 	sa_family_t family;
 	uint8_t proto;			/* VRRP_PROTO or VRRP_PROTO_AH */
+	bool link_up;
+	uint8_t mac[6];
+	uint8_t ttl;
+	uint8_t nvips;
 	struct vrrp_ip primary;		/* our source address */
 	struct vrrp_ip group;		/* multicast destination */
+	uint32_t release_master;
+	uint32_t ah_seq;
 	struct vrrp_ip *peers;		/* unicast peers (copies) */
 	size_t npeers;
-	uint8_t ttl;
+	uint8_t *vips;			/* packed, instance family; sized to
+					 * fit: 1,000 instances of one VIP
+					 * each stay small */
 
 	struct vrrp_fsm fsm;
 	struct vrrp_stats stats;
 	uint64_t adverts_sent;
-	uint32_t release_master;
-	uint8_t *vips;			/* packed, instance family; sized to
-					 * fit: 1,000 instances of one VIP
-					 * each stay small */
-	uint8_t nvips;
-	uint8_t auth_key[VRRP_AUTH_LEN];
-	uint32_t ah_seq;
 	struct vrrp_rx_config rxc;
 	/* vips when they fit (up to four IPv4 or one IPv6 address): every
 	 * advert heard is checked against them, and a separate allocation
 	 * per instance was a cache miss per advert for a busy backup. */
 	uint8_t vips_inline[16];
+	uint8_t auth_key[VRRP_AUTH_LEN];
 
 	struct vrrp_sock *sock;		/* borrowed from the runtime */
 	void *sock_ref;			/* the runtime's record of it */
-	struct vrrp_timer timer;	/* on env.tq */
-	struct vrrp_timer garp_timer;	/* vrrp_garp_sched.c's three */
-	struct vrrp_timer garp_lower_timer;
-	struct vrrp_timer garp_extra_timer;
-	int garp_phase;
+	struct vrrp_timer timer;	/* on env->tq */
+
 	unsigned fault;			/* VRRP_FAULT_* */
 	bool promoted;			/* holds promote_secondaries */
-	sd_event_source *post;		/* VIPs and ARP of a new master (made
-					 * when needed), */
-	bool post_vips, post_garp;	/* after every advert that is due */
+	bool release;			/* remove VIPs when stopping */
+	bool post_vips, post_garp;	/* what post is to do */
+	sd_event_source *post;		/* VIPs and ARP of a new master, after
+					 * every advert that is due (made
+					 * when needed) */
+	/* vrrp_garp_sched.c's timers, while one is armed (NULL: none) */
+	struct vrrp_garp_timers *garp_timers;
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	uint64_t up_since;		/* left Initialize (CLOCK_REALTIME,
 					 * usec); 0: in it */
-	bool release;			/* remove VIPs when stopping */
 	struct {			/* use_vmac (vrrp_vmac.c) */
 		int ifindex;		/* 0: none */
 		int saved_arp_ignore;	/* the base's, -1: unknown */
@@ -195,7 +199,8 @@ struct vrrp_inst {
  * receive checks.  The instance is in Initialize until vrrp_inst_start().
  * An interface that does not exist yet is no error: the instance waits
  * for it in FAULT (ifindex 0, no socket) until vrrp_inst_if_found().
- * g is not copied: it must outlive the instance.
+ * env and g are not copied: they must outlive the instance (env->started
+ * is read by vrrp_inst_start() only).
  * 0 or a negative errno (logged). */
 int vrrp_inst_new(const struct vrrp_inst_env *env,
 		  const struct vrrp_conf_instance *ci,

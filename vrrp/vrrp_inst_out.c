@@ -149,7 +149,7 @@ static void vips_apply(struct vrrp_inst *vi, const struct vrrp_vip *v,
 		vrrp_inst_vip_spec(vi, &v[i], &s);
 		if (s.ifindex <= 0)
 			continue;
-		r = add ? nl_addr_add(vi->env.nl, &s) : nl_addr_del(vi->env.nl, &s);
+		r = add ? nl_addr_add(vi->env->nl, &s) : nl_addr_del(vi->env->nl, &s);
 		if (r < 0)
 			log_err("VRRP_Instance(%s) cannot %s %s/%u: %s",
 				vi->ci->name, add ? "add" : "remove",

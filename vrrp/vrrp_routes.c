@@ -100,14 +100,14 @@ void vrrp_routes_inst(struct vrrp_inst *vi, bool add, bool quiet)
 	 * other order */
 	if (add) {
 		for (size_t i = 0; i < ci->nvroutes; i++)
-			route_one(vi->env.nl, who, &ci->vroutes[i], true, quiet);
+			route_one(vi->env->nl, who, &ci->vroutes[i], true, quiet);
 		for (size_t i = 0; i < ci->nvrules; i++)
-			rule_one(vi->env.nl, who, &ci->vrules[i], true, quiet);
+			rule_one(vi->env->nl, who, &ci->vrules[i], true, quiet);
 	} else {
 		for (size_t i = 0; i < ci->nvrules; i++)
-			rule_one(vi->env.nl, who, &ci->vrules[i], false, quiet);
+			rule_one(vi->env->nl, who, &ci->vrules[i], false, quiet);
 		for (size_t i = 0; i < ci->nvroutes; i++)
-			route_one(vi->env.nl, who, &ci->vroutes[i], false, quiet);
+			route_one(vi->env->nl, who, &ci->vroutes[i], false, quiet);
 	}
 }
 

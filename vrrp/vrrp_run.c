@@ -95,6 +95,7 @@ struct vrrp_run {
 	void *state_arg;
 	vrrp_event_cb on_event;
 	uint64_t t0;			/* CLOCK_MONOTONIC at vrrp_run_new() */
+	struct vrrp_inst_env env;	/* lent to every instance */
 };
 
 static struct vrrp_inst *find_inst(struct run_sock *rs, uint8_t vrid,
@@ -206,7 +207,7 @@ static unsigned inst_rx_buf(const struct vrrp_inst *vi)
 		return vi->ci->kernel_rx_buf_size;
 	switch (g->rx_bufs_policy) {
 	case VRRP_RXB_MTU:
-		if (nl_link_get(vi->env.nl, vi->ifindex, NULL, &li) < 0)
+		if (nl_link_get(vi->env->nl, vi->ifindex, NULL, &li) < 0)
 			return 0;
 		return li.mtu * mult;
 	case VRRP_RXB_ADVERT:
@@ -512,15 +513,7 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 		 const struct vrrp_inst_globals *g_in, bool resume)
 {
 	const struct vrrp_inst_globals *g;
-	struct vrrp_inst_env env = {
-		.e = run->e, .tq = run->tq, .nl = run->nl, .garp = run->garp,
-		.garp_rate = run->garp_rate,
-		.promote = run->promote, .drain = drain,
-		.tfiles = run->tfiles, .tprocs = run->tprocs,
-		.tscripts = run->tscripts,
-		.on_state = run->on_state, .state_arg = run->state_arg,
-		.on_event = run->on_event,
-	};
+	struct vrrp_inst_env *env = &run->env;
 	uint64_t iter = 0;
 	struct vrrp_inst *vi;
 	struct run_sock *rs = NULL;
@@ -532,26 +525,36 @@ int vrrp_run_add(struct vrrp_run *run, const struct vrrp_conf_instance *ci,
 	 * this one asks for another, the old one has no user left. */
 	if (vrrp_fw_wanted(ci) && !vrrp_fw_is(run->fw, &g_in->fw)) {
 		vrrp_fw_free(run->fw, false);
-		run->fw = NULL;
+		run->fw = run->env.fw = NULL;
 		if ((r = vrrp_fw_new(&g_in->fw, run->e, &run->fw)) < 0) {
 			log_err("VRRP_Instance(%s) has no_accept and no "
 				"firewall: not started", ci->name);
 			return r;
 		}
 	}
-	env.fw = run->fw;
+	/* Every instance shares this one; what differs from the last
+	 * instance's is the firewall (made above) and the start time. */
+	*env = (struct vrrp_inst_env){
+		.e = run->e, .tq = run->tq, .nl = run->nl, .garp = run->garp,
+		.garp_rate = run->garp_rate,
+		.promote = run->promote, .drain = drain,
+		.tfiles = run->tfiles, .tprocs = run->tprocs,
+		.tscripts = run->tscripts,
+		.on_state = run->on_state, .state_arg = run->state_arg,
+		.on_event = run->on_event, .fw = run->fw,
+	};
+	/* Before the event loop first runs, this is the start-up batch. */
+	if (sd_event_get_iteration(run->e, &iter) >= 0 && iter == 0)
+		env->started = run->t0;
 	if (!(g = globals_get(run, g_in)))
 		return -ENOMEM;
-	if ((r = vrrp_inst_new(&env, ci, g, &vi)) < 0) {
+	if ((r = vrrp_inst_new(env, ci, g, &vi)) < 0) {
 		globals_put(run, g);
 		return r;
 	}
 	/* Held demoted (by name, so across a restart by a reload): from
 	 * its start on. */
 	vi->fsm.demoted = vrrp_admin_held(run->admin, ci->name);
-	/* Before the event loop first runs, this is the start-up batch. */
-	if (sd_event_get_iteration(run->e, &iter) >= 0 && iter == 0)
-		vi->env.started = run->t0;
 	/* No interface yet: no socket either, until it appears. */
 	if (vi->ifindex && !(rs = sock_get(run, vi))) {
 		vrrp_inst_free(vi);
@@ -579,7 +582,7 @@ void vrrp_run_settle(struct vrrp_run *run)
 		log_info("no instance needs the no_accept firewall any more: "
 			 "removed");
 		vrrp_fw_free(run->fw, false);
-		run->fw = NULL;
+		run->fw = run->env.fw = NULL;
 	}
 }
 

@@ -123,7 +123,7 @@ int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files,
 		return -ENOMEM;
 	ts->files = files;
 	ts->procs = procs;
-	ts->scripts = vi->env.tscripts;
+	ts->scripts = vi->env->tscripts;
 	ts->n = n;
 	vi->tracks = ts;
 	for (size_t i = 0; i < n; i++) {
@@ -133,7 +133,7 @@ int vrrp_track_new(struct vrrp_inst *vi, struct vrrp_tfiles *files,
 		t->ct = conf_at(vi, i, &t->from_group);
 		resolve(vi, t);
 		if (t->ct->kind == VRRP_TRACK_IF) {
-			if (nl_link_get(vi->env.nl, 0, t->ct->name, &li) == 0) {
+			if (nl_link_get(vi->env->nl, 0, t->ct->name, &li) == 0) {
 				t->ifindex = li.ifindex;
 				t->up = li.up;
 			} else {

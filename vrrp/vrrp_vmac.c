@@ -89,7 +89,7 @@ static void vmac_ipv6(struct vrrp_inst *vi)
 	memcpy(s.addr, &vi->primary.u.v6, 16);
 	s.prefixlen = 64;
 	s.flags = IFA_F_NODAD;
-	if ((r = nl_addr_add(vi->env.nl, &s)) < 0)
+	if ((r = nl_addr_add(vi->env->nl, &s)) < 0)
 		log_warn("VRRP_Instance(%s) cannot put the link-local source on "
 			 "%s: %s", vi->ci->name, vi->vmac.name, strerror(-r));
 }
@@ -109,7 +109,7 @@ int vrrp_vmac_up(struct vrrp_inst *vi)
 	else
 		snprintf(vi->vmac.name, sizeof(vi->vmac.name), "vrrp%s.%u",
 			 vi->family == AF_INET6 ? "6" : "", ci->vrid);
-	r = nl_macvlan_add(vi->env.nl, vi->vmac.name, vi->ifindex, mac);
+	r = nl_macvlan_add(vi->env->nl, vi->vmac.name, vi->ifindex, mac);
 	if (r < 0) {
 		log_err("VRRP_Instance(%s) cannot create VMAC interface %s on "
 			"%s: %s", ci->name, vi->vmac.name, ci->interface,
@@ -118,7 +118,7 @@ int vrrp_vmac_up(struct vrrp_inst *vi)
 	}
 	vi->vmac.ifindex = r;
 	vmac_ipv6(vi);
-	if ((r = nl_link_set_up(vi->env.nl, vi->vmac.ifindex)) < 0)
+	if ((r = nl_link_set_up(vi->env->nl, vi->vmac.ifindex)) < 0)
 		log_warn("VRRP_Instance(%s) cannot bring %s up: %s", ci->name,
 			 vi->vmac.name, strerror(-r));
 	vi->vmac.saved_arp_ignore = ipv4_conf(ci->interface, "arp_ignore", 1);
@@ -142,7 +142,7 @@ void vrrp_vmac_down(struct vrrp_inst *vi, bool gone)
 		return;
 	vrrp_fw_vmac(vi, vi->vmac.name, false);
 	if (!gone) {
-		r = nl_link_del(vi->env.nl, vi->vmac.ifindex);
+		r = nl_link_del(vi->env->nl, vi->vmac.ifindex);
 		if (r < 0)
 			log_err("VRRP_Instance(%s) cannot delete VMAC interface "
 				"%s: %s", vi->ci->name, vi->vmac.name,

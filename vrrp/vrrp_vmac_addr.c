@@ -83,7 +83,7 @@ static void make_one(struct vrrp_inst *vi, int base, sa_family_t family)
 	}
 	memcpy(e->name, full, strlen(full) + 1);
 	if_indextoname((unsigned)base, bname);
-	if ((r = nl_macvlan_add(vi->env.nl, e->name, base, mac)) < 0) {
+	if ((r = nl_macvlan_add(vi->env->nl, e->name, base, mac)) < 0) {
 		log_err("VRRP_Instance(%s) cannot create VMAC interface %s on "
 			"%s for use_vmac_addr: %s", ci->name, e->name, bname,
 			strerror(-r));
@@ -92,7 +92,7 @@ static void make_one(struct vrrp_inst *vi, int base, sa_family_t family)
 	e->ifindex = r;
 	/* no address of its own: the same EUI-64 on every router */
 	vrrp_vmac_net_conf("ipv6", e->name, "addr_gen_mode", 1);
-	if ((r = nl_link_set_up(vi->env.nl, e->ifindex)) < 0)
+	if ((r = nl_link_set_up(vi->env->nl, e->ifindex)) < 0)
 		log_warn("VRRP_Instance(%s) cannot bring %s up: %s", ci->name,
 			 e->name, strerror(-r));
 	if (base != vi->ifindex) {
@@ -142,7 +142,7 @@ void vrrp_vmac_addr_down(struct vrrp_inst *vi)
 			continue;
 		vrrp_fw_vmac(vi, e->name, false);
 		/* 1: gone already, with the interface under it */
-		if ((r = nl_link_del(vi->env.nl, e->ifindex)) < 0)
+		if ((r = nl_link_del(vi->env->nl, e->ifindex)) < 0)
 			log_err("VRRP_Instance(%s) cannot delete VMAC interface "
 				"%s: %s", vi->ci->name, e->name, strerror(-r));
 		if (if_indextoname((unsigned)e->base, bname)) {
