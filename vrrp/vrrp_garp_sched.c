@@ -34,6 +34,7 @@
 #include "vrrp/vrrp_garp.h"
 #include "vrrp/vrrp_garp_rate.h"
 #include "vrrp/vrrp_inst.h"
+#include "vrrp/vrrp_vmac.h"
 
 /* The instance's garp_* setting, else global_defs' vrrp_garp_*. */
 #define PICK_US(f)	(vi->ci->f##_set ? vi->ci->f##_us : vi->g->f##_us)
@@ -75,10 +76,10 @@ static void garp_once(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
 			mac = li.hwaddr;
 		}
 		/* a VMAC is paced as the interface under it */
-		base = ifx == vi->vmac.ifindex ? vi->ifindex : ifx;
-		for (size_t k = 0; k < vi->vmac.nextra; k++)
-			if (vi->vmac.extra[k].ifindex == ifx)
-				base = vi->vmac.extra[k].base;
+		base = vi->vmac && ifx == vi->vmac->ifindex ? vi->ifindex : ifx;
+		for (size_t k = 0; vi->vmac && k < vi->vmac->nextra; k++)
+			if (vi->vmac->extra[k].ifindex == ifx)
+				base = vi->vmac->extra[k].base;
 		if (vi->env->garp_rate && v[i].addr.family == AF_INET)
 			vrrp_garp_rate_arp(vi->env->garp_rate, vi, ifx, base,
 					   mac, &v[i].addr.u.v4);
@@ -191,7 +192,7 @@ static uint64_t extra_if_us(const struct vrrp_inst *vi)
 
 	/* Without 'all', VMAC instances only (their VIPs are on another
 	 * interface than the instance's, so they are the ones announced). */
-	return all || vi->vmac.ifindex > 0 ? PICK_US(garp_extra_if) : 0;
+	return all || vi->vmac ? PICK_US(garp_extra_if) : 0;
 }
 
 static void on_extra_timer(struct vrrp_timer *t, uint64_t usec, void *data)

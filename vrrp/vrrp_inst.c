@@ -681,6 +681,7 @@ void vrrp_inst_free(struct vrrp_inst *vi)
 	/* -X (release false) keeps the VIPs, so their interface too */
 	if (vi->release)
 		vrrp_vmac_down(vi, false);
+	vrrp_vmac_forget(vi);
 	unpromote(vi, false);
 	sd_event_source_disable_unref(vi->post);
 	if (vi->vips != vi->vips_inline)

@@ -31,6 +31,7 @@ struct json_object;
 struct nl_sock;
 struct vrrp_garp;
 struct vrrp_garp_timers;
+struct vrrp_inst_vmac;
 
 /* The global_defs values an instance falls back on (vrrp/ cannot see
  * global_defs).  Plain values only, so two can be compared with memcmp. */
@@ -174,23 +175,9 @@ struct vrrp_inst {
 	uint64_t last_transition;	/* CLOCK_REALTIME, usec */
 	uint64_t up_since;		/* left Initialize (CLOCK_REALTIME,
 					 * usec); 0: in it */
-	struct {			/* use_vmac (vrrp_vmac.c) */
-		int ifindex;		/* 0: none */
-		int saved_arp_ignore;	/* the base's, -1: unknown */
-		int saved_arp_announce;
-		char name[16];
-		uint8_t mac[6];		/* its MAC, once made */
-		/* use_vmac_addr (vrrp_vmac_addr.c): one more VMAC per other
-		 * (interface, family) of the VIPs and eVIPs */
-		struct vrrp_vmac_extra {
-			int ifindex;	/* the macvlan; 0: not made */
-			int base;	/* the interface under it */
-			sa_family_t family;
-			int saved_arp_ignore, saved_arp_announce;
-			char name[16];
-		} *extra;
-		size_t nextra;
-	} vmac;
+	/* use_vmac (vrrp_vmac.c): the VMAC made; NULL: none (most
+	 * instances have none, so it is not carried by all) */
+	struct vrrp_inst_vmac *vmac;
 	struct vrrp_tracks *tracks;	/* vrrp_track.c; NULL: none */
 	struct vrrp_sync *sync;		/* vrrp_sync.c; NULL: no group */
 };

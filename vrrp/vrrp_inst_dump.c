@@ -13,6 +13,7 @@
 
 #include "vrrp/vrrp_inst.h"
 #include "vrrp/vrrp_track.h"
+#include "vrrp/vrrp_vmac.h"
 
 /* ------------------------------------------------------------------ */
 /* Dumps: keepalived's field names where they exist                     */
@@ -50,11 +51,11 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, "   Last transition = %llu (%s)\n",
 		(unsigned long long)t, tb);
 	fprintf(out, "   Interface = %s\n", ci->interface);
-	if (vi->vmac.ifindex > 0)
+	if (vi->vmac)
 		fprintf(out, "   Use VMAC = %s (%02x:%02x:%02x:%02x:%02x:%02x)%s\n",
-			vi->vmac.name, vi->vmac.mac[0], vi->vmac.mac[1],
-			vi->vmac.mac[2], vi->vmac.mac[3], vi->vmac.mac[4],
-			vi->vmac.mac[5], ci->vmac_xmit_base ? ", xmit base" : "");
+			vi->vmac->name, vi->vmac->mac[0], vi->vmac->mac[1],
+			vi->vmac->mac[2], vi->vmac->mac[3], vi->vmac->mac[4],
+			vi->vmac->mac[5], ci->vmac_xmit_base ? ", xmit base" : "");
 	if (ci->nvroutes || ci->nvrules)
 		fprintf(out, "   Virtual routes = %zu, virtual rules = %zu\n",
 			ci->nvroutes, ci->nvrules);
@@ -125,14 +126,14 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 	json_object_object_add(d, "admin", vi->fsm.demoted ?
 			       json_object_new_string("demoted") : NULL);
 	json_object_object_add(d, "ifp_ifname", json_object_new_string(ci->interface));
-	if (vi->vmac.ifindex > 0) {
-		const uint8_t *m = vi->vmac.mac;
+	if (vi->vmac) {
+		const uint8_t *m = vi->vmac->mac;
 		char mac[18];
 
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 			 m[0], m[1], m[2], m[3], m[4], m[5]);
 		json_object_object_add(d, "vmac_ifname",
-				       json_object_new_string(vi->vmac.name));
+				       json_object_new_string(vi->vmac->name));
 		json_object_object_add(d, "vmac_mac",
 				       json_object_new_string(mac));
 	}

@@ -100,7 +100,7 @@ int vrrp_inst_vip_ifindex(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 		return x;
 	if (v->dev)
 		return ifx;
-	return vi->vmac.ifindex > 0 ? vi->vmac.ifindex : vi->ifindex;
+	return vi->vmac ? vi->vmac->ifindex : vi->ifindex;
 }
 
 void vrrp_inst_vip_spec(const struct vrrp_inst *vi, const struct vrrp_vip *v,

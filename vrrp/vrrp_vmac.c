@@ -79,55 +79,63 @@ static void vmac_ipv6(struct vrrp_inst *vi)
 	struct nl_addr_spec s;
 	int r;
 
-	vrrp_vmac_net_conf("ipv6", vi->vmac.name, "addr_gen_mode", 1);
+	vrrp_vmac_net_conf("ipv6", vi->vmac->name, "addr_gen_mode", 1);
 	if (vi->family != AF_INET6 || vi->primary.family != AF_INET6 ||
 	    !IN6_IS_ADDR_LINKLOCAL(&vi->primary.u.v6))
 		return;
 	memset(&s, 0, sizeof(s));
-	s.ifindex = vi->vmac.ifindex;
+	s.ifindex = vi->vmac->ifindex;
 	s.family = AF_INET6;
 	memcpy(s.addr, &vi->primary.u.v6, 16);
 	s.prefixlen = 64;
 	s.flags = IFA_F_NODAD;
 	if ((r = nl_addr_add(vi->env->nl, &s)) < 0)
 		log_warn("VRRP_Instance(%s) cannot put the link-local source on "
-			 "%s: %s", vi->ci->name, vi->vmac.name, strerror(-r));
+			 "%s: %s", vi->ci->name, vi->vmac->name, strerror(-r));
 }
 
 int vrrp_vmac_up(struct vrrp_inst *vi)
 {
 	const struct vrrp_conf_instance *ci = vi->ci;
-	uint8_t *mac = vi->vmac.mac;
+	uint8_t *mac;
 	int r;
 
-	if (!ci->use_vmac || vi->vmac.ifindex > 0 || vi->ifindex <= 0)
+	if (!ci->use_vmac || vi->vmac || vi->ifindex <= 0)
 		return 0;
+	if (!(vi->vmac = calloc(1, sizeof(*vi->vmac)))) {
+		log_err("VRRP_Instance(%s) cannot create its VMAC interface: "
+			"out of memory", ci->name);
+		return -ENOMEM;
+	}
+	mac = vi->vmac->mac;
 	vrrp_conf_vmac_mac(ci, vi->family == AF_INET6, mac);
 	if (ci->vmac_name)
-		snprintf(vi->vmac.name, sizeof(vi->vmac.name), "%s",
+		snprintf(vi->vmac->name, sizeof(vi->vmac->name), "%s",
 			 ci->vmac_name);
 	else
-		snprintf(vi->vmac.name, sizeof(vi->vmac.name), "vrrp%s.%u",
+		snprintf(vi->vmac->name, sizeof(vi->vmac->name), "vrrp%s.%u",
 			 vi->family == AF_INET6 ? "6" : "", ci->vrid);
-	r = nl_macvlan_add(vi->env->nl, vi->vmac.name, vi->ifindex, mac);
+	r = nl_macvlan_add(vi->env->nl, vi->vmac->name, vi->ifindex, mac);
 	if (r < 0) {
 		log_err("VRRP_Instance(%s) cannot create VMAC interface %s on "
-			"%s: %s", ci->name, vi->vmac.name, ci->interface,
+			"%s: %s", ci->name, vi->vmac->name, ci->interface,
 			strerror(-r));
+		free(vi->vmac);
+		vi->vmac = NULL;
 		return r;
 	}
-	vi->vmac.ifindex = r;
+	vi->vmac->ifindex = r;
 	vmac_ipv6(vi);
-	if ((r = nl_link_set_up(vi->env->nl, vi->vmac.ifindex)) < 0)
+	if ((r = nl_link_set_up(vi->env->nl, vi->vmac->ifindex)) < 0)
 		log_warn("VRRP_Instance(%s) cannot bring %s up: %s", ci->name,
-			 vi->vmac.name, strerror(-r));
-	vi->vmac.saved_arp_ignore = ipv4_conf(ci->interface, "arp_ignore", 1);
-	vi->vmac.saved_arp_announce = ipv4_conf(ci->interface, "arp_announce",
+			 vi->vmac->name, strerror(-r));
+	vi->vmac->saved_arp_ignore = ipv4_conf(ci->interface, "arp_ignore", 1);
+	vi->vmac->saved_arp_announce = ipv4_conf(ci->interface, "arp_announce",
 						2);
-	ipv4_conf(vi->vmac.name, "arp_ignore", 1);
-	vrrp_fw_vmac(vi, vi->vmac.name, true);
+	ipv4_conf(vi->vmac->name, "arp_ignore", 1);
+	vrrp_fw_vmac(vi, vi->vmac->name, true);
 	log_info("VRRP_Instance(%s) VMAC interface %s (%02x:%02x:%02x:%02x:"
-		 "%02x:%02x) on %s", ci->name, vi->vmac.name, mac[0], mac[1],
+		 "%02x:%02x) on %s", ci->name, vi->vmac->name, mac[0], mac[1],
 		 mac[2], mac[3], mac[4], mac[5], ci->interface);
 	vrrp_vmac_addr_up(vi);
 	return 0;
@@ -138,28 +146,38 @@ void vrrp_vmac_down(struct vrrp_inst *vi, bool gone)
 	int r;
 
 	vrrp_vmac_addr_down(vi);
-	if (vi->vmac.ifindex <= 0)
+	if (!vi->vmac)
 		return;
-	vrrp_fw_vmac(vi, vi->vmac.name, false);
+	vrrp_fw_vmac(vi, vi->vmac->name, false);
 	if (!gone) {
-		r = nl_link_del(vi->env->nl, vi->vmac.ifindex);
+		r = nl_link_del(vi->env->nl, vi->vmac->ifindex);
 		if (r < 0)
 			log_err("VRRP_Instance(%s) cannot delete VMAC interface "
-				"%s: %s", vi->ci->name, vi->vmac.name,
+				"%s: %s", vi->ci->name, vi->vmac->name,
 				strerror(-r));
-		if (vi->vmac.saved_arp_ignore >= 0)
+		if (vi->vmac->saved_arp_ignore >= 0)
 			ipv4_conf(vi->ci->interface, "arp_ignore",
-				  vi->vmac.saved_arp_ignore);
-		if (vi->vmac.saved_arp_announce >= 0)
+				  vi->vmac->saved_arp_ignore);
+		if (vi->vmac->saved_arp_announce >= 0)
 			ipv4_conf(vi->ci->interface, "arp_announce",
-				  vi->vmac.saved_arp_announce);
+				  vi->vmac->saved_arp_announce);
 	}
-	vi->vmac.ifindex = 0;
+	free(vi->vmac);
+	vi->vmac = NULL;
+}
+
+void vrrp_vmac_forget(struct vrrp_inst *vi)
+{
+	if (!vi->vmac)
+		return;
+	free(vi->vmac->extra);
+	free(vi->vmac);
+	vi->vmac = NULL;
 }
 
 int vrrp_vmac_sock_ifindex(const struct vrrp_inst *vi)
 {
-	if (vi->vmac.ifindex > 0 && !vi->ci->vmac_xmit_base)
-		return vi->vmac.ifindex;
+	if (vi->vmac && !vi->ci->vmac_xmit_base)
+		return vi->vmac->ifindex;
 	return vi->ifindex;
 }

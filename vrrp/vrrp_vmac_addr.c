@@ -44,9 +44,9 @@ static int wanted_base(const struct vrrp_inst *vi, const struct vrrp_vip *v)
 
 static bool have(const struct vrrp_inst *vi, int base, sa_family_t family)
 {
-	for (size_t i = 0; i < vi->vmac.nextra; i++)
-		if (vi->vmac.extra[i].base == base &&
-		    vi->vmac.extra[i].family == family)
+	for (size_t i = 0; i < vi->vmac->nextra; i++)
+		if (vi->vmac->extra[i].base == base &&
+		    vi->vmac->extra[i].family == family)
 			return true;
 	return false;
 }
@@ -59,14 +59,14 @@ static void make_one(struct vrrp_inst *vi, int base, sa_family_t family)
 	char bname[IF_NAMESIZE] = "?", full[40];
 	int r;
 
-	grown = realloc(vi->vmac.extra, (vi->vmac.nextra + 1) * sizeof(*grown));
+	grown = realloc(vi->vmac->extra, (vi->vmac->nextra + 1) * sizeof(*grown));
 	if (!grown) {
 		log_err("VRRP_Instance(%s) out of memory for use_vmac_addr",
 			ci->name);
 		return;
 	}
-	vi->vmac.extra = grown;
-	e = &grown[vi->vmac.nextra++];
+	vi->vmac->extra = grown;
+	e = &grown[vi->vmac->nextra++];
 	memset(e, 0, sizeof(*e));
 	e->base = base;
 	e->family = family;
@@ -125,7 +125,7 @@ static void scan(struct vrrp_inst *vi, const struct vrrp_vip *v, size_t n,
 
 void vrrp_vmac_addr_up(struct vrrp_inst *vi)
 {
-	if (vi->vmac.nextra)
+	if (!vi->vmac || vi->vmac->nextra)
 		return;
 	scan(vi, vi->ci->vips, vi->ci->nvips, false);
 	scan(vi, vi->ci->evips, vi->ci->nevips, true);
@@ -133,8 +133,10 @@ void vrrp_vmac_addr_up(struct vrrp_inst *vi)
 
 void vrrp_vmac_addr_down(struct vrrp_inst *vi)
 {
-	for (size_t i = 0; i < vi->vmac.nextra; i++) {
-		struct vrrp_vmac_extra *e = &vi->vmac.extra[i];
+	if (!vi->vmac)
+		return;
+	for (size_t i = 0; i < vi->vmac->nextra; i++) {
+		struct vrrp_vmac_extra *e = &vi->vmac->extra[i];
 		char bname[IF_NAMESIZE];
 		int r;
 
@@ -155,17 +157,17 @@ void vrrp_vmac_addr_down(struct vrrp_inst *vi)
 						   e->saved_arp_announce);
 		}
 	}
-	free(vi->vmac.extra);
-	vi->vmac.extra = NULL;
-	vi->vmac.nextra = 0;
+	free(vi->vmac->extra);
+	vi->vmac->extra = NULL;
+	vi->vmac->nextra = 0;
 }
 
 int vrrp_vmac_addr_ifindex(const struct vrrp_inst *vi, int base,
 			   sa_family_t family)
 {
-	for (size_t i = 0; i < vi->vmac.nextra; i++)
-		if (vi->vmac.extra[i].base == base &&
-		    vi->vmac.extra[i].family == family)
-			return vi->vmac.extra[i].ifindex;
+	for (size_t i = 0; vi->vmac && i < vi->vmac->nextra; i++)
+		if (vi->vmac->extra[i].base == base &&
+		    vi->vmac->extra[i].family == family)
+			return vi->vmac->extra[i].ifindex;
 	return 0;
 }
