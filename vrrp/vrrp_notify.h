@@ -7,9 +7,10 @@
  *     INSTANCE "VI_1" MASTER 100
  *     GROUP "G1" BACKUP 0
  *
- * Each instance and each group has a queue of its own: its scripts run
- * one at a time in the order its changes happened, and a slow script of
- * one instance holds back neither the loop nor any other instance.  Each
+ * Each instance and each group has a queue of its own (made while it has
+ * scripts to run): its scripts run one at a time in the order its
+ * changes happened, and a slow script of one instance holds back
+ * neither the loop nor any other instance.  Each
  * script is killed after VRRP_NOTIFY_TIMEOUT.  FIFO lines are written at
  * once and never block (lib/notify_fifo.h).
  */
