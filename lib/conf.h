@@ -285,6 +285,12 @@ int conf_read_file_again(const char *path, const struct conf_read_opts *o,
 struct conf_tree *conf_tree_splice(const struct conf_tree *old, size_t head,
 				   struct conf_tree *mid, size_t from);
 
+/* The reader keeps the last text buffer it gave back for the next file
+ * it reads (the size of the config, often hundreds of kB): a process
+ * that reads no file (a child, which is handed its config packed) frees
+ * it with this. */
+void conf_drop_spare(void);
+
 /* FNV-1a of a NUL-terminated string: the keyword index's hash, also for
  * the names of blocks matched across two configs. */
 uint64_t conf_str_hash(const char *s);
