@@ -653,6 +653,20 @@ _Noreturn void child_main(const struct child_start *s)
 			strerror(-pack_r));
 		_exit(1);
 	}
+	/* The parent keeps its tree folded; this child keeps it whole,
+	 * and reads no file (the record of the parent's reading goes). */
+	if (!c.ops->fold) {
+		conf_text_free(c.cfg->folded_text);
+		c.cfg->folded_text = NULL;
+		if (config_unfold(c.cfg) < 0) {
+			log_err("cannot unpack the config from the parent");
+			_exit(1);
+		}
+		free(c.cfg->folded);
+		c.cfg->folded = NULL;
+		c.cfg->folded_len = 0;
+		conf_drop_spare();
+	}
 	proc_sched_apply(child_proc_settings(s->type, &c.cfg->gd));
 	c.started = time(NULL);
 

@@ -353,6 +353,11 @@ void parent_reload(struct parent *p)
 	log_info("reloading %s", p->o->conf_file);
 	sdn_reloading();
 	p->reloading = true;
+	/* The file is read against the running tree, folded till now;
+	 * without it (out of memory) it is read whole. */
+	if (config_unfold(p->cfg) < 0)
+		log_warn("reload: the running config does not unpack: reading "
+			 "the file whole");
 	conf_diag_init(&d);
 	ncfg = config_load(p->o->conf_file, &lo, &d);
 	conf_diag_foreach(&d, log_diag_entry, "reload: ");
@@ -362,6 +367,7 @@ void parent_reload(struct parent *p)
 			d.errors, p->o->conf_file);
 		p->stats.reloads_refused++;
 		conf_diag_free(&d);
+		config_fold(p->cfg);
 		p->reloading = false;
 		sdn_ready("running (last reload refused)");
 		return;
@@ -389,6 +395,7 @@ void parent_reload(struct parent *p)
 		if (dfd >= 0)
 			close(dfd);
 		config_free(ncfg);
+		config_fold(p->cfg);
 		p->reloading = false;
 		sdn_ready("running (last reload failed)");
 		return;
@@ -432,6 +439,10 @@ void parent_reload(struct parent *p)
 		close(fd);
 	if (dfd >= 0)
 		close(dfd);
+	/* Packed, sent: until the next reload the tree is only kept.  The
+	 * one replaced goes once the children have applied the new one. */
+	config_fold(p->cfg);
+	config_fold(p->old_cfg);
 	parent_maybe_ready(p);
 }
 
@@ -521,6 +532,7 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 	wanted_children(&p, cfg, want);
 	/* Before the first fork: a child would inherit it all. */
 	config_drop_vrrp(cfg);
+	config_fold(cfg);
 	give_back_memory();
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];

@@ -1,12 +1,14 @@
 /*
  * The config's fold (tandem/config.c): the parent drops the compiled
- * VRRP part and keeps the tree; the vrrp child compiles its own from
- * the parent's pack and keeps its tree packed (config_fold), unpacking
- * it for a reload (config_unfold).  What the child ends with must be
+ * VRRP part; the vrrp child compiles its own from the parent's pack;
+ * both keep their trees packed (config_fold), unpacking them for a
+ * reload (config_unfold), the parent's with the record of its reading
+ * so that the file is read again as a splice.  What the child ends with must be
  * what a direct load of the file gives: the same instances, groups and
  * trackers, the same dump, and after a reload sent as a delta (spliced
  * onto the unfolded tree) the same as a whole read of the edited file,
- * reload after reload.
+ * reload after reload; and the parent's pack of a folded config is the
+ * pack of its tree.
  */
 #define _GNU_SOURCE	/* asprintf */
 #include <setjmp.h>
@@ -213,9 +215,26 @@ static void test_fold_start(void **state)
 	free(before);
 	free(after);
 
+	/* The parent folds its tree too: what it sends is the same. */
+	{
+		char *b1, *b2;
+		size_t l1, l2;
+
+		assert_int_equal(config_pack(p, &b1, &l1), 0);
+		assert_int_equal(config_fold(p), 0);
+		assert_null(p->tree);
+		assert_non_null(p->folded_text);
+		assert_int_equal(config_pack(p, &b2, &l2), 0);
+		assert_int_equal(l1, l2);
+		assert_memory_equal(b1, b2, l1);
+		free(b1);
+		free(b2);
+	}
 	c = child_load(p, false, NULL);
 	assert_int_equal(c->pserial, p->serial);
 	assert_int_equal(config_fold(c), 0);
+	/* A tree unpacked has no record of a reading. */
+	assert_null(c->folded_text);
 	assert_null(c->tree);
 	assert_non_null(c->folded);
 	assert_true(c->folded_len > 0);
@@ -261,6 +280,7 @@ static void test_fold_delta(void **state)
 	write_conf(t, prio);
 	p = load(t, NULL);
 	config_drop_vrrp(p);
+	config_fold(p);
 	c = child_load(p, false, NULL);
 	config_fold(c);
 	/* The child reads no file: nothing needs the reader's spare. */
@@ -274,7 +294,10 @@ static void test_fold_delta(void **state)
 
 		prio[edit[k] - 1] = 200 + (unsigned)k;
 		write_conf(t, prio);
-		/* The parent: read against the running tree, VRRP dropped. */
+		/* The parent: read against the running tree, unfolded with
+		 * the record of its reading, so read as a splice. */
+		assert_int_equal(config_unfold(p), 0);
+		assert_null(p->folded_text);
 		np = load(t, p);
 		assert_true(np->splice.spliced);
 		assert_int_equal(np->splice.nmid, 1);
@@ -309,6 +332,7 @@ static void test_fold_delta(void **state)
 		config_take_shared(np, p);
 		config_free(p);
 		p = np;
+		assert_int_equal(config_fold(p), 0);
 	}
 	config_free(c);
 	config_free(p);
