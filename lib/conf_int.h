@@ -89,7 +89,6 @@ struct conf_store {
 struct conf_tree *conf_tree_new(void);
 struct conf_mem *conf_tree_mem(const struct conf_tree *t);
 struct conf_store *conf_tree_store(const struct conf_tree *t);
-void conf_text_free(struct conf_text *x);
 void conf_arena_unref(struct conf_arena *a);
 
 /* A growable string. */

@@ -175,6 +175,13 @@ void conf_big_free(char *p, size_t cap)
 	free(p);
 }
 
+void conf_drop_spare(void)
+{
+	free(conf_spare.p);
+	conf_spare.p = NULL;
+	conf_spare.cap = 0;
+}
+
 void conf_buf_reserve(struct conf_buf *b, size_t extra)
 {
 	if (b->cap - b->len > extra)

@@ -15,7 +15,12 @@
  * The format is private to one build (the parent and its children are the
  * same executable), with a magic that names the layout.  Numbers are
  * varints and strings keep their NUL, so the child copies the whole pack
- * into the tree's arena once and points the words into it.
+ * into the tree's arena once and points the words into it.  A word met
+ * before is written as its number among the words written so far: a
+ * file of 1,000 instances repeats the same dozen keywords and values
+ * (interface, priority, advert_int ...) in every block, which was half
+ * of its pack, and the pack is also what a process keeps between
+ * reloads in place of its tree (tandem/config.c, config_fold).
  * conf_unpack() still checks every length against the buffer, so a
  * damaged buffer is an error, never a crash.
  */
@@ -24,7 +29,7 @@
 
 #include "lib/conf_int.h"
 
-#define CONF_PACK_MAGIC "tandem-conf-tree-2\n"
+#define CONF_PACK_MAGIC "tandem-conf-tree-3\n"
 #define CONF_PACK_MAX_DEPTH 128	/* above the reader's cap of 64 */
 
 /* ---- writing ---- */
@@ -39,6 +44,14 @@ struct conf_packer {
 	size_t nfiles, fcap;
 	const char *last_file;
 	uint32_t last_idx;
+	/* The words written so far, by text: an open-addressed table of
+	 * dsize slots (a power of two), each a word and its number + 1. */
+	struct conf_pword {
+		const char *s;
+		uint32_t idx;
+	} *dict;
+	size_t dsize;
+	uint32_t nwords;
 };
 
 static unsigned char *conf_put_var(unsigned char *o, uint32_t v)
@@ -54,6 +67,45 @@ static unsigned char *conf_put_var(unsigned char *o, uint32_t v)
 static unsigned char *conf_put_str(unsigned char *o, const char *s, size_t n)
 {
 	o = conf_put_var(o, (uint32_t)n);
+	memcpy(o, s, n + 1);
+	return o + n + 1;
+}
+
+static struct conf_pword *conf_word_slot(struct conf_pword *d, size_t size,
+					 const char *s)
+{
+	size_t i = conf_str_hash(s) & (size - 1);
+
+	while (d[i].s && strcmp(d[i].s, s))
+		i = (i + 1) & (size - 1);
+	return &d[i];
+}
+
+/* A word: 2 * its number + 1 when it was written before, else 2 * its
+ * length, the bytes and a NUL (and it is numbered). */
+static unsigned char *conf_put_word(struct conf_packer *p, unsigned char *o,
+				    const char *s, size_t n)
+{
+	struct conf_pword *w;
+
+	if (2 * ((size_t)p->nwords + 1) > p->dsize) {
+		size_t size = p->dsize ? p->dsize * 2 : 256;
+		struct conf_pword *d = conf_xmalloc(size * sizeof(*d));
+
+		memset(d, 0, size * sizeof(*d));
+		for (size_t i = 0; i < p->dsize; i++)
+			if (p->dict[i].s)
+				*conf_word_slot(d, size, p->dict[i].s) = p->dict[i];
+		free(p->dict);
+		p->dict = d;
+		p->dsize = size;
+	}
+	w = conf_word_slot(p->dict, p->dsize, s);
+	if (w->s)
+		return conf_put_var(o, w->idx * 2 + 1);
+	w->s = s;
+	w->idx = p->nwords++;
+	o = conf_put_var(o, (uint32_t)n * 2);
 	memcpy(o, s, n + 1);
 	return o + n + 1;
 }
@@ -93,8 +145,9 @@ static uint32_t conf_count(const struct conf_node *n)
 	return k;
 }
 
-/* A statement: file + 1 (0: none), line, end line, nargs * 2 + block,
- * the word, the arguments, the count of statements inside, and those. */
+/* A statement: file + 1 (0: none), line, end line - line, nargs * 2 +
+ * block, the word, the arguments, the count of statements inside, and
+ * those. */
 static void conf_pack_level(struct conf_packer *p, const struct conf_node *n,
 			    size_t count)
 {
@@ -117,11 +170,11 @@ static void conf_pack_level(struct conf_packer *p, const struct conf_node *n,
 
 		o = conf_put_var(o, fi);
 		o = conf_put_var(o, (uint32_t)n->line);
-		o = conf_put_var(o, (uint32_t)n->end_line);
+		o = conf_put_var(o, (uint32_t)n->end_line - (uint32_t)n->line);
 		o = conf_put_var(o, (uint32_t)n->nargs * 2 + n->block);
-		o = conf_put_str(o, n->word, wl);
+		o = conf_put_word(p, o, n->word, wl);
 		for (size_t i = 0; i < n->nargs; i++)
-			o = conf_put_str(o, n->args[i], al[i]);
+			o = conf_put_word(p, o, n->args[i], al[i]);
 		o = conf_put_var(o, conf_count(n->child));
 		p->out.len = (size_t)((char *)o - p->out.p);
 		if (n->nargs > 16)
@@ -180,6 +233,7 @@ int conf_pack_part(const struct conf_tree *t, size_t from, size_t count,
 	p.out.len = (size_t)((char *)o - p.out.p);
 	conf_pack_level(&p, first, count);
 	free(p.files);
+	free(p.dict);
 	*buf = p.out.p;
 	*len = p.out.len;
 	return 0;
@@ -192,6 +246,8 @@ struct conf_unpacker {
 	struct conf_mem *mem;
 	const char **files;
 	uint32_t nfiles;
+	char **words;		/* the words read so far, by number */
+	uint32_t nwords, wcap;
 	bool bad;
 };
 
@@ -231,6 +287,35 @@ static char *conf_get_str(struct conf_unpacker *u)
 	return s;
 }
 
+/* A word (conf_put_word): one read before, or a new one, numbered. */
+static char *conf_get_word(struct conf_unpacker *u)
+{
+	uint32_t v = conf_get_var(u), n = v >> 1;
+	char *s;
+
+	if (u->bad)
+		return NULL;
+	if (v & 1) {
+		if (n >= u->nwords) {
+			u->bad = true;
+			return NULL;
+		}
+		return u->words[n];
+	}
+	if ((size_t)(u->end - u->p) <= n || u->p[n]) {
+		u->bad = true;
+		return NULL;
+	}
+	s = (char *)u->p;
+	u->p += n + 1;
+	if (u->nwords == u->wcap) {
+		u->wcap = u->wcap ? u->wcap * 2 : 256;
+		u->words = conf_xrealloc(u->words, u->wcap * sizeof(*u->words));
+	}
+	u->words[u->nwords++] = s;
+	return s;
+}
+
 static struct conf_node *conf_unpack_level(struct conf_unpacker *u,
 					   struct conf_node *parent,
 					   uint32_t count, unsigned depth)
@@ -242,9 +327,9 @@ static struct conf_node *conf_unpack_level(struct conf_unpacker *u,
 		return NULL;
 	}
 	for (uint32_t i = 0; i < count && !u->bad; i++) {
-		/* Each statement takes at least 7 bytes: a count larger than
+		/* Each statement takes at least 6 bytes: a count larger than
 		 * what is left is damage, not a reason to loop. */
-		if (u->end - u->p < 7) {
+		if (u->end - u->p < 6) {
 			u->bad = true;
 			break;
 		}
@@ -254,7 +339,7 @@ static struct conf_node *conf_unpack_level(struct conf_unpacker *u,
 		memset(n, 0, sizeof(*n));
 		fi = conf_get_var(u);
 		n->line = (int)conf_get_var(u);
-		n->end_line = (int)conf_get_var(u);
+		n->end_line = (int)((uint32_t)n->line + conf_get_var(u));
 		na = conf_get_var(u);
 		n->block = na & 1;
 		n->nargs = na >> 1;
@@ -262,8 +347,8 @@ static struct conf_node *conf_unpack_level(struct conf_unpacker *u,
 			u->bad = true;
 		else
 			n->file = fi ? u->files[fi - 1] : NULL;
-		n->word = conf_get_str(u);
-		if (n->nargs > (size_t)(u->end - u->p) / 2)
+		n->word = conf_get_word(u);
+		if (n->nargs > (size_t)(u->end - u->p))
 			u->bad = true;
 		if (u->bad)
 			break;
@@ -271,7 +356,7 @@ static struct conf_node *conf_unpack_level(struct conf_unpacker *u,
 			n->args = conf_mem_alloc(u->mem, n->nargs *
 						 sizeof(*n->args));
 			for (size_t k = 0; k < n->nargs; k++)
-				n->args[k] = conf_get_str(u);
+				n->args[k] = conf_get_word(u);
 		}
 		n->parent = parent;
 		if (tail)
@@ -313,6 +398,7 @@ int conf_unpack(const char *buf, size_t len, struct conf_tree **out)
 	if (!u.bad)
 		t->first = conf_unpack_level(&u, NULL, ntop, 0);
 	free(u.files);
+	free(u.words);
 	if (u.bad || u.p != u.end) {
 		/* Nothing half-read is handed out. */
 		conf_mem_free(mem);

@@ -244,6 +244,28 @@ void conf_text_free(struct conf_text *x)
 	free(x);
 }
 
+struct conf_text *conf_tree_take_text(struct conf_tree *t)
+{
+	struct conf_store *st = t ? conf_tree_store(t) : NULL;
+	struct conf_text *x = st ? st->src : NULL;
+
+	if (st)
+		st->src = NULL;
+	return x;
+}
+
+void conf_tree_give_text(struct conf_tree *t, struct conf_text *x)
+{
+	struct conf_store *st = t ? conf_tree_store(t) : NULL;
+
+	if (!st) {
+		conf_text_free(x);
+		return;
+	}
+	conf_text_free(st->src);
+	st->src = x;
+}
+
 void conf_arena_unref(struct conf_arena *a)
 {
 	if (a && !--a->refs) {

@@ -32,6 +32,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "lib/conf.h"
 #include "lib/json_req.h"
 #include "lib/log.h"
 #include "tandem/child.h"
@@ -170,22 +171,6 @@ static int on_heartbeat(sd_event_source *src, uint64_t usec, void *ud)
 /* ------------------------------------------------------------------ */
 /* Dumps                                                               */
 
-static char *config_text(const struct tandem_config *cfg)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	config_dump(cfg, f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 static void write_data(struct child *c, FILE *f)
 {
 	char when[64];
@@ -206,7 +191,7 @@ static void write_data(struct child *c, FILE *f)
 	if (c->ops->dump_data)
 		c->ops->dump_data(f);
 	fprintf(f, "------< configuration >------\n");
-	text = config_text(c->cfg);
+	text = config_dump_text(c->cfg);
 	if (text)
 		fputs(text, f);
 	free(text);
@@ -239,7 +224,7 @@ static void give_back_memory(void)
 static int write_json(struct child *c, FILE *f)
 {
 	struct json_object *o = json_object_new_object();
-	char *text = config_text(c->cfg);
+	char *text = config_dump_text(c->cfg);
 	const char *s;
 
 	if (!o) {
@@ -422,52 +407,120 @@ static void log_diag(const struct conf_diag_entry *e, void *arg)
 		e->file ? e->file : "(config)", e->line, e->msg);
 }
 
-static int reload(struct child *c, int fd, const char *name)
+/* The parent's pack in fd, mapped (*map NULL when it is empty).
+ * Mapped, not read: the parent's sealed pages are used where they lie,
+ * with no copy into fresh memory that must be faulted in first (a large
+ * config is hundreds of pages). */
+static int map_pack(int fd, void **map, size_t *n)
+{
+	struct stat st;
+
+	*map = NULL;
+	if (fstat(fd, &st) < 0 || st.st_size < 0 || st.st_size > (1 << 30))
+		return -EINVAL;
+	*n = (size_t)st.st_size;
+	if (*n && (*map = mmap(NULL, *n, PROT_READ, MAP_PRIVATE, fd, 0)) ==
+		  MAP_FAILED) {
+		*map = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+/* The config of the pack (base: the running one, for a delta), or NULL
+ * after logging why. */
+static struct tandem_config *load_pack(const char *name, const void *map,
+				       size_t n,
+				       const struct tandem_config *base)
 {
 	struct tandem_config *ncfg;
 	struct conf_diag d;
-	struct stat st;
-	void *map = NULL;
+
+	conf_diag_init(&d);
+	ncfg = config_load_packed(name, map ? map : "", n, base, &d);
+	if (!ncfg) {
+		/* The parent validated these statements, so this is a bug
+		 * (or damage on the way): say so loudly. */
+		log_err("the config from the parent does not load back:");
+		conf_diag_foreach(&d, log_diag, NULL);
+	}
+	conf_diag_free(&d);
+	return ncfg;
+}
+
+static int reload(struct child *c, int fd, const char *name)
+{
+	struct tandem_config *ncfg;
+	void *map;
 	size_t n;
 	int r;
 
-	if (fstat(fd, &st) < 0 || st.st_size < 0 || st.st_size > (1 << 30))
-		return -EINVAL;
-	n = (size_t)st.st_size;
-	/* Mapped, not read: the parent's sealed pages are used where they
-	 * lie, with no copy into fresh memory that must be faulted in
-	 * first (a large config is hundreds of pages). */
-	if (n && (map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0)) ==
-		 MAP_FAILED)
-		return -errno;
+	if ((r = map_pack(fd, &map, &n)) < 0)
+		return r;
 	/* With -D, these two lines and the subsystem's own log split a
 	 * reload's time between the parent, the parse here and the apply. */
 	log_debug("reload: %zu bytes of config from the parent", n);
 	child_alive(NULL);
-	conf_diag_init(&d);
-	ncfg = config_load_packed(name, map ? map : "", n, c->cfg, &d);
+	/* A folded config's tree, for the delta to splice onto and for
+	 * the subsystem to compare with the new one. */
+	if (config_unfold(c->cfg) < 0) {
+		log_err("reload: the running config does not unpack");
+		if (map)
+			munmap(map, n);
+		return -ENOMEM;
+	}
+	ncfg = load_pack(name, map, n, c->cfg);
 	if (map)
 		munmap(map, n);
 	child_alive(NULL);
 	if (!ncfg) {
-		/* The parent validated these statements, so this is a bug
-		 * (or damage on the way): say so loudly and keep running. */
-		log_err("the config from the parent does not load back:");
-		conf_diag_foreach(&d, log_diag, NULL);
-		conf_diag_free(&d);
+		/* Keep running the config there was. */
+		if (c->ops->fold)
+			config_fold(c->cfg);
 		return -EINVAL;
 	}
-	conf_diag_free(&d);
 	log_debug("reload: config loaded, applying it");
 	r = c->ops->reload(c->cfg, ncfg);
 	if (r < 0) {
 		/* What it shares stays with the running config. */
 		config_free(ncfg);
+		if (c->ops->fold)
+			config_fold(c->cfg);
 		return r;
 	}
 	config_take_shared(ncfg, c->cfg);
 	config_free(c->cfg);
 	c->cfg = ncfg;
+	if (c->ops->fold)
+		config_fold(c->cfg);
+	give_back_memory();
+	return 0;
+}
+
+/* A folding child's start: the config the fork left is the parent's
+ * (without its VRRP part, config_drop_vrrp), and its pages are counted
+ * again in this process for as long as it keeps them.  It goes, and so
+ * does the reader's spare text buffer; the config is compiled afresh
+ * from the pack the parent sent, which is what a reload does, and
+ * folded.  The heap's holes are given back last. */
+static int own_config(struct child *c, void *map, size_t n)
+{
+	char *name = strdup(c->cfg->path ? c->cfg->path : "");
+	struct tandem_config *own;
+
+	if (!name)
+		return -ENOMEM;
+	config_free(c->cfg);
+	c->cfg = NULL;
+	conf_drop_spare();
+	own = load_pack(name, map, n, NULL);
+	free(name);
+	if (map)
+		munmap(map, n);
+	if (!own)
+		return -EINVAL;
+	config_fold(own);
+	c->cfg = own;
 	give_back_memory();
 	return 0;
 }
@@ -568,12 +621,18 @@ _Noreturn void child_main(const struct child_start *s)
 		.cfg = s->cfg, .restarts = s->restarts,
 	};
 	sd_event_source *io = NULL, *hb = NULL;
+	void *pack = NULL;
+	size_t packlen = 0;
 	sigset_t unblock;
-	int r;
+	int r, pack_r = 0;
 
-	/* Log sinks first: the fds they hold are about to be closed. */
+	/* Log sinks first: the fds they hold are about to be closed.  The
+	 * config's pack is mapped before its fd is: its pages stay. */
 	log_close();
 	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	if (c.ops->fold)
+		pack_r = s->cfg_fd >= 0 ? map_pack(s->cfg_fd, &pack, &packlen)
+					: -EBADF;
 	c.sock = shed_fds(s->sock);
 	parent_sock = c.sock;
 	the_child = &c;
@@ -588,6 +647,26 @@ _Noreturn void child_main(const struct child_start *s)
 		_exit(1);
 	}
 	set_title(s, c.ops->name);
+	if (c.ops->fold && (pack_r < 0 ||
+			    (pack_r = own_config(&c, pack, packlen)) < 0)) {
+		log_err("cannot load the config from the parent: %s",
+			strerror(-pack_r));
+		_exit(1);
+	}
+	/* The parent keeps its tree folded; this child keeps it whole,
+	 * and reads no file (the record of the parent's reading goes). */
+	if (!c.ops->fold) {
+		conf_text_free(c.cfg->folded_text);
+		c.cfg->folded_text = NULL;
+		if (config_unfold(c.cfg) < 0) {
+			log_err("cannot unpack the config from the parent");
+			_exit(1);
+		}
+		free(c.cfg->folded);
+		c.cfg->folded = NULL;
+		c.cfg->folded_len = 0;
+		conf_drop_spare();
+	}
 	proc_sched_apply(child_proc_settings(s->type, &c.cfg->gd));
 	c.started = time(NULL);
 

@@ -9,6 +9,7 @@
 #ifndef TANDEM_CHILD_H
 #define TANDEM_CHILD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -34,6 +35,13 @@ enum child_type {
 struct child_ops {
 	const char *name;	/* "vrrp": log prefix, "tandem: vrrp" title */
 	const char *dump_base;	/* dumps go to $TMPDIR/<dump_base>.data ... */
+	/* The child compiles its own config from the pack the parent sends
+	 * with the fork (as at a reload), gives back the copy the fork
+	 * left it, and keeps its tree packed between reloads (config_fold).
+	 * Without it the child runs the inherited config, tree and all:
+	 * the check child, whose virtual servers a reload may take over
+	 * from the running config rather than build again. */
+	bool fold;
 	/* Start the subsystem on e with cfg (which stays valid until the
 	 * next reload or stop).  Return 0 or -errno: a failed init makes
 	 * the child exit non-zero, so the parent restarts it. */
@@ -72,6 +80,7 @@ struct child_start {
 	int sock;			/* this child's end of the socketpair */
 	pid_t parent;
 	struct tandem_config *cfg;	/* the child takes it over */
+	int cfg_fd;			/* fold: the parent's pack, else -1 */
 	const struct tandem_opts *opts;
 	const struct log_opts *log;
 	unsigned restarts;		/* how often this kind was restarted */

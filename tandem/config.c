@@ -19,6 +19,17 @@
  * travels as one statement.  The pack's header names the parent's
  * config it is and, for such a delta, the one it applies to, so a child
  * never splices onto another tree than the parent's.
+ *
+ * No process keeps more of a config than it uses.  The parent runs no
+ * VRRP and drops the compiled VRRP part once the file is validated
+ * (config_drop_vrrp).  The vrrp child compiles its own from the pack.
+ * Both keep the tree packed between reloads (config_fold): a
+ * 1,000-instance tree is about 750 kB of nodes, word pointers and words,
+ * its pack 200 kB, and they look at the statements only at a reload
+ * and in a dump.  A reload unpacks it for the while (config_unfold):
+ * the parent's read of the file against it, with the record of its
+ * reading that went with the pack, is a splice as before, and a child's
+ * delta splices onto it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -177,6 +188,18 @@ none:
 }
 #endif
 
+#if defined(WITH_LVS) && defined(WITH_VRRP)
+static unsigned lvs_sync_vrid(const struct tandem_config *cfg)
+{
+	const char *inst = cfg->gd.lvs_sync_daemon.vrrp_instance;
+
+	for (size_t i = 0; inst && i < cfg->vrrp.ninst; i++)
+		if (!strcmp(cfg->vrrp.inst[i]->name, inst))
+			return cfg->vrrp.inst[i]->vrid;
+	return 0;
+}
+#endif
+
 /* The second stage, shared by the loaders.  validated: the parent
  * checked these very statements, so the whole-file checks that only
  * find errors are not made again. */
@@ -204,6 +227,9 @@ static struct tandem_config *finish(struct tandem_config *cfg,
 
 		vrrp_conf_check(&cfg->vrrp, &g, d);
 	}
+#endif
+#if defined(WITH_LVS) && defined(WITH_VRRP)
+	cfg->sync_vrid = lvs_sync_vrid(cfg);
 #endif
 	if (gd_finish(&cfg->gd) < 0)
 		conf_diag_add(d, CONF_ERROR, cfg->path, 0,
@@ -322,6 +348,12 @@ static int pack_with(const struct tandem_config *cfg, bool delta, char **buf,
 		h.nold = cfg->splice.nold;
 		conf_pack_part(cfg->tree, cfg->splice.head, cfg->splice.nmid,
 			       sizeof(h), buf, len);
+	} else if (cfg && !cfg->tree && cfg->folded) {
+		/* The fold is conf_pack's output: the header goes before. */
+		if (!(*buf = malloc(sizeof(h) + cfg->folded_len)))
+			return -1;
+		memcpy(*buf + sizeof(h), cfg->folded, cfg->folded_len);
+		*len = sizeof(h) + cfg->folded_len;
 	} else {
 		conf_pack_part(cfg ? cfg->tree : NULL, 0, SIZE_MAX, sizeof(h),
 			       buf, len);
@@ -355,13 +387,90 @@ void config_free(struct tandem_config *cfg)
 	vrrp_conf_free(&cfg->vrrp);
 #endif
 	conf_tree_free(cfg->tree);
+	free(cfg->folded);
+	conf_text_free(cfg->folded_text);
 	free(cfg->same_top);
 	free(cfg->path);
 	free(cfg);
 }
 
+void config_drop_vrrp(struct tandem_config *cfg)
+{
+#ifdef WITH_VRRP
+	if (!cfg)
+		return;
+	vrrp_conf_free(&cfg->vrrp);
+	vrrp_conf_init(&cfg->vrrp);
+#else
+	(void)cfg;
+#endif
+}
+
+int config_fold(struct tandem_config *cfg)
+{
+	char *buf, *fit;
+	size_t len;
+
+	if (!cfg || !cfg->tree)
+		return 0;
+	if (!cfg->folded) {
+		conf_pack(cfg->tree, &buf, &len);
+		/* The packer's buffer grows by doubling: up to twice the
+		 * pack, for as long as the config runs. */
+		fit = realloc(buf, len ? len : 1);
+		cfg->folded = fit ? fit : buf;
+		cfg->folded_len = len;
+	}
+	conf_text_free(cfg->folded_text);
+	cfg->folded_text = conf_tree_take_text(cfg->tree);
+	conf_tree_free(cfg->tree);
+	cfg->tree = NULL;
+	return 0;
+}
+
+int config_unfold(struct tandem_config *cfg)
+{
+	struct conf_tree *t;
+
+	if (!cfg || cfg->tree || !cfg->folded)
+		return 0;
+	if (conf_unpack(cfg->folded, cfg->folded_len, &t) < 0) {
+		conf_tree_free(t);
+		return -1;
+	}
+	conf_tree_give_text(t, cfg->folded_text);
+	cfg->folded_text = NULL;
+	cfg->tree = t;
+	return 0;
+}
+
 void config_dump(const struct tandem_config *cfg, FILE *out)
 {
-	if (cfg && cfg->tree)
+	struct conf_tree *t = NULL;
+
+	if (cfg && cfg->tree) {
 		conf_dump(cfg->tree, &conf_top_block, out);
+		return;
+	}
+	if (!cfg || !cfg->folded)
+		return;
+	if (conf_unpack(cfg->folded, cfg->folded_len, &t) == 0)
+		conf_dump(t, &conf_top_block, out);
+	conf_tree_free(t);
+}
+
+char *config_dump_text(const struct tandem_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	config_dump(cfg, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }

@@ -51,6 +51,19 @@ struct tandem_config {
 	 * (config_pack_delta). */
 	struct conf_splice splice;
 	unsigned long splice_base;
+	/* The tree packed (config_fold), while tree is NULL: a process
+	 * that looks at its statements only at a reload and in a dump
+	 * (the parent, the vrrp child) keeps a fifth of the memory of
+	 * the tree. */
+	char *folded;
+	size_t folded_len;
+	/* The parent's: the tree's record of its reading, which the next
+	 * reload needs to read the file again as a splice. */
+	struct conf_text *folded_text;
+	/* The VRID of lvs_sync_daemon's instance, 0 without one: the
+	 * check child's default sync id, resolved here because the parent
+	 * that forks it keeps no VRRP part (config_drop_vrrp). */
+	unsigned sync_vrid;
 };
 
 struct config_load_opts {
@@ -87,7 +100,7 @@ struct tandem_config *config_load_packed(const char *name, const char *buf,
  * becomes the only owner of what it shares with base. */
 void config_take_shared(struct tandem_config *cfg, struct tandem_config *base);
 /* cfg's statements packed for config_load_packed in a child: *buf is
- * malloc'd.  Returns 0. */
+ * malloc'd.  Returns 0, or -1 when out of memory. */
 int config_pack(const struct tandem_config *cfg, char **buf, size_t *len);
 /* Only what a child running the config of serial cfg->splice_base needs
  * to make cfg of it: the statements the reload read, and where they go.
@@ -95,8 +108,25 @@ int config_pack(const struct tandem_config *cfg, char **buf, size_t *len);
 int config_pack_delta(const struct tandem_config *cfg, char **buf,
 		      size_t *len);
 void config_free(struct tandem_config *cfg);
-/* keepalived syntax, as understood (see conf_dump). */
+/* The parent runs no VRRP: once the file is validated it frees the
+ * compiled VRRP part (instances, groups, trackers), which it neither
+ * uses nor hands on (a child is sent the tree packed and compiles its
+ * own).  The tree and everything else stay. */
+void config_drop_vrrp(struct tandem_config *cfg);
+/* Pack the tree into cfg->folded and free it (config_fold), or unpack
+ * it back (config_unfold: for a reload, which reads the file against the
+ * tree, splices a delta onto it, compares it with the new one; the pack
+ * is kept, so a fold after it frees the tree only).  The tree's record of
+ * its reading goes with the pack, so the tree unfolded is read again as
+ * a splice as the one folded was.  config_pack of a folded config is its
+ * pack.  0, or -1 (out of memory, a damaged pack) with cfg as it was. */
+int config_fold(struct tandem_config *cfg);
+int config_unfold(struct tandem_config *cfg);
+/* keepalived syntax, as understood (see conf_dump); a folded config is
+ * unpacked for the while. */
 void config_dump(const struct tandem_config *cfg, FILE *out);
+/* The same as a malloc'd string, or NULL when out of memory. */
+char *config_dump_text(const struct tandem_config *cfg);
 
 /* tandem/conf_top.c: the top-level table, whose object is a struct
  * tandem_config.  Each block keepalived accepts has an entry; the ones no

@@ -19,7 +19,9 @@
  * that travels to each child with the reload message, so every child
  * loads exactly what the parent validated even if the file is edited
  * meanwhile, without reading the text again, and a child forked later
- * gets the parent's current config in memory.
+ * gets the parent's current config in memory.  The parent itself keeps
+ * no compiled VRRP part (config_drop_vrrp): a vrrp child is sent the
+ * pack with its fork too, and compiles its own (child.c).
  *
  * The parent also relays the vrrp child's instance states to the check
  * child (relay.h): the two never talk directly.
@@ -30,6 +32,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,13 +63,26 @@
 
 #include "tandem/parent_int.h"
 
+/* Give back the pages of what was just freed: a config's parts are
+ * many small blocks, and without this most of the heap they took would
+ * stay with the parent, and be counted again in every child it forks. */
+static void give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* The config a reload replaced goes; the running one may share virtual
  * servers with it (config_load's base), which it keeps. */
 void parent_drop_old_cfg(struct parent *p)
 {
+	if (!p->old_cfg)
+		return;
 	config_take_shared(p->cfg, p->old_cfg);
 	config_free(p->old_cfg);
 	p->old_cfg = NULL;
+	give_back_memory();
 }
 
 uint64_t parent_now(struct parent *p)
@@ -281,7 +299,7 @@ static void log_diag_entry(const struct conf_diag_entry *e, void *arg)
 
 /* A sealed memfd holding cfg's statements packed (config_pack, or with
  * delta config_pack_delta), or -errno. */
-static int config_memfd(const struct tandem_config *cfg, bool delta)
+int parent_config_memfd(const struct tandem_config *cfg, bool delta)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -335,6 +353,11 @@ void parent_reload(struct parent *p)
 	log_info("reloading %s", p->o->conf_file);
 	sdn_reloading();
 	p->reloading = true;
+	/* The file is read against the running tree, folded till now;
+	 * without it (out of memory) it is read whole. */
+	if (config_unfold(p->cfg) < 0)
+		log_warn("reload: the running config does not unpack: reading "
+			 "the file whole");
 	conf_diag_init(&d);
 	ncfg = config_load(p->o->conf_file, &lo, &d);
 	conf_diag_foreach(&d, log_diag_entry, "reload: ");
@@ -344,11 +367,13 @@ void parent_reload(struct parent *p)
 			d.errors, p->o->conf_file);
 		p->stats.reloads_refused++;
 		conf_diag_free(&d);
+		config_fold(p->cfg);
 		p->reloading = false;
 		sdn_ready("running (last reload refused)");
 		return;
 	}
 	conf_diag_free(&d);
+	config_drop_vrrp(ncfg);
 	/* Only the packs some child needs: the delta for the children
 	 * running the config it applies to, the whole one for the rest. */
 	wanted_children(p, ncfg, want);
@@ -360,9 +385,9 @@ void parent_reload(struct parent *p)
 		else if (s->pid && want[i])
 			whole = true;
 	}
-	if (part && (dfd = config_memfd(ncfg, true)) < 0)
+	if (part && (dfd = parent_config_memfd(ncfg, true)) < 0)
 		whole = true;
-	if (whole && (fd = config_memfd(ncfg, false)) < 0) {
+	if (whole && (fd = parent_config_memfd(ncfg, false)) < 0) {
 		log_err("reload: cannot pass the config to the children: %s",
 			strerror(-fd));
 		p->stats.reloads_failed++;
@@ -370,6 +395,7 @@ void parent_reload(struct parent *p)
 		if (dfd >= 0)
 			close(dfd);
 		config_free(ncfg);
+		config_fold(p->cfg);
 		p->reloading = false;
 		sdn_ready("running (last reload failed)");
 		return;
@@ -413,6 +439,10 @@ void parent_reload(struct parent *p)
 		close(fd);
 	if (dfd >= 0)
 		close(dfd);
+	/* Packed, sent: until the next reload the tree is only kept.  The
+	 * one replaced goes once the children have applied the new one. */
+	config_fold(p->cfg);
+	config_fold(p->old_cfg);
 	parent_maybe_ready(p);
 }
 
@@ -500,6 +530,10 @@ int parent_run(const struct tandem_opts *o, const struct log_opts *lo,
 
 	metrics_http_configure(p.e, &cfg->gd.metrics_listen, metrics_info, &p);
 	wanted_children(&p, cfg, want);
+	/* Before the first fork: a child would inherit it all. */
+	config_drop_vrrp(cfg);
+	config_fold(cfg);
+	give_back_memory();
 	for (int i = 0; i < CHILD_NTYPES; i++) {
 		struct slot *s = &p.slots[i];
 

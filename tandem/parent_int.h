@@ -78,6 +78,7 @@ int parent_check_sock(struct parent *p);	/* VRRP states' way, or -1 */
 void parent_update_status(struct parent *p);
 void parent_maybe_ready(struct parent *p);
 void parent_drop_old_cfg(struct parent *p);
+int parent_config_memfd(const struct tandem_config *cfg, bool delta);
 
 /* parent_slot.c */
 int parent_spawn(struct slot *s);

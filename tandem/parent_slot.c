@@ -230,11 +230,22 @@ static int on_child_exit(sd_event_source *src, const siginfo_t *si, void *ud)
 int parent_spawn(struct slot *s)
 {
 	struct parent *p = s->p;
-	int sv[2], r;
+	int sv[2], r, cfd = -1;
 	pid_t pid;
 
+	/* A folding child compiles its config from the pack, as at a
+	 * reload (the parent has no VRRP part to leave it). */
+	if (child_ops_table[s->type]->fold &&
+	    (cfd = parent_config_memfd(p->cfg, false)) < 0) {
+		log_err("cannot pass the config to the %s child: %s",
+			parent_slot_name(s), strerror(-cfd));
+		schedule_restart(s);
+		return -1;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_err("socketpair: %s", strerror(errno));
+		if (cfd >= 0)
+			close(cfd);
 		schedule_restart(s);
 		return -1;
 	}
@@ -245,19 +256,23 @@ int parent_spawn(struct slot *s)
 		log_err("fork: %s", strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
+		if (cfd >= 0)
+			close(cfd);
 		schedule_restart(s);
 		return -1;
 	}
 	if (pid == 0) {
 		struct child_start cs = {
 			.type = s->type, .sock = sv[1], .parent = getppid(),
-			.cfg = p->cfg, .opts = p->o, .log = p->lo,
-			.restarts = s->restarts,
+			.cfg = p->cfg, .cfg_fd = cfd, .opts = p->o,
+			.log = p->lo, .restarts = s->restarts,
 		};
 
 		child_main(&cs);
 	}
 	close(sv[1]);
+	if (cfd >= 0)
+		close(cfd);
 	s->pid = pid;
 	s->sock = sv[0];
 	s->started = s->last_hb = parent_now(p);

@@ -141,21 +141,6 @@ static void watch_addrs(const struct tandem_config *cfg)
 	}
 }
 
-/* keepalived's default sync id: the VRID of the instance the daemon
- * follows (0 without one, or when the VRRP side is not built). */
-static uint32_t default_syncid(const struct tandem_config *cfg, const char *inst)
-{
-#ifdef WITH_VRRP
-	for (size_t i = 0; inst && i < cfg->vrrp.ninst; i++)
-		if (!strcmp(cfg->vrrp.inst[i]->name, inst))
-			return cfg->vrrp.inst[i]->vrid;
-#else
-	(void)cfg;
-	(void)inst;
-#endif
-	return 0;
-}
-
 static void syncd_opts(const struct tandem_config *cfg,
 		       const struct gd_lvs_syncd *s, struct check_ipvs_opts *o)
 {
@@ -163,8 +148,9 @@ static void syncd_opts(const struct tandem_config *cfg,
 
 	memset(&dm, 0, sizeof(dm));
 	snprintf(dm.mcast_ifn, sizeof(dm.mcast_ifn), "%s", s->ifname);
-	dm.syncid = s->syncid < 0 ? default_syncid(cfg, s->vrrp_instance)
-				  : (uint32_t)s->syncid;
+	/* keepalived's default: the VRID of the instance the daemon
+	 * follows (0 without one, or when the VRRP side is not built). */
+	dm.syncid = s->syncid < 0 ? cfg->sync_vrid : (uint32_t)s->syncid;
 	dm.sync_maxlen = (uint16_t)s->maxlen;
 	dm.mcast_port = (uint16_t)s->port;
 	dm.mcast_ttl = (uint8_t)s->ttl;

@@ -581,7 +581,7 @@ static struct json_object *pv_command(struct json_object *req)
 }
 
 const struct child_ops proc_vrrp_ops = {
-	.name = "vrrp", .dump_base = "tandem",
+	.name = "vrrp", .dump_base = "tandem", .fold = true,
 	.set_opts = pv_set_opts, .set_restarts = pv_set_restarts,
 	.init = pv_init, .reload = pv_reload, .stop = pv_stop,
 	.dump_data = pv_dump_data, .dump_json = pv_dump_json,
