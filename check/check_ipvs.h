@@ -67,6 +67,15 @@ int check_table_plan_kept(const struct check_conf *cc,
 			  const struct check_table_run *last_runs, size_t nlast,
 			  struct ipvs_table *want, struct check_table_run **runs,
 			  struct ipvs_plan *plan);
+/* check_table_plan_kept for last made for cc itself, after changes of
+ * state: only the virtual servers their runtime marked
+ * (check_conf_to_table_marked) are made again and diffed. */
+int check_table_plan_marked(const struct check_conf *cc,
+			    const struct check_table_opts *to,
+			    struct ipvs_table *last,
+			    const struct check_table_run *last_runs, size_t nlast,
+			    struct ipvs_table *want, struct check_table_run **runs,
+			    struct ipvs_plan *plan);
 /* Apply a new config.  current: the table applied last followed every
  * change of state since (no refresh is waiting), so the virtual servers
  * the reload took over whole need not be looked at again.  0 or -errno
@@ -77,6 +86,13 @@ int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
  * changed (an address came or went); says nothing when nothing changed. */
 int check_ipvs_refresh(struct check_ipvs *ci, const struct check_conf *cc,
 		       const struct check_ipvs_opts *o);
+/* The same after verdicts changed (check_rt_table_all false): only the
+ * virtual servers whose runtime is marked table_dirty are made again and
+ * diffed, so a verdict costs its virtual server and its one request, not
+ * the table.  A table not trusted (resync) is made whole, as above. */
+int check_ipvs_refresh_marked(struct check_ipvs *ci,
+			      const struct check_conf *cc,
+			      const struct check_ipvs_opts *o);
 /* Run the sync daemons o names, stopping those it no longer does (a VRRP
  * instance tied to them changed state). */
 void check_ipvs_set_daemons(struct check_ipvs *ci,
