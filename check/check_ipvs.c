@@ -124,21 +124,11 @@ int check_table_plan_kept(const struct check_conf *cc,
 			  struct ipvs_table *last,
 			  const struct check_table_run *last_runs, size_t nlast,
 			  struct ipvs_table *want, struct check_table_run **runs,
-			  struct ipvs_plan *plan)
+			  struct ipvs_plan *plan, bool marked)
 {
 	return plan_kept(cc, to, last, last_runs, nlast, want, runs, plan,
-			 check_conf_to_table_runs);
-}
-
-int check_table_plan_marked(const struct check_conf *cc,
-			    const struct check_table_opts *to,
-			    struct ipvs_table *last,
-			    const struct check_table_run *last_runs, size_t nlast,
-			    struct ipvs_table *want, struct check_table_run **runs,
-			    struct ipvs_plan *plan)
-{
-	return plan_kept(cc, to, last, last_runs, nlast, want, runs, plan,
-			 check_conf_to_table_marked);
+			 marked ? check_conf_to_table_marked
+				: check_conf_to_table_runs);
 }
 
 /* What of the table applied last sync_table may take as it is. */

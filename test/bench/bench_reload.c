@@ -16,7 +16,7 @@
  * goes down and back up, each round, and the wanted table and its plan
  * are made both ways, the whole config again and diffed (as every
  * verdict once was) and only the marked virtual server
- * (check_table_plan_marked, as the check child does now).
+ * (check_table_plan_kept marked, as the check child does now).
  *
  * Usage: bench_reload OLD.conf NEW.conf [ROUNDS]   (default 9)
  */
@@ -113,7 +113,7 @@ static struct tandem_config *child_load(const struct tandem_config *pcfg,
 	t0 = now();
 	if (*runs && !check_rt_table_pending(rt)) {
 		if (check_table_plan_kept(&c->check, NULL, managed, *runs, *nruns,
-					  &want, &nr, &plan) < 0)
+					  &want, &nr, &plan, false) < 0)
 			exit(1);
 	} else if (check_conf_to_table_runs(&c->check, NULL, NULL, NULL, 0,
 					    &want, &nr) < 0 ||
@@ -205,8 +205,8 @@ static void verdicts(struct tandem_config *c, struct ipvs_table *managed,
 		all[r] = now() - t0;
 		vs->rt->table_dirty = true;
 		t0 = now();
-		if (check_table_plan_marked(&c->check, NULL, managed, *runs,
-					    c->check.nvs, &want, &nr, &p2) < 0)
+		if (check_table_plan_kept(&c->check, NULL, managed, *runs,
+					  c->check.nvs, &want, &nr, &p2, true) < 0)
 			exit(1);
 		all[rounds + r] = now() - t0;
 		vs->rt->table_dirty = false;
