@@ -57,6 +57,8 @@ static struct {
 	size_t n, cap;
 	size_t hint;			/* where a free place was last */
 	unsigned running;
+	/* The source sock_cb last set, while on_io runs an action. */
+	sd_event_source *rearmed;
 	/* The transfers drain() read and has not handed over yet. */
 	struct finished *fin;
 	size_t nfin, capfin, posfin;
@@ -145,12 +147,17 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *ud)
 	if (revents & (EPOLLERR | EPOLLHUP))
 		ev |= CURL_CSELECT_ERR;
 	/* curl may let go of the socket inside the action (sock_cb then
-	 * disables and drops the source): hold it to look afterwards. */
+	 * disables and drops the source): hold it to look afterwards.  A
+	 * source sock_cb set anew in the action is re-armed already (its
+	 * EPOLL_CTL_MOD was the re-arm): one epoll_ctl a check less. */
 	sd_event_source_ref(src);
+	cm.rearmed = NULL;
 	action(ud, fd, ev);
-	if (sd_event_source_get_enabled(src, &on) >= 0 && on != SD_EVENT_OFF &&
+	if (cm.rearmed != src &&
+	    sd_event_source_get_enabled(src, &on) >= 0 && on != SD_EVENT_OFF &&
 	    sd_event_source_get_io_events(src, &want) >= 0)
 		sd_event_source_set_io_events(src, want | EPOLLET);
+	cm.rearmed = NULL;
 	sd_event_source_unref(src);
 	return 0;
 }
@@ -183,6 +190,8 @@ static int sock_cb(CURL *h, curl_socket_t s, int what, void *ud, void *sp)
 	if (src) {
 		if (sd_event_source_set_io_events(src, ev) < 0)
 			log_err("curl: cannot watch socket %d", s);
+		else
+			cm.rearmed = src;
 		return 0;
 	}
 	if (sd_event_add_io(cm.e, &src, s, ev, on_io, mu) < 0) {

@@ -81,18 +81,25 @@ static int changed_part(const struct ipvs_table *t,
 	return 0;
 }
 
-int check_table_plan_kept(const struct check_conf *cc,
-			  const struct check_table_opts *to,
-			  struct ipvs_table *last,
-			  const struct check_table_run *last_runs, size_t nlast,
-			  struct ipvs_table *want, struct check_table_run **runs,
-			  struct ipvs_plan *plan)
+/* How the runs of a table are carried over: a reload's
+ * (check_conf_to_table_runs) or after changes of state
+ * (check_conf_to_table_marked). */
+typedef int (*to_table_fn)(const struct check_conf *,
+			   const struct check_table_opts *, struct ipvs_table *,
+			   const struct check_table_run *, size_t,
+			   struct ipvs_table *, struct check_table_run **);
+
+static int plan_kept(const struct check_conf *cc,
+		     const struct check_table_opts *to, struct ipvs_table *last,
+		     const struct check_table_run *last_runs, size_t nlast,
+		     struct ipvs_table *want, struct check_table_run **runs,
+		     struct ipvs_plan *plan, to_table_fn make)
 {
 	struct ipvs_table wpart = { 0 }, hpart = { 0 };
 	struct ipvs_reconcile_opts ro = { .owned = &hpart };
 	int r;
 
-	r = check_conf_to_table_runs(cc, to, last, last_runs, nlast, want, runs);
+	r = make(cc, to, last, last_runs, nlast, want, runs);
 	if (r < 0)
 		return r;
 	r = changed_part(want, *runs, cc->nvs, *runs, cc->nvs, &wpart);
@@ -112,6 +119,25 @@ int check_table_plan_kept(const struct check_conf *cc,
 	return r;
 }
 
+int check_table_plan_kept(const struct check_conf *cc,
+			  const struct check_table_opts *to,
+			  struct ipvs_table *last,
+			  const struct check_table_run *last_runs, size_t nlast,
+			  struct ipvs_table *want, struct check_table_run **runs,
+			  struct ipvs_plan *plan, bool marked)
+{
+	return plan_kept(cc, to, last, last_runs, nlast, want, runs, plan,
+			 marked ? check_conf_to_table_marked
+				: check_conf_to_table_runs);
+}
+
+/* What of the table applied last sync_table may take as it is. */
+enum sync_keep {
+	SYNC_ALL,		/* nothing: the whole config again */
+	SYNC_KEPT,		/* a reload's virtual servers taken over whole */
+	SYNC_MARKED,		/* the same config: the unmarked virtual servers */
+};
+
 /* Make the kernel match cc.  With read_kernel the kernel's table is read
  * and reconciled (start, resync); otherwise the last applied table is the
  * kernel's picture.  With kept (a reload, the table up to date with every
@@ -122,7 +148,7 @@ int check_table_plan_kept(const struct check_conf *cc,
  * virtual servers. */
 static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 		      const struct check_table_opts *to, bool read_kernel,
-		      bool flush, bool first, bool quiet, bool kept)
+		      bool flush, bool first, bool quiet, enum sync_keep keep)
 {
 	struct ipvs_table want = { 0 }, have = { 0 };
 	struct ipvs_plan plan = { 0 };
@@ -136,10 +162,14 @@ static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 	bool part;
 	int r;
 
-	part = kept && !read_kernel && !flush && !first && ci->runs;
+	part = keep != SYNC_ALL && !read_kernel && !flush && !first && ci->runs;
+	if (part && keep == SYNC_MARKED && ci->nruns != cc->nvs)
+		part = false;	/* not the config the table was made for */
 	if (part) {
-		r = check_table_plan_kept(cc, to, &ci->managed, ci->runs,
-					  ci->nruns, &want, &runs, &plan);
+		r = plan_kept(cc, to, &ci->managed, ci->runs, ci->nruns, &want,
+			      &runs, &plan, keep == SYNC_MARKED
+				      ? check_conf_to_table_marked
+				      : check_conf_to_table_runs);
 	} else {
 		r = check_conf_to_table_runs(cc, to, NULL, NULL, 0, &want, &runs);
 		if (r == 0 && read_kernel) {
@@ -246,7 +276,7 @@ int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
 	ipvs_set_progress(ci->nl, o->progress, NULL);
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
-	sync_table(ci, cc, &o->table, true, o->flush, true, false, false);
+	sync_table(ci, cc, &o->table, true, o->flush, true, false, SYNC_ALL);
 	*out = ci;
 	return 0;
 }
@@ -257,14 +287,22 @@ int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
 	set_timeouts(ci, &o->timeouts);
 	set_daemons(ci, o);
 	return sync_table(ci, cc, &o->table, ci->resync, false, false, false,
-			  current);
+			  current ? SYNC_KEPT : SYNC_ALL);
 }
 
 int check_ipvs_refresh(struct check_ipvs *ci, const struct check_conf *cc,
 		       const struct check_ipvs_opts *o)
 {
 	return sync_table(ci, cc, &o->table, ci->resync, false, false, true,
-			  false);
+			  SYNC_ALL);
+}
+
+int check_ipvs_refresh_marked(struct check_ipvs *ci,
+			      const struct check_conf *cc,
+			      const struct check_ipvs_opts *o)
+{
+	return sync_table(ci, cc, &o->table, ci->resync, false, false, true,
+			  SYNC_MARKED);
 }
 
 void check_ipvs_stop(struct check_ipvs *ci, const struct check_ipvs_opts *o)

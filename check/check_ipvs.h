@@ -59,14 +59,16 @@ int check_ipvs_start(struct check_ipvs **out, const struct check_conf *cc,
  * check_conf_to_table_runs) and only the others are diffed, which gives
  * the plan a diff of the whole tables would, since the kept ones are the
  * same on both sides and no service is in two virtual servers.  Only for
- * a table that followed every change of state.  0 or -ENOMEM (last as
- * it was). */
+ * a table that followed every change of state.  With marked, last was
+ * made for cc itself and changes of state came since: only the virtual
+ * servers their runtime marked are made again and diffed
+ * (check_conf_to_table_marked).  0 or -ENOMEM (last as it was). */
 int check_table_plan_kept(const struct check_conf *cc,
 			  const struct check_table_opts *to,
 			  struct ipvs_table *last,
 			  const struct check_table_run *last_runs, size_t nlast,
 			  struct ipvs_table *want, struct check_table_run **runs,
-			  struct ipvs_plan *plan);
+			  struct ipvs_plan *plan, bool marked);
 /* Apply a new config.  current: the table applied last followed every
  * change of state since (no refresh is waiting), so the virtual servers
  * the reload took over whole need not be looked at again.  0 or -errno
@@ -77,6 +79,13 @@ int check_ipvs_reload(struct check_ipvs *ci, const struct check_conf *cc,
  * changed (an address came or went); says nothing when nothing changed. */
 int check_ipvs_refresh(struct check_ipvs *ci, const struct check_conf *cc,
 		       const struct check_ipvs_opts *o);
+/* The same after verdicts changed (check_rt_table_all false): only the
+ * virtual servers whose runtime is marked table_dirty are made again and
+ * diffed, so a verdict costs its virtual server and its one request, not
+ * the table.  A table not trusted (resync) is made whole, as above. */
+int check_ipvs_refresh_marked(struct check_ipvs *ci,
+			      const struct check_conf *cc,
+			      const struct check_ipvs_opts *o);
 /* Run the sync daemons o names, stopping those it no longer does (a VRRP
  * instance tied to them changed state). */
 void check_ipvs_set_daemons(struct check_ipvs *ci,

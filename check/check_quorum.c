@@ -108,21 +108,36 @@ void check_quorum_init_notify(struct check_vs_rt **v, size_t n,
 			tell(v[i], nt);
 }
 
+static void eval(struct check_vs_rt **v, size_t n, struct check_notify *nt,
+		 const bool *skip, bool marked_only);
+
 void check_quorum_eval(struct check_vs_rt **v, size_t n,
 		       struct check_notify *nt)
 {
-	check_quorum_eval_some(v, n, nt, NULL);
+	eval(v, n, nt, NULL, false);
+}
+
+void check_quorum_eval_marked(struct check_vs_rt **v, size_t n,
+			      struct check_notify *nt)
+{
+	eval(v, n, nt, NULL, true);
 }
 
 void check_quorum_eval_some(struct check_vs_rt **v, size_t n,
 			    struct check_notify *nt, const bool *skip)
+{
+	eval(v, n, nt, skip, false);
+}
+
+static void eval(struct check_vs_rt **v, size_t n, struct check_notify *nt,
+		 const bool *skip, bool marked_only)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct check_vs_rt *q = v[i];
 		const struct check_vs *vs = q->vs;
 		uint64_t live;
 
-		if (skip && skip[i])
+		if ((skip && skip[i]) || (marked_only && !q->table_dirty))
 			continue;
 		live = check_vs_live_weight(vs);
 		uint64_t lo = vs->quorum > vs->hysteresis

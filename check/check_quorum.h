@@ -29,6 +29,11 @@ void check_quorum_init_notify(struct check_vs_rt **v, size_t n,
 /* Re-evaluate every quorum; a change is logged and told through NT. */
 void check_quorum_eval(struct check_vs_rt **v, size_t n,
 		       struct check_notify *nt);
+/* Only those marked table_dirty: a quorum moves only with the state of
+ * its real servers, and each change of one marks its virtual server, so
+ * a verdict costs its own virtual server, not every one. */
+void check_quorum_eval_marked(struct check_vs_rt **v, size_t n,
+			      struct check_notify *nt);
 /* Same but for the v[i] with skip[i] set (skip NULL: none). */
 void check_quorum_eval_some(struct check_vs_rt **v, size_t n,
 			    struct check_notify *nt, const bool *skip);

@@ -43,6 +43,7 @@ struct check_rt {
 	void (*changed)(void *arg);
 	void *arg;
 	sd_event_source *defer;		/* a changed() is due */
+	bool dirty_all;			/* check_rt_table_all */
 	struct check_rs_rt **v;
 	size_t n;
 	struct check_vs_rt **vsv;	/* quorum states (check_quorum.c) */
@@ -173,6 +174,8 @@ void check_rs_name(const struct check_rs *rs, char *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* Verdicts                                                            */
 
+static void changed_now(struct check_rt *rt);
+
 static int on_defer(sd_event_source *s, void *ud)
 {
 	struct check_rt *rt = ud;
@@ -180,18 +183,39 @@ static int on_defer(sd_event_source *s, void *ud)
 	(void)s;
 	rt->defer = sd_event_source_disable_unref(rt->defer);
 	/* Quorums first: the table depends on them. */
-	check_quorum_eval(rt->vsv, rt->nvs, rt->notify);
-	rt->changed(rt->arg);
+	if (rt->dirty_all)
+		check_quorum_eval(rt->vsv, rt->nvs, rt->notify);
+	else
+		check_quorum_eval_marked(rt->vsv, rt->nvs, rt->notify);
+	changed_now(rt);
 	return 0;
 }
 
-static void table_due(struct check_rt *rt)
+/* Tell the table, then forget what was marked: it is in the table now. */
+static void changed_now(struct check_rt *rt)
 {
+	rt->changed(rt->arg);
+	rt->dirty_all = false;
+	for (size_t i = 0; i < rt->nvs; i++)
+		if (rt->vsv[i])
+			rt->vsv[i]->table_dirty = false;
+}
+
+/* A change of state of vs (NULL: of no one virtual server) is due in the
+ * table: marked, so that only what changed is made again (at 10,000 real
+ * servers, making the whole table for each verdict cost more than the
+ * verdict's own request). */
+static void table_due(struct check_rt *rt, const struct check_vs *vs)
+{
+	if (vs && vs->rt)
+		vs->rt->table_dirty = true;
+	else
+		rt->dirty_all = true;
 	if (rt->defer)
 		return;
 	if (sd_event_add_defer(rt->e, &rt->defer, on_defer, rt) < 0) {
 		rt->defer = NULL;
-		rt->changed(rt->arg);	/* at once, then */
+		changed_now(rt);	/* at once, then */
 		return;
 	}
 	(void)sd_event_source_set_priority(rt->defer, PRIO_TABLE);
@@ -200,6 +224,11 @@ static void table_due(struct check_rt *rt)
 bool check_rt_table_pending(const struct check_rt *rt)
 {
 	return rt->defer != NULL;
+}
+
+bool check_rt_table_all(const struct check_rt *rt)
+{
+	return rt->dirty_all;
 }
 
 static void rs_update(struct check_rs_rt *r)
@@ -236,7 +265,7 @@ static void rs_update(struct check_rs_rt *r)
 				 ? "weight 0 (inhibit_on_failure)"
 				 : "out of the table");
 	}
-	table_due(r->rt);
+	table_due(r->rt, r->vs);
 }
 
 /* A checker reported a new dynamic weight: the first checker with one
@@ -255,7 +284,7 @@ static void rs_weight_update(struct check_rs_rt *r)
 	check_rs_name(r->rs, s, sizeof(s));
 	log_info("real server %s of %s: weight %d (%s)", s, v,
 		 w >= 0 ? w : r->rs->weight, w >= 0 ? "dynamic" : "configured");
-	table_due(r->rt);
+	table_due(r->rt, r->vs);
 }
 
 static void schedule(struct check_ck_rt *c, uint64_t at);
@@ -320,7 +349,7 @@ void check_probe_weight_delta(struct check_probe *p, int64_t delta)
 		return;
 	c->weight_delta = delta;
 	if (c->rs->up)
-		table_due(c->rs->rt);
+		table_due(c->rs->rt, c->rs->vs);
 }
 
 static void fail_now(struct check_ck_rt *c, const char *why)
@@ -610,6 +639,11 @@ int check_rt_apply(struct check_rt *rt, struct check_conf *cc)
 	bool *whole = calloc(cc->nvs ? cc->nvs : 1, sizeof(*whole));
 	bool settled = !rt->defer;
 
+	/* The marks waiting name the virtual servers of the config before:
+	 * the table that follows this apply is made whole. */
+	if (rt->defer)
+		rt->dirty_all = true;
+
 	for (size_t i = 0; i < cc->nvs; i++) {
 		bool all = whole && settled && i < rt->nvs && rt->vsv[i] &&
 			   rt->vsv[i]->vs == cc->vs[i];
@@ -848,7 +882,7 @@ void check_rs_rt_poll(struct check_rs_rt *r)
 
 void check_rt_table_due(struct check_rt *rt)
 {
-	table_due(rt);
+	table_due(rt, NULL);
 }
 
 const char *check_admin_str(enum check_admin a)

@@ -100,6 +100,10 @@ struct check_vs_rt {
 	const struct check_vs *vs;
 	bool quorum_up;
 	bool fresh;			/* new in the last apply, not kept */
+	/* A change of state of one of its real servers waits for the
+	 * table (cleared after CHANGED ran): CHANGED need make again only
+	 * the services of the virtual servers so marked. */
+	bool table_dirty;
 	uint64_t since, transitions;
 };
 
@@ -108,6 +112,11 @@ struct check_notify;
 
 /* Is a change of state waiting for the table (CHANGED not yet run)? */
 bool check_rt_table_pending(const struct check_rt *rt);
+/* From CHANGED: is a change that is not one virtual server's among those
+ * waiting (an operator's command, a reload while one waited)?  Then the
+ * whole table is to be made again; else only the virtual servers whose
+ * runtime has table_dirty set changed (their quorums evaluated). */
+bool check_rt_table_all(const struct check_rt *rt);
 
 /* CHANGED runs from the loop after verdicts changed. */
 int check_rt_new(sd_event *e, void (*changed)(void *arg), void *arg,

@@ -30,8 +30,11 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	socklen_t len = sizeof(err);
 
 	(void)s;
-	(void)revents;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	/* Writable with no error or hang-up: connected (a failed connect
+	 * reports EPOLLERR), so the common case costs no getsockopt; with
+	 * one, SO_ERROR says what it was. */
+	if ((revents & (EPOLLERR | EPOLLHUP)) &&
+	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	/* Connected: the conversation (if any) is the type's; stop
 	 * watching writability but keep the socket and the timer. */

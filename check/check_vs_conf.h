@@ -299,6 +299,18 @@ int check_conf_to_table_runs(const struct check_conf *cc,
 			     const struct check_table_run *prev_runs,
 			     size_t nprev, struct ipvs_table *out,
 			     struct check_table_run **runs);
+/* The same for prev made for this very config (its runs name cc's
+ * virtual servers at their places), after changes of state: the virtual
+ * servers their runtime did not mark (table_dirty, check_rs_rt.h) and
+ * whose quorum is as then keep their services (kept), fresh or not; the
+ * marked ones are made again.  So a verdict costs its virtual server,
+ * not the table. */
+int check_conf_to_table_marked(const struct check_conf *cc,
+			       const struct check_table_opts *o,
+			       struct ipvs_table *prev,
+			       const struct check_table_run *prev_runs,
+			       size_t nprev, struct ipvs_table *out,
+			       struct check_table_run **runs);
 /* Give prev back what check_conf_to_table_runs moved into out. */
 void check_table_runs_undo(struct ipvs_table *prev,
 			   const struct check_table_run *prev_runs, size_t nprev,

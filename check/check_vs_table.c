@@ -267,12 +267,22 @@ static bool run_holds(const struct check_table_run *prev, size_t nprev,
 	       !vs->rt->fresh && vs->rt->quorum_up == prev[i].quorum_up;
 }
 
-int check_conf_to_table_runs(const struct check_conf *cc,
-			     const struct check_table_opts *o,
-			     struct ipvs_table *prev,
-			     const struct check_table_run *prev_runs,
-			     size_t nprev, struct ipvs_table *out,
-			     struct check_table_run **runs)
+/* The same for a table made for this very config: a virtual server none
+ * of whose real servers changed since (not marked) and whose quorum did
+ * not move; fresh ones too, as prev was made after they came. */
+static bool run_unmarked(const struct check_table_run *prev, size_t nprev,
+			 const struct check_vs *vs, size_t i)
+{
+	return i < nprev && prev[i].vs == vs && !vs->ha_suspend && vs->rt &&
+	       !vs->rt->table_dirty && vs->rt->quorum_up == prev[i].quorum_up;
+}
+
+static int to_table_runs(const struct check_conf *cc,
+			 const struct check_table_opts *o,
+			 struct ipvs_table *prev,
+			 const struct check_table_run *prev_runs, size_t nprev,
+			 struct ipvs_table *out, struct check_table_run **runs,
+			 bool marked)
 {
 	struct check_table_run *v = calloc(cc->nvs ? cc->nvs : 1, sizeof(*v));
 	int r = 0;
@@ -293,7 +303,7 @@ int check_conf_to_table_runs(const struct check_conf *cc,
 		v[i].vs = vs;
 		v[i].at = out->n;
 		v[i].quorum_up = vs->rt ? vs->rt->quorum_up : false;
-		if (prev && run_holds(prev_runs, nprev, vs, i) &&
+		if (prev && (marked ? run_unmarked : run_holds)(prev_runs, nprev, vs, i) &&
 		    prev_runs[i].at + prev_runs[i].n <= prev->n) {
 			struct ipvs_vs *from = &prev->vs[prev_runs[i].at];
 			size_t n = prev_runs[i].n;
@@ -332,6 +342,26 @@ int check_conf_to_table_runs(const struct check_conf *cc,
 	}
 	*runs = v;
 	return 0;
+}
+
+int check_conf_to_table_runs(const struct check_conf *cc,
+			     const struct check_table_opts *o,
+			     struct ipvs_table *prev,
+			     const struct check_table_run *prev_runs,
+			     size_t nprev, struct ipvs_table *out,
+			     struct check_table_run **runs)
+{
+	return to_table_runs(cc, o, prev, prev_runs, nprev, out, runs, false);
+}
+
+int check_conf_to_table_marked(const struct check_conf *cc,
+			       const struct check_table_opts *o,
+			       struct ipvs_table *prev,
+			       const struct check_table_run *prev_runs,
+			       size_t nprev, struct ipvs_table *out,
+			       struct check_table_run **runs)
+{
+	return to_table_runs(cc, o, prev, prev_runs, nprev, out, runs, true);
 }
 
 void check_table_runs_undo(struct ipvs_table *prev,

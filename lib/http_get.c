@@ -233,6 +233,11 @@ int http_get_setup(CURL *h, const struct http_get_req *q,
 	SET(CURLOPT_PROXY, "");
 	SET(CURLOPT_NOPROXY, "*");
 	SET(CURLOPT_NOSIGNAL, 1L);
+	/* A plain GET is one send, which Nagle never holds back (nothing
+	 * is unacknowledged before it): curl's TCP_NODELAY would be a
+	 * setsockopt a check for nothing.  TLS writes its handshake in
+	 * pieces, where Nagle would wait for an ACK: kept there. */
+	SET(CURLOPT_TCP_NODELAY, q->tls ? 1L : 0L);
 	SET(CURLOPT_FORBID_REUSE, 1L);
 	SET(CURLOPT_FRESH_CONNECT, 1L);
 	/* The host is an address, nothing to remember; and curl walks its

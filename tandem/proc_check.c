@@ -91,12 +91,17 @@ static void notify_opts(const struct tandem_config *cfg)
 	check_notify_set(pc.notify, &o);
 }
 
-/* A checker verdict changed: the table follows at once. */
+/* A checker verdict changed: the table follows at once, the virtual
+ * servers whose real servers changed only where the change was theirs. */
 static void verdicts_changed(void *arg)
 {
 	(void)arg;
-	if (pc.ipvs && pc.cfg)
+	if (!pc.ipvs || !pc.cfg)
+		return;
+	if (check_rt_table_all(pc.rt))
 		check_ipvs_refresh(pc.ipvs, &pc.cfg->check, &pc.o);
+	else
+		check_ipvs_refresh_marked(pc.ipvs, &pc.cfg->check, &pc.o);
 }
 
 static bool vip_present(int af, const union ipvs_addr *a, void *arg)

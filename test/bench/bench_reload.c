@@ -12,6 +12,12 @@
  * user edits one file: a statement read from another file is not the
  * same statement, and nothing would be kept.
  *
+ * Then a verdict's table: one real server of the middle virtual server
+ * goes down and back up, each round, and the wanted table and its plan
+ * are made both ways, the whole config again and diffed (as every
+ * verdict once was) and only the marked virtual server
+ * (check_table_plan_kept marked, as the check child does now).
+ *
  * Usage: bench_reload OLD.conf NEW.conf [ROUNDS]   (default 9)
  */
 #include <stdio.h>
@@ -107,7 +113,7 @@ static struct tandem_config *child_load(const struct tandem_config *pcfg,
 	t0 = now();
 	if (*runs && !check_rt_table_pending(rt)) {
 		if (check_table_plan_kept(&c->check, NULL, managed, *runs, *nruns,
-					  &want, &nr, &plan) < 0)
+					  &want, &nr, &plan, false) < 0)
 			exit(1);
 	} else if (check_conf_to_table_runs(&c->check, NULL, NULL, NULL, 0,
 					    &want, &nr) < 0 ||
@@ -173,6 +179,63 @@ static struct tandem_config *parent_load(const char *path,
 	return c;
 }
 
+/* A verdict's table, both ways (see the top); all has room for the
+ * rounds twice. */
+static void verdicts(struct tandem_config *c, struct ipvs_table *managed,
+		     struct check_table_run **runs, int rounds, double *all)
+{
+	struct check_vs *vs = c->check.nvs ? c->check.vs[c->check.nvs / 2] : NULL;
+	size_t nfull = 0, nmarked = 0;
+
+	if (!vs || !vs->nrs || !vs->rs[0]->rt || !vs->rt)
+		return;
+	for (int r = 0; r < rounds; r++) {
+		struct ipvs_table full = { 0 }, want = { 0 };
+		struct ipvs_plan p1 = { 0 }, p2 = { 0 };
+		struct ipvs_reconcile_opts ro = { .owned = managed };
+		struct check_table_run *fr = NULL, *nr = NULL;
+		double t0;
+
+		vs->rs[0]->rt->up = !vs->rs[0]->rt->up;
+		t0 = now();
+		if (check_conf_to_table_runs(&c->check, NULL, NULL, NULL, 0,
+					     &full, &fr) < 0 ||
+		    ipvs_reconcile(&full, managed, &ro, &p1) < 0)
+			exit(1);
+		all[r] = now() - t0;
+		vs->rt->table_dirty = true;
+		t0 = now();
+		if (check_table_plan_kept(&c->check, NULL, managed, *runs,
+					  c->check.nvs, &want, &nr, &p2, true) < 0)
+			exit(1);
+		all[rounds + r] = now() - t0;
+		vs->rt->table_dirty = false;
+		nfull = p1.n;
+		nmarked = p2.n;
+		ipvs_plan_free(&p1);
+		ipvs_plan_free(&p2);
+		ipvs_table_free(&full);
+		free(fr);
+		ipvs_table_free(managed);
+		*managed = want;
+		free(*runs);
+		*runs = nr;
+	}
+	vs->rs[0]->rt->up = true;
+	printf("a verdict (one real server down, then up): median of %d "
+	       "(min-max), ms\n", rounds);
+	for (int k = 0; k < 2; k++) {
+		double *v = all + k * rounds;
+
+		qsort(v, (size_t)rounds, sizeof(*v), cmp_d);
+		printf("  %-40s %8.3f  (%.3f-%.3f), %zu action(s)\n",
+		       k ? "its virtual server made and diffed" :
+			   "whole table made and diffed",
+		       v[rounds / 2] * 1e3, v[0] * 1e3, v[rounds - 1] * 1e3,
+		       k ? nmarked : nfull);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 3 ? atoi(argv[3]) : 9;
@@ -230,6 +293,7 @@ int main(int argc, char **argv)
 		       v[0] * 1e3, v[rounds - 1] * 1e3);
 	}
 	printf("  %-40s %8.2f\n", "sum of medians", sum * 1e3);
+	verdicts(c, &managed, &runs, rounds, all);
 	/* The runtime hangs off the child's config: it goes first. */
 	check_rt_free(rt);
 	ipvs_table_free(&managed);

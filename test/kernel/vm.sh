@@ -125,6 +125,21 @@ stage_with_libs() {
 	done
 }
 
+# The libraries a program opens with dlopen() on first use (lib/dl.h:
+# curl, OpenSSL, PCRE2, ...) are not in its ldd list: stage those of the
+# sonames it names that this machine has, with their own libraries, or an
+# HTTP_GET in the guest finds no libcurl and the check child exits.
+stage_dlopened() {
+	local root=$1 src=$2 so lib sonames cache
+	sonames=$(strings -a "$src" 2>/dev/null | grep -E '^lib[A-Za-z0-9_+-]+\.so\.[0-9]+$' | sort -u || true)
+	cache=$(ldconfig -p 2>/dev/null || true)
+	for so in $sonames; do
+		lib=$(awk -v n="$so" '$1 == n && /x86-64/ && !f { print $NF; f = 1 }' <<<"$cache")
+		[ -n "$lib" ] && [ ! -e "$root$lib" ] || continue
+		stage_with_libs "$root" "$lib" "$lib"
+	done
+}
+
 mkcpio() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet); }
 
 prepare() {
@@ -227,6 +242,7 @@ for f in "${files[@]}"; do
 	[ -r "$f" ] || die "$f: not readable"
 	if [ "$(od -An -c -N4 "$f" | tr -d ' ')" = '177ELF' ]; then
 		stage_with_libs "$stage" "$f" "/test/$(basename "$f")"
+		stage_dlopened "$stage" "$f"
 	else
 		cp -L "$f" "$stage/test/"
 	fi

@@ -551,6 +551,17 @@ static void assert_tables_same(const struct ipvs_table *a,
 	}
 }
 
+static void assert_plans_same(const struct ipvs_plan *a,
+			      const struct ipvs_plan *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->a[i].kind, b->a[i].kind);
+		assert_memory_equal(&a->a[i].svc, &b->a[i].svc, sizeof(a->a[i].svc));
+		assert_memory_equal(&a->a[i].dest, &b->a[i].dest, sizeof(a->a[i].dest));
+	}
+}
+
 /* A reload's plan from the table applied last, keeping the services of
  * what it took over whole: the same plan and the same table as a diff of
  * the whole tables, whatever changed. */
@@ -599,13 +610,8 @@ static void test_table_kept(void **state)
 		assert_int_equal(ipvs_reconcile(&full, &managed, &ro, &p1), 0);
 		assert_int_equal(check_table_plan_kept(&n->check, NULL, &managed,
 						       runs, nruns, &want, &nr,
-						       &p2), 0);
-		assert_int_equal(p1.n, p2.n);
-		for (size_t i = 0; i < p1.n; i++) {
-			assert_int_equal(p1.a[i].kind, p2.a[i].kind);
-			assert_memory_equal(&p1.a[i].svc, &p2.a[i].svc, sizeof(p1.a[i].svc));
-			assert_memory_equal(&p1.a[i].dest, &p2.a[i].dest, sizeof(p1.a[i].dest));
-		}
+						       &p2, false), 0);
+		assert_plans_same(&p1, &p2);
 		assert_tables_same(&want, &full);
 		for (size_t i = 0; i < n->check.nvs; i++)
 			kept_any += nr[i].kept;
@@ -630,6 +636,90 @@ static void test_table_kept(void **state)
 	sd_event_unref(e);
 	for (int i = 0; i < 6; i++)
 		free(own[i]);
+}
+
+/* After changes of state, the plan from the table made for the same
+ * config: the marked virtual servers and those whose quorum moved are
+ * made again, the others kept, and plan and table are those of a diff of
+ * the whole tables. */
+static void marked_step(const struct tandem_config *c,
+			struct ipvs_table *managed, struct check_table_run **runs,
+			size_t expect_remade)
+{
+	struct ipvs_table full = { 0 }, want = { 0 };
+	struct ipvs_plan p1 = { 0 }, p2 = { 0 };
+	struct ipvs_reconcile_opts ro = { .owned = managed };
+	struct check_table_run *nr = NULL;
+	size_t remade = 0;
+
+	assert_int_equal(check_conf_to_table(&c->check, NULL, &full), 0);
+	assert_int_equal(ipvs_reconcile(&full, managed, &ro, &p1), 0);
+	assert_int_equal(check_table_plan_kept(&c->check, NULL, managed, *runs,
+					       c->check.nvs, &want, &nr, &p2, true), 0);
+	assert_plans_same(&p1, &p2);
+	assert_tables_same(&want, &full);
+	for (size_t i = 0; i < c->check.nvs; i++) {
+		remade += !nr[i].kept;
+		c->check.vs[i]->rt->table_dirty = false;
+	}
+	assert_int_equal(remade, expect_remade);
+	ipvs_plan_free(&p1);
+	ipvs_plan_free(&p2);
+	ipvs_table_free(&full);
+	ipvs_table_free(managed);
+	*managed = want;
+	free(*runs);
+	*runs = nr;
+}
+
+static void test_table_marked(void **state)
+{
+	const struct tmp *t = *state;
+	char *text = table_text(4, 4), *pd;
+	struct ipvs_table managed = { 0 }, want = { 0 };
+	struct check_table_run *runs = NULL, *nr = NULL;
+	struct tandem_config *c;
+	struct check_rt *rt;
+	struct ipvs_plan p = { 0 };
+	sd_event *e;
+
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(check_rt_new(e, nothing, NULL, &rt), 0);
+	c = reload_from(t, text, NULL, &pd);
+	free(pd);
+	assert_int_equal(check_rt_apply(rt, &c->check), 0);
+	assert_int_equal(check_conf_to_table_runs(&c->check, NULL, NULL, NULL, 0,
+						  &managed, &runs), 0);
+	/* Nothing changed: nothing made, nothing sent. */
+	marked_step(c, &managed, &runs, 0);
+	/* A real server of the second goes down: that one alone. */
+	c->check.vs[1]->rs[0]->rt->up = false;
+	c->check.vs[1]->rt->table_dirty = true;
+	marked_step(c, &managed, &runs, 1);
+	/* The third reaches its quorum (the sorry server goes) unmarked:
+	 * a quorum that moved is made again all the same. */
+	c->check.vs[2]->rt->quorum_up = true;
+	marked_step(c, &managed, &runs, 1);
+	/* Two marked at once, one back up, one with nothing changed. */
+	c->check.vs[1]->rs[0]->rt->up = true;
+	c->check.vs[1]->rt->table_dirty = true;
+	c->check.vs[3]->rt->table_dirty = true;
+	marked_step(c, &managed, &runs, 2);
+	/* The mark is what is looked at: a change left unmarked is not
+	 * seen (so every change of state must mark its virtual server). */
+	c->check.vs[0]->rs[0]->rt->up = false;
+	assert_int_equal(check_table_plan_kept(&c->check, NULL, &managed, runs,
+					       c->check.nvs, &want, &nr, &p, true), 0);
+	assert_int_equal(p.n, 0);
+	ipvs_plan_free(&p);
+	ipvs_table_free(&want);
+	free(nr);
+	ipvs_table_free(&managed);
+	free(runs);
+	check_rt_free(rt);
+	config_free(c);
+	sd_event_unref(e);
+	free(text);
 }
 
 static void assert_dumps_same(const struct tandem_config *a,
@@ -870,6 +960,7 @@ int main(void)
 		cmocka_unit_test(test_load_share),
 		cmocka_unit_test(test_delta_pack),
 		cmocka_unit_test(test_table_kept),
+		cmocka_unit_test(test_table_marked),
 #endif
 		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_shipped_sample),
