@@ -386,6 +386,8 @@ const struct conf_keyword gd_keywords[] = {
 	CUSTOM("vrrp_rx_bufs_policy", gd_h_vrrp_rx_bufs_policy,
 	       "MTU, ADVERT or a size in bytes"),
 	UINT("vrrp_rx_bufs_multiplier", vrrp_rx_bufs_multiplier, 1, UINT_MAX),
+	/* tandem only: see vrrp/vrrp_ring.h */
+	BOOL("vrrp_rx_ring", vrrp_rx_ring),
 
 	/* checker notifications */
 	BOOL("rs_init_notifies", rs_init_notifies),

@@ -287,6 +287,7 @@ static void make_globals(const struct global_defs *gd, struct vrrp_inst_globals 
 	g->lower_prio_no_advert = gd->vrrp_lower_prio_no_advert;
 	g->higher_prio_send_advert = gd->vrrp_higher_prio_send_advert;
 	g->strict = gd->vrrp_strict;
+	g->rx_ring = gd->vrrp_rx_ring;
 	g->rx_bufs_policy = gd->vrrp_rx_bufs_policy == GD_RX_BUFS_MTU ? VRRP_RXB_MTU :
 		gd->vrrp_rx_bufs_policy == GD_RX_BUFS_ADVERT ? VRRP_RXB_ADVERT :
 		gd->vrrp_rx_bufs_policy == GD_RX_BUFS_SIZE ? VRRP_RXB_SIZE :
@@ -561,6 +562,7 @@ static void pv_dump_data(FILE *out)
 static void pv_dump_json(struct json_object *o)
 {
 	json_object_object_add(o, "vrrp", vrrp_run_json(pv.run));
+	json_object_object_add(o, "vrrp_rx_ring", vrrp_run_ring_json(pv.run));
 	json_object_object_add(o, "vrrp_notify", vrrp_notify_json(pv.notify));
 }
 

@@ -52,6 +52,7 @@ struct vrrp_inst_globals {
 	bool lower_prio_no_advert;		/* already true in strict mode */
 	bool higher_prio_send_advert;
 	bool strict;				/* vrrp_strict */
+	bool rx_ring;				/* vrrp_rx_ring: see vrrp_ring.h */
 	/* vrrp_rx_bufs_policy: the receive buffer each instance asks of its
 	 * socket when it has no kernel_rx_buf_size */
 	enum vrrp_rx_bufs { VRRP_RXB_DEFAULT, VRRP_RXB_MTU, VRRP_RXB_ADVERT,

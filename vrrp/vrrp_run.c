@@ -25,6 +25,14 @@
  * it, since a Master_Down_Timer that runs out drains its socket before it
  * acts.  The per-VRID table makes each
  * packet's dispatch one step.
+ *
+ * With vrrp_rx_ring (the default), a socket that joins its group also
+ * leaves its plain multicast adverts to the family's receive ring (see
+ * vrrp_ring.h): the ring is opened by the first such socket and closed
+ * with the last, and a frame it hands over goes to the socket of the
+ * interface it came in on, through the same dispatch() as the socket's
+ * own packets.  A ring or filter that cannot be had leaves the socket
+ * receiving everything, as with vrrp_rx_ring off.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -41,6 +49,7 @@
 #include "vrrp/vrrp_static_track.h"
 #include "vrrp/vrrp_run.h"
 #include "vrrp/vrrp_fw.h"
+#include "vrrp/vrrp_ring.h"
 #include "vrrp/vrrp_sock.h"
 #include "vrrp/vrrp_sync.h"
 #include "vrrp/vrrp_track.h"
@@ -57,9 +66,19 @@ struct run_sock {
 	sa_family_t family;
 	uint8_t proto;
 	unsigned refs;
+	bool ring;		/* its multicast adverts come by the ring */
 	/* The instance of each VRID on this socket: a packet finds its
 	 * instance in one step, not by a walk of every instance. */
 	struct vrrp_inst *by_vrid[256];
+};
+
+/* The receive ring of a family and the sockets that use it. */
+struct run_ring {
+	struct vrrp_run *run;
+	struct vrrp_ring *ring;
+	sd_event_source *io;
+	sa_family_t family;
+	unsigned users;
 };
 
 /* The globals instances run under, one copy per distinct value, counted:
@@ -83,6 +102,7 @@ struct vrrp_run {
 	struct vrrp_fw *fw;		/* made by the first no_accept instance */
 	struct nl_link_watch *lw;
 	struct run_sock *socks;
+	struct run_ring rings[2];	/* IPv4, IPv6 */
 	struct vrrp_inst *insts;
 	struct vrrp_router_stats rstats;
 	struct vrrp_tfiles *tfiles;	/* track_file watcher */
@@ -195,6 +215,88 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *data)
 	return 0;
 }
 
+/* A frame from RR's ring: to the socket of its interface, as if that
+ * socket had read it.  None there: no socket of ours would have. */
+static void on_ring_frame(struct vrrp_rx *rx, int ifindex, void *data)
+{
+	struct run_ring *rr = data;
+	struct run_sock *rs;
+
+	for (rs = rr->run->socks; rs; rs = rs->next)
+		if (rs->ring && rs->ifindex == ifindex && rs->family == rr->family)
+			break;
+	if (!rs)
+		return;
+	rx->ifindex = ifindex;
+	rx->ip.mcast_group = *vrrp_sock_group(rs->sock);
+	dispatch(rs, rx);
+}
+
+static int on_ring(sd_event_source *s, int fd, uint32_t revents, void *data)
+{
+	struct run_ring *rr = data;
+
+	(void)s; (void)fd; (void)revents;
+	/* Bounded like on_io: a full ring at most, then the timers. */
+	if (rr->ring)
+		vrrp_ring_read(rr->ring, VRRP_RING_BLOCKS, on_ring_frame, rr);
+	return 0;
+}
+
+static void ring_close(struct run_ring *rr)
+{
+	rr->io = sd_event_source_disable_unref(rr->io);
+	vrrp_ring_close(rr->ring);
+	rr->ring = NULL;
+	rr->users = 0;
+}
+
+/* RS leaves its plain multicast adverts to the ring of its family,
+ * opened for it when it is the first. */
+static void ring_use(struct vrrp_run *run, struct run_sock *rs)
+{
+	struct run_ring *rr = &run->rings[rs->family == AF_INET6];
+	int r = 0;
+
+	if (!rr->ring) {
+		rr->run = run;
+		rr->family = rs->family;
+		r = vrrp_ring_open(rs->family, vrrp_sock_group(rs->sock), &rr->ring);
+		if (r >= 0)
+			r = sd_event_add_io(run->e, &rr->io, vrrp_ring_fd(rr->ring),
+					    EPOLLIN, on_ring, rr);
+		if (r < 0) {
+			log_warn("VRRP: no receive ring for IPv%d (the sockets "
+				 "receive every advert): %s",
+				 rs->family == AF_INET ? 4 : 6, strerror(-r));
+			ring_close(rr);
+			return;
+		}
+	}
+	r = vrrp_ring_raw_filter(vrrp_sock_fd(rs->sock), rs->family,
+				 vrrp_ring_group(rr->ring));
+	if (r < 0) {
+		log_warn("VRRP: cannot filter the socket on interface %d for "
+			 "the receive ring: %s", rs->ifindex, strerror(-r));
+		if (!rr->users)
+			ring_close(rr);
+		return;
+	}
+	rs->ring = true;
+	rr->users++;
+}
+
+static void ring_unuse(struct vrrp_run *run, struct run_sock *rs)
+{
+	struct run_ring *rr = &run->rings[rs->family == AF_INET6];
+
+	if (!rs->ring)
+		return;
+	rs->ring = false;
+	if (!--rr->users)
+		ring_close(rr);
+}
+
 /* What VI asks of its socket's receive buffer: kernel_rx_buf_size, else
  * its vrrp_rx_bufs_policy share; 0: no opinion. */
 static unsigned inst_rx_buf(const struct vrrp_inst *vi)
@@ -243,7 +345,11 @@ static void sock_rcvbuf(struct vrrp_run *run, struct run_sock *rs,
 /* The instances' drain hook: what on_io would read next, read now. */
 static void drain(void *sock_ref)
 {
-	on_io(NULL, -1, 0, sock_ref);
+	struct run_sock *rs = sock_ref;
+
+	on_io(NULL, -1, 0, rs);
+	if (rs->ring)
+		on_ring(NULL, -1, 0, &rs->run->rings[rs->family == AF_INET6]);
 }
 
 static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
@@ -291,6 +397,9 @@ static struct run_sock *sock_get(struct vrrp_run *run, struct vrrp_inst *vi)
 	rs->next = run->socks;
 	run->socks = rs;
 	sock_rcvbuf(run, rs, vi);
+	/* AH comes on its own protocol, never by the ring. */
+	if (o.join && vi->g->rx_ring && vi->proto != VRRP_PROTO_AH)
+		ring_use(run, rs);
 	return rs;
 }
 
@@ -303,6 +412,7 @@ static void sock_put(struct vrrp_run *run, struct run_sock *rs)
 			*p = rs->next;
 			break;
 		}
+	ring_unuse(run, rs);
 	sd_event_source_disable_unref(rs->io);
 	vrrp_sock_close(rs->sock);
 	free(rs);
@@ -664,6 +774,30 @@ void vrrp_run_dump(struct vrrp_run *run, FILE *out)
 		(unsigned long long)run->rstats.version_errors,
 		(unsigned long long)run->rstats.vrid_errors,
 		(unsigned long long)run->rstats.other_errors);
+	for (int i = 0; i < 2; i++)
+		fprintf(out, " Receive ring IPv%d: %s, %u sockets, %llu dropped\n",
+			i ? 6 : 4, run->rings[i].ring ? "open" : "off",
+			run->rings[i].users, (unsigned long long)
+			(run->rings[i].ring ? vrrp_ring_drops(run->rings[i].ring) : 0));
+}
+
+struct json_object *vrrp_run_ring_json(struct vrrp_run *run)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (int i = 0; run && i < 2; i++) {
+		struct json_object *f = json_object_new_object();
+
+		json_object_object_add(f, "open",
+				       json_object_new_boolean(run->rings[i].ring != NULL));
+		json_object_object_add(f, "sockets",
+				       json_object_new_int((int)run->rings[i].users));
+		json_object_object_add(f, "drops", json_object_new_int64((int64_t)
+				       (run->rings[i].ring ?
+					vrrp_ring_drops(run->rings[i].ring) : 0)));
+		json_object_object_add(o, i ? "ipv6" : "ipv4", f);
+	}
+	return o;
 }
 
 struct json_object *vrrp_run_json(struct vrrp_run *run)

@@ -68,5 +68,8 @@ const struct vrrp_router_stats *vrrp_run_router_stats(const struct vrrp_run *run
 
 void vrrp_run_dump(struct vrrp_run *run, FILE *out);
 struct json_object *vrrp_run_json(struct vrrp_run *run);
+/* The receive rings (vrrp_rx_ring): per family, whether one is open and
+ * how many raw sockets leave their multicast adverts to it. */
+struct json_object *vrrp_run_ring_json(struct vrrp_run *run);
 
 #endif

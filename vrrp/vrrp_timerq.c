@@ -7,6 +7,16 @@
  * heap is ordered by each timer's key, which is its deadline or, for a
  * timer made later since it was placed, an earlier one (see the header):
  * the root's key is never after any deadline, so nothing fires late.
+ *
+ * Look-ahead (VRRP_TIMERQ_LOOKAHEAD_US): each re-arm of the source is a
+ * timerfd_settime, and each stale key that comes up alone is a wakeup.
+ * So a turn also puts back every stale key that would come up within
+ * the look-ahead (they would not fire anyway), and an armed wakeup that
+ * is not after the earliest key, and at most the look-ahead before it,
+ * is kept when that key moves later (a timer turned off or put back):
+ * the wakeup comes early, finds nothing due and arms for the root.  The
+ * source is only ever armed for a key, and a key is never after its
+ * deadline, so an early wakeup is the only cost; never a late one.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -20,6 +30,7 @@ struct vrrp_timerq {
 	unsigned n, cap;
 	uint64_t armed;		/* what src is set for; 0: off */
 	bool firing;		/* in on_fire(): arm at the end */
+	uint64_t wakeups;	/* turns of on_fire(), for the tests */
 };
 
 static void put(struct vrrp_timerq *q, unsigned i, struct vrrp_timer *t)
@@ -81,6 +92,10 @@ static void arm(struct vrrp_timerq *q)
 
 	if (q->firing || at == q->armed)
 		return;
+	/* See the top: an early wakeup is kept, a late one never. */
+	if (at && q->armed && q->armed <= at &&
+	    at - q->armed <= VRRP_TIMERQ_LOOKAHEAD_US)
+		return;
 	if (!at) {
 		sd_event_source_set_enabled(q->src, SD_EVENT_OFF);
 	} else {
@@ -101,15 +116,20 @@ static int on_fire(sd_event_source *s, uint64_t usec, void *data)
 		now = usec;
 	q->armed = 0;	/* a ONESHOT source is off once it fires */
 	q->firing = true;
+	q->wakeups++;
 	for (unsigned fired = 0; fired < VRRP_TIMERQ_BATCH && q->n;) {
 		struct vrrp_timer *t = q->heap[0];
 		uint64_t at = t->at;
 
-		if (t->key > now)
+		if (t->key > now + VRRP_TIMERQ_LOOKAHEAD_US)
 			break;
 		if (at > now) {
-			/* Made later since it was placed: to its deadline
-			 * (after now, so it cannot come up again this turn). */
+			/* A deadline ahead: what the source is armed for. */
+			if (t->key == at)
+				break;
+			/* Made later since it was placed, and its key due
+			 * now or within the look-ahead: to its deadline
+			 * (once: its key is its deadline then). */
 			t->key = at;
 			down(q, 0);
 			continue;
@@ -187,4 +207,14 @@ int vrrp_timer_set(struct vrrp_timerq *q, struct vrrp_timer *t, uint64_t at)
 	up(q, q->n - 1);
 	arm(q);
 	return 0;
+}
+
+uint64_t vrrp_timerq_armed(const struct vrrp_timerq *q)
+{
+	return q->armed;
+}
+
+uint64_t vrrp_timerq_wakeups(const struct vrrp_timerq *q)
+{
+	return q->wakeups;
 }

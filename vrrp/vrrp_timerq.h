@@ -23,6 +23,11 @@
 #include <systemd/sd-event.h>
 
 #define VRRP_TIMERQ_BATCH	64
+/* How far ahead a turn puts back timers made later, and how early a
+ * wakeup may stay armed (see vrrp_timerq.c): 50 ms, a twentieth of a
+ * second, so a thousand backups at 0.1 s wake the loop some twenty times
+ * a second for their Master_Down_Timers, not thousands. */
+#define VRRP_TIMERQ_LOOKAHEAD_US	50000
 
 struct vrrp_timer;
 /* Called at (or after) AT, the time the timer was set for; the timer is
@@ -50,5 +55,10 @@ static inline void vrrp_timer_init(struct vrrp_timer *t, vrrp_timer_fn fn,
 }
 /* Fire T at AT (0: never); 0 or -ENOMEM. */
 int vrrp_timer_set(struct vrrp_timerq *q, struct vrrp_timer *t, uint64_t at);
+
+/* For the tests: what the source is armed for (0: off) and how many
+ * times it has fired. */
+uint64_t vrrp_timerq_armed(const struct vrrp_timerq *q);
+uint64_t vrrp_timerq_wakeups(const struct vrrp_timerq *q);
 
 #endif

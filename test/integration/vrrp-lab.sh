@@ -154,21 +154,22 @@ only() {	# only NS: NS holds the VIP, the other directors do not
 	done
 }
 entered() { grep -c "Entering $2 STATE" "$T/$1/log" 2>/dev/null || true; }
-# json_state ID STAT: "STATE VALUE-OF-STAT" from director ID's JSON dump.
-json_state() {
+# json_dump ID: director ID writes its JSON dump, $T/ID/tandem.json.
+json_dump() {
 	_p=$(lab_pid "$1")
 	rm -f "$T/$1/tandem.json"
 	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
 	wait_until 30 test -s "$T/$1/tandem.json"
+}
+# json_state ID STAT: "STATE VALUE-OF-STAT" from director ID's JSON dump.
+json_state() {
+	json_dump "$1"
 	python3 -c "import json; d=json.load(open('$T/$1/tandem.json')); print(d['vrrp'][0]['data']['state'], d['vrrp'][0]['stats']['$2'])" 2>/dev/null
 }
 # json_rx ID: "STATE RECEIVED ERRORS" of director ID's first instance: its
 # adverts received and every receive error counter summed.
 json_rx() {
-	_p=$PID1; [ "$1" = d2 ] && _p=$PID2
-	rm -f "$T/$1/tandem.json"
-	kill -s "$("$TANDEM" --signum JSON)" "$_p" 2>/dev/null
-	wait_until 30 test -s "$T/$1/tandem.json"
+	json_dump "$1"
 	python3 -c "
 import json
 s = json.load(open('$T/$1/tandem.json'))['vrrp'][0]

@@ -263,6 +263,28 @@ static void test_addr(void **state)
 	refuse("vrrp_mcast_group4 not-an-address");
 }
 
+/* vrrp_rx_ring (tandem only): on by default, on/off/bare, anything else
+ * refused with a located error. */
+static void test_rx_ring(void **state)
+{
+	struct tandem_config *cfg = load_gd("");
+
+	(void)state;
+	assert_true(cfg->gd.vrrp_rx_ring);
+	config_free(cfg);
+	cfg = load_gd("vrrp_rx_ring off");
+	assert_false(cfg->gd.vrrp_rx_ring);
+	config_free(cfg);
+	cfg = load_gd("vrrp_rx_ring off\nvrrp_rx_ring");
+	assert_true(cfg->gd.vrrp_rx_ring);
+	config_free(cfg);
+	cfg = load_gd("vrrp_rx_ring on");
+	assert_true(cfg->gd.vrrp_rx_ring);
+	config_free(cfg);
+	refuse("vrrp_rx_ring maybe");
+	refuse("vrrp_rx_ring on off");
+}
+
 /* metrics_listen: off by default, IPv4 and bracketed IPv6 with a port,
  * everything else refused with a located error. */
 static void test_metrics_listen(void **state)
@@ -843,6 +865,7 @@ static const struct {
 	{ "router_id", "LVS_MAIN" },
 	{ "vrrp_mcast_group4", "224.0.0.18" },
 	{ "vrrp_mcast_group6", "ff02::12" },
+	{ "vrrp_rx_ring", "off" },
 	{ "default_interface", "eth1" },
 	{ "lvs_sync_daemon", "eth0 VI_1 id 1" },
 	{ "lvs_timeouts", "tcp 7200" },
@@ -1090,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_str),
 		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_rx_ring),
 		cmocka_unit_test(test_metrics_listen),
 		cmocka_unit_test(test_notification_email),
 		cmocka_unit_test(test_smtp_server),

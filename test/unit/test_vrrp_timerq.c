@@ -4,7 +4,10 @@
  * made later fires at its new deadline and not at the old one (it keeps
  * its place in the heap until then); one made earlier fires earlier; one
  * turned off never fires.  Deadlines are a few milliseconds ahead, and
- * every loop is bounded.
+ * every loop is bounded.  With the look-ahead: the source is never armed
+ * after the earliest deadline (so nothing fires late), and backups whose
+ * timers adverts push later wake the loop about once per look-ahead, not
+ * once per timer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,12 +169,93 @@ static void test_rearm_from_callback(void **state)
 	teardown_q(q);
 }
 
+/* The earliest deadline of the timers on, or 0. */
+static uint64_t earliest(void)
+{
+	uint64_t m = 0;
+
+	for (int i = 0; i < N; i++)
+		if (tm[i].at && (!m || tm[i].at < m))
+			m = tm[i].at;
+	return m;
+}
+
+/* Armed (when any timer is on) and not after the earliest deadline. */
+static void assert_not_late(struct vrrp_timerq *q)
+{
+	uint64_t e = earliest(), a = vrrp_timerq_armed(q);
+
+	if (!e)
+		return;
+	assert_true(a != 0);
+	assert_true(a <= e);
+}
+
+/* Run the loop until T (bounded: a turn at least every 1 ms), checking
+ * after each turn. */
+static void run_to(struct vrrp_timerq *q, uint64_t t)
+{
+	for (int i = 0; i < 5000 && now() < t; i++) {
+		uint64_t left = t - now();
+
+		sd_event_run(ev, left < 1000 ? left : 1000);
+		assert_not_late(q);
+	}
+}
+
+/* 64 backups with a Master_Down_Timer of 30 ms + i * 100 us, heard
+ * every 10 ms for 300 ms; now and then one made earlier (a priority-0
+ * advert) or turned off and on.  Then the master goes quiet: every timer
+ * fires, at or after its deadline, in deadline order. */
+static void test_backups_lookahead(void **state)
+{
+	struct vrrp_timerq *q = setup_q();
+	uint64_t t0 = now(), w0;
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		assert_int_equal(vrrp_timer_set(q, &tm[i], t0 + 30000 + 100 * (uint64_t)i), 0);
+	assert_not_late(q);
+	w0 = vrrp_timerq_wakeups(q);
+	for (int round = 1; round <= 30; round++) {
+		uint64_t t;
+
+		run_to(q, t0 + 10000 * (uint64_t)round);
+		t = now();
+		for (int i = 0; i < N; i++) {
+			vrrp_timer_set(q, &tm[i], t + 30000 + 100 * (uint64_t)i);
+			assert_not_late(q);
+		}
+		/* one earlier than every other: must be armed for */
+		vrrp_timer_set(q, &tm[round % N], t + 15000);
+		assert_not_late(q);
+		vrrp_timer_set(q, &tm[(round + 7) % N], 0);
+		assert_not_late(q);
+		vrrp_timer_set(q, &tm[(round + 7) % N], t + 31000);
+		assert_not_late(q);
+	}
+	/* Nothing fired while heard; the stale keys were put back about once
+	 * per look-ahead: 300 ms / 50 ms, a few more for the earlier ones
+	 * (without the look-ahead: one per timer per 30 ms, hundreds). */
+	assert_int_equal(log_.n, 0);
+	assert_true(vrrp_timerq_wakeups(q) - w0 <= 40);
+	run_until(N);
+	assert_int_equal(log_.n, N);
+	for (int i = 0; i < N; i++) {
+		assert_true(log_.when[i] >= log_.at[i]);
+		if (i)
+			assert_true(log_.at[i] >= log_.at[i - 1]);
+	}
+	teardown_q(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_later_earlier_off),
 		cmocka_unit_test(test_rearm_from_callback),
+		cmocka_unit_test(test_backups_lookahead),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
