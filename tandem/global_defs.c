@@ -62,8 +62,7 @@ void gd_init(struct global_defs *gd)
 	gd->vrrp_down_timer_adverts = 3;
 	gd->vrrp_version = 2;
 	gd->vrrp_rx_bufs_multiplier = 3;
-	gd->vrrp_rx_ring = true;
-	gd->nftables_priority = -1;
+		gd->nftables_priority = -1;
 	gd->nftables_ipvs_priority = -1;
 	gd->nftables_ipvs_start_fwmark = 1000;
 

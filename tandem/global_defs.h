@@ -192,7 +192,7 @@ struct global_defs {
 	bool vrrp_check_unicast_src;
 	bool vrrp_skip_check_adv_addr;
 	bool vrrp_strict;
-	bool vrrp_rx_ring;	/* tandem only; default on */
+	bool vrrp_rx_ring;	/* tandem only; default off */
 	bool disable_local_igmp;
 	bool log_unknown_vrids;
 	uint64_t vrrp_startup_delay;	/* usec; default 0 */

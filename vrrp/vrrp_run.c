@@ -26,7 +26,7 @@
  * acts.  The per-VRID table makes each
  * packet's dispatch one step.
  *
- * With vrrp_rx_ring (the default), a socket that joins its group also
+ * With vrrp_rx_ring on (off by default), a socket that joins its group also
  * leaves its plain multicast adverts to the family's receive ring (see
  * vrrp_ring.h): the ring is opened by the first such socket and closed
  * with the last, and a frame it hands over goes to the socket of the

@@ -1,10 +1,10 @@
 #!/bin/sh
 # The multicast receive ring (vrrp_rx_ring, vrrp/vrrp_ring.h) in a
 # two-director lab, VRRPv3 at advert_int 0.1, one VIP.  With the ring on
-# (the default): the JSON dump of the backup shows the IPv4 ring open for
-# its socket; the backup follows the master and hears it even through a
-# firewall rule that drops VRRP on INPUT (the ring takes frames before
-# netfilter: that shows the adverts come by the ring, not the socket);
+# (it is off by default): the JSON dump of the backup shows the IPv4 ring
+# open for its socket; the backup follows the master and hears it even
+# through a firewall rule that drops VRRP on INPUT (the ring takes frames
+# before netfilter: that shows the adverts come by the ring, not the socket);
 # the master's link down hands the VIP to the backup and link up brings
 # it back; the backup's own link down and up puts it in FAULT and back to
 # BACKUP without taking the VIP.  With vrrp_rx_ring off: no ring, the

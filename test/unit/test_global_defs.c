@@ -263,14 +263,14 @@ static void test_addr(void **state)
 	refuse("vrrp_mcast_group4 not-an-address");
 }
 
-/* vrrp_rx_ring (tandem only): on by default, on/off/bare, anything else
+/* vrrp_rx_ring (tandem only): off by default, on/off/bare, anything else
  * refused with a located error. */
 static void test_rx_ring(void **state)
 {
 	struct tandem_config *cfg = load_gd("");
 
 	(void)state;
-	assert_true(cfg->gd.vrrp_rx_ring);
+	assert_false(cfg->gd.vrrp_rx_ring);
 	config_free(cfg);
 	cfg = load_gd("vrrp_rx_ring off");
 	assert_false(cfg->gd.vrrp_rx_ring);
@@ -865,7 +865,7 @@ static const struct {
 	{ "router_id", "LVS_MAIN" },
 	{ "vrrp_mcast_group4", "224.0.0.18" },
 	{ "vrrp_mcast_group6", "ff02::12" },
-	{ "vrrp_rx_ring", "off" },
+	{ "vrrp_rx_ring", "on" },
 	{ "default_interface", "eth1" },
 	{ "lvs_sync_daemon", "eth0 VI_1 id 1" },
 	{ "lvs_timeouts", "tcp 7200" },
