@@ -14,7 +14,10 @@
 #    the quorum is lost below 4 and regained at 6, so one death keeps
 #    the real servers, two bring in the sorry server alone (tandem's
 #    rule: it replaces the real servers), one back keeps it and two back
-#    take it out again.
+#    take it out again.  Without a sorry server (quorum 3 over two of
+#    the same servers) the servers still up stay in the table when the
+#    quorum is lost: keepalived 2.2.7 does the same in this VM (it
+#    removes the live servers only to put a sorry server in their place).
 cd /tmp || exit 1
 . /test/guest_lib.sh
 
@@ -102,6 +105,21 @@ virtual_server 10.70.0.3 80 {
                 retry 0 }
   }
 }
+virtual_server 10.70.0.4 80 {
+  lvs_method NAT
+  delay_loop 0.2
+  quorum 3
+  real_server 10.71.0.5 80 {
+    weight 2
+    TCP_CHECK { connect_timeout 0.5
+                retry 0 }
+  }
+  real_server 10.71.0.7 80 {
+    weight 2
+    TCP_CHECK { connect_timeout 0.5
+                retry 0 }
+  }
+}
 CONF
 
 start
@@ -111,6 +129,8 @@ check "MISC_CHECK exit 0: both at their configured weights" \
 	wait_for 10 has 10.70.0.2:80 "10.71.0.3:80/7 10.71.0.4:80/1 "
 check "quorum: the three real servers, no sorry server" \
 	wait_for 10 has 10.70.0.3:80 "10.71.0.5:80/2 10.71.0.6:80/2 10.71.0.7:80/2 "
+check "quorum without a sorry server: both real servers" \
+	has 10.70.0.4:80 "10.71.0.5:80/2 10.71.0.7:80/2 "
 
 # HTTP_GET
 echo "page a, changed" >/tmp/wa/a.html
@@ -152,6 +172,11 @@ check "HTTP_GET: the restarted server is back" \
 unserve 5
 check "quorum: live weight 4 keeps it (hysteresis): the server leaves, no sorry server" \
 	wait_for 10 has 10.70.0.3:80 "10.71.0.6:80/2 10.71.0.7:80/2 "
+check "without a sorry server, live weight 2 < 3: the quorum is lost" \
+	wait_for 10 logged "quorum lost (live weight 2 < 3 - 0)"
+sleep 0.5
+check "and the server still up stays in the table" \
+	has 10.70.0.4:80 "10.71.0.7:80/2 "
 unserve 6
 check "live weight 2: the sorry server replaces the real servers" \
 	wait_for 10 has 10.70.0.3:80 "10.71.0.9:80/1 "
@@ -169,6 +194,8 @@ check "live weight 6: the real servers are back and the sorry server leaves" \
 	wait_for 10 has 10.70.0.3:80 "10.71.0.5:80/2 10.71.0.6:80/2 10.71.0.7:80/2 "
 check "the log says the quorum is regained" \
 	logged "quorum regained (live weight 6 >= 5 + 1)"
+check "without a sorry server: both back" \
+	wait_for 10 has 10.70.0.4:80 "10.71.0.5:80/2 10.71.0.7:80/2 "
 
 check "SIGTERM stops tandem" stop
 check "and the table is empty" eval '[ -z "$(ipvsadm -Sn)" ]'
