@@ -45,6 +45,11 @@ printf '#!/bin/sh\nread s </tmp/ms.st\nexit $s\n' >/tmp/ms.sh
 chmod 755 /tmp/ms.sh
 echo 0 >/tmp/ms.st
 
+# A real server of weight 2 checked with TCP_CHECK, no retry.
+tcp_rs() {
+	printf '  real_server %s 80 {\n    weight 2\n' "$1"
+	printf '    TCP_CHECK { connect_timeout 0.5\n      retry 0 }\n  }\n'
+}
 cat >/tmp/t.conf <<CONF
 global_defs { script_user root }
 virtual_server 10.70.0.1 80 {
@@ -89,36 +94,16 @@ virtual_server 10.70.0.3 80 {
   quorum 5
   hysteresis 1
   sorry_server 10.71.0.9 80
-  real_server 10.71.0.5 80 {
-    weight 2
-    TCP_CHECK { connect_timeout 0.5
-                retry 0 }
-  }
-  real_server 10.71.0.6 80 {
-    weight 2
-    TCP_CHECK { connect_timeout 0.5
-                retry 0 }
-  }
-  real_server 10.71.0.7 80 {
-    weight 2
-    TCP_CHECK { connect_timeout 0.5
-                retry 0 }
-  }
+$(tcp_rs 10.71.0.5)
+$(tcp_rs 10.71.0.6)
+$(tcp_rs 10.71.0.7)
 }
 virtual_server 10.70.0.4 80 {
   lvs_method NAT
   delay_loop 0.2
   quorum 3
-  real_server 10.71.0.5 80 {
-    weight 2
-    TCP_CHECK { connect_timeout 0.5
-                retry 0 }
-  }
-  real_server 10.71.0.7 80 {
-    weight 2
-    TCP_CHECK { connect_timeout 0.5
-                retry 0 }
-  }
+$(tcp_rs 10.71.0.5)
+$(tcp_rs 10.71.0.7)
 }
 CONF
 
