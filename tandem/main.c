@@ -24,6 +24,7 @@
 #include "genhash/genhash.h"
 #include "lib/log.h"
 #include "tandem/config.h"
+#include "tandem/heap_tune.h"
 #include "tandem/opts.h"
 #include "tandem/parent.h"
 #include "tandem/pidfile.h"
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
 		printf("%d\n", sig);
 		return TANDEM_EXIT_OK;
 	}
+	heap_tune(argv);
 	if (o.netns && enter_netns(o.netns) < 0)
 		return TANDEM_EXIT_FAILURE;
 	if (o.config_test)

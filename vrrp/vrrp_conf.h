@@ -73,28 +73,30 @@ enum vrrp_conf_auth {
 
 /* One line of virtual_ipaddress / virtual_ipaddress_excluded. */
 struct vrrp_vip {
+	/* Grouped by size: a config of 1,000 instances keeps 1,000 of
+	 * these, and the order of topics left 16 bytes of holes in each. */
 	struct vrrp_ip addr;
 	uint8_t prefix;		/* the given one, else 32 / 128; with peer:
 				 * the peer's */
 	bool has_brd;		/* IPv4 only; brd + and - are resolved */
-	struct in_addr brd;
 	bool has_peer;
-	struct vrrp_ip peer;
-	char *dev;		/* NULL: the instance's interface */
-	int scope;		/* -1: not given (global); IPv4 only */
-	char *label;		/* NULL: none; IPv4 only */
-	unsigned flags;		/* VRRP_VIP_* */
 	bool no_track;
 	/* use_vmac on the line: with the instance's use_vmac, a VMAC of its
 	 * own on its interface (as use_vmac_addr does for every such line) */
 	bool use_vmac;
+	bool has_preferred_lft;	/* not given: 0 for an IPv6 /128, else
+				 * forever (the runtime applies it) */
+	struct in_addr brd;
+	struct vrrp_ip peer;
+	int scope;		/* -1: not given (global); IPv4 only */
+	unsigned flags;		/* VRRP_VIP_* */
+	uint32_t preferred_lft;	/* seconds or VRRP_CONF_LFT_FOREVER */
+	char *dev;		/* NULL: the instance's interface */
+	char *label;		/* NULL: none; IPv4 only */
 	/* static_ipaddress only: track_group NAME (vrrp_conf_track_group.c
 	 * resolves it); NULL: none */
 	char *track_group;
 	const struct vrrp_conf_track_group *tg;
-	bool has_preferred_lft;	/* not given: 0 for an IPv6 /128, else
-				 * forever (the runtime applies it) */
-	uint32_t preferred_lft;	/* seconds or VRRP_CONF_LFT_FOREVER */
 	struct vrrp_conf_loc loc;
 };
 
@@ -213,30 +215,67 @@ struct vrrp_conf_notify {
 };
 
 struct vrrp_conf_instance {
+	/* Members are grouped by size, not by topic: the child keeps one of
+	 * these for each of 1,000 instances, and the order of topics left
+	 * 80 bytes of holes in each. */
 	char *name;
 	struct vrrp_conf_loc loc;
+	struct vrrp_conf_loc vrid_loc;
+	struct vrrp_conf_loc advert_loc;
+	struct vrrp_conf_loc auth_loc;	/* v2 authentication */
+
+	char *interface;		/* NULL: not given */
+	uint64_t advert_int_us;		/* default 1 s */
+	uint64_t preempt_delay_us;	/* 0..1000 s */
+	struct vrrp_conf_peer *peers;
+	size_t npeers;
+
+	/* addresses */
+	struct vrrp_vip *vips;
+	size_t nvips;
+	struct vrrp_vip *evips;
+	size_t nevips;
+	/* use_vmac [NAME] [MAC]: a macvlan with the VRRP MAC (or MAC)
+	 * carries the VIPs; vmac_name NULL: vrrp.VRID (vrrp6.VRID for
+	 * IPv6); vmac_mac_len 0: no MAC given, 5: the VRID is the last
+	 * octet (see vrrp_conf_vmac_mac()) */
+	char *vmac_name;
+	struct vrrp_route *vroutes;	/* virtual_routes */
+	size_t nvroutes;
+	struct vrrp_rule *vrules;	/* virtual_rules */
+	size_t nvrules;
+
+	/* gratuitous ARP / NA: *_set false means global_defs' value */
+	uint64_t garp_master_delay_us;
+	uint64_t garp_master_refresh_us;
+	uint64_t garp_lower_prio_delay_us;
+	uint64_t garp_extra_if_us;	/* 0: off */
+
+	/* trackers (vrrp_conf_track.c) */
+	struct vrrp_conf_track *tracks;
+	size_t ntracks;
+
+	struct vrrp_conf_notify notify;
+
+	const char *sync_group;		/* set by vrrp_conf_check */
+	const struct vrrp_conf_sync_group *sg;	/* likewise */
 
 	int state;			/* enum vrrp_conf_state */
-	char *interface;		/* NULL: not given */
 	unsigned vrid;			/* 0: not given (an error) */
-	struct vrrp_conf_loc vrid_loc;
 	unsigned priority;		/* default 100 */
-	uint64_t advert_int_us;		/* default 1 s */
-	bool advert_int_set;
-	struct vrrp_conf_loc advert_loc;
 	/* 0 until resolved: the instance's `version`, else (in
 	 * vrrp_conf_check) global_defs vrrp_version; IPv6 forces 3. */
 	unsigned version;
-	bool version_set;
-	/* advert_int was not checked against the version because it comes
-	 * from global_defs: vrrp_conf_check() does it. */
-	bool advert_check_pending;
-	bool nopreempt;
-	bool preempt_given;
-	uint64_t preempt_delay_us;	/* 0..1000 s */
-	bool dont_track_primary;
-	bool native_ipv6;
 	int family;			/* AF_INET / AF_INET6, set by close() */
+	unsigned unicast_ttl;		/* 0: not given (255) */
+	int auth_type;			/* enum vrrp_conf_auth */
+	unsigned garp_master_repeat;
+	unsigned garp_master_refresh_repeat;
+	unsigned garp_lower_prio_repeat;
+	/* behaviour switches that default to global_defs */
+	unsigned down_timer_adverts;	/* 0: global (3) */
+	unsigned kernel_rx_buf_size;	/* 0: global policy */
+	unsigned debug;			/* 0..4, kept for keepalived's files */
 
 	/* sources, multicast group and unicast */
 	/* family AF_UNSPEC: not given.  A struct vrrp_ip, not the
@@ -245,85 +284,50 @@ struct vrrp_conf_instance {
 	struct vrrp_ip mcast_src_ip;
 	struct vrrp_ip unicast_src_ip;
 	struct vrrp_ip mcast_dst_ip;
-	struct vrrp_conf_peer *peers;
-	size_t npeers;
-	unsigned unicast_ttl;		/* 0: not given (255) */
+
+	char auth_pass[VRRP_CONF_AUTH_PASS_MAX + 1];
+	uint8_t vmac_mac[6];
+	uint8_t vmac_mac_len;
+
+	bool advert_int_set;
+	bool version_set;
+	/* advert_int was not checked against the version because it comes
+	 * from global_defs: vrrp_conf_check() does it. */
+	bool advert_check_pending;
+	bool nopreempt;
+	bool preempt_given;
+	bool dont_track_primary;
+	bool native_ipv6;
 	bool check_unicast_src, check_unicast_src_set;
 	bool unicast_fault_no_peer;
-
-	/* v2 authentication */
 	bool auth_block;
-	struct vrrp_conf_loc auth_loc;
-	int auth_type;			/* enum vrrp_conf_auth */
 	bool auth_pass_set;
-	char auth_pass[VRRP_CONF_AUTH_PASS_MAX + 1];
-
-	/* addresses */
-	struct vrrp_vip *vips;
-	size_t nvips;
-	struct vrrp_vip *evips;
-	size_t nevips;
 	bool no_virtual_ipaddress;
 	bool promote_secondaries;
 	/* accept / no_accept: after vrrp_conf_check(), accept is the
 	 * effective mode (default: accept, but no_accept in strict mode) */
 	bool accept, accept_given, no_accept;
-	/* use_vmac [NAME] [MAC]: a macvlan with the VRRP MAC (or MAC)
-	 * carries the VIPs; vmac_name NULL: vrrp.VRID (vrrp6.VRID for
-	 * IPv6); vmac_mac_len 0: no MAC given, 5: the VRID is the last
-	 * octet (see vrrp_conf_vmac_mac()) */
 	bool use_vmac;
-	char *vmac_name;
-	uint8_t vmac_mac[6];
-	uint8_t vmac_mac_len;
 	bool vmac_xmit_base;		/* adverts on the base interface */
 	/* use_vmac_addr: a VMAC of its own for each other interface a VIP
 	 * or eVIP names, and for the eVIPs of the other family */
 	bool use_vmac_addr;
-	struct vrrp_route *vroutes;	/* virtual_routes */
-	size_t nvroutes;
-	struct vrrp_rule *vrules;	/* virtual_rules */
-	size_t nvrules;
-
-	/* gratuitous ARP / NA: *_set false means global_defs' value */
-	uint64_t garp_master_delay_us;
 	bool garp_master_delay_set;
-	unsigned garp_master_repeat;
 	bool garp_master_repeat_set;
-	uint64_t garp_master_refresh_us;
 	bool garp_master_refresh_set;
-	unsigned garp_master_refresh_repeat;
 	bool garp_master_refresh_repeat_set;
-	uint64_t garp_lower_prio_delay_us;
 	bool garp_lower_prio_delay_set;
-	unsigned garp_lower_prio_repeat;
 	bool garp_lower_prio_repeat_set;
-	uint64_t garp_extra_if_us;	/* 0: off */
 	bool garp_extra_if_all;
 	bool garp_extra_if_set;
-
-	/* behaviour switches that default to global_defs */
-	unsigned down_timer_adverts;	/* 0: global (3) */
 	bool lower_prio_no_advert, lower_prio_no_advert_set;
 	bool higher_prio_send_advert, higher_prio_send_advert_set;
 	bool skip_check_adv_addr, skip_check_adv_addr_set;
 	bool strict_mode, strict_mode_set;
 	bool v3_checksum_as_v2, v3_checksum_as_v2_set;
-
-	unsigned kernel_rx_buf_size;	/* 0: global policy */
-	unsigned debug;			/* 0..4, kept for keepalived's files */
-
-	/* trackers (vrrp_conf_track.c) */
-	struct vrrp_conf_track *tracks;
-	size_t ntracks;
-
-	struct vrrp_conf_notify notify;
 	/* smtp_alert: a mail on each state change (else global_defs'
 	 * smtp_alert_vrrp decides) */
 	bool smtp_alert, smtp_alert_set;
-
-	const char *sync_group;		/* set by vrrp_conf_check */
-	const struct vrrp_conf_sync_group *sg;	/* likewise */
 };
 
 struct vrrp_conf_sync_group {
