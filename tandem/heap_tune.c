@@ -20,6 +20,7 @@
  * Sanitizer builds have their own allocator and skip all this.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,20 @@
 #define MARK "TANDEM_HEAP_TUNED"
 
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+/* The program's file, or -1 when it cannot be named (no /proc, or the
+ * file was replaced or removed since it started: then no exec). */
+static int self_path(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+
+	if (n <= 0 || (size_t)n >= size - 1)
+		return -1;
+	buf[n] = '\0';
+	if (strstr(buf, " (deleted)") || access(buf, X_OK) != 0)
+		return -1;
+	return 0;
+}
+
 static void restore(const char *mark)
 {
 	if (mark[0] == '+')
@@ -45,7 +60,7 @@ void heap_tune(char **argv)
 {
 	const char *old = getenv("GLIBC_TUNABLES");
 	const char *mark = getenv(MARK);
-	char *val = NULL, *was = NULL;
+	char *val = NULL, *was = NULL, self[PATH_MAX];
 
 	if (mark) {
 		/* The second start: glibc has read the tunable. */
@@ -67,8 +82,12 @@ void heap_tune(char **argv)
 		free(val);
 		return;
 	}
-	if (setenv(MARK, was, 1) == 0 && setenv("GLIBC_TUNABLES", val, 1) == 0)
-		execv("/proc/self/exe", argv);
+	/* By its own path, not /proc/self/exe: the kernel names the
+	 * process (comm, what ps, pidof and systemd show) after the file
+	 * exec'd, and "exe" is no name for the daemon. */
+	if (self_path(self, sizeof(self)) == 0 && setenv(MARK, was, 1) == 0 &&
+	    setenv("GLIBC_TUNABLES", val, 1) == 0)
+		execv(self, argv);
 	/* No exec (no /proc): run as is, with the environment as it was. */
 	restore(was);
 	free(val);
