@@ -81,25 +81,21 @@ static int changed_part(const struct ipvs_table *t,
 	return 0;
 }
 
-/* How the runs of a table are carried over: a reload's
- * (check_conf_to_table_runs) or after changes of state
- * (check_conf_to_table_marked). */
-typedef int (*to_table_fn)(const struct check_conf *,
-			   const struct check_table_opts *, struct ipvs_table *,
-			   const struct check_table_run *, size_t,
-			   struct ipvs_table *, struct check_table_run **);
-
-static int plan_kept(const struct check_conf *cc,
-		     const struct check_table_opts *to, struct ipvs_table *last,
-		     const struct check_table_run *last_runs, size_t nlast,
-		     struct ipvs_table *want, struct check_table_run **runs,
-		     struct ipvs_plan *plan, to_table_fn make)
+int check_table_plan_kept(const struct check_conf *cc,
+			  const struct check_table_opts *to,
+			  struct ipvs_table *last,
+			  const struct check_table_run *last_runs, size_t nlast,
+			  struct ipvs_table *want, struct check_table_run **runs,
+			  struct ipvs_plan *plan, bool marked)
 {
 	struct ipvs_table wpart = { 0 }, hpart = { 0 };
 	struct ipvs_reconcile_opts ro = { .owned = &hpart };
 	int r;
 
-	r = make(cc, to, last, last_runs, nlast, want, runs);
+	/* A reload's runs carried over, or those of the unmarked virtual
+	 * servers after changes of state. */
+	r = (marked ? check_conf_to_table_marked : check_conf_to_table_runs)(
+		cc, to, last, last_runs, nlast, want, runs);
 	if (r < 0)
 		return r;
 	r = changed_part(want, *runs, cc->nvs, *runs, cc->nvs, &wpart);
@@ -117,18 +113,6 @@ static int plan_kept(const struct check_conf *cc,
 		ipvs_table_free(want);
 	}
 	return r;
-}
-
-int check_table_plan_kept(const struct check_conf *cc,
-			  const struct check_table_opts *to,
-			  struct ipvs_table *last,
-			  const struct check_table_run *last_runs, size_t nlast,
-			  struct ipvs_table *want, struct check_table_run **runs,
-			  struct ipvs_plan *plan, bool marked)
-{
-	return plan_kept(cc, to, last, last_runs, nlast, want, runs, plan,
-			 marked ? check_conf_to_table_marked
-				: check_conf_to_table_runs);
 }
 
 /* What of the table applied last sync_table may take as it is. */
@@ -166,10 +150,9 @@ static int sync_table(struct check_ipvs *ci, const struct check_conf *cc,
 	if (part && keep == SYNC_MARKED && ci->nruns != cc->nvs)
 		part = false;	/* not the config the table was made for */
 	if (part) {
-		r = plan_kept(cc, to, &ci->managed, ci->runs, ci->nruns, &want,
-			      &runs, &plan, keep == SYNC_MARKED
-				      ? check_conf_to_table_marked
-				      : check_conf_to_table_runs);
+		r = check_table_plan_kept(cc, to, &ci->managed, ci->runs,
+					  ci->nruns, &want, &runs, &plan,
+					  keep == SYNC_MARKED);
 	} else {
 		r = check_conf_to_table_runs(cc, to, NULL, NULL, 0, &want, &runs);
 		if (r == 0 && read_kernel) {
