@@ -141,8 +141,10 @@ void child_alive(void *unused)
  * its memory free in the middle of the heap, below what stays, where
  * free() never returns it.  When the free bytes grew by HEAP_SLACK
  * since the last look, malloc_trim gives their pages back; a heap that
- * stays as it is costs one mallinfo2() a heartbeat. */
-#define HEAP_SLACK (256 * 1024)
+ * stays as it is costs one mallinfo2() a heartbeat.  64 kB: 1,000
+ * instances becoming master at once leave about 250 kB free in the vrrp
+ * child, which a slack of 256 kB left resident for good. */
+#define HEAP_SLACK (64 * 1024)
 static void watch_heap(void)
 {
 #ifdef __GLIBC__
