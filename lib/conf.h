@@ -285,9 +285,9 @@ int conf_read_file_again(const char *path, const struct conf_read_opts *o,
 struct conf_tree *conf_tree_splice(const struct conf_tree *old, size_t head,
 				   struct conf_tree *mid, size_t from);
 
-/* A tree's record of its reading (the text of its file, where each
- * top-level statement starts in it), which conf_read_file_again needs to
- * read the file again as a splice: taken out of a tree that is about to
+/* A tree's record of its reading (where each top-level statement starts
+ * in its file, and a hash of each one's text), which
+ * conf_read_file_again needs to read the file again as a splice: taken out of a tree that is about to
  * be freed (NULL when it has none), and given to a tree of the very same
  * statements (one conf_unpack made of a pack of the first), which takes
  * it over.  For a process that keeps its tree packed between reloads. */
@@ -295,12 +295,6 @@ struct conf_text;
 struct conf_text *conf_tree_take_text(struct conf_tree *t);
 void conf_tree_give_text(struct conf_tree *t, struct conf_text *x);
 void conf_text_free(struct conf_text *x);
-
-/* The reader keeps the last text buffer it gave back for the next file
- * it reads (the size of the config, often hundreds of kB): a process
- * that reads no file (a child, which is handed its config packed) frees
- * it with this. */
-void conf_drop_spare(void);
 
 /* FNV-1a of a NUL-terminated string: the keyword index's hash, also for
  * the names of blocks matched across two configs. */

@@ -32,12 +32,6 @@ void *conf_xrealloc(void *p, size_t n);
 char *conf_xstrdup(const char *s);
 char *conf_xstrndup(const char *s, size_t n);
 
-/* A buffer of at least *cap bytes (*cap set to its size), perhaps one
- * given back before with conf_big_free, which keeps the largest one for
- * the next call and frees the others.  Both may be freed with free(). */
-char *conf_big_alloc(size_t *cap);
-void conf_big_free(char *p, size_t cap);
-
 struct conf_chunk;
 struct conf_mem {
 	struct conf_chunk *head;
@@ -58,15 +52,25 @@ struct conf_arena {
 	struct conf_mem mem;
 };
 
+/* A stretch of the main file, from the start of the line of one
+ * top-level statement to that of the next (or the end of the file):
+ * what conf_splice.c needs to know of a text it no longer holds. */
+struct conf_top_span {
+	uint64_t hash[2];	/* conf_span_hash of its bytes */
+	size_t lines;		/* its newlines */
+};
+
 /* How a tree was read from one file, for reading that file again after
- * an edit (conf_splice.c): its text, where each top-level statement's
- * first line starts in it, and whether the statements depend only on
+ * an edit (conf_splice.c): where each top-level statement's first line
+ * starts in it, its spans, and whether the statements depend only on
  * their own text (no include, definition, substitution or generator). */
 struct conf_text {
-	char *text;
-	size_t len, cap;	/* cap: text's size, for conf_big_free */
+	size_t len;		/* the whole text's */
 	size_t *top_off;	/* per top-level statement, in order */
 	size_t ntop, top_cap;
+	/* per top-level statement, from its line (the file's start for
+	 * the first) to the next one's; NULL until conf_text_seal */
+	struct conf_top_span *span;
 	bool alone;		/* statements depend on their text alone */
 	bool quiet;		/* the read gave no diagnostic */
 	bool all_main;		/* every top-level statement was read from
@@ -252,20 +256,21 @@ static inline void conf_not_alone(struct conf_reader *r)
 		r->keep->alone = false;
 }
 
-/* The main file's text (conf_big_alloc'd, *cap bytes), or -errno after
- * a located error. */
+/* The main file's text (malloc'd), or -errno after a located error. */
 int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
-		    size_t *len, size_t *cap, struct stat *st);
+		    size_t *len, struct stat *st);
 /* Read buf as (a piece of) the main file path, whose line first_line + 1
  * it starts at, recording a struct conf_text in the tree's store (when
- * memory allows); take_text: the text becomes the record's (freed at
- * once when it could not serve), else buf stays the caller's.  Without
- * a record, buf stays the caller's either way.  Returns as
- * conf_read_file. */
-int conf_read_main(const char *path, const struct stat *st, char *buf,
-		   size_t len, size_t cap, int first_line, bool take_text,
+ * memory allows); whole: buf is the whole file, and the record gets its
+ * spans (conf_text_seal) when it can serve a splice.  buf stays the
+ * caller's.  Returns as conf_read_file. */
+int conf_read_main(const char *path, const struct stat *st, const char *buf,
+		   size_t len, int first_line, bool whole,
 		   const struct conf_read_opts *o, struct conf_diag *d,
 		   struct conf_tree **out);
+/* conf_splice.c: give x the spans of text, the whole file its offsets
+ * were recorded from. */
+void conf_text_seal(struct conf_text *x, const char *text);
 
 /* The id @ID lines are read against (o->config_id, else the host name
  * without its domain). */

@@ -136,52 +136,6 @@ void conf_mem_free(struct conf_mem *m)
 	m->head = NULL;
 }
 
-/* The last text buffer given back, kept for the next one asked for: a
- * reload reads the whole file into a fresh buffer of its size, and a
- * fresh buffer costs a page fault per 4 KB, which under emulation (the
- * kernel-tier VM) was most of the time of reading a large file.  One
- * slot: the parent gives back the text of the config before the one
- * running once the children applied the new one, before the next
- * reload asks.  (The daemon is single-threaded.) */
-static struct {
-	char *p;
-	size_t cap;
-} conf_spare;
-
-char *conf_big_alloc(size_t *cap)
-{
-	char *p;
-
-	if (conf_spare.p && conf_spare.cap >= *cap) {
-		p = conf_spare.p;
-		*cap = conf_spare.cap;
-		conf_spare.p = NULL;
-		conf_spare.cap = 0;
-		return p;
-	}
-	return conf_xmalloc(*cap);
-}
-
-void conf_big_free(char *p, size_t cap)
-{
-	if (!p)
-		return;
-	if (cap > conf_spare.cap) {
-		free(conf_spare.p);
-		conf_spare.p = p;
-		conf_spare.cap = cap;
-		return;
-	}
-	free(p);
-}
-
-void conf_drop_spare(void)
-{
-	free(conf_spare.p);
-	conf_spare.p = NULL;
-	conf_spare.cap = 0;
-}
-
 void conf_buf_reserve(struct conf_buf *b, size_t extra)
 {
 	if (b->cap - b->len > extra)

@@ -530,15 +530,13 @@ static void conf_src_run(struct conf_reader *r, struct conf_src *src,
 	conf_buf_free(&src->def_val);
 }
 
-static int conf_slurp(int fd, size_t hint, char **out, size_t *len,
-		      size_t *capp)
+static int conf_slurp(int fd, size_t hint, char **out, size_t *len)
 {
-	/* Sized from fstat, so a large file is read without copies (with
-	 * room for an edit that makes it a little longer: the buffer may
-	 * serve the next read, conf_big_alloc). */
-	size_t cap = hint + hint / 64 + 1 > 65536 ? hint + hint / 64 + 1 : 65536;
+	/* Sized from fstat, so a large file is read without copies (one
+	 * byte more: the read that returns 0 needs room to be asked). */
+	size_t cap = hint + 1;
 	size_t n = 0;
-	char *buf = capp ? conf_big_alloc(&cap) : conf_xmalloc(cap);
+	char *buf = conf_xmalloc(cap);
 
 	for (;;) {
 		if (n == cap) {
@@ -561,8 +559,6 @@ static int conf_slurp(int fd, size_t hint, char **out, size_t *len,
 	}
 	*out = buf;
 	*len = n;
-	if (capp)
-		*capp = cap;
 	return 0;
 }
 
@@ -604,7 +600,7 @@ static void conf_read_path(struct conf_reader *r, const char *path,
 	}
 	char *buf;
 	size_t len;
-	int rc = conf_slurp(fd, (size_t)st.st_size, &buf, &len, NULL);
+	int rc = conf_slurp(fd, (size_t)st.st_size, &buf, &len);
 
 	close(fd);
 	if (rc < 0) {
@@ -696,7 +692,7 @@ int conf_read_buffer(const char *name, const char *buf, size_t len,
 }
 
 int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
-		    size_t *len, size_t *cap, struct stat *st)
+		    size_t *len, struct stat *st)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	int rc;
@@ -712,7 +708,7 @@ int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
 			close(fd);
 		return -e;
 	}
-	rc = conf_slurp(fd, (size_t)st->st_size, buf, len, cap);
+	rc = conf_slurp(fd, (size_t)st->st_size, buf, len);
 	close(fd);
 	if (rc < 0)
 		conf_diag_add(d, CONF_ERROR, path, 0, "cannot read the "
@@ -720,8 +716,8 @@ int conf_slurp_main(const char *path, struct conf_diag *d, char **buf,
 	return rc;
 }
 
-int conf_read_main(const char *path, const struct stat *st, char *buf,
-		   size_t len, size_t cap, int first_line, bool take_text,
+int conf_read_main(const char *path, const struct stat *st, const char *buf,
+		   size_t len, int first_line, bool whole,
 		   const struct conf_read_opts *o, struct conf_diag *d,
 		   struct conf_tree **out)
 {
@@ -746,22 +742,16 @@ int conf_read_main(const char *path, const struct stat *st, char *buf,
 				.ino = st->st_ino, .has_id = true };
 
 	conf_src_run(&r, &src, buf, len);
-	if (keep && take_text) {
-		keep->text = buf;
+	if (keep)
 		keep->len = len;
-		keep->cap = cap;
-	}
 	conf_tree_store(*out)->src = keep;
 	rc = conf_reader_done(&r);
 	if (keep)
 		keep->quiet = d->n == before;
-	/* A text that cannot be read again in part is not kept (the record
-	 * stays: it says so; the caller's buffer is freed with it). */
-	if (keep && !(keep->alone && keep->all_main && keep->quiet)) {
-		conf_big_free(keep->text, keep->cap);
-		keep->text = NULL;
-		keep->len = keep->cap = 0;
-	}
+	/* Only a text that can be read again in part gets its spans (the
+	 * record stays without: it says so). */
+	if (keep && whole && keep->alone && keep->all_main && keep->quiet)
+		conf_text_seal(keep, buf);
 	return rc;
 }
 
@@ -770,15 +760,14 @@ int conf_read_file(const char *path, const struct conf_read_opts *o,
 {
 	struct stat st;
 	char *buf;
-	size_t len, cap;
+	size_t len;
 	int rc;
 
-	if (conf_slurp_main(path, d, &buf, &len, &cap, &st) < 0) {
+	if (conf_slurp_main(path, d, &buf, &len, &st) < 0) {
 		*out = conf_tree_new();
 		return -1;
 	}
-	rc = conf_read_main(path, &st, buf, len, cap, 0, true, o, d, out);
-	if (!conf_tree_store(*out)->src)
-		conf_big_free(buf, cap);
+	rc = conf_read_main(path, &st, buf, len, 0, true, o, d, out);
+	free(buf);
 	return rc;
 }

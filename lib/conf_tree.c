@@ -239,7 +239,7 @@ void conf_text_free(struct conf_text *x)
 {
 	if (!x)
 		return;
-	conf_big_free(x->text, x->cap);
+	free(x->span);
 	free(x->top_off);
 	free(x);
 }

@@ -501,10 +501,9 @@ static int reload(struct child *c, int fd, const char *name)
 
 /* A folding child's start: the config the fork left is the parent's
  * (without its VRRP part, config_drop_vrrp), and its pages are counted
- * again in this process for as long as it keeps them.  It goes, and so
- * does the reader's spare text buffer; the config is compiled afresh
- * from the pack the parent sent, which is what a reload does, and
- * folded.  The heap's holes are given back last. */
+ * again in this process for as long as it keeps them.  It goes; the
+ * config is compiled afresh from the pack the parent sent, which is what
+ * a reload does, and folded.  The heap's holes are given back last. */
 static int own_config(struct child *c, void *map, size_t n)
 {
 	char *name = strdup(c->cfg->path ? c->cfg->path : "");
@@ -514,7 +513,6 @@ static int own_config(struct child *c, void *map, size_t n)
 		return -ENOMEM;
 	config_free(c->cfg);
 	c->cfg = NULL;
-	conf_drop_spare();
 	own = load_pack(name, map, n, NULL);
 	free(name);
 	if (map)
@@ -667,7 +665,6 @@ _Noreturn void child_main(const struct child_start *s)
 		free(c.cfg->folded);
 		c.cfg->folded = NULL;
 		c.cfg->folded_len = 0;
-		conf_drop_spare();
 	}
 	proc_sched_apply(child_proc_settings(s->type, &c.cfg->gd));
 	c.started = time(NULL);

@@ -183,6 +183,14 @@ static const struct {
 	{ "virtual_server 10.0.0.2 80", "virtual_server 10.0.0.9 80", 1, 1 },
 	{ "alpha one", "alpha{ x }", -1, -1 },
 	{ "alpha one", "alpha onf", 1, 1 },
+	/* Longer or shorter on the same lines: the kept statements after it
+	 * move, and are found where they moved to. */
+	{ "weight 2", "weight 22", 1, 1 },
+	{ "router_id r1", "router_id r", 1, 1 },
+	{ "alpha one\n", "alpha one alpha one\n", 1, 1 },
+	/* A statement repeated in the blank line before it: the old one
+	 * matches the copy as well as itself moved; the cut is the copy. */
+	{ "}\n\nalpha one\n", "}\nalpha one\nalpha one\n", 1, 2 },
 	/* The edit is the first byte of a cut. */
 	{ "virtual_server 10.0.0.1 80 {\n", "xirtual_server 10.0.0.1 80 {\n", 1, -1 },
 	{ "static_ipaddress {", "}static_ipaddress {", 0, -1 },

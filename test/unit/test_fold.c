@@ -283,8 +283,6 @@ static void test_fold_delta(void **state)
 	config_fold(p);
 	c = child_load(p, false, NULL);
 	config_fold(c);
-	/* The child reads no file: nothing needs the reader's spare. */
-	conf_drop_spare();
 
 	for (size_t k = 0; k < sizeof(edit) / sizeof(edit[0]); k++) {
 		struct tandem_config *np, *nc, *whole, *x;
