@@ -252,13 +252,16 @@ fail:
 /* The lists                                                            */
 
 static int add_route(struct conf_ctx *c, const struct conf_node *n,
-		     struct vrrp_route **arr, size_t *len)
+		     struct vrrp_route **arr, uint32_t *len)
 {
-	struct vrrp_route r, *grown;
+	struct vrrp_route r, *grown = NULL;
 
 	if (vrrp_conf_parse_route(c, n, &r) < 0)
 		return -1;
-	if (!(grown = realloc(*arr, (*len + 1) * sizeof(*grown)))) {
+	/* the counts are 32 bits (an instance keeps two, 1,000 times) */
+	if (*len < UINT32_MAX)
+		grown = realloc(*arr, ((size_t)*len + 1) * sizeof(*grown));
+	if (!grown) {
 		vrrp_route_free(&r);
 		conf_err(c, n, "out of memory");
 		return -1;
@@ -269,13 +272,15 @@ static int add_route(struct conf_ctx *c, const struct conf_node *n,
 }
 
 static int add_rule(struct conf_ctx *c, const struct conf_node *n,
-		    struct vrrp_rule **arr, size_t *len)
+		    struct vrrp_rule **arr, uint32_t *len)
 {
-	struct vrrp_rule r, *grown;
+	struct vrrp_rule r, *grown = NULL;
 
 	if (vrrp_conf_parse_rule(c, n, &r) < 0)
 		return -1;
-	if (!(grown = realloc(*arr, (*len + 1) * sizeof(*grown)))) {
+	if (*len < UINT32_MAX)
+		grown = realloc(*arr, ((size_t)*len + 1) * sizeof(*grown));
+	if (!grown) {
 		vrrp_conf_loc_free(&r.loc);
 		conf_err(c, n, "out of memory");
 		return -1;

@@ -35,7 +35,7 @@ static bool resolve(const char *who, const struct vrrp_route *r,
 		s->nh[i].ifindex = (int)if_nametoindex(r->dev[i]);
 		if (!s->nh[i].ifindex) {
 			log_warn("%s: route at %s:%d: interface %s not found",
-				 who, r->loc.file ? r->loc.file : "?",
+				 who, vrrp_conf_loc_file(&r->loc) ? vrrp_conf_loc_file(&r->loc) : "?",
 				 r->loc.line, r->dev[i]);
 			return false;
 		}

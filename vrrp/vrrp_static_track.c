@@ -111,8 +111,8 @@ void vrrp_strack_check(struct vrrp_strack *st)
 		if (r == 0)
 			log_warn("static %s at %s:%d of track_group %s was "
 				 "deleted: restored", route ? "route" : "rule",
-				 route ? st->vc->sroutes[k].loc.file :
-				 st->vc->srules[k - st->vc->nsroutes].loc.file,
+				 route ? vrrp_conf_loc_file(&st->vc->sroutes[k].loc) :
+				 vrrp_conf_loc_file(&st->vc->srules[k - st->vc->nsroutes].loc),
 				 route ? st->vc->sroutes[k].loc.line :
 				 st->vc->srules[k - st->vc->nsroutes].loc.line,
 				 tg_of(st, i)->name);

@@ -296,11 +296,11 @@ static void test_garp(void **state)
 	assert_true(in->garp_lower_prio_delay_set);
 	assert_int_equal(in->garp_lower_prio_repeat, 0);	/* off */
 	assert_true(in->garp_lower_prio_repeat_set);
-	assert_int_equal(in->garp_extra_if_us, SEC(100));
+	assert_int_equal(in->garp_extra_if_s, 100);
 	assert_true(in->garp_extra_if_all && in->garp_extra_if_set);
 	tv_free(vc);
 	vc = ok("garp_extra_if 0");	/* the global default turned off */
-	assert_int_equal(vc->inst[0]->garp_extra_if_us, 0);
+	assert_int_equal(vc->inst[0]->garp_extra_if_s, 0);
 	assert_true(vc->inst[0]->garp_extra_if_set);
 	tv_free(vc);
 	vc = ok("");
@@ -546,15 +546,15 @@ static void test_loc_file_shared(void **state)
 	a = tv_ok(buf);
 	b = tv_ok(buf);
 	assert_int_equal(a->ninst, 2);
-	assert_non_null(a->inst[0]->loc.file);
-	assert_ptr_equal(a->inst[0]->loc.file, a->inst[1]->loc.file);
-	assert_ptr_equal(a->inst[0]->loc.file, a->inst[0]->vrid_loc.file);
-	assert_ptr_equal(a->inst[0]->loc.file, b->inst[1]->loc.file);
-	snprintf(name, sizeof(name), "%s", a->inst[0]->loc.file);
+	assert_non_null(vrrp_conf_loc_file(&a->inst[0]->loc));
+	assert_ptr_equal(vrrp_conf_loc_file(&a->inst[0]->loc), vrrp_conf_loc_file(&a->inst[1]->loc));
+	assert_ptr_equal(vrrp_conf_loc_file(&a->inst[0]->loc), vrrp_conf_loc_file(&a->inst[0]->vrid_loc));
+	assert_ptr_equal(vrrp_conf_loc_file(&a->inst[0]->loc), vrrp_conf_loc_file(&b->inst[1]->loc));
+	snprintf(name, sizeof(name), "%s", vrrp_conf_loc_file(&a->inst[0]->loc));
 	tv_free(a);
 	/* still there for the other config */
-	assert_string_equal(b->inst[0]->loc.file, name);
-	assert_string_equal(b->inst[1]->vrid_loc.file, name);
+	assert_string_equal(vrrp_conf_loc_file(&b->inst[0]->loc), name);
+	assert_string_equal(vrrp_conf_loc_file(&b->inst[1]->vrid_loc), name);
 	tv_free(b);
 }
 
@@ -653,8 +653,8 @@ static void test_sync_group(void **state)
 	assert_int_equal(vc->ngroups, 1);
 	assert_int_equal(vc->groups[0]->nmembers, 2);
 	assert_string_equal(vc->groups[0]->members[1], "B");
-	assert_string_equal(vc->inst[0]->sync_group, "G");
-	assert_string_equal(vc->inst[1]->sync_group, "G");
+	assert_string_equal(vrrp_conf_inst_sync_group(vc->inst[0]), "G");
+	assert_string_equal(vrrp_conf_inst_sync_group(vc->inst[1]), "G");
 	tv_free(vc);
 
 	snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\ngroup {\nA\nC\n}\n}\n",
