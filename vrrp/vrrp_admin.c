@@ -82,8 +82,10 @@ static void release(struct vrrp_admin *a, const char *name)
 
 static bool same_group(const struct vrrp_inst *a, const struct vrrp_inst *b)
 {
-	return a == b || (vrrp_conf_inst_sync_group(a->ci) && vrrp_conf_inst_sync_group(b->ci) &&
-			  !strcmp(vrrp_conf_inst_sync_group(a->ci), vrrp_conf_inst_sync_group(b->ci)));
+	const char *ga = vrrp_conf_inst_sync_group(a->ci);
+	const char *gb = vrrp_conf_inst_sync_group(b->ci);
+
+	return a == b || (ga && gb && !strcmp(ga, gb));
 }
 
 /* Demote or promote VI and every member of its sync group. */
@@ -97,8 +99,8 @@ static int set_group(struct vrrp_run *run, struct vrrp_inst *vi, bool on)
 				return -ENOMEM;
 	if (vrrp_conf_inst_sync_group(vi->ci))
 		log_notice("VRRP_Group(%s) %s with its member %s",
-			   vrrp_conf_inst_sync_group(vi->ci), on ? "demoted" : "promoted",
-			   vi->ci->name);
+			   vrrp_conf_inst_sync_group(vi->ci),
+			   on ? "demoted" : "promoted", vi->ci->name);
 	for (struct vrrp_inst *m = vrrp_run_first(run); m; m = m->next)
 		if (same_group(m, vi)) {
 			if (!on)

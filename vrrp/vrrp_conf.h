@@ -100,8 +100,14 @@ struct vrrp_vip {
 					 * forever (the runtime applies it) */
 	char *dev;		/* NULL: the instance's interface */
 	char *label;		/* NULL: none; IPv4 only */
-	/* static_ipaddress only: track_group NAME (vrrp_conf_track_group.c
-	 * resolves it); NULL: none */
+};
+
+/* One line of static_ipaddress: an address and what only a static one
+ * has (kept out of struct vrrp_vip, of which there are 1,000). */
+struct vrrp_svip {
+	struct vrrp_vip v;
+	/* track_group NAME (vrrp_conf_track_group.c resolves it); NULL:
+	 * none */
 	char *track_group;
 	const struct vrrp_conf_track_group *tg;
 };
@@ -417,7 +423,7 @@ struct vrrp_conf {
 	size_t ngroups;
 	/* static_ipaddress, static_routes, static_rules: set while the vrrp
 	 * process runs, whatever the instances' states */
-	struct vrrp_vip *svips;
+	struct vrrp_svip *svips;
 	size_t nsvips;
 	/* 32-bit counts: the lists' parsers are the instances' */
 	struct vrrp_route *sroutes;

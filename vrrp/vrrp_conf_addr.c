@@ -309,7 +309,6 @@ void vrrp_vip_free(struct vrrp_vip *v)
 {
 	free(v->dev);
 	free(v->label);
-	free(v->track_group);
 	vrrp_conf_loc_free(&v->loc);
 	memset(v, 0, sizeof(*v));
 }

@@ -41,7 +41,8 @@ static int sg_prio_changes(struct conf_ctx *c, const struct conf_node *n,
 {
 	(void)c;
 	(void)n;
-	((struct vrrp_conf_sync_group *)obj)->notify_priority_changes_set = true;
+	((struct vrrp_conf_sync_group *)obj)->notify_priority_changes_set =
+		true;
 	return 0;
 }
 
@@ -205,7 +206,8 @@ static void vdiag_at(struct conf_diag *d, enum conf_severity sev,
 	if (!l->file_id)
 		l = fallback;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	conf_diag_add(d, sev, vrrp_conf_loc_file(l), l->line, "%s: %s", kw, buf);
+	conf_diag_add(d, sev, vrrp_conf_loc_file(l), l->line, "%s: %s", kw,
+		      buf);
 }
 
 static void err_at(struct conf_diag *d, const struct vrrp_conf_loc *l,
@@ -389,8 +391,8 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 
 			if (!same_channel(a, b))
 				continue;
-			snprintf(loc, sizeof(loc), "%s:%d", vrrp_conf_loc_file(&a->loc),
-				 a->loc.line);
+			snprintf(loc, sizeof(loc), "%s:%d",
+				 vrrp_conf_loc_file(&a->loc), a->loc.line);
 			err_at(d, &b->vrid_loc, &b->loc, "virtual_router_id",
 			       "VRID %u is already used by instance '%s' (%s) "
 			       "on %s%s, %s, %s", b->vrid, a->name, loc,
@@ -407,7 +409,8 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 			if (!strcmp(vc->groups[j]->name, sg->name)) {
 				err_at(d, &sg->loc, &sg->loc, "vrrp_sync_group",
 				       "group name '%s' given twice (before at "
-				       "%s:%d)", sg->name, vrrp_conf_loc_file(&vc->groups[j]->loc),
+				       "%s:%d)", sg->name,
+				       vrrp_conf_loc_file(&vc->groups[j]->loc),
 				       vc->groups[j]->loc.line);
 				break;
 			}

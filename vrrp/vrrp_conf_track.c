@@ -321,7 +321,8 @@ static void resolve(struct vrrp_conf *vc, struct vrrp_conf_track *t,
 				if (!strcmp(vc->track_scripts[j]->name, t[i].name))
 					t[i].script = vc->track_scripts[j];
 			if (!t[i].script)
-				conf_diag_add(d, CONF_ERROR, vrrp_conf_loc_file(&t[i].loc),
+				conf_diag_add(d, CONF_ERROR,
+					      vrrp_conf_loc_file(&t[i].loc),
 					      t[i].loc.line, "track_script: '%s' "
 					      "is not a vrrp_script block",
 					      t[i].name);
@@ -333,7 +334,8 @@ static void resolve(struct vrrp_conf *vc, struct vrrp_conf_track *t,
 				if (!strcmp(vc->track_procs[j]->name, t[i].name))
 					t[i].proc = vc->track_procs[j];
 			if (!t[i].proc)
-				conf_diag_add(d, CONF_ERROR, vrrp_conf_loc_file(&t[i].loc),
+				conf_diag_add(d, CONF_ERROR,
+					      vrrp_conf_loc_file(&t[i].loc),
 					      t[i].loc.line, "track_process: '%s' "
 					      "is not a vrrp_track_process block",
 					      t[i].name);
@@ -346,7 +348,8 @@ static void resolve(struct vrrp_conf *vc, struct vrrp_conf_track *t,
 			if (!strcmp(vc->track_files[j]->name, t[i].name))
 				t[i].file = vc->track_files[j];
 		if (!t[i].file)
-			conf_diag_add(d, CONF_ERROR, vrrp_conf_loc_file(&t[i].loc), t[i].loc.line,
+			conf_diag_add(d, CONF_ERROR,
+				      vrrp_conf_loc_file(&t[i].loc), t[i].loc.line,
 				      "track_file: '%s' is not a track_file "
 				      "block", t[i].name);
 	}
@@ -398,7 +401,8 @@ void vrrp_conf_track_check(struct vrrp_conf *vc, struct conf_diag *d)
 				   j < in->sg->ntracks; j++)
 			if (weight_of(&in->sg->tracks[j]))
 				conf_diag_add(d, CONF_WARNING,
-					      vrrp_conf_loc_file(&in->sg->tracks[j].loc),
+					      vrrp_conf_loc_file(
+						      &in->sg->tracks[j].loc),
 					      in->sg->tracks[j].loc.line,
 					      "%s: '%s' has a weight, which "
 					      "member '%s' (priority 255) "

@@ -75,7 +75,8 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 		(unsigned long long)(vrrp_fsm_master_down_us(&vi->fsm) / 1000));
 	fprintf(out, "   Preempt = %s\n", ci->nopreempt ? "disabled" : "enabled");
 	if (vrrp_conf_inst_sync_group(ci))
-		fprintf(out, "   Sync group = %s\n", vrrp_conf_inst_sync_group(ci));
+		fprintf(out, "   Sync group = %s\n",
+			vrrp_conf_inst_sync_group(ci));
 	vrrp_track_dump(vi, out);
 	fprintf(out, "   Virtual IP = %u\n", ci->nvips);
 	for (size_t i = 0; i < ci->nvips; i++)
@@ -153,7 +154,8 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 	if (vi->fault & VRRP_FAULT_SYNC)
 		json_object_array_add(fault, json_object_new_string("sync_group"));
 	json_object_object_add(d, "sync_group", vrrp_conf_inst_sync_group(ci) ?
-			       json_object_new_string(vrrp_conf_inst_sync_group(ci)) : NULL);
+			       json_object_new_string(
+				       vrrp_conf_inst_sync_group(ci)) : NULL);
 	json_object_object_add(d, "trackers", vrrp_track_json(vi));
 	jadd_u(d, "vrid", ci->vrid);
 	jadd_u(d, "version", ci->version);
