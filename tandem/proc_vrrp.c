@@ -134,10 +134,10 @@ static void notify_state(const struct vrrp_inst *vi, enum vrrp_state to)
  * global_defs' vrrp_notify_priority_changes. */
 static bool prio_changes(const struct vrrp_conf_instance *ci)
 {
-	if (ci->notify.priority_changes_set)
-		return ci->notify.priority_changes;
-	if (ci->sg && ci->sg->notify.priority_changes_set)
-		return ci->sg->notify.priority_changes;
+	if (ci->notify_priority_changes_set)
+		return ci->notify_priority_changes;
+	if (ci->sg && ci->sg->notify_priority_changes_set)
+		return ci->sg->notify_priority_changes;
 	return pv.cfg && pv.cfg->gd.vrrp_notify_priority_changes;
 }
 

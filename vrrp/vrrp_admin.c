@@ -82,8 +82,10 @@ static void release(struct vrrp_admin *a, const char *name)
 
 static bool same_group(const struct vrrp_inst *a, const struct vrrp_inst *b)
 {
-	return a == b || (a->ci->sync_group && b->ci->sync_group &&
-			  !strcmp(a->ci->sync_group, b->ci->sync_group));
+	const char *ga = vrrp_conf_inst_sync_group(a->ci);
+	const char *gb = vrrp_conf_inst_sync_group(b->ci);
+
+	return a == b || (ga && gb && !strcmp(ga, gb));
 }
 
 /* Demote or promote VI and every member of its sync group. */
@@ -95,10 +97,10 @@ static int set_group(struct vrrp_run *run, struct vrrp_inst *vi, bool on)
 		for (struct vrrp_inst *m = vrrp_run_first(run); m; m = m->next)
 			if (same_group(m, vi) && hold(a, m->ci->name) < 0)
 				return -ENOMEM;
-	if (vi->ci->sync_group)
+	if (vrrp_conf_inst_sync_group(vi->ci))
 		log_notice("VRRP_Group(%s) %s with its member %s",
-			   vi->ci->sync_group, on ? "demoted" : "promoted",
-			   vi->ci->name);
+			   vrrp_conf_inst_sync_group(vi->ci),
+			   on ? "demoted" : "promoted", vi->ci->name);
 	for (struct vrrp_inst *m = vrrp_run_first(run); m; m = m->next)
 		if (same_group(m, vi)) {
 			if (!on)
@@ -207,7 +209,7 @@ void vrrp_admin_reloaded(struct vrrp_run *run)
 		release(a, a->names[i]);
 	}
 	for (struct vrrp_inst *vi = vrrp_run_first(run); vi; vi = vi->next)
-		if (vi->fsm.demoted && vi->ci->sync_group)
+		if (vi->fsm.demoted && vrrp_conf_inst_sync_group(vi->ci))
 			for (struct vrrp_inst *m = vrrp_run_first(run); m; m = m->next)
 				if (!m->fsm.demoted && same_group(m, vi) &&
 				    set_group(run, vi, true) < 0)

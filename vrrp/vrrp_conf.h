@@ -43,12 +43,14 @@
 #define VRRP_CONF_MAX_VIPS	255	/* Count IPvX Addr is 8 bits */
 #define VRRP_CONF_LFT_FOREVER	UINT32_MAX
 
-/* Where a statement was, for the checks made after the walk.  file is a
- * reference to a shared copy (vrrp_conf_loc_set, vrrp_conf_loc_free):
- * the objects outlive the tree, and 1,000 instances of one file would
- * otherwise hold thousands of copies of its name. */
+/* Where a statement was, for the checks made after the walk.  file_id
+ * is a reference to a shared copy of the file's name, by number
+ * (vrrp_conf_loc_set, vrrp_conf_loc_free; vrrp_conf_loc_file gives the
+ * name): the objects outlive the tree, 1,000 instances of one file would
+ * otherwise hold thousands of copies of its name, and a number beside
+ * the line takes half the room of a pointer and its padding. */
 struct vrrp_conf_loc {
-	const char *file;
+	uint32_t file_id;		/* 0: none */
 	int line;
 };
 
@@ -74,30 +76,40 @@ enum vrrp_conf_auth {
 /* One line of virtual_ipaddress / virtual_ipaddress_excluded. */
 struct vrrp_vip {
 	/* Grouped by size: a config of 1,000 instances keeps 1,000 of
-	 * these, and the order of topics left 16 bytes of holes in each. */
+	 * these, and the order of topics left 16 bytes of holes in each.
+	 * For the same reason scope and flags are as narrow as their
+	 * ranges and the switches are bits (no keyword table stores into
+	 * a vip: vrrp_conf_parse_vip does). */
 	struct vrrp_ip addr;
+	struct vrrp_ip peer;
+	struct in_addr brd;
+	uint32_t preferred_lft;	/* seconds or VRRP_CONF_LFT_FOREVER */
+	struct vrrp_conf_loc loc;
+	int16_t scope;		/* -1: not given (global), else 0..255;
+				 * IPv4 only */
 	uint8_t prefix;		/* the given one, else 32 / 128; with peer:
 				 * the peer's */
-	bool has_brd;		/* IPv4 only; brd + and - are resolved */
-	bool has_peer;
-	bool no_track;
+	uint8_t flags;		/* VRRP_VIP_* */
+	bool has_brd : 1;	/* IPv4 only; brd + and - are resolved */
+	bool has_peer : 1;
+	bool no_track : 1;
 	/* use_vmac on the line: with the instance's use_vmac, a VMAC of its
 	 * own on its interface (as use_vmac_addr does for every such line) */
-	bool use_vmac;
-	bool has_preferred_lft;	/* not given: 0 for an IPv6 /128, else
-				 * forever (the runtime applies it) */
-	struct in_addr brd;
-	struct vrrp_ip peer;
-	int scope;		/* -1: not given (global); IPv4 only */
-	unsigned flags;		/* VRRP_VIP_* */
-	uint32_t preferred_lft;	/* seconds or VRRP_CONF_LFT_FOREVER */
+	bool use_vmac : 1;
+	bool has_preferred_lft : 1;	/* not given: 0 for an IPv6 /128, else
+					 * forever (the runtime applies it) */
 	char *dev;		/* NULL: the instance's interface */
 	char *label;		/* NULL: none; IPv4 only */
-	/* static_ipaddress only: track_group NAME (vrrp_conf_track_group.c
-	 * resolves it); NULL: none */
+};
+
+/* One line of static_ipaddress: an address and what only a static one
+ * has (kept out of struct vrrp_vip, of which there are 1,000). */
+struct vrrp_svip {
+	struct vrrp_vip v;
+	/* track_group NAME (vrrp_conf_track_group.c resolves it); NULL:
+	 * none */
 	char *track_group;
 	const struct vrrp_conf_track_group *tg;
-	struct vrrp_conf_loc loc;
 };
 
 /* One line of virtual_routes / static_routes (vrrp_conf_route.c).  The
@@ -208,65 +220,61 @@ struct vrrp_conf_notify {
 	char *master, *backup, *fault, *stop, *deleted;
 	char *any;			/* notify: gets TYPE NAME STATE PRIO */
 	char *master_rx_lower_pri;
-	/* notify_priority_changes as written; an instance without it takes
-	 * its sync group's, else global_defs' (tandem/proc_vrrp.c) */
-	bool priority_changes;
-	bool priority_changes_set;
+	/* notify_priority_changes is the block's own member: here its two
+	 * bools would make 6 bytes of padding in each instance. */
 };
 
 struct vrrp_conf_instance {
 	/* Members are grouped by size, not by topic: the child keeps one of
 	 * these for each of 1,000 instances, and the order of topics left
-	 * 80 bytes of holes in each. */
+	 * 80 bytes of holes in each.  For the same reason the counts are
+	 * 32 bits, the switches that no keyword table stores into (a table
+	 * stores a bool at an offset, which a bit-field has not) are bits,
+	 * and garp_extra_if is kept in seconds. */
 	char *name;
-	struct vrrp_conf_loc loc;
-	struct vrrp_conf_loc vrid_loc;
-	struct vrrp_conf_loc advert_loc;
-	struct vrrp_conf_loc auth_loc;	/* v2 authentication */
-
 	char *interface;		/* NULL: not given */
-	uint64_t advert_int_us;		/* default 1 s */
-	uint64_t preempt_delay_us;	/* 0..1000 s */
-	struct vrrp_conf_peer *peers;
-	size_t npeers;
-
-	/* addresses */
-	struct vrrp_vip *vips;
-	size_t nvips;
-	struct vrrp_vip *evips;
-	size_t nevips;
 	/* use_vmac [NAME] [MAC]: a macvlan with the VRRP MAC (or MAC)
 	 * carries the VIPs; vmac_name NULL: vrrp.VRID (vrrp6.VRID for
 	 * IPv6); vmac_mac_len 0: no MAC given, 5: the VRID is the last
 	 * octet (see vrrp_conf_vmac_mac()) */
 	char *vmac_name;
+	struct vrrp_conf_peer *peers;
+	struct vrrp_vip *vips;		/* addresses */
+	struct vrrp_vip *evips;
 	struct vrrp_route *vroutes;	/* virtual_routes */
-	size_t nvroutes;
 	struct vrrp_rule *vrules;	/* virtual_rules */
-	size_t nvrules;
+	struct vrrp_conf_track *tracks;	/* trackers (vrrp_conf_track.c) */
+	/* set by vrrp_conf_check; vrrp_conf_inst_sync_group() is its name */
+	const struct vrrp_conf_sync_group *sg;
 
+	uint64_t advert_int_us;		/* default 1 s */
+	uint64_t preempt_delay_us;	/* 0..1000 s */
 	/* gratuitous ARP / NA: *_set false means global_defs' value */
 	uint64_t garp_master_delay_us;
 	uint64_t garp_master_refresh_us;
 	uint64_t garp_lower_prio_delay_us;
-	uint64_t garp_extra_if_us;	/* 0: off */
-
-	/* trackers (vrrp_conf_track.c) */
-	struct vrrp_conf_track *tracks;
-	size_t ntracks;
 
 	struct vrrp_conf_notify notify;
 
-	const char *sync_group;		/* set by vrrp_conf_check */
-	const struct vrrp_conf_sync_group *sg;	/* likewise */
+	struct vrrp_conf_loc loc;
+	struct vrrp_conf_loc vrid_loc;
+	struct vrrp_conf_loc advert_loc;
+	struct vrrp_conf_loc auth_loc;	/* v2 authentication */
 
+	uint32_t npeers;
+	uint32_t nvips;
+	uint32_t nevips;
+	uint32_t nvroutes;
+	uint32_t nvrules;
+	uint32_t ntracks;
+
+	uint32_t garp_extra_if_s;	/* 0..86400; 0: off */
 	int state;			/* enum vrrp_conf_state */
 	unsigned vrid;			/* 0: not given (an error) */
 	unsigned priority;		/* default 100 */
 	/* 0 until resolved: the instance's `version`, else (in
 	 * vrrp_conf_check) global_defs vrrp_version; IPv6 forces 3. */
 	unsigned version;
-	int family;			/* AF_INET / AF_INET6, set by close() */
 	unsigned unicast_ttl;		/* 0: not given (255) */
 	int auth_type;			/* enum vrrp_conf_auth */
 	unsigned garp_master_repeat;
@@ -288,46 +296,62 @@ struct vrrp_conf_instance {
 	char auth_pass[VRRP_CONF_AUTH_PASS_MAX + 1];
 	uint8_t vmac_mac[6];
 	uint8_t vmac_mac_len;
+	uint8_t family;			/* AF_INET / AF_INET6, set by close() */
 
-	bool advert_int_set;
-	bool version_set;
-	/* advert_int was not checked against the version because it comes
-	 * from global_defs: vrrp_conf_check() does it. */
-	bool advert_check_pending;
+	/* switches a keyword table stores */
 	bool nopreempt;
 	bool preempt_given;
 	bool dont_track_primary;
 	bool native_ipv6;
-	bool check_unicast_src, check_unicast_src_set;
+	bool check_unicast_src;
 	bool unicast_fault_no_peer;
-	bool auth_block;
-	bool auth_pass_set;
 	bool no_virtual_ipaddress;
 	bool promote_secondaries;
-	/* accept / no_accept: after vrrp_conf_check(), accept is the
-	 * effective mode (default: accept, but no_accept in strict mode) */
-	bool accept, accept_given, no_accept;
-	bool use_vmac;
+	bool accept_given, no_accept;
 	bool vmac_xmit_base;		/* adverts on the base interface */
 	/* use_vmac_addr: a VMAC of its own for each other interface a VIP
 	 * or eVIP names, and for the eVIPs of the other family */
 	bool use_vmac_addr;
-	bool garp_master_delay_set;
-	bool garp_master_repeat_set;
-	bool garp_master_refresh_set;
-	bool garp_master_refresh_repeat_set;
-	bool garp_lower_prio_delay_set;
-	bool garp_lower_prio_repeat_set;
-	bool garp_extra_if_all;
-	bool garp_extra_if_set;
-	bool lower_prio_no_advert, lower_prio_no_advert_set;
-	bool higher_prio_send_advert, higher_prio_send_advert_set;
-	bool skip_check_adv_addr, skip_check_adv_addr_set;
-	bool strict_mode, strict_mode_set;
-	bool v3_checksum_as_v2, v3_checksum_as_v2_set;
+	bool lower_prio_no_advert;
+	bool higher_prio_send_advert;
+	bool skip_check_adv_addr;
+	bool strict_mode;
+	bool v3_checksum_as_v2;
 	/* smtp_alert: a mail on each state change (else global_defs'
 	 * smtp_alert_vrrp decides) */
-	bool smtp_alert, smtp_alert_set;
+	bool smtp_alert;
+	/* notify_priority_changes as written; an instance without it takes
+	 * its sync group's, else global_defs' (tandem/proc_vrrp.c) */
+	bool notify_priority_changes;
+
+	/* switches the handlers set */
+	bool advert_int_set : 1;
+	bool version_set : 1;
+	/* advert_int was not checked against the version because it comes
+	 * from global_defs: vrrp_conf_check() does it. */
+	bool advert_check_pending : 1;
+	bool check_unicast_src_set : 1;
+	bool auth_block : 1;
+	bool auth_pass_set : 1;
+	/* accept / no_accept: after vrrp_conf_check(), accept is the
+	 * effective mode (default: accept, but no_accept in strict mode) */
+	bool accept : 1;
+	bool use_vmac : 1;
+	bool garp_master_delay_set : 1;
+	bool garp_master_repeat_set : 1;
+	bool garp_master_refresh_set : 1;
+	bool garp_master_refresh_repeat_set : 1;
+	bool garp_lower_prio_delay_set : 1;
+	bool garp_lower_prio_repeat_set : 1;
+	bool garp_extra_if_all : 1;
+	bool garp_extra_if_set : 1;
+	bool lower_prio_no_advert_set : 1;
+	bool higher_prio_send_advert_set : 1;
+	bool skip_check_adv_addr_set : 1;
+	bool strict_mode_set : 1;
+	bool v3_checksum_as_v2_set : 1;
+	bool smtp_alert_set : 1;
+	bool notify_priority_changes_set : 1;
 };
 
 struct vrrp_conf_sync_group {
@@ -337,16 +361,24 @@ struct vrrp_conf_sync_group {
 	struct vrrp_conf_loc *member_loc;
 	size_t nmembers;
 	struct vrrp_conf_track *tracks;	/* apply to every member */
-	size_t ntracks;
+	uint32_t ntracks;		/* as an instance's */
 	bool tracking_weight;		/* sync_group_tracking_weight */
 	struct vrrp_conf_notify notify;
 	bool smtp_alert, smtp_alert_set;	/* as an instance's */
+	bool notify_priority_changes, notify_priority_changes_set;
 };
+
+/* The name of in's sync group (vrrp_conf_check), NULL: none. */
+static inline const char *
+vrrp_conf_inst_sync_group(const struct vrrp_conf_instance *in)
+{
+	return in->sg ? in->sg->name : NULL;
+}
 
 void vrrp_conf_notify_free(struct vrrp_conf_notify *n);
 
 /* The notify keywords both blocks share; MARK_PRIO sets
- * notify.priority_changes_set (the scripts are whole lines: a
+ * notify_priority_changes_set (the scripts are whole lines: a
  * quoted command, or the words of the line joined by blanks). */
 #define VRRP_CONF_NOTIFY_LINE(w, T, f) \
 	{ .name = w, .type = CONF_T_LINE, .offset = offsetof(T, notify.f) }
@@ -358,7 +390,7 @@ void vrrp_conf_notify_free(struct vrrp_conf_notify *n);
 	VRRP_CONF_NOTIFY_LINE("notify_deleted", T, deleted), \
 	VRRP_CONF_NOTIFY_LINE("notify", T, any), \
 	{ .name = "notify_priority_changes", .type = CONF_T_BOOL, \
-	  .offset = offsetof(T, notify.priority_changes), \
+	  .offset = offsetof(T, notify_priority_changes), \
 	  .handler = mark_prio }
 
 /* vrrp_conf_garp.c: one garp_group block.  An interval not given
@@ -391,12 +423,13 @@ struct vrrp_conf {
 	size_t ngroups;
 	/* static_ipaddress, static_routes, static_rules: set while the vrrp
 	 * process runs, whatever the instances' states */
-	struct vrrp_vip *svips;
+	struct vrrp_svip *svips;
 	size_t nsvips;
+	/* 32-bit counts: the lists' parsers are the instances' */
 	struct vrrp_route *sroutes;
-	size_t nsroutes;
+	uint32_t nsroutes;
 	struct vrrp_rule *srules;
-	size_t nsrules;
+	uint32_t nsrules;
 	struct vrrp_conf_track_file **track_files;
 	size_t ntrack_files;
 	struct vrrp_conf_track_process **track_procs;
@@ -516,6 +549,8 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 int vrrp_conf_loc_set(struct vrrp_conf_loc *l, const struct conf_node *n);
 /* Drop l's file reference (l is then empty). */
 void vrrp_conf_loc_free(struct vrrp_conf_loc *l);
+/* The file name of l, NULL when none; valid while l holds it. */
+const char *vrrp_conf_loc_file(const struct vrrp_conf_loc *l);
 int vrrp_conf_h_vip(struct conf_ctx *c, const struct conf_node *n, void *obj);
 int vrrp_conf_h_evip(struct conf_ctx *c, const struct conf_node *n, void *obj);
 int vrrp_conf_h_peer(struct conf_ctx *c, const struct conf_node *n, void *obj);
@@ -546,7 +581,8 @@ int vrrp_conf_sg_h_track_script(struct conf_ctx *c, const struct conf_node *n,
 void vrrp_conf_track_scripts_free(struct vrrp_conf *vc);
 /* The parser of one track_* line (vrrp_conf_track.c). */
 int vrrp_conf_track_line(struct conf_ctx *c, const struct conf_node *n,
-			 struct vrrp_conf_track **list, size_t *count, int kind);
+			 struct vrrp_conf_track **list, uint32_t *count,
+			 int kind);
 void vrrp_conf_tracks_free(struct vrrp_conf_track *t, size_t n);
 void vrrp_conf_track_files_free(struct vrrp_conf *vc);
 /* Resolve track_file names, apply keepalived's rules on weights in sync

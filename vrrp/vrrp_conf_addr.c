@@ -28,16 +28,23 @@
 #include "vrrp/vrrp_conf.h"
 
 /* The file names of locations, one counted copy per name, found by
- * hash: a config of thousands of include files has as many names. */
+ * hash: a config of thousands of include files has as many names.  A
+ * location holds the name's number (its slot in byid, plus one), not a
+ * pointer: 4 bytes beside the line instead of 8 and a hole, in each of
+ * the thousands of locations a config of 1,000 instances keeps. */
 struct loc_file {
 	struct loc_file *next;		/* in its bucket */
 	size_t refs;
+	uint32_t id;
 	char name[];
 };
 
 static struct {
 	struct loc_file **bucket;
 	size_t nbuckets, n;
+	struct loc_file **byid;		/* [id - 1]; NULL: a free number */
+	size_t nid;			/* slots in byid */
+	size_t free_from;		/* no free number below this slot */
 } files;
 
 static struct loc_file **file_slot(const char *name)
@@ -74,59 +81,102 @@ static int files_grow(void)
 	return 0;
 }
 
-static const char *file_ref(const char *name)
+/* A free number for f: the lowest, so that byid stays as short as the
+ * most names alive at once. */
+static int file_number(struct loc_file *f)
+{
+	size_t i = files.free_from;
+
+	while (i < files.nid && files.byid[i])
+		i++;
+	if (i == files.nid) {
+		size_t nn = files.nid ? files.nid * 2 : 16;
+		struct loc_file **b;
+
+		if (nn > UINT32_MAX ||
+		    !(b = realloc(files.byid, nn * sizeof(*b))))
+			return -1;
+		memset(b + files.nid, 0, (nn - files.nid) * sizeof(*b));
+		files.byid = b;
+		files.nid = nn;
+	}
+	files.byid[i] = f;
+	f->id = (uint32_t)(i + 1);
+	files.free_from = i + 1;
+	return 0;
+}
+
+/* The name's number, 0 when out of memory. */
+static uint32_t file_ref(const char *name)
 {
 	struct loc_file **at, *f;
 	size_t len;
 
 	if (files.n >= files.nbuckets && files_grow() < 0 && !files.nbuckets)
-		return NULL;
+		return 0;
 	at = file_slot(name);
 	if (*at) {
 		(*at)->refs++;
-		return (*at)->name;
+		return (*at)->id;
 	}
 	len = strlen(name);
 	if (!(f = malloc(sizeof(*f) + len + 1)))
-		return NULL;
+		return 0;
 	memcpy(f->name, name, len + 1);
 	f->refs = 1;
 	f->next = NULL;
+	if (file_number(f) < 0) {
+		free(f);
+		return 0;
+	}
 	*at = f;
 	files.n++;
-	return f->name;
+	return f->id;
 }
 
-static void file_unref(const char *name)
+static void file_unref(uint32_t id)
 {
 	struct loc_file **at, *f;
 
-	if (!name || !files.nbuckets)
+	if (!id || id > files.nid || !(f = files.byid[id - 1]) || --f->refs)
 		return;
-	at = file_slot(name);
-	if (!(f = *at) || f->name != name || --f->refs)
-		return;
+	at = file_slot(f->name);
 	*at = f->next;
+	files.byid[id - 1] = NULL;
+	if (id - 1 < files.free_from)
+		files.free_from = id - 1;
 	free(f);
 	if (!--files.n) {
 		free(files.bucket);
 		files.bucket = NULL;
 		files.nbuckets = 0;
+		free(files.byid);
+		files.byid = NULL;
+		files.nid = 0;
+		files.free_from = 0;
 	}
 }
 
 int vrrp_conf_loc_set(struct vrrp_conf_loc *l, const struct conf_node *n)
 {
 	vrrp_conf_loc_free(l);
-	l->file = n && n->file ? file_ref(n->file) : NULL;
+	l->file_id = n && n->file ? file_ref(n->file) : 0;
 	l->line = n ? n->line : 0;
-	return n && n->file && !l->file ? -1 : 0;
+	return n && n->file && !l->file_id ? -1 : 0;
 }
 
 void vrrp_conf_loc_free(struct vrrp_conf_loc *l)
 {
-	file_unref(l->file);
-	l->file = NULL;
+	file_unref(l->file_id);
+	l->file_id = 0;
+}
+
+const char *vrrp_conf_loc_file(const struct vrrp_conf_loc *l)
+{
+	uint32_t id = l->file_id;
+
+	return id && id <= files.nid && files.byid[id - 1] ?
+		files.byid[id - 1]->name : NULL;
 }
 
 bool vrrp_conf_ip_eq(const struct vrrp_ip *a, const struct vrrp_ip *b)
@@ -259,7 +309,6 @@ void vrrp_vip_free(struct vrrp_vip *v)
 {
 	free(v->dev);
 	free(v->label);
-	free(v->track_group);
 	vrrp_conf_loc_free(&v->loc);
 	memset(v, 0, sizeof(*v));
 }
@@ -503,13 +552,15 @@ int vrrp_conf_parse_vip(struct conf_ctx *c, const struct conf_node *n,
 }
 
 static int add_vip(struct conf_ctx *c, const struct conf_node *n,
-		   struct vrrp_vip **arr, size_t *len)
+		   struct vrrp_vip **arr, uint32_t *len)
 {
-	struct vrrp_vip v, *grown;
+	struct vrrp_vip v, *grown = NULL;
 
 	if (vrrp_conf_parse_vip(c, n, &v) < 0)
 		return -1;
-	grown = realloc(*arr, (*len + 1) * sizeof(**arr));
+	/* the count is 32 bits (the instance keeps 1,000 of them) */
+	if (*len < UINT32_MAX)
+		grown = realloc(*arr, ((size_t)*len + 1) * sizeof(**arr));
 	if (!grown) {
 		vrrp_vip_free(&v);
 		conf_err(c, n, "out of memory");
@@ -590,7 +641,7 @@ int vrrp_conf_h_peer(struct conf_ctx *c, const struct conf_node *n, void *obj)
 	for (size_t i = 0; i < in->npeers; i++)
 		if (vrrp_conf_ip_eq(&in->peers[i].addr, &p.addr)) {
 			conf_err(c, n, "peer %s given twice (before at %s:%d)",
-				 n->word, in->peers[i].loc.file,
+				 n->word, vrrp_conf_loc_file(&in->peers[i].loc),
 				 in->peers[i].loc.line);
 			return -1;
 		}
@@ -598,7 +649,9 @@ int vrrp_conf_h_peer(struct conf_ctx *c, const struct conf_node *n, void *obj)
 		conf_err(c, n, "out of memory");
 		return -1;
 	}
-	grown = realloc(in->peers, (in->npeers + 1) * sizeof(*grown));
+	grown = in->npeers < UINT32_MAX ?
+		realloc(in->peers, ((size_t)in->npeers + 1) * sizeof(*grown)) :
+		NULL;
 	if (!grown) {
 		vrrp_conf_loc_free(&p.loc);
 		conf_err(c, n, "out of memory");

@@ -176,11 +176,13 @@ void vrrp_conf_garp_check(struct vrrp_conf *vc, struct conf_diag *d)
 				for (size_t m = 0; m < o->nifs; m++)
 					if (!strcmp(o->ifs[m], g->ifs[k]))
 						conf_diag_add(d, CONF_ERROR,
-							g->loc.file, g->loc.line,
+							vrrp_conf_loc_file(&g->loc),
+							g->loc.line,
 							"garp_group: interface "
 							"'%s' is already in the "
 							"garp_group at %s:%d",
-							g->ifs[k], o->loc.file,
+							g->ifs[k],
+							vrrp_conf_loc_file(&o->loc),
 							o->loc.line);
 			}
 	}

@@ -38,8 +38,8 @@ static void vip_err(struct conf_diag *d, const struct vrrp_vip *v,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	conf_diag_add(d, CONF_ERROR, v->loc.file, v->loc.line, "%s: %s", list,
-		      buf);
+	conf_diag_add(d, CONF_ERROR, vrrp_conf_loc_file(&v->loc), v->loc.line,
+		      "%s: %s", list, buf);
 }
 
 /* A label must begin with the name of the interface the address goes on
@@ -68,8 +68,8 @@ static void check_vips(struct conf_diag *d, const struct vrrp_conf_instance *in,
 				continue;
 			if ((dev && dj && strcmp(dev, dj)) || (!dev) != (!dj))
 				continue;
-			snprintf(b, sizeof(b), "%s:%d", v[j].loc.file,
-				 v[j].loc.line);
+			snprintf(b, sizeof(b), "%s:%d",
+				 vrrp_conf_loc_file(&v[j].loc), v[j].loc.line);
 			vip_err(d, &v[i], list, "address %s given twice "
 				"(before at %s)",
 				vrrp_conf_ip_str(&v[i].addr, a, sizeof(a)), b);
@@ -125,7 +125,8 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 
 	for (size_t i = 0; i < in->npeers; i++) {
 		if (in->peers[i].addr.family != in->family)
-			conf_diag_add(d, CONF_ERROR, in->peers[i].loc.file,
+			conf_diag_add(d, CONF_ERROR,
+				      vrrp_conf_loc_file(&in->peers[i].loc),
 				      in->peers[i].loc.line, "unicast_peer: "
 				      "peer %s is not of the instance's family "
 				      "(%s)", vrrp_conf_ip_str(&in->peers[i].addr,
@@ -169,7 +170,7 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 				  in->name);
 	}
 	/* Without 'all' keepalived announces on VMAC interfaces only. */
-	if (in->garp_extra_if_set && in->garp_extra_if_us &&
+	if (in->garp_extra_if_set && in->garp_extra_if_s &&
 	    !in->garp_extra_if_all && !in->use_vmac)
 		conf_warn(c, n, "instance '%s': garp_extra_if without 'all' "
 			  "applies to VMAC instances only, and this one has no "
@@ -207,7 +208,8 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 	}
 	if (in->version_set) {
 		if (in->version == 2 && in->advert_int_us % 1000000)
-			conf_diag_add(d, CONF_ERROR, in->advert_loc.file,
+			conf_diag_add(d, CONF_ERROR,
+				      vrrp_conf_loc_file(&in->advert_loc),
 				      in->advert_loc.line, "advert_int: VRRP "
 				      "version 2 carries whole seconds (1..255), "
 				      "got %llu.%02llu; sub-second intervals need "
@@ -217,7 +219,8 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 				      (unsigned long long)(in->advert_int_us %
 							   1000000 / 10000));
 		if (in->version == 3 && in->advert_int_us > 4095 * 10000ULL)
-			conf_diag_add(d, CONF_ERROR, in->advert_loc.file,
+			conf_diag_add(d, CONF_ERROR,
+				      vrrp_conf_loc_file(&in->advert_loc),
 				      in->advert_loc.line, "advert_int: VRRP "
 				      "version 3 carries at most 40.95 s, got "
 				      "%llu.%02llu",
@@ -226,7 +229,8 @@ int vrrp_conf_inst_close(struct conf_ctx *c, const struct conf_node *n,
 				      (unsigned long long)(in->advert_int_us %
 							   1000000 / 10000));
 		if (in->auth_block && in->version == 3)
-			conf_diag_add(d, CONF_ERROR, in->auth_loc.file,
+			conf_diag_add(d, CONF_ERROR,
+				      vrrp_conf_loc_file(&in->auth_loc),
 				      in->auth_loc.line, "authentication: "
 				      "VRRP version 3 has no authentication "
 				      "(RFC 5798); use version 2 or remove the "

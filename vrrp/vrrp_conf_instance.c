@@ -67,7 +67,7 @@ MARK_SET(set_lp_repeat, garp_lower_prio_repeat_set)
 MARK_SET(set_lp_no_advert, lower_prio_no_advert_set)
 MARK_SET(set_hp_send_advert, higher_prio_send_advert_set)
 MARK_SET(set_smtp_alert, smtp_alert_set)
-MARK_SET(set_prio_changes, notify.priority_changes_set)
+MARK_SET(set_prio_changes, notify_priority_changes_set)
 
 static int nomem(struct conf_ctx *c, const struct conf_node *n)
 {
@@ -259,7 +259,7 @@ static int h_garp_extra_if(struct conf_ctx *c, const struct conf_node *n,
 			 "'all'");
 		return -1;
 	}
-	in->garp_extra_if_us = (uint64_t)secs * 1000000;
+	in->garp_extra_if_s = (uint32_t)secs;
 	in->garp_extra_if_all = all;
 	in->garp_extra_if_set = true;
 	return 0;

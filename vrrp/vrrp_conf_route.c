@@ -252,13 +252,16 @@ fail:
 /* The lists                                                            */
 
 static int add_route(struct conf_ctx *c, const struct conf_node *n,
-		     struct vrrp_route **arr, size_t *len)
+		     struct vrrp_route **arr, uint32_t *len)
 {
-	struct vrrp_route r, *grown;
+	struct vrrp_route r, *grown = NULL;
 
 	if (vrrp_conf_parse_route(c, n, &r) < 0)
 		return -1;
-	if (!(grown = realloc(*arr, (*len + 1) * sizeof(*grown)))) {
+	/* the counts are 32 bits (an instance keeps two, 1,000 times) */
+	if (*len < UINT32_MAX)
+		grown = realloc(*arr, ((size_t)*len + 1) * sizeof(*grown));
+	if (!grown) {
 		vrrp_route_free(&r);
 		conf_err(c, n, "out of memory");
 		return -1;
@@ -269,13 +272,15 @@ static int add_route(struct conf_ctx *c, const struct conf_node *n,
 }
 
 static int add_rule(struct conf_ctx *c, const struct conf_node *n,
-		    struct vrrp_rule **arr, size_t *len)
+		    struct vrrp_rule **arr, uint32_t *len)
 {
-	struct vrrp_rule r, *grown;
+	struct vrrp_rule r, *grown = NULL;
 
 	if (vrrp_conf_parse_rule(c, n, &r) < 0)
 		return -1;
-	if (!(grown = realloc(*arr, (*len + 1) * sizeof(*grown)))) {
+	if (*len < UINT32_MAX)
+		grown = realloc(*arr, ((size_t)*len + 1) * sizeof(*grown));
+	if (!grown) {
 		vrrp_conf_loc_free(&r.loc);
 		conf_err(c, n, "out of memory");
 		return -1;
@@ -382,42 +387,50 @@ int vrrp_conf_h_static_rule(struct conf_ctx *c, const struct conf_node *n,
 	return 0;
 }
 
+static void svip_free(struct vrrp_svip *s)
+{
+	vrrp_vip_free(&s->v);
+	free(s->track_group);
+	s->track_group = NULL;
+	s->tg = NULL;
+}
+
 /* A static address has no instance to lend it an interface. */
 int vrrp_conf_h_static_addr(struct conf_ctx *c, const struct conf_node *n,
 			    void *obj)
 {
 	struct vrrp_conf *vc = obj;
-	struct vrrp_vip v, *grown;
+	struct vrrp_svip s = { 0 }, *grown;
+	struct vrrp_vip *v = &s.v;
 	struct conf_node rest;
-	char **args, *tg;
+	char **args;
 	int r;
 
-	if (split_tg(c, n, &rest, &args, &tg) < 0)
+	if (split_tg(c, n, &rest, &args, &s.track_group) < 0)
 		return -1;
-	r = vrrp_conf_parse_vip(c, &rest, &v);
+	r = vrrp_conf_parse_vip(c, &rest, v);
 	free(args);
 	if (r < 0) {
-		free(tg);
+		free(s.track_group);
 		return -1;
 	}
-	v.track_group = tg;
-	if (v.use_vmac) {
+	if (v->use_vmac) {
 		conf_err(c, n, "'use_vmac' applies to VRRP addresses, not to "
 			 "a static address (%s)", n->word);
-		vrrp_vip_free(&v);
+		svip_free(&s);
 		return -1;
 	}
-	if (!v.dev) {
+	if (!v->dev) {
 		conf_err(c, n, "a static address needs 'dev IF' (%s)", n->word);
-		vrrp_vip_free(&v);
+		svip_free(&s);
 		return -1;
 	}
 	if (!(grown = realloc(vc->svips, (vc->nsvips + 1) * sizeof(*grown)))) {
-		vrrp_vip_free(&v);
+		svip_free(&s);
 		conf_err(c, n, "out of memory");
 		return -1;
 	}
-	grown[vc->nsvips++] = v;
+	grown[vc->nsvips++] = s;
 	vc->svips = grown;
 	return 0;
 }
@@ -446,7 +459,7 @@ void vrrp_conf_routes_free(struct vrrp_conf_instance *in)
 void vrrp_conf_static_free(struct vrrp_conf *vc)
 {
 	for (size_t i = 0; i < vc->nsvips; i++)
-		vrrp_vip_free(&vc->svips[i]);
+		svip_free(&vc->svips[i]);
 	free(vc->svips);
 	free_lists(vc->sroutes, vc->nsroutes, vc->srules, vc->nsrules);
 	vc->svips = NULL;

@@ -41,7 +41,8 @@ static int sg_prio_changes(struct conf_ctx *c, const struct conf_node *n,
 {
 	(void)c;
 	(void)n;
-	((struct vrrp_conf_sync_group *)obj)->notify.priority_changes_set = true;
+	((struct vrrp_conf_sync_group *)obj)->notify_priority_changes_set =
+		true;
 	return 0;
 }
 
@@ -202,10 +203,11 @@ static void vdiag_at(struct conf_diag *d, enum conf_severity sev,
 {
 	char buf[512];
 
-	if (!l->file)
+	if (!l->file_id)
 		l = fallback;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	conf_diag_add(d, sev, l->file, l->line, "%s: %s", kw, buf);
+	conf_diag_add(d, sev, vrrp_conf_loc_file(l), l->line, "%s: %s", kw,
+		      buf);
 }
 
 static void err_at(struct conf_diag *d, const struct vrrp_conf_loc *l,
@@ -369,14 +371,13 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 	for (size_t i = 0; i < vc->ninst; i++) {
 		struct vrrp_conf_instance *in = vc->inst[i];
 
-		in->sync_group = NULL;
 		in->sg = NULL;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(vc->inst[j]->name, in->name)) {
 				err_at(d, &in->loc, &in->loc, "vrrp_instance",
 				       "instance name '%s' given twice (before "
 				       "at %s:%d)", in->name,
-				       vc->inst[j]->loc.file,
+				       vrrp_conf_loc_file(&vc->inst[j]->loc),
 				       vc->inst[j]->loc.line);
 				break;
 			}
@@ -390,8 +391,8 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 
 			if (!same_channel(a, b))
 				continue;
-			snprintf(loc, sizeof(loc), "%s:%d", a->loc.file,
-				 a->loc.line);
+			snprintf(loc, sizeof(loc), "%s:%d",
+				 vrrp_conf_loc_file(&a->loc), a->loc.line);
 			err_at(d, &b->vrid_loc, &b->loc, "virtual_router_id",
 			       "VRID %u is already used by instance '%s' (%s) "
 			       "on %s%s, %s, %s", b->vrid, a->name, loc,
@@ -408,7 +409,8 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 			if (!strcmp(vc->groups[j]->name, sg->name)) {
 				err_at(d, &sg->loc, &sg->loc, "vrrp_sync_group",
 				       "group name '%s' given twice (before at "
-				       "%s:%d)", sg->name, vc->groups[j]->loc.file,
+				       "%s:%d)", sg->name,
+				       vrrp_conf_loc_file(&vc->groups[j]->loc),
 				       vc->groups[j]->loc.line);
 				break;
 			}
@@ -423,12 +425,11 @@ int vrrp_conf_check(struct vrrp_conf *vc, const struct vrrp_conf_globals *g,
 				       "sync group '%s' names '%s', which is not "
 				       "a vrrp_instance", sg->name,
 				       sg->members[m]);
-			} else if (in->sync_group) {
+			} else if (in->sg) {
 				err_at(d, &sg->member_loc[m], &sg->loc, "group",
 				       "instance '%s' is already in sync group "
-				       "'%s'", in->name, in->sync_group);
+				       "'%s'", in->name, in->sg->name);
 			} else {
-				in->sync_group = sg->name;
 				in->sg = sg;
 			}
 		}

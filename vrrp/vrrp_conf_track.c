@@ -29,7 +29,8 @@ static int nomem(struct conf_ctx *c, const struct conf_node *n)
 
 /* Parse one line into a new entry of *list. */
 int vrrp_conf_track_line(struct conf_ctx *c, const struct conf_node *n,
-			 struct vrrp_conf_track **list, size_t *count, int kind)
+			 struct vrrp_conf_track **list, uint32_t *count,
+			 int kind)
 {
 	int64_t lim = kind == VRRP_TRACK_IF || kind == VRRP_TRACK_SCRIPT ?
 		      253 : 254;
@@ -80,7 +81,9 @@ int vrrp_conf_track_line(struct conf_ctx *c, const struct conf_node *n,
 				 n->word);
 			return -1;
 		}
-	if (!(grown = realloc(*list, (*count + 1) * sizeof(*grown))))
+	/* the count is 32 bits (an instance keeps one, 1,000 times) */
+	if (*count == UINT32_MAX ||
+	    !(grown = realloc(*list, ((size_t)*count + 1) * sizeof(*grown))))
 		return nomem(c, n);
 	*list = grown;
 	if (!(t.name = strdup(n->word)))
@@ -223,7 +226,7 @@ static void *tf_open(struct conf_ctx *c, const struct conf_node *n,
 		if (!strcmp(vc->track_files[i]->name, n->args[0])) {
 			conf_err(c, n, "track_file '%s' defined twice (before "
 				 "at %s:%d)", n->args[0],
-				 vc->track_files[i]->loc.file,
+				 vrrp_conf_loc_file(&vc->track_files[i]->loc),
 				 vc->track_files[i]->loc.line);
 			return NULL;
 		}
@@ -318,7 +321,8 @@ static void resolve(struct vrrp_conf *vc, struct vrrp_conf_track *t,
 				if (!strcmp(vc->track_scripts[j]->name, t[i].name))
 					t[i].script = vc->track_scripts[j];
 			if (!t[i].script)
-				conf_diag_add(d, CONF_ERROR, t[i].loc.file,
+				conf_diag_add(d, CONF_ERROR,
+					      vrrp_conf_loc_file(&t[i].loc),
 					      t[i].loc.line, "track_script: '%s' "
 					      "is not a vrrp_script block",
 					      t[i].name);
@@ -330,7 +334,8 @@ static void resolve(struct vrrp_conf *vc, struct vrrp_conf_track *t,
 				if (!strcmp(vc->track_procs[j]->name, t[i].name))
 					t[i].proc = vc->track_procs[j];
 			if (!t[i].proc)
-				conf_diag_add(d, CONF_ERROR, t[i].loc.file,
+				conf_diag_add(d, CONF_ERROR,
+					      vrrp_conf_loc_file(&t[i].loc),
 					      t[i].loc.line, "track_process: '%s' "
 					      "is not a vrrp_track_process block",
 					      t[i].name);
@@ -343,7 +348,8 @@ static void resolve(struct vrrp_conf *vc, struct vrrp_conf_track *t,
 			if (!strcmp(vc->track_files[j]->name, t[i].name))
 				t[i].file = vc->track_files[j];
 		if (!t[i].file)
-			conf_diag_add(d, CONF_ERROR, t[i].loc.file, t[i].loc.line,
+			conf_diag_add(d, CONF_ERROR,
+				      vrrp_conf_loc_file(&t[i].loc), t[i].loc.line,
 				      "track_file: '%s' is not a track_file "
 				      "block", t[i].name);
 	}
@@ -353,7 +359,7 @@ static void ignore(struct vrrp_conf_track *t, struct conf_diag *d,
 		   const char *why)
 {
 	t->ignored = true;
-	conf_diag_add(d, CONF_WARNING, t->loc.file, t->loc.line,
+	conf_diag_add(d, CONF_WARNING, vrrp_conf_loc_file(&t->loc), t->loc.line,
 		      "%s: '%s' has weight %d, but %s: this line is ignored "
 		      "(give weight 0 to track it)", kw(t), t->name,
 		      weight_of(t), why);
@@ -395,7 +401,8 @@ void vrrp_conf_track_check(struct vrrp_conf *vc, struct conf_diag *d)
 				   j < in->sg->ntracks; j++)
 			if (weight_of(&in->sg->tracks[j]))
 				conf_diag_add(d, CONF_WARNING,
-					      in->sg->tracks[j].loc.file,
+					      vrrp_conf_loc_file(
+						      &in->sg->tracks[j].loc),
 					      in->sg->tracks[j].loc.line,
 					      "%s: '%s' has a weight, which "
 					      "member '%s' (priority 255) "

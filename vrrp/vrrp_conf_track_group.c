@@ -81,7 +81,7 @@ static void *tg_open(struct conf_ctx *c, const struct conf_node *n,
 		if (!strcmp(vc->track_groups[i]->name, n->args[0])) {
 			conf_err(c, n, "track_group '%s' defined twice (before "
 				 "at %s:%d)", n->args[0],
-				 vc->track_groups[i]->loc.file,
+				 vrrp_conf_loc_file(&vc->track_groups[i]->loc),
 				 vc->track_groups[i]->loc.line);
 			return NULL;
 		}
@@ -151,8 +151,9 @@ resolve(const struct vrrp_conf *vc, struct conf_diag *d, const char *name,
 	for (size_t k = 0; k < vc->ntrack_groups; k++)
 		if (!strcmp(vc->track_groups[k]->name, name))
 			return vc->track_groups[k];
-	conf_diag_add(d, CONF_ERROR, l->file, l->line, "%s: track_group '%s' "
-		      "is not a track_group block", kw, name);
+	conf_diag_add(d, CONF_ERROR, vrrp_conf_loc_file(l), l->line,
+		      "%s: track_group '%s' is not a track_group block", kw,
+		      name);
 	return NULL;
 }
 
@@ -169,7 +170,8 @@ void vrrp_conf_track_group_check(struct vrrp_conf *vc, struct conf_diag *d)
 						g->members[m]);
 			if (!found)
 				conf_diag_add(d, CONF_ERROR,
-					      g->member_loc[m].file,
+					      vrrp_conf_loc_file(
+						      &g->member_loc[m]),
 					      g->member_loc[m].line,
 					      "group: track group '%s' names "
 					      "'%s', which is not a "
@@ -179,7 +181,8 @@ void vrrp_conf_track_group_check(struct vrrp_conf *vc, struct conf_diag *d)
 	}
 	for (size_t i = 0; i < vc->nsvips; i++)
 		vc->svips[i].tg = resolve(vc, d, vc->svips[i].track_group,
-					  &vc->svips[i].loc, "static_ipaddress");
+					  &vc->svips[i].v.loc,
+					  "static_ipaddress");
 	for (size_t i = 0; i < vc->nsroutes; i++)
 		vc->sroutes[i].tg = resolve(vc, d, vc->sroutes[i].track_group,
 					    &vc->sroutes[i].loc,

@@ -141,7 +141,7 @@ static void *tp_open(struct conf_ctx *c, const struct conf_node *n,
 		if (!strcmp(vc->track_procs[i]->name, n->args[0])) {
 			conf_err(c, n, "vrrp_track_process '%s' defined twice "
 				 "(before at %s:%d)", n->args[0],
-				 vc->track_procs[i]->loc.file,
+				 vrrp_conf_loc_file(&vc->track_procs[i]->loc),
 				 vc->track_procs[i]->loc.line);
 			return NULL;
 		}

@@ -114,7 +114,7 @@ static void *ts_open(struct conf_ctx *c, const struct conf_node *n,
 		if (!strcmp(vc->track_scripts[i]->name, n->args[0])) {
 			conf_err(c, n, "vrrp_script '%s' defined twice "
 				 "(before at %s:%d)", n->args[0],
-				 vc->track_scripts[i]->loc.file,
+				 vrrp_conf_loc_file(&vc->track_scripts[i]->loc),
 				 vc->track_scripts[i]->loc.line);
 			return NULL;
 		}

@@ -192,7 +192,12 @@ static uint64_t extra_if_us(const struct vrrp_inst *vi)
 
 	/* Without 'all', VMAC instances only (their VIPs are on another
 	 * interface than the instance's, so they are the ones announced). */
-	return all || vi->vmac ? PICK_US(garp_extra_if) : 0;
+	if (!all && !vi->vmac)
+		return 0;
+	/* the instance's is in seconds (it keeps 1,000 of them) */
+	return vi->ci->garp_extra_if_set ?
+		(uint64_t)vi->ci->garp_extra_if_s * 1000000 :
+		vi->g->garp_extra_if_us;
 }
 
 static void on_extra_timer(struct vrrp_timer *t, uint64_t usec, void *data)

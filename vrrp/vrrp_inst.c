@@ -460,7 +460,7 @@ static void log_fault(const struct vrrp_inst *vi, unsigned bits, bool on)
 	if (bits & VRRP_FAULT_SYNC)
 		log_info("VRRP_Instance(%s) %s sync group %s", name,
 			 on ? "FAULT with its" : "released by its",
-			 vi->ci->sync_group);
+			 vrrp_conf_inst_sync_group(vi->ci));
 }
 
 /* Add (ON) or clear fault reasons; the machine hears of the first one

@@ -57,7 +57,7 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 			vi->vmac->mac[2], vi->vmac->mac[3], vi->vmac->mac[4],
 			vi->vmac->mac[5], ci->vmac_xmit_base ? ", xmit base" : "");
 	if (ci->nvroutes || ci->nvrules)
-		fprintf(out, "   Virtual routes = %zu, virtual rules = %zu\n",
+		fprintf(out, "   Virtual routes = %u, virtual rules = %u\n",
 			ci->nvroutes, ci->nvrules);
 	fprintf(out, "   Accept = %s\n", ci->accept ? "enabled" : "disabled");
 	fprintf(out, "   Using src_ip = %s\n", vrrp_ip_str(&vi->primary, buf, sizeof(buf)));
@@ -74,10 +74,11 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 	fprintf(out, "   Master down interval = %llu milli-sec\n",
 		(unsigned long long)(vrrp_fsm_master_down_us(&vi->fsm) / 1000));
 	fprintf(out, "   Preempt = %s\n", ci->nopreempt ? "disabled" : "enabled");
-	if (ci->sync_group)
-		fprintf(out, "   Sync group = %s\n", ci->sync_group);
+	if (vrrp_conf_inst_sync_group(ci))
+		fprintf(out, "   Sync group = %s\n",
+			vrrp_conf_inst_sync_group(ci));
 	vrrp_track_dump(vi, out);
-	fprintf(out, "   Virtual IP = %zu\n", ci->nvips);
+	fprintf(out, "   Virtual IP = %u\n", ci->nvips);
 	for (size_t i = 0; i < ci->nvips; i++)
 		fprintf(out, "     %s/%u dev %s\n",
 			vrrp_ip_str(&ci->vips[i].addr, buf, sizeof(buf)),
@@ -152,8 +153,9 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 		json_object_array_add(fault, json_object_new_string("static_address"));
 	if (vi->fault & VRRP_FAULT_SYNC)
 		json_object_array_add(fault, json_object_new_string("sync_group"));
-	json_object_object_add(d, "sync_group", ci->sync_group ?
-			       json_object_new_string(ci->sync_group) : NULL);
+	json_object_object_add(d, "sync_group", vrrp_conf_inst_sync_group(ci) ?
+			       json_object_new_string(
+				       vrrp_conf_inst_sync_group(ci)) : NULL);
 	json_object_object_add(d, "trackers", vrrp_track_json(vi));
 	jadd_u(d, "vrid", ci->vrid);
 	jadd_u(d, "version", ci->version);

@@ -127,7 +127,8 @@ static void instances(struct prom *p, struct vrrp_run *run)
 			 vi->ci->name, "interface",
 			 vi->ci->interface ? vi->ci->interface : "", "vrid", vrid,
 			 "version", ver, "sync_group",
-			 vi->ci->sync_group ? vi->ci->sync_group : "", END);
+			 vrrp_conf_inst_sync_group(vi->ci) ?
+			 vrrp_conf_inst_sync_group(vi->ci) : "", END);
 	}
 	prom_family(p, "tandem_vrrp_priority", "gauge",
 		    "Effective priority (the base one moved by the trackers).");

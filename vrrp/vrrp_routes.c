@@ -35,7 +35,8 @@ static bool resolve(const char *who, const struct vrrp_route *r,
 		s->nh[i].ifindex = (int)if_nametoindex(r->dev[i]);
 		if (!s->nh[i].ifindex) {
 			log_warn("%s: route at %s:%d: interface %s not found",
-				 who, r->loc.file ? r->loc.file : "?",
+				 who, vrrp_conf_loc_file(&r->loc) ?
+				 vrrp_conf_loc_file(&r->loc) : "?",
 				 r->loc.line, r->dev[i]);
 			return false;
 		}
@@ -206,13 +207,13 @@ void vrrp_static_set(struct nl_sock *nl, const struct vrrp_conf *now,
 		bool keep = false;
 
 		for (size_t j = 0; j < n->nsvips && !keep; j++)
-			keep = vip_eq(&b->svips[i], &n->svips[j]);
+			keep = vip_eq(&b->svips[i].v, &n->svips[j].v);
 		if (!keep)
-			addr_one(nl, &b->svips[i], false);
+			addr_one(nl, &b->svips[i].v, false);
 	}
 	/* Then in: addresses, routes (whose src may be one), rules. */
 	for (size_t i = 0; i < n->nsvips; i++)
-		addr_one(nl, &n->svips[i], true);
+		addr_one(nl, &n->svips[i].v, true);
 	for (size_t i = 0; i < n->nsroutes; i++)
 		route_one(nl, who, &n->sroutes[i], true, before != NULL);
 	for (size_t i = 0; i < n->nsrules; i++)

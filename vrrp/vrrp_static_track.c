@@ -76,11 +76,12 @@ void vrrp_strack_check(struct vrrp_strack *st)
 	if (!st)
 		return;
 	for (size_t i = 0; i < st->n && i < st->vc->nsvips; i++) {
-		const struct vrrp_vip *v = &st->vc->svips[i];
+		const struct vrrp_svip *s = &st->vc->svips[i];
+		const struct vrrp_vip *v = &s->v;
 		char buf[64];
 		int r;
 
-		if (!v->tg || nl_addr_watch_has(st->w, v->addr.family,
+		if (!s->tg || nl_addr_watch_has(st->w, v->addr.family,
 						&v->addr.u)) {
 			st->failed[i] = false;
 			continue;
@@ -92,7 +93,7 @@ void vrrp_strack_check(struct vrrp_strack *st)
 		vrrp_conf_ip_str(&v->addr, buf, sizeof(buf));
 		if (r <= 0)
 			log_warn("static address %s dev %s of track_group %s "
-				 "was deleted: %s", buf, v->dev, v->tg->name,
+				 "was deleted: %s", buf, v->dev, s->tg->name,
 				 r ? "cannot restore it, its instances go "
 				 "to FAULT" : "restored");
 	}
@@ -101,6 +102,7 @@ void vrrp_strack_check(struct vrrp_strack *st)
 	for (size_t i = st->vc ? st->vc->nsvips : 0; i < st->n; i++) {
 		size_t k = i - st->vc->nsvips;
 		bool route = k < st->vc->nsroutes;
+		const struct vrrp_conf_loc *loc;
 		int r;
 
 		if (!tg_of(st, i))
@@ -108,13 +110,12 @@ void vrrp_strack_check(struct vrrp_strack *st)
 		r = route ? vrrp_static_route_restore(NULL, &st->vc->sroutes[k])
 			  : vrrp_static_rule_restore(NULL,
 				&st->vc->srules[k - st->vc->nsroutes]);
+		loc = route ? &st->vc->sroutes[k].loc :
+			      &st->vc->srules[k - st->vc->nsroutes].loc;
 		if (r == 0)
 			log_warn("static %s at %s:%d of track_group %s was "
 				 "deleted: restored", route ? "route" : "rule",
-				 route ? st->vc->sroutes[k].loc.file :
-				 st->vc->srules[k - st->vc->nsroutes].loc.file,
-				 route ? st->vc->sroutes[k].loc.line :
-				 st->vc->srules[k - st->vc->nsroutes].loc.line,
+				 vrrp_conf_loc_file(loc), loc->line,
 				 tg_of(st, i)->name);
 		st->failed[i] = r < 0;
 	}

@@ -31,7 +31,7 @@ static bool own_fault(const struct vrrp_inst *vi)
 
 int vrrp_sync_join(struct vrrp_sync **list, struct vrrp_inst *vi)
 {
-	const char *name = vi->ci->sync_group;
+	const char *name = vrrp_conf_inst_sync_group(vi->ci);
 	struct vrrp_sync *g;
 	struct vrrp_inst **grown;
 

@@ -310,7 +310,7 @@ void vrrp_track_dump(const struct vrrp_inst *vi, FILE *out)
 			effect_str(t, eb, sizeof(eb)));
 		if (t->from_group)
 			fprintf(out, "       (from sync group %s)\n",
-				vi->ci->sync_group);
+				vrrp_conf_inst_sync_group(vi->ci));
 	}
 }
 

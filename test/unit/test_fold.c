@@ -146,11 +146,14 @@ static void assert_same_config(const struct tandem_config *a,
 				assert_string_equal(x->vips[k].label,
 						    y->vips[k].label);
 		}
-		assert_true(!x->sync_group == !y->sync_group);
-		if (x->sync_group)
-			assert_string_equal(x->sync_group, y->sync_group);
+		assert_true(!vrrp_conf_inst_sync_group(x) ==
+			    !vrrp_conf_inst_sync_group(y));
+		if (vrrp_conf_inst_sync_group(x))
+			assert_string_equal(vrrp_conf_inst_sync_group(x),
+					    vrrp_conf_inst_sync_group(y));
 		/* The locations of errors found at run time, too. */
-		assert_string_equal(x->loc.file, y->loc.file);
+		assert_string_equal(vrrp_conf_loc_file(&x->loc),
+				    vrrp_conf_loc_file(&y->loc));
 		assert_int_equal(x->loc.line, y->loc.line);
 	}
 	assert_int_equal(b->vrrp.ngroups, a->vrrp.ngroups);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -296,11 +297,11 @@ static void test_garp(void **state)
 	assert_true(in->garp_lower_prio_delay_set);
 	assert_int_equal(in->garp_lower_prio_repeat, 0);	/* off */
 	assert_true(in->garp_lower_prio_repeat_set);
-	assert_int_equal(in->garp_extra_if_us, SEC(100));
+	assert_int_equal(in->garp_extra_if_s, 100);
 	assert_true(in->garp_extra_if_all && in->garp_extra_if_set);
 	tv_free(vc);
 	vc = ok("garp_extra_if 0");	/* the global default turned off */
-	assert_int_equal(vc->inst[0]->garp_extra_if_us, 0);
+	assert_int_equal(vc->inst[0]->garp_extra_if_s, 0);
 	assert_true(vc->inst[0]->garp_extra_if_set);
 	tv_free(vc);
 	vc = ok("");
@@ -546,16 +547,104 @@ static void test_loc_file_shared(void **state)
 	a = tv_ok(buf);
 	b = tv_ok(buf);
 	assert_int_equal(a->ninst, 2);
-	assert_non_null(a->inst[0]->loc.file);
-	assert_ptr_equal(a->inst[0]->loc.file, a->inst[1]->loc.file);
-	assert_ptr_equal(a->inst[0]->loc.file, a->inst[0]->vrid_loc.file);
-	assert_ptr_equal(a->inst[0]->loc.file, b->inst[1]->loc.file);
-	snprintf(name, sizeof(name), "%s", a->inst[0]->loc.file);
+	assert_non_null(vrrp_conf_loc_file(&a->inst[0]->loc));
+	assert_ptr_equal(vrrp_conf_loc_file(&a->inst[0]->loc),
+			 vrrp_conf_loc_file(&a->inst[1]->loc));
+	assert_ptr_equal(vrrp_conf_loc_file(&a->inst[0]->loc),
+			 vrrp_conf_loc_file(&a->inst[0]->vrid_loc));
+	assert_ptr_equal(vrrp_conf_loc_file(&a->inst[0]->loc),
+			 vrrp_conf_loc_file(&b->inst[1]->loc));
+	snprintf(name, sizeof(name), "%s",
+		 vrrp_conf_loc_file(&a->inst[0]->loc));
 	tv_free(a);
 	/* still there for the other config */
-	assert_string_equal(b->inst[0]->loc.file, name);
-	assert_string_equal(b->inst[1]->vrid_loc.file, name);
+	assert_string_equal(vrrp_conf_loc_file(&b->inst[0]->loc), name);
+	assert_string_equal(vrrp_conf_loc_file(&b->inst[1]->vrid_loc), name);
 	tv_free(b);
+}
+
+/* Read file path and apply it (with the check). */
+static struct vrrp_conf *load_file(const char *path, struct conf_diag *d)
+{
+	struct conf_tree *t = NULL;
+	struct vrrp_conf *vc = calloc(1, sizeof(*vc));
+
+	assert_non_null(vc);
+	vrrp_conf_init(vc);
+	conf_diag_init(d);
+	if (conf_read_file(path, NULL, d, &t) == 0)
+		conf_apply(t, &tv_top, vc, d);
+	conf_tree_free(t);
+	return vc;
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A location names its file by number: an include inside a block puts
+ * the statement in the included file, which the later check names; and
+ * the numbers of names no location holds any more are given to other
+ * names without confusing the locations still alive. */
+static void test_loc_file_numbers(void **state)
+{
+	char dir[] = "/tmp/tvloc.XXXXXX", path[256], inc[256];
+	struct conf_diag d1, d2, d3;
+	struct vrrp_conf *a, *b, *c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put(dir, "inc.conf", "virtual_router_id 7\n");
+	put(dir, "a.conf", "vrrp_instance A {\ninterface eth0\n"
+	    "virtual_router_id 7\nno_virtual_ipaddress\n}\n"
+	    "vrrp_instance B {\ninterface eth0\ninclude inc.conf\n"
+	    "no_virtual_ipaddress\n}\n");
+	put(dir, "b.conf", "vrrp_instance X {\ninterface eth0\n"
+	    "virtual_router_id 9\nno_virtual_ipaddress\n}\n");
+	put(dir, "c.conf", "vrrp_instance Y {\ninterface eth0\n"
+	    "virtual_router_id 9\nno_virtual_ipaddress\n}\n");
+	snprintf(inc, sizeof(inc), "%s/inc.conf", dir);
+
+	snprintf(path, sizeof(path), "%s/a.conf", dir);
+	a = load_file(path, &d1);
+	assert_int_equal(d1.errors, 1);
+	assert_string_equal(d1.v[0].file, inc);
+	assert_int_equal(d1.v[0].line, 1);
+	assert_non_null(strstr(d1.v[0].msg, "virtual_router_id: VRID 7"));
+	assert_string_equal(vrrp_conf_loc_file(&a->inst[1]->loc), path);
+	assert_string_equal(vrrp_conf_loc_file(&a->inst[1]->vrid_loc), inc);
+
+	snprintf(path, sizeof(path), "%s/b.conf", dir);
+	b = load_file(path, &d2);
+	assert_int_equal(d2.errors, 0);
+	tv_free(a);
+	/* a.conf's and inc.conf's numbers are free now: c.conf gets one */
+	snprintf(path, sizeof(path), "%s/c.conf", dir);
+	c = load_file(path, &d3);
+	assert_int_equal(d3.errors, 0);
+	assert_string_equal(vrrp_conf_loc_file(&c->inst[0]->loc), path);
+	assert_string_equal(vrrp_conf_loc_file(&c->inst[0]->vrid_loc), path);
+	snprintf(path, sizeof(path), "%s/b.conf", dir);
+	assert_string_equal(vrrp_conf_loc_file(&b->inst[0]->loc), path);
+	assert_string_equal(vrrp_conf_loc_file(&b->inst[0]->vrid_loc), path);
+	tv_free(b);
+	tv_free(c);
+	conf_diag_free(&d1);
+	conf_diag_free(&d2);
+	conf_diag_free(&d3);
+	for (const char *const *f = (const char *const[]){ "a.conf", "b.conf",
+		"c.conf", "inc.conf", NULL }; *f; f++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
 }
 
 static void test_duplicate_vrid(void **state)
@@ -653,8 +742,8 @@ static void test_sync_group(void **state)
 	assert_int_equal(vc->ngroups, 1);
 	assert_int_equal(vc->groups[0]->nmembers, 2);
 	assert_string_equal(vc->groups[0]->members[1], "B");
-	assert_string_equal(vc->inst[0]->sync_group, "G");
-	assert_string_equal(vc->inst[1]->sync_group, "G");
+	assert_string_equal(vrrp_conf_inst_sync_group(vc->inst[0]), "G");
+	assert_string_equal(vrrp_conf_inst_sync_group(vc->inst[1]), "G");
 	tv_free(vc);
 
 	snprintf(buf, sizeof(buf), "%svrrp_sync_group G {\ngroup {\nA\nC\n}\n}\n",
@@ -950,6 +1039,7 @@ int main(void)
 		cmocka_unit_test_setup(test_no_vip, reset),
 		cmocka_unit_test_setup(test_required, reset),
 		cmocka_unit_test_setup(test_loc_file_shared, reset),
+		cmocka_unit_test_setup(test_loc_file_numbers, reset),
 		cmocka_unit_test_setup(test_duplicate_vrid, reset),
 		cmocka_unit_test_setup(test_strict, reset),
 		cmocka_unit_test_setup(test_accept, reset),

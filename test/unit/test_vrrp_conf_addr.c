@@ -89,7 +89,7 @@ static void test_plain(void **state)
 	assert_false(v->no_track);
 	assert_false(v->has_preferred_lft);
 	assert_int_equal(v->loc.line, 3);
-	assert_string_equal(v->loc.file, "vrrp.conf");
+	assert_string_equal(vrrp_conf_loc_file(&v->loc), "vrrp.conf");
 	tv_free(vc);
 
 	vc = tv_ok(vip_text("virtual_ipaddress", "2001:db8::7/64"));
@@ -279,7 +279,7 @@ static int h_line(struct conf_ctx *c, const struct conf_node *n, void *obj)
 {
 	struct vrrp_vip *v = obj;
 
-	if (v->loc.file)
+	if (vrrp_conf_loc_file(&v->loc))
 		vrrp_vip_free(v);
 	return vrrp_conf_parse_vip(c, n, v);
 }

@@ -194,13 +194,13 @@ static void test_prio_changes_set(void **state)
 		 "no_virtual_ipaddress\n}\n",
 		 tv_inst("notify_priority_changes off"));
 	vc = tv_ok(buf);
-	assert_true(vc->groups[0]->notify.priority_changes_set);
-	assert_true(vc->groups[0]->notify.priority_changes);
-	assert_true(vc->inst[0]->notify.priority_changes_set);
-	assert_false(vc->inst[0]->notify.priority_changes);
+	assert_true(vc->groups[0]->notify_priority_changes_set);
+	assert_true(vc->groups[0]->notify_priority_changes);
+	assert_true(vc->inst[0]->notify_priority_changes_set);
+	assert_false(vc->inst[0]->notify_priority_changes);
 	tv_free(vc);
 	vc = tv_ok(tv_inst(""));
-	assert_false(vc->inst[0]->notify.priority_changes_set);
+	assert_false(vc->inst[0]->notify_priority_changes_set);
 	tv_free(vc);
 }
 

@@ -51,13 +51,13 @@ static void test_instance(void **state)
 	assert_string_equal(n->deleted, "/etc/d.sh");
 	assert_string_equal(n->any, "/etc/any.sh");
 	assert_string_equal(n->master_rx_lower_pri, "/etc/rx.sh");
-	assert_true(n->priority_changes);
+	assert_true(vc->inst[0]->notify_priority_changes);
 	tv_free(vc);
 
 	vc = tv_ok(tv_inst("notify_master /a\nnotify_priority_changes off"));
 	n = &vc->inst[0]->notify;
 	assert_string_equal(n->master, "/a");
-	assert_false(n->priority_changes);
+	assert_false(vc->inst[0]->notify_priority_changes);
 	assert_null(n->backup);
 	tv_free(vc);
 
@@ -87,7 +87,7 @@ static void test_sync_group(void **state)
 	assert_string_equal(n->stop, "/s");
 	assert_string_equal(n->deleted, "/d");
 	assert_string_equal(n->any, "/n x");
-	assert_true(n->priority_changes);
+	assert_true(vc->groups[0]->notify_priority_changes);
 	tv_free(vc);
 
 	/* an instance's keyword only */

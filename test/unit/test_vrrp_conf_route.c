@@ -330,9 +330,9 @@ static void test_static(void **state)
 			 "static_rules {\nfrom 10.1.0.0/24 table 7\n}\n", &d);
 	assert_int_equal(d.errors, 0);
 	assert_int_equal(vc->nsvips, 2);
-	assert_string_equal(vc->svips[0].dev, "lo");
-	assert_int_equal(vc->svips[0].prefix, 24);
-	assert_int_equal(vc->svips[1].addr.family, AF_INET6);
+	assert_string_equal(vc->svips[0].v.dev, "lo");
+	assert_int_equal(vc->svips[0].v.prefix, 24);
+	assert_int_equal(vc->svips[1].v.addr.family, AF_INET6);
 	assert_int_equal(vc->nsroutes, 1);
 	assert_int_equal(vc->sroutes[0].s.table, 7);
 	assert_int_equal(vc->nsrules, 1);
@@ -347,7 +347,7 @@ static void test_static(void **state)
 	assert_int_equal(d.errors, 0);
 	assert_int_equal(vc->nsvips, 1);
 	assert_string_equal(vc->svips[0].track_group, "g");
-	assert_int_equal(vc->svips[0].scope, 254);
+	assert_int_equal(vc->svips[0].v.scope, 254);
 	conf_diag_free(&d);
 	tv_free(vc);
 	static_bad("static_ipaddress {\n10.1.0.1/24 dev lo track_group\n}\n",
