@@ -79,7 +79,8 @@ typedef void (*vrrp_event_cb)(const struct vrrp_inst *vi, enum vrrp_event ev,
 /* What the runtime lends every instance.  DRAIN (may be NULL) reads and
  * dispatches whatever the instance's socket has queued: a backup whose
  * Master_Down_Timer fires calls it first, so an advert that is already
- * here keeps it from taking over. */
+ * here keeps it from taking over.  Never from inside vrrp_inst_rx(): the
+ * packet being handled is in the receive buffers a drain reuses. */
 struct vrrp_inst_env {
 	sd_event *e;
 	struct vrrp_timerq *tq;		/* the instances' timers */

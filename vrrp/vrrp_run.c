@@ -342,7 +342,11 @@ static void sock_rcvbuf(struct vrrp_run *run, struct run_sock *rs,
 			 "%d bytes: %m", vi->ci->name, v);
 }
 
-/* The instances' drain hook: what on_io would read next, read now. */
+/* The instances' drain hook: what on_io would read next, read now.  It
+ * is called from an instance's timer only, never from inside dispatch():
+ * every socket receives into the same buffers (vrrp_sock.h), so a drain
+ * while another socket's batch was still being dispatched would
+ * overwrite it. */
 static void drain(void *sock_ref)
 {
 	struct run_sock *rs = sock_ref;
