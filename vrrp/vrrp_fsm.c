@@ -99,9 +99,11 @@ static uint64_t skew(const struct vrrp_fsm *f)
  * (a mismatch is dropped on receive). */
 static void learn_interval(struct vrrp_fsm *f, uint64_t adver_int_us)
 {
+	/* A v3 advert's interval is 12 bits of centiseconds: 32 bits of
+	 * microseconds hold it. */
 	if (f->cfg.version == 3)
 		f->master_adver_int_us = adver_int_us < MIN_ADVER_INT ? MIN_ADVER_INT
-								      : adver_int_us;
+						: (uint32_t)adver_int_us;
 	else
 		f->master_adver_int_us = f->cfg.adver_int_us;
 }

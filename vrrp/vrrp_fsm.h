@@ -45,7 +45,10 @@ enum vrrp_state {
 };
 
 /* Members in order of size, the small ones together: an instance holds
- * one, 1,000 instances 1,000. */
+ * one, 1,000 instances 1,000.  The intervals are 32 bits: the config
+ * allows at most 255 s of advert_int and 1,000 s of preempt_delay, and a
+ * v3 advert says at most 40.95 s, where 32 bits of microseconds hold
+ * 4,294 s.  Every sum or product of them the machine makes is 64-bit. */
 struct vrrp_fsm_config {
 	uint8_t version;		/* 2 or 3 */
 	uint8_t priority;		/* 1..255; 255 owns the addresses */
@@ -62,8 +65,8 @@ struct vrrp_fsm_config {
 					 * priority sends one last advert
 					 * before it steps down */
 	struct vrrp_ip primary;		/* our address in adverts (tie-break) */
-	uint64_t adver_int_us;		/* Advertisement_Interval */
-	uint64_t preempt_delay_us;	/* 0: preempt at once */
+	uint32_t adver_int_us;		/* Advertisement_Interval */
+	uint32_t preempt_delay_us;	/* 0: preempt at once */
 };
 
 enum vrrp_action_kind {
@@ -103,7 +106,7 @@ struct vrrp_fsm {
 	bool demoted;			/* the operator's demote: never Master */
 	uint8_t master_priority;
 	struct vrrp_ip master_addr;	/* current master (ours when Master) */
-	uint64_t master_adver_int_us;	/* Master_Adver_Interval */
+	uint32_t master_adver_int_us;	/* Master_Adver_Interval */
 	uint64_t timer_at;		/* 0: no timer */
 	uint64_t preempt_at;		/* end of the preempt delay; 0: none */
 	struct vrrp_stats *stats;	/* may be NULL */

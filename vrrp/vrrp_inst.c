@@ -208,8 +208,8 @@ static void primary_cb(const struct nl_addr_spec *a, void *data)
 		return;
 	pf->found = true;
 	pf->linklocal = ll;
-	pf->vi->primary.family = a->family;
-	memcpy(&pf->vi->primary.u, a->addr, vrrp_ip_len(a->family));
+	pf->vi->fsm.cfg.primary.family = a->family;
+	memcpy(&pf->vi->fsm.cfg.primary.u, a->addr, vrrp_ip_len(a->family));
 }
 
 static void find_primary(struct vrrp_inst *vi)
@@ -220,11 +220,11 @@ static void find_primary(struct vrrp_inst *vi)
 	struct primary_find pf = { .vi = vi };
 
 	if (src->family == vi->family) {
-		vi->primary = *src;
+		vi->fsm.cfg.primary = *src;
 		return;
 	}
-	memset(&vi->primary, 0, sizeof(vi->primary));
-	vi->primary.family = vi->family;
+	memset(&vi->fsm.cfg.primary, 0, sizeof(vi->fsm.cfg.primary));
+	vi->fsm.cfg.primary.family = vi->family;
 	if (vi->ifindex > 0)
 		nl_addr_list(vi->env->nl, vi->ifindex, vi->family, primary_cb, &pf);
 }
@@ -276,38 +276,59 @@ static int pack_vips(struct vrrp_inst *vi)
 	return 0;
 }
 
-static void rx_config(struct vrrp_inst *vi)
+/* The receive checks' settings that come from the config, once. */
+static void rx_setup(struct vrrp_inst *vi)
 {
 	const struct vrrp_conf_instance *ci = vi->ci;
-	struct vrrp_rx_config *c = &vi->rxc;
 	bool as_v2 = ci->v3_checksum_as_v2_set ? ci->v3_checksum_as_v2
 					       : vi->g->v3_checksum_as_v2;
 
+	vi->rx_owner_ignore = ci->priority == VRRP_PRIO_OWNER;
+	vi->rx_check_unicast_src = ci->check_unicast_src_set ? ci->check_unicast_src
+							     : vi->g->check_unicast_src;
+	vi->rx_csum = as_v2 && vi->family == AF_INET ? VRRP_CSUM_NO_PSEUDO
+						     : VRRP_CSUM_PSEUDO;
+	vi->rx_check_addr_list = !(ci->skip_check_adv_addr_set
+				   ? ci->skip_check_adv_addr : vi->g->skip_check_adv_addr);
+	vi->rx_auth_type = VRRP_AUTH_NONE;
+	if (ci->version == 2 && ci->auth_block)
+		vi->rx_auth_type = ci->auth_type == VRRP_CONF_AUTH_AH ? VRRP_AUTH_AH
+								      : VRRP_AUTH_PASS;
+	vi->proto = vi->rx_auth_type == VRRP_AUTH_AH ? VRRP_PROTO_AH : VRRP_PROTO;
+}
+
+void vrrp_inst_auth_key(const struct vrrp_inst *vi, uint8_t key[VRRP_AUTH_LEN])
+{
+	if (vi->rx_auth_type == VRRP_AUTH_NONE)
+		memset(key, 0, VRRP_AUTH_LEN);
+	else
+		vrrp_auth_key(vi->ci->auth_pass, key);
+}
+
+/* What vrrp_packet_check() is to hold an advert against now: the
+ * settings of rx_setup(), the current priority and the instance's
+ * addresses and peers.  Put together for each advert rather than kept:
+ * it would be 64 bytes of copies in each of 1,000 instances. */
+static void rx_config(struct vrrp_inst *vi, struct vrrp_rx_config *c)
+{
 	memset(c, 0, sizeof(*c));
-	c->version = (uint8_t)ci->version;
+	c->version = vi->fsm.cfg.version;
 	c->family = vi->family;
-	c->priority = (uint8_t)ci->priority;
-	c->owner_ignore_adverts = ci->priority == VRRP_PRIO_OWNER;
+	c->priority = vi->fsm.cfg.priority;
+	c->owner_ignore_adverts = vi->rx_owner_ignore;
 	c->unicast = vi->npeers > 0;
-	c->check_unicast_src = ci->check_unicast_src_set ? ci->check_unicast_src
-							 : vi->g->check_unicast_src;
+	c->check_unicast_src = vi->rx_check_unicast_src;
 	c->peers = vi->peers;
 	c->npeers = vi->npeers;
-	c->csum = as_v2 && vi->family == AF_INET ? VRRP_CSUM_NO_PSEUDO
-						 : VRRP_CSUM_PSEUDO;
-	c->adver_int = (uint16_t)(ci->advert_int_us / 1000000);
+	c->csum = (enum vrrp_csum_kind)vi->rx_csum;
+	c->adver_int = (uint16_t)(vi->fsm.cfg.adver_int_us / 1000000);
 	c->vips = vi->vips;
 	c->nvips = vi->nvips;
-	c->check_addr_list = !(ci->skip_check_adv_addr_set
-			       ? ci->skip_check_adv_addr : vi->g->skip_check_adv_addr);
-	if (ci->version == 2 && ci->auth_block) {
-		c->auth_type = ci->auth_type == VRRP_CONF_AUTH_AH ? VRRP_AUTH_AH
-								  : VRRP_AUTH_PASS;
-		vrrp_auth_key(ci->auth_pass, vi->auth_key);
-		memcpy(c->auth_key, vi->auth_key, VRRP_AUTH_LEN);
-	}
+	c->check_addr_list = vi->rx_check_addr_list;
+	c->auth_type = vi->rx_auth_type;
+	if (c->auth_type != VRRP_AUTH_NONE)
+		vrrp_inst_auth_key(vi, c->auth_key);
 	c->ah_seq = &vi->ah_seq;
-	vi->proto = c->auth_type == VRRP_AUTH_AH ? VRRP_PROTO_AH : VRRP_PROTO;
 }
 
 int vrrp_inst_new(const struct vrrp_inst_env *env,
@@ -346,7 +367,7 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 	}
 	for (size_t i = 0; i < ci->npeers; i++)
 		vi->peers[i] = ci->peers[i].addr;
-	vi->npeers = ci->npeers;
+	vi->npeers = (uint32_t)ci->npeers;
 	vi->ttl = ci->npeers && ci->unicast_ttl ? (uint8_t)ci->unicast_ttl : 255;
 	grp = vi->family == AF_INET ? &g->mcast_group4 : &g->mcast_group6;
 	if (ci->mcast_dst_ip.family == vi->family)
@@ -361,16 +382,17 @@ int vrrp_inst_new(const struct vrrp_inst_env *env,
 		free(vi);
 		return -ENOMEM;
 	}
-	rx_config(vi);
+	rx_setup(vi);
 
 	memset(&fc, 0, sizeof(fc));
 	fc.version = (uint8_t)ci->version;
 	fc.priority = (uint8_t)ci->priority;
-	fc.adver_int_us = ci->advert_int_us;
+	/* at most 255 s and 1,000 s, the config's bounds */
+	fc.adver_int_us = (uint32_t)ci->advert_int_us;
 	fc.nopreempt = ci->nopreempt;
-	fc.preempt_delay_us = ci->preempt_delay_us;
+	fc.preempt_delay_us = (uint32_t)ci->preempt_delay_us;
 	fc.want_master = ci->state == VRRP_CONF_STATE_MASTER;
-	fc.primary = vi->primary;
+	fc.primary = vi->fsm.cfg.primary;
 	fc.down_timer_adverts = (uint8_t)(ci->down_timer_adverts ?
 					  ci->down_timer_adverts :
 					  g->down_timer_adverts);
@@ -484,7 +506,6 @@ static void set_fault(struct vrrp_inst *vi, unsigned bits, bool on)
 	log_fault(vi, before ^ vi->fault, on);
 	if (before && !vi->fault) {
 		find_primary(vi);
-		vi->fsm.cfg.primary = vi->primary;
 		vrrp_fsm_if_up(&vi->fsm, now_us(vi), &acts);
 		exec(vi, &acts);
 	} else if (!before && vi->fault) {
@@ -592,10 +613,11 @@ void vrrp_inst_rx(struct vrrp_inst *vi, const struct vrrp_advert *a,
 		  const struct vrrp_rx *rx)
 {
 	struct vrrp_actions acts;
+	struct vrrp_rx_config rxc;
 	enum vrrp_rx_reason r;
 
-	vi->rxc.priority = vi->fsm.cfg.priority;
-	r = vrrp_packet_check(a, &rx->ip, &vi->rxc);
+	rx_config(vi, &rxc);
+	r = vrrp_packet_check(a, &rx->ip, &rxc);
 	vrrp_stats_count_rx(&vi->stats, NULL, r, a);
 	if (!vrrp_rx_accepted(r)) {
 		char buf[INET6_ADDRSTRLEN];

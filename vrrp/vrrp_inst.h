@@ -79,7 +79,8 @@ typedef void (*vrrp_event_cb)(const struct vrrp_inst *vi, enum vrrp_event ev,
 /* What the runtime lends every instance.  DRAIN (may be NULL) reads and
  * dispatches whatever the instance's socket has queued: a backup whose
  * Master_Down_Timer fires calls it first, so an advert that is already
- * here keeps it from taking over. */
+ * here keeps it from taking over.  Never from inside vrrp_inst_rx(): the
+ * packet being handled is in the receive buffers a drain reuses. */
 struct vrrp_inst_env {
 	sd_event *e;
 	struct vrrp_timerq *tq;		/* the instances' timers */
@@ -131,43 +132,51 @@ struct vrrp_inst {
 	/* From here to the timer: what an advert heard reads and writes,
 	 * together in a few cache lines (a backup of 1,000 instances
 	 * misses the cache on each instance it hears); the rest comes
-	 * after.  In each part the small members go together, so that
-	 * padding takes no room: the instance is allocated 1,000 times. */
+	 * after.  The small members of both parts go together here, so
+	 * that padding takes no room: the instance is allocated 1,000
+	 * times, and every byte of it is a kilobyte. */
 	int ifindex;
 	sa_family_t family;
 	uint8_t proto;			/* VRRP_PROTO or VRRP_PROTO_AH */
-	bool link_up;
-	uint8_t mac[6];
 	uint8_t ttl;
+	uint8_t mac[6];
 	uint8_t nvips;
-	struct vrrp_ip primary;		/* our source address */
+	/* What the receive checks (vrrp_packet_check()) need beyond the
+	 * members they share with the rest, worked out once from the
+	 * config by vrrp_inst_new(): the check's struct vrrp_rx_config is
+	 * put together from them for each advert heard. */
+	uint8_t rx_csum;		/* enum vrrp_csum_kind (v3 over IPv4) */
+	uint8_t rx_auth_type;		/* enum vrrp_auth_type, v2 only */
+	bool rx_owner_ignore : 1;	/* configured priority 255 */
+	bool rx_check_unicast_src : 1;
+	bool rx_check_addr_list : 1;
+	bool link_up : 1;
+	bool promoted : 1;		/* holds promote_secondaries */
+	bool release : 1;		/* remove VIPs when stopping */
+	bool post_vips, post_garp;	/* what post is to do */
 	struct vrrp_ip group;		/* multicast destination */
 	uint32_t release_master;
 	uint32_t ah_seq;
+	uint32_t npeers;
+	unsigned fault;			/* VRRP_FAULT_* */
 	struct vrrp_ip *peers;		/* unicast peers (copies) */
-	size_t npeers;
 	uint8_t *vips;			/* packed, instance family; sized to
 					 * fit: 1,000 instances of one VIP
 					 * each stay small */
 
+	/* Our source address is the machine's: fsm.cfg.primary. */
 	struct vrrp_fsm fsm;
 	struct vrrp_stats stats;
 	uint64_t adverts_sent;
-	struct vrrp_rx_config rxc;
 	/* vips when they fit (up to four IPv4 or one IPv6 address): every
 	 * advert heard is checked against them, and a separate allocation
 	 * per instance was a cache miss per advert for a busy backup. */
 	uint8_t vips_inline[16];
-	uint8_t auth_key[VRRP_AUTH_LEN];
 
 	struct vrrp_sock *sock;		/* borrowed from the runtime */
 	void *sock_ref;			/* the runtime's record of it */
 	struct vrrp_timer timer;	/* on env->tq */
 
-	unsigned fault;			/* VRRP_FAULT_* */
-	bool promoted;			/* holds promote_secondaries */
-	bool release;			/* remove VIPs when stopping */
-	bool post_vips, post_garp;	/* what post is to do */
 	sd_event_source *post;		/* VIPs and ARP of a new master, after
 					 * every advert that is due (made
 					 * when needed) */

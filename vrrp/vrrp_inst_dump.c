@@ -60,7 +60,7 @@ void vrrp_inst_dump(const struct vrrp_inst *vi, FILE *out)
 		fprintf(out, "   Virtual routes = %u, virtual rules = %u\n",
 			ci->nvroutes, ci->nvrules);
 	fprintf(out, "   Accept = %s\n", ci->accept ? "enabled" : "disabled");
-	fprintf(out, "   Using src_ip = %s\n", vrrp_ip_str(&vi->primary, buf, sizeof(buf)));
+	fprintf(out, "   Using src_ip = %s\n", vrrp_ip_str(&vi->fsm.cfg.primary, buf, sizeof(buf)));
 	fprintf(out, "   Virtual Router ID = %u\n", ci->vrid);
 	fprintf(out, "   Priority = %u\n", ci->priority);
 	fprintf(out, "   Effective priority = %u\n", vi->fsm.cfg.priority);
@@ -168,7 +168,7 @@ struct json_object *vrrp_inst_json(const struct vrrp_inst *vi)
 		vrrp_ip_str(&vi->fsm.master_addr, buf, sizeof(buf))));
 	jadd_u(d, "master_priority", vi->fsm.master_priority);
 	json_object_object_add(d, "saddr", json_object_new_string(
-		vrrp_ip_str(&vi->primary, buf, sizeof(buf))));
+		vrrp_ip_str(&vi->fsm.cfg.primary, buf, sizeof(buf))));
 	jadd_u(d, "last_transition", vi->last_transition);
 	json_object_object_add(d, "nopreempt", json_object_new_boolean(ci->nopreempt));
 	jadd_u(d, "preempt_delay", ci->preempt_delay_us);

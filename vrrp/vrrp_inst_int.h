@@ -11,6 +11,8 @@
 #include "lib/nl_addr.h"
 #include "vrrp/vrrp_inst.h"
 
+/* The v2 authentication key (PASS or AH) of VI; zeros without one. */
+void vrrp_inst_auth_key(const struct vrrp_inst *vi, uint8_t key[VRRP_AUTH_LEN]);
 /* An advert at priority PRIO to the group or to every unicast peer. */
 void vrrp_inst_send_advert(struct vrrp_inst *vi, uint8_t prio);
 /* The kernel's form of one VIP or eVIP of VI. */

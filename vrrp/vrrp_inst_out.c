@@ -26,24 +26,26 @@ static int send_to(struct vrrp_inst *vi, const struct vrrp_advert *a,
 		   const struct vrrp_ip *dst)
 {
 	uint8_t buf[VRRP_IP4_HDR_LEN + 24 + VRRP_MAX_PKT_LEN];
-	struct vrrp_ip_info ip = { .src = vi->primary, .dst = *dst, .ttl = vi->ttl };
-	enum vrrp_csum_kind kind = vi->rxc.csum;
+	struct vrrp_ip_info ip = { .src = vi->fsm.cfg.primary, .dst = *dst, .ttl = vi->ttl };
+	enum vrrp_csum_kind kind = (enum vrrp_csum_kind)vi->rx_csum;
 	size_t off = vi->proto == VRRP_PROTO_AH ? VRRP_IP4_HDR_LEN + 24 : 0;
 	ssize_t len;
 	uint8_t ttl = vrrp_ip_is_multicast(dst) ? 255 : vi->ttl;
+	uint8_t key[VRRP_AUTH_LEN];
 	int r;
 
 	len = vrrp_packet_encode(a, &ip, kind, buf + off, sizeof(buf) - off);
 	if (len < 0)
 		return (int)len;
 	if (vi->proto != VRRP_PROTO_AH)
-		return vrrp_sock_send(vi->sock, &vi->primary, dst, ttl, buf,
+		return vrrp_sock_send(vi->sock, &vi->fsm.cfg.primary, dst, ttl, buf,
 				      (size_t)len);
 	r = vrrp_sock_ip4_header(vi->sock, buf, off + (size_t)len,
-				 VRRP_PROTO_AH, &vi->primary, dst, ttl);
+				 VRRP_PROTO_AH, &vi->fsm.cfg.primary, dst, ttl);
 	if (r < 0)
 		return r;
-	r = vrrp_ah_sign(buf, off + (size_t)len, vi->auth_key, &vi->ah_seq,
+	vrrp_inst_auth_key(vi, key);
+	r = vrrp_ah_sign(buf, off + (size_t)len, key, &vi->ah_seq,
 			 !vrrp_ip_is_multicast(dst));
 	if (r < 0)
 		return r;
@@ -70,9 +72,9 @@ void vrrp_inst_send_advert(struct vrrp_inst *vi, uint8_t prio)
 		a.adver_int = (uint16_t)(ci->advert_int_us / 10000);
 	} else {
 		a.adver_int = (uint16_t)(ci->advert_int_us / 1000000);
-		a.auth_type = vi->rxc.auth_type;
+		a.auth_type = vi->rx_auth_type;
 		if (a.auth_type == VRRP_AUTH_PASS)
-			memcpy(a.auth_data, vi->auth_key, VRRP_AUTH_LEN);
+			vrrp_inst_auth_key(vi, a.auth_data);
 	}
 	if (vi->npeers) {
 		for (size_t i = 0; i < vi->npeers; i++)

@@ -29,61 +29,70 @@
 
 #define END (const char *)NULL
 
-/* The per-instance counters kept in struct vrrp_stats. */
+/* The per-instance counters kept in struct vrrp_stats, 32 or 64 bits
+ * wide (SIZE) as their MIB objects are. */
+#define AT(f)	offsetof(struct vrrp_stats, f), sizeof(((struct vrrp_stats *)0)->f)
 static const struct counter {
 	const char *name, *help;
-	size_t off;
+	size_t off, size;
 } counters[] = {
 	{ "tandem_vrrp_adverts_received_total",
 	  "Advertisements received (vrrpv3StatisticsRcvdAdvertisements).",
-	  offsetof(struct vrrp_stats, rcvd_advertisements) },
+	  AT(rcvd_advertisements) },
 	{ "tandem_vrrp_adv_interval_errors_total",
 	  "Advertisements with another interval (AdvIntervalErrors).",
-	  offsetof(struct vrrp_stats, adv_interval_errors) },
+	  AT(adv_interval_errors) },
 	{ "tandem_vrrp_ip_ttl_errors_total",
 	  "Packets with a TTL or hop limit other than 255 (IpTtlErrors).",
-	  offsetof(struct vrrp_stats, ip_ttl_errors) },
+	  AT(ip_ttl_errors) },
 	{ "tandem_vrrp_pri_zero_received_total",
 	  "Priority 0 advertisements received (RcvdPriZeroPackets).",
-	  offsetof(struct vrrp_stats, rcvd_pri_zero) },
+	  AT(rcvd_pri_zero) },
 	{ "tandem_vrrp_pri_zero_sent_total",
 	  "Priority 0 advertisements sent (SentPriZeroPackets).",
-	  offsetof(struct vrrp_stats, sent_pri_zero) },
+	  AT(sent_pri_zero) },
 	{ "tandem_vrrp_invalid_type_received_total",
 	  "Packets of an unknown type (RcvdInvalidTypePackets).",
-	  offsetof(struct vrrp_stats, rcvd_invalid_type) },
+	  AT(rcvd_invalid_type) },
 	{ "tandem_vrrp_address_list_errors_total",
 	  "Advertisements whose address list differs (AddressListErrors).",
-	  offsetof(struct vrrp_stats, address_list_errors) },
+	  AT(address_list_errors) },
 	{ "tandem_vrrp_packet_length_errors_total",
 	  "Packets of a wrong length (PacketLengthErrors).",
-	  offsetof(struct vrrp_stats, packet_length_errors) },
+	  AT(packet_length_errors) },
 	{ "tandem_vrrp_checksum_errors_total",
 	  "Packets with a bad checksum for this instance.",
-	  offsetof(struct vrrp_stats, checksum_errors) },
+	  AT(checksum_errors) },
 	{ "tandem_vrrp_version_errors_total",
 	  "Packets of another VRRP version for this instance.",
-	  offsetof(struct vrrp_stats, version_errors) },
+	  AT(version_errors) },
 	{ "tandem_vrrp_auth_failures_total",
 	  "VRRPv2 packets that failed authentication (RFC 2787).",
-	  offsetof(struct vrrp_stats, auth_failures) },
+	  AT(auth_failures) },
 	{ "tandem_vrrp_invalid_auth_type_total",
 	  "VRRPv2 packets with an unknown authentication type.",
-	  offsetof(struct vrrp_stats, invalid_auth_type) },
+	  AT(invalid_auth_type) },
 	{ "tandem_vrrp_auth_type_mismatch_total",
 	  "VRRPv2 packets with another authentication type.",
-	  offsetof(struct vrrp_stats, auth_type_mismatch) },
+	  AT(auth_type_mismatch) },
 	{ "tandem_vrrp_discards_total",
 	  "Packets discarded otherwise (for the address owner, from an "
 	  "unknown unicast peer).",
-	  offsetof(struct vrrp_stats, discards) },
+	  AT(discards) },
 };
+#undef AT
 
-static uint64_t stat_at(const struct vrrp_inst *vi, size_t off)
+static uint64_t stat_at(const struct vrrp_inst *vi, const struct counter *c)
 {
+	const char *p = (const char *)&vi->stats + c->off;
 	uint64_t v;
+	uint32_t v32;
 
-	memcpy(&v, (const char *)&vi->stats + off, sizeof(v));
+	if (c->size == sizeof(v32)) {
+		memcpy(&v32, p, sizeof(v32));
+		return v32;
+	}
+	memcpy(&v, p, sizeof(v));
 	return v;
 }
 
@@ -178,7 +187,7 @@ static void instances(struct prom *p, struct vrrp_run *run)
 	for (size_t k = 0; k < sizeof(counters) / sizeof(counters[0]); k++) {
 		prom_family(p, counters[k].name, "counter", counters[k].help);
 		for (struct vrrp_inst *vi = first; vi; vi = vi->next)
-			prom_u64(p, counters[k].name, stat_at(vi, counters[k].off),
+			prom_u64(p, counters[k].name, stat_at(vi, &counters[k]),
 				 "instance", vi->ci->name, END);
 	}
 }

@@ -166,14 +166,24 @@ enum vrrp_proto_err_reason {
 
 /* Per instance: vrrpv3StatisticsEntry, plus RFC 2787's authentication
  * counters, plus the router-wide error counters when they can be put down
- * to an instance. */
+ * to an instance.  Each counter is as wide as its MIB object: what
+ * RFC 6527 makes Counter64 (and checksum and version errors, which feed
+ * its Counter64 router-wide sums) is 64 bits; MasterTransitions, a
+ * Counter32 of RFC 6527, and the authentication counters, Counter32 in
+ * RFC 2787 and absent from RFC 6527, are 32 bits and wrap as a Counter32
+ * does.  discards is in neither MIB and stays 64 bits.  The 32-bit ones
+ * go first, where they leave no padding: an instance carries one, 1,000
+ * instances 1,000. */
 struct vrrp_stats {
 	uint32_t master_transitions;
 	enum vrrp_new_master_reason new_master_reason;
+	enum vrrp_proto_err_reason proto_err_reason;
+	uint32_t auth_failures;
+	uint32_t invalid_auth_type;
+	uint32_t auth_type_mismatch;
 	uint64_t rcvd_advertisements;
 	uint64_t adv_interval_errors;
 	uint64_t ip_ttl_errors;
-	enum vrrp_proto_err_reason proto_err_reason;
 	uint64_t rcvd_pri_zero;
 	uint64_t sent_pri_zero;
 	uint64_t rcvd_invalid_type;
@@ -181,9 +191,6 @@ struct vrrp_stats {
 	uint64_t packet_length_errors;
 	uint64_t checksum_errors;
 	uint64_t version_errors;
-	uint64_t auth_failures;
-	uint64_t invalid_auth_type;
-	uint64_t auth_type_mismatch;
 	uint64_t discards;		/* VRRP_RX_OWNER, VRRP_RX_UNKNOWN_PEER */
 };
 

@@ -141,7 +141,7 @@ static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
 		if ((r == VRRP_RX_LENGTH || r == VRRP_RX_TOO_SHORT ||
 		     r == VRRP_RX_TYPE) && rx->len >= 2 &&
 		    (vi = find_inst(rs, rx->msg[1], rx->ip.src.family)) &&
-		    vrrp_ip_cmp(&rx->ip.src, &vi->primary)) {
+		    vrrp_ip_cmp(&rx->ip.src, &vi->fsm.cfg.primary)) {
 			vrrp_stats_count_rx(&vi->stats, NULL, r, NULL);
 			return;
 		}
@@ -156,7 +156,7 @@ static void dispatch(struct run_sock *rs, struct vrrp_rx *rx)
 		return;
 	}
 	/* Our own advert, looped back by a peer-less bridge. */
-	if (!vrrp_ip_cmp(&rx->ip.src, &vi->primary))
+	if (!vrrp_ip_cmp(&rx->ip.src, &vi->fsm.cfg.primary))
 		return;
 	vrrp_inst_rx(vi, &a, rx);
 }
@@ -342,7 +342,11 @@ static void sock_rcvbuf(struct vrrp_run *run, struct run_sock *rs,
 			 "%d bytes: %m", vi->ci->name, v);
 }
 
-/* The instances' drain hook: what on_io would read next, read now. */
+/* The instances' drain hook: what on_io would read next, read now.  It
+ * is called from an instance's timer only, never from inside dispatch():
+ * every socket receives into the same buffers (vrrp_sock.h), so a drain
+ * while another socket's batch was still being dispatched would
+ * overwrite it. */
 static void drain(void *sock_ref)
 {
 	struct run_sock *rs = sock_ref;

@@ -123,8 +123,8 @@ static void fill_ops(struct snmp_view *w, const struct vrrp_inst *vi,
 	 * heard no one yet): the zero-length address */
 	snmp_view_octets(w, ops_entry, LEN(ops_entry), 3, x, &m->u,
 			 m->family == vi->family ? alen(m->family) : 0);
-	snmp_view_octets(w, ops_entry, LEN(ops_entry), 4, x, &vi->primary.u,
-			 alen(vi->primary.family));
+	snmp_view_octets(w, ops_entry, LEN(ops_entry), 4, x, &vi->fsm.cfg.primary.u,
+			 alen(vi->fsm.cfg.primary.family));
 	vrrp_conf_vmac_mac(vi->ci, vi->family == AF_INET6, mac);
 	snmp_view_octets(w, ops_entry, LEN(ops_entry), 5, x, mac, sizeof(mac));
 	snmp_view_int(w, ops_entry, LEN(ops_entry), 6, x,
@@ -220,7 +220,7 @@ static void new_master(const struct vrrp_inst *vi)
 	n = snmp_notify_new(trap_new_master, LEN(trap_new_master));
 	l = snmp_oid_cell(name, ops_entry, LEN(ops_entry), 3, &x);
 	/* as master, the master address is ours */
-	snmp_notify_octets(n, name, l, &vi->primary.u, alen(vi->primary.family));
+	snmp_notify_octets(n, name, l, &vi->fsm.cfg.primary.u, alen(vi->fsm.cfg.primary.family));
 	l = snmp_oid_cell(name, stats_entry, LEN(stats_entry), 2, &x);
 	snmp_notify_int(n, name, l, vi->stats.new_master_reason);
 	snmp_notify_send(n);

@@ -73,8 +73,8 @@ static void oper_row(struct snmp_view *w, const struct vrrp_inst *vi,
 	snmp_view_int(w, e, el, 6, x, vi->nvips);
 	snmp_view_ipaddr(w, e, el, 7, x,
 			 m->family == AF_INET ? (const void *)&m->u.v4 : none);
-	snmp_view_ipaddr(w, e, el, 8, x, vi->primary.family == AF_INET
-			 ? (const void *)&vi->primary.u.v4 : none);
+	snmp_view_ipaddr(w, e, el, 8, x, vi->fsm.cfg.primary.family == AF_INET
+			 ? (const void *)&vi->fsm.cfg.primary.u.v4 : none);
 	snmp_view_int(w, e, el, 9, x, auth_value(vi));
 	snmp_view_octets(w, e, el, 10, x, "", 0);
 	snmp_view_int(w, e, el, 11, x, adv < 1 ? 1 : adv > 255 ? 255
@@ -139,10 +139,10 @@ void vrrp_snmp_v2_new_master(const struct vrrp_inst *vi)
 	struct snmp_notify *n;
 	size_t l;
 
-	if (!row_index(vi, &x) || vi->primary.family != AF_INET)
+	if (!row_index(vi, &x) || vi->fsm.cfg.primary.family != AF_INET)
 		return;
 	n = snmp_notify_new(trap_new_master, LEN(trap_new_master));
 	l = snmp_oid_cell(name, oper_entry, LEN(oper_entry), 7, &x);
-	snmp_notify_ipaddr(n, name, l, &vi->primary.u.v4);
+	snmp_notify_ipaddr(n, name, l, &vi->fsm.cfg.primary.u.v4);
 	snmp_notify_send(n);
 }

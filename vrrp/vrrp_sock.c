@@ -30,9 +30,17 @@ struct vrrp_sock {
 	int ifindex;
 	uint16_t next_id;
 	struct vrrp_ip group;
-	uint8_t *more;		/* VRRP_RX_BATCH - 1 more buffers, or NULL */
-	uint8_t buf[RX_BUF_LEN];
 };
+
+/* The receive buffers, one set for every socket of the process.  A set
+ * per socket was 34 kB for each interface and family in use, and is not
+ * needed: the sockets are read on the one event-loop thread, one at a
+ * time, and what a receive hands out is dispatched before the next
+ * receive (vrrp_sock.h's contract), so no two receives' packets are ever
+ * needed at once.  Static, so a receive cannot fail for want of memory;
+ * its pages cost nothing until a packet lands in them, and the other
+ * processes never touch them. */
+static uint8_t rx_bufs[VRRP_RX_BATCH][RX_BUF_LEN];
 
 struct vrrp_ip vrrp_sock_default_group(sa_family_t family)
 {
@@ -143,7 +151,6 @@ void vrrp_sock_close(struct vrrp_sock *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	free(s->more);
 	free(s);
 }
 
@@ -222,7 +229,8 @@ int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx *rx)
 {
 	union rx_from from;
 	union rx_ctl ctl;
-	struct iovec iov = { .iov_base = s->buf, .iov_len = sizeof(s->buf) };
+	uint8_t *buf = rx_bufs[0];
+	struct iovec iov = { .iov_base = buf, .iov_len = RX_BUF_LEN };
 	struct msghdr mh = {
 		.msg_name = &from, .msg_namelen = sizeof(from),
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -235,7 +243,7 @@ int vrrp_sock_recv(struct vrrp_sock *s, struct vrrp_rx *rx)
 	n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	rx_fill(s, s->buf, (size_t)n, &mh, &from, rx);
+	rx_fill(s, buf, (size_t)n, &mh, &from, rx);
 	return 0;
 }
 
@@ -254,12 +262,8 @@ int vrrp_sock_recv_batch(struct vrrp_sock *s, struct vrrp_rx *rx, unsigned n)
 
 		return r < 0 ? r : 1;
 	}
-	/* The first buffer is the socket's own; the others are made the
-	 * first time more than one datagram is asked for. */
-	if (!s->more && !(s->more = malloc((VRRP_RX_BATCH - 1) * RX_BUF_LEN)))
-		return vrrp_sock_recv_batch(s, rx, 1);
 	for (unsigned i = 0; i < n; i++) {
-		iov[i].iov_base = i ? s->more + (i - 1) * RX_BUF_LEN : s->buf;
+		iov[i].iov_base = rx_bufs[i];
 		iov[i].iov_len = RX_BUF_LEN;
 		mm[i].msg_hdr = (struct msghdr){
 			.msg_name = &from[i], .msg_namelen = sizeof(from[i]),

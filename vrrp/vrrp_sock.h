@@ -66,8 +66,10 @@ sa_family_t vrrp_sock_family(const struct vrrp_sock *s);
 const struct vrrp_ip *vrrp_sock_group(const struct vrrp_sock *s);
 
 /* One received packet.  The pointers stay valid until the next
- * vrrp_sock_recv(), vrrp_sock_recv_batch() or vrrp_sock_close() on the
- * same socket. */
+ * vrrp_sock_recv() or vrrp_sock_recv_batch() on any socket: every socket
+ * of the process receives into the same buffers (see vrrp_sock.c), so a
+ * packet must be done with before another socket is read.  Receiving is
+ * for one thread only. */
 struct vrrp_rx {
 	/* VRRP_RX_OK, or why the IP layer already refused it (IPv4:
 	 * vrrp_ipv4_parse(); VRRP_RX_LENGTH for a truncated datagram): the

@@ -80,13 +80,13 @@ static void vmac_ipv6(struct vrrp_inst *vi)
 	int r;
 
 	vrrp_vmac_net_conf("ipv6", vi->vmac->name, "addr_gen_mode", 1);
-	if (vi->family != AF_INET6 || vi->primary.family != AF_INET6 ||
-	    !IN6_IS_ADDR_LINKLOCAL(&vi->primary.u.v6))
+	if (vi->family != AF_INET6 || vi->fsm.cfg.primary.family != AF_INET6 ||
+	    !IN6_IS_ADDR_LINKLOCAL(&vi->fsm.cfg.primary.u.v6))
 		return;
 	memset(&s, 0, sizeof(s));
 	s.ifindex = vi->vmac->ifindex;
 	s.family = AF_INET6;
-	memcpy(s.addr, &vi->primary.u.v6, 16);
+	memcpy(s.addr, &vi->fsm.cfg.primary.u.v6, 16);
 	s.prefixlen = 64;
 	s.flags = IFA_F_NODAD;
 	if ((r = nl_addr_add(vi->env->nl, &s)) < 0)

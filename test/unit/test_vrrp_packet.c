@@ -671,24 +671,38 @@ static const struct count_case count_cases[] = {
 	{ VRRP_RX_UNKNOWN_PEER, I(discards), NONE },
 };
 
-static uint64_t u64_at(const void *base, size_t off)
-{
-	uint64_t v;
+/* A counter of a struct: where it is and how wide (32 or 64 bits). */
+struct ctr {
+	size_t off, size;
+};
 
-	memcpy(&v, (const char *)base + off, sizeof(v));
+#define IC(f) { I(f), sizeof(((struct vrrp_stats *)0)->f) }
+#define RC(f) { R(f), sizeof(((struct vrrp_router_stats *)0)->f) }
+
+static uint64_t ctr_at(const void *base, struct ctr c)
+{
+	uint64_t v = 0;
+	uint32_t v32;
+
+	if (c.size == sizeof(v32)) {
+		memcpy(&v32, (const char *)base + c.off, sizeof(v32));
+		return v32;
+	}
+	assert_int_equal(c.size, sizeof(v));
+	memcpy(&v, (const char *)base + c.off, sizeof(v));
 	return v;
 }
 
-/* Every 64-bit counter of each struct. */
-static const size_t inst_counters[] = {
-	I(rcvd_advertisements), I(adv_interval_errors), I(ip_ttl_errors),
-	I(rcvd_pri_zero), I(sent_pri_zero), I(rcvd_invalid_type),
-	I(address_list_errors), I(packet_length_errors), I(checksum_errors),
-	I(version_errors), I(auth_failures), I(invalid_auth_type),
-	I(auth_type_mismatch), I(discards),
+/* Every counter of each struct but MasterTransitions (the machine's). */
+static const struct ctr inst_counters[] = {
+	IC(rcvd_advertisements), IC(adv_interval_errors), IC(ip_ttl_errors),
+	IC(rcvd_pri_zero), IC(sent_pri_zero), IC(rcvd_invalid_type),
+	IC(address_list_errors), IC(packet_length_errors), IC(checksum_errors),
+	IC(version_errors), IC(auth_failures), IC(invalid_auth_type),
+	IC(auth_type_mismatch), IC(discards),
 };
-static const size_t rt_counters[] = {
-	R(checksum_errors), R(version_errors), R(vrid_errors), R(other_errors),
+static const struct ctr rt_counters[] = {
+	RC(checksum_errors), RC(version_errors), RC(vrid_errors), RC(other_errors),
 };
 
 static void test_count_rx(void **state)
@@ -709,11 +723,11 @@ static void test_count_rx(void **state)
 		assert_string_not_equal(vrrp_rx_reason_str(cc->r), "unknown");
 		vrrp_stats_count_rx(&s, &rt, cc->r, NULL);
 		for (j = 0; j < sizeof(inst_counters) / sizeof(inst_counters[0]); j++)
-			assert_int_equal(u64_at(&s, inst_counters[j]),
-					 inst_counters[j] == cc->inst_off ? 1 : 0);
+			assert_int_equal(ctr_at(&s, inst_counters[j]),
+					 inst_counters[j].off == cc->inst_off ? 1 : 0);
 		for (j = 0; j < sizeof(rt_counters) / sizeof(rt_counters[0]); j++)
-			assert_int_equal(u64_at(&rt, rt_counters[j]),
-					 rt_counters[j] == cc->rt_off ? 1 : 0);
+			assert_int_equal(ctr_at(&rt, rt_counters[j]),
+					 rt_counters[j].off == cc->rt_off ? 1 : 0);
 		assert_int_equal(s.master_transitions, 0);
 	}
 }
@@ -746,6 +760,21 @@ static void test_count_rx_details(void **state)
 	assert_string_equal(vrrp_rx_reason_str(VRRP_RX_REASON_MAX), "unknown");
 }
 
+/* The Counter32 ones wrap as a Counter32 does; a Counter64 one goes on
+ * past 32 bits. */
+static void test_count_rx_widths(void **state)
+{
+	struct vrrp_stats s = { 0 };
+
+	(void)state;
+	s.auth_failures = UINT32_MAX;
+	s.rcvd_advertisements = UINT32_MAX;
+	vrrp_stats_count_rx(&s, NULL, VRRP_RX_AUTH_PASS, NULL);
+	vrrp_stats_count_rx(&s, NULL, VRRP_RX_OK, NULL);
+	assert_int_equal(s.auth_failures, 0);
+	assert_true(s.rcvd_advertisements == (uint64_t)UINT32_MAX + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -773,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_check_v2),
 		cmocka_unit_test(test_count_rx),
 		cmocka_unit_test(test_count_rx_details),
+		cmocka_unit_test(test_count_rx_widths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
